@@ -1,0 +1,1 @@
+//! Golden Orus programs live in `cases/`; `tests/conformance.rs` runs them through the harness.
