@@ -1,0 +1,413 @@
+//! The instruction set and the compiled program: the contract between `codegen` and `vm`.
+//!
+//! Orus is statically typed, so every instruction knows the types of its operands and a
+//! register holds an untagged 64-bit slot. The canonical encodings are: `i32` sign-extended,
+//! `u32` zero-extended, `i64`/`u64` as their bits, `f64` as `f64::to_bits`, `bool` as 0 or 1,
+//! and heap values (strings, later arrays and objects) as a `u32` heap handle. Instructions
+//! read their operands by truncation and write canonical values, so raw 64-bit equality is
+//! value equality for every integer type and `bool`.
+//!
+//! Registers are numbered per frame. A call places its arguments in consecutive registers
+//! `R[base..base+arity]` of the caller; the callee's frame starts at that `base`, so the
+//! arguments become its parameters `R[0..arity]` without copying, and `Return` writes the
+//! result to the callee's `R[0]`, which is the caller's `R[base]`.
+//!
+//! Jump offsets are relative to the instruction after the jump.
+//!
+//! There is exactly one opcode table, [`opcodes!`] below. The enum, the mnemonic, the operand
+//! names, the disassembler and `docs/bytecode.md` all derive from it. This module knows
+//! nothing of syntax or of the type checker.
+
+use crate::diag::Span;
+use std::fmt::Write as _;
+
+/// A register number, relative to the current frame.
+pub type Reg = u16;
+
+/// Source types the VM must distinguish at a conversion (`as`) instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Prim {
+    I32,
+    I64,
+    U32,
+    U64,
+    F64,
+    Bool,
+}
+
+/// A value type as the runtime sees it: used to print values and convert them to strings,
+/// and by the collector to know which slots hold heap handles.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    U32,
+    U64,
+    F64,
+    Bool,
+    Str,
+}
+
+impl ValType {
+    /// True when a slot of this type holds a heap handle.
+    pub fn is_ref(&self) -> bool {
+        matches!(self, ValType::Str)
+    }
+}
+
+macro_rules! opcodes {
+    ($(
+        $(#[doc = $doc:literal])+
+        $name:ident { $($field:ident : $fty:ty),* $(,)? }
+    ),* $(,)?) => {
+        /// One VM instruction. See the module documentation for operand conventions.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub enum Instr {
+            $( $(#[doc = $doc])+ $name { $($field: $fty),* }, )*
+        }
+
+        impl Instr {
+            /// The mnemonic, as printed by the disassembler.
+            pub fn name(&self) -> &'static str {
+                match self { $( Instr::$name { .. } => stringify!($name), )* }
+            }
+
+            /// Operand names and values, in table order.
+            pub fn operands(&self) -> Vec<(&'static str, String)> {
+                match self {
+                    $( #[allow(unused_variables)] Instr::$name { $($field),* } => vec![
+                        $( (stringify!($field), format!("{:?}", $field)) ),*
+                    ], )*
+                }
+            }
+        }
+
+        /// `(mnemonic, semantics, operand names)` for every instruction, in table order.
+        pub const OPCODE_TABLE: &[(&str, &str, &[&str])] = &[
+            $( (stringify!($name), concat!($($doc),+), &[$(stringify!($field)),*]), )*
+        ];
+    };
+}
+
+opcodes! {
+    // ---- moves and constants ----
+    /// R[dst] := R[src]
+    Move { dst: Reg, src: Reg },
+    /// R[dst] := sign_extend(value); loads small integers and bools
+    LoadInt { dst: Reg, value: i32 },
+    /// R[dst] := consts[index] (raw 64-bit pattern)
+    LoadConst { dst: Reg, index: u32 },
+    /// R[dst] := handle of the interned string strings[index]
+    LoadStr { dst: Reg, index: u32 },
+    /// R[dst] := globals[index]
+    GetGlobal { dst: Reg, index: u32 },
+    /// globals[index] := R[src]
+    SetGlobal { index: u32, src: Reg },
+
+    // ---- i32 arithmetic (wrapping; / and % trap on zero and on MIN / -1) ----
+    /// R[dst] := R[a] + R[b] (i32, wrapping)
+    AddI32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] + imm (i32, wrapping)
+    AddI32Imm { dst: Reg, a: Reg, imm: i32 },
+    /// R[dst] := R[a] - R[b] (i32, wrapping)
+    SubI32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] * R[b] (i32, wrapping)
+    MulI32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] / R[b] (i32, toward zero; E0001 on zero, E0002 on MIN / -1)
+    DivI32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] % R[b] (i32, sign of dividend; E0001 on zero, E0002 on MIN % -1)
+    RemI32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := -R[src] (i32; E0002 on MIN)
+    NegI32 { dst: Reg, src: Reg },
+
+    // ---- i64 arithmetic ----
+    /// R[dst] := R[a] + R[b] (i64, wrapping)
+    AddI64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] - R[b] (i64, wrapping)
+    SubI64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] * R[b] (i64, wrapping)
+    MulI64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] / R[b] (i64; E0001 on zero, E0002 on MIN / -1)
+    DivI64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] % R[b] (i64; E0001 on zero, E0002 on MIN % -1)
+    RemI64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := -R[src] (i64; E0002 on MIN)
+    NegI64 { dst: Reg, src: Reg },
+
+    // ---- u32 arithmetic ----
+    /// R[dst] := R[a] + R[b] (u32, wrapping mod 2^32)
+    AddU32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] - R[b] (u32, wrapping)
+    SubU32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] * R[b] (u32, wrapping)
+    MulU32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] / R[b] (u32; E0001 on zero)
+    DivU32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] % R[b] (u32; E0001 on zero)
+    RemU32 { dst: Reg, a: Reg, b: Reg },
+
+    // ---- u64 arithmetic ----
+    /// R[dst] := R[a] + R[b] (u64, wrapping)
+    AddU64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] - R[b] (u64, wrapping)
+    SubU64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] * R[b] (u64, wrapping)
+    MulU64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] / R[b] (u64; E0001 on zero)
+    DivU64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] % R[b] (u64; E0001 on zero)
+    RemU64 { dst: Reg, a: Reg, b: Reg },
+
+    // ---- f64 arithmetic (IEEE; / and % trap on a zero divisor, spec §6.2) ----
+    /// R[dst] := R[a] + R[b] (f64)
+    AddF64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] - R[b] (f64)
+    SubF64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] * R[b] (f64)
+    MulF64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] / R[b] (f64; E0001 when R[b] == 0.0)
+    DivF64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := fmod(R[a], R[b]) (f64; E0001 when R[b] == 0.0)
+    RemF64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := -R[src] (f64)
+    NegF64 { dst: Reg, src: Reg },
+
+    // ---- comparisons, producing bool ----
+    /// R[dst] := R[a] == R[b] (raw bits: any integer type or bool)
+    EqInt { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] != R[b] (raw bits: any integer type or bool)
+    NeInt { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] < R[b] (i32)
+    LtI32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] <= R[b] (i32)
+    LeI32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] < R[b] (i64)
+    LtI64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] <= R[b] (i64)
+    LeI64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] < R[b] (u32)
+    LtU32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] <= R[b] (u32)
+    LeU32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] < R[b] (u64)
+    LtU64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] <= R[b] (u64)
+    LeU64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] == R[b] (f64, IEEE: NaN is unequal to itself)
+    EqF64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] != R[b] (f64, IEEE)
+    NeF64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] < R[b] (f64)
+    LtF64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] <= R[b] (f64)
+    LeF64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] == R[b] (string contents)
+    EqStr { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] != R[b] (string contents)
+    NeStr { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] < R[b] (strings, bytewise lexicographic)
+    LtStr { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] <= R[b] (strings, bytewise lexicographic)
+    LeStr { dst: Reg, a: Reg, b: Reg },
+
+    // ---- logic and bits ----
+    /// R[dst] := not R[src] (bool)
+    Not { dst: Reg, src: Reg },
+    /// R[dst] := R[a] & R[b] (any integer type; canonical forms are preserved)
+    BitAnd { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] | R[b] (any integer type)
+    BitOr { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] ^ R[b] (any integer type)
+    BitXor { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := ~R[src] (i32, i64, u64)
+    BitNot { dst: Reg, src: Reg },
+    /// R[dst] := ~R[src] (u32, keeps the value zero-extended)
+    BitNotU32 { dst: Reg, src: Reg },
+    /// R[dst] := R[a] << R[b] (i32; E0007 unless 0 <= R[b] < 32)
+    ShlI32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] >> R[b] (i32, arithmetic; E0007 unless 0 <= R[b] < 32)
+    ShrI32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] << R[b] (i64; E0007 unless 0 <= R[b] < 64)
+    ShlI64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] >> R[b] (i64, arithmetic; E0007 unless 0 <= R[b] < 64)
+    ShrI64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] << R[b] (u32; E0007 unless R[b] < 32)
+    ShlU32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] >> R[b] (u32, logical; E0007 unless R[b] < 32)
+    ShrU32 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] << R[b] (u64; E0007 unless R[b] < 64)
+    ShlU64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] >> R[b] (u64, logical; E0007 unless R[b] < 64)
+    ShrU64 { dst: Reg, a: Reg, b: Reg },
+
+    // ---- conversions and strings ----
+    /// R[dst] := R[src] as `to`, from `from` (spec §7; E0006 when the value does not fit)
+    Convert { dst: Reg, src: Reg, from: Prim, to: Prim },
+    /// R[dst] := string form of R[src], whose type is types[ty] (print rules, spec §16.3)
+    ToStr { dst: Reg, src: Reg, ty: u32 },
+    /// R[dst] := R[a] + R[b] (string concatenation; allocates)
+    Concat { dst: Reg, a: Reg, b: Reg },
+
+    // ---- control flow ----
+    /// pc += offset
+    Jump { offset: i32 },
+    /// if not R[cond] then pc += offset
+    JumpIfFalse { cond: Reg, offset: i32 },
+    /// if R[cond] then pc += offset
+    JumpIfTrue { cond: Reg, offset: i32 },
+    /// i32 range loop entry. R[base]=index, R[base+1]=end, R[base+2]=step. E0008 if step == 0;
+    /// pc += offset if the range is empty (end excluded, or included when `inclusive`)
+    ForPrepI32 { base: Reg, inclusive: bool, offset: i32 },
+    /// i32 range loop back-edge: next := index + step without overflow; if next is still in
+    /// the range then R[base] := next and pc += offset
+    ForLoopI32 { base: Reg, inclusive: bool, offset: i32 },
+    /// ForPrepI32 for i64 ranges
+    ForPrepI64 { base: Reg, inclusive: bool, offset: i32 },
+    /// ForLoopI32 for i64 ranges
+    ForLoopI64 { base: Reg, inclusive: bool, offset: i32 },
+    /// ForPrepI32 for u32 ranges (the step is unsigned, so always upward)
+    ForPrepU32 { base: Reg, inclusive: bool, offset: i32 },
+    /// ForLoopI32 for u32 ranges
+    ForLoopU32 { base: Reg, inclusive: bool, offset: i32 },
+    /// ForPrepI32 for u64 ranges (the step is unsigned, so always upward)
+    ForPrepU64 { base: Reg, inclusive: bool, offset: i32 },
+    /// ForLoopI32 for u64 ranges
+    ForLoopU64 { base: Reg, inclusive: bool, offset: i32 },
+
+    // ---- calls ----
+    /// call functions[func] with its frame at R[base] (arguments in R[base..]); the result
+    /// lands in R[base]. E0005 when the frame limit is reached
+    Call { func: u32, base: Reg },
+    /// return R[src] to the caller (into the callee's R[0], the caller's R[base])
+    Return { src: Reg },
+    /// return from a void function (or end the program when the frame is the entry)
+    ReturnVoid {},
+
+    // ---- built-ins ----
+    /// print R[base..base+count] as described by print_formats[format] (spec §16.2–16.3)
+    Print { base: Reg, count: u16, format: u32 },
+    /// R[dst] := monotonic time in seconds (f64)
+    TimeStamp { dst: Reg },
+}
+
+/// How one `print` statement renders its arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrintFormat {
+    /// Indices into [`Program::types`], one per argument.
+    pub arg_types: Vec<u32>,
+    /// `print` ends with a newline, `print_no_newline` does not.
+    pub newline: bool,
+}
+
+/// One compiled function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub arity: u16,
+    /// Registers the frame needs: parameters first, then locals and temporaries.
+    pub num_regs: u16,
+    pub code: Vec<Instr>,
+    /// Source span of each instruction, parallel to `code`; read only to report an error.
+    pub spans: Vec<Span>,
+    /// Registers that may hold heap handles at some point; the collector's roots.
+    pub ref_regs: Vec<Reg>,
+}
+
+/// A global variable slot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlobalInfo {
+    pub name: String,
+    pub is_ref: bool,
+}
+
+/// A whole compiled program, ready for the VM.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Program {
+    pub functions: Vec<Function>,
+    /// The function holding the top-level statements.
+    pub entry: u32,
+    pub consts: Vec<u64>,
+    pub strings: Vec<Vec<u8>>,
+    pub types: Vec<ValType>,
+    pub print_formats: Vec<PrintFormat>,
+    pub globals: Vec<GlobalInfo>,
+}
+
+/// Human-readable listing of a program, one function after another.
+pub fn disassemble(program: &Program) -> String {
+    let mut out = String::new();
+    for (index, func) in program.functions.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "fn #{index} {} (arity {}, registers {})",
+            func.name, func.arity, func.num_regs
+        );
+        for (pc, instr) in func.code.iter().enumerate() {
+            let _ = write!(out, "  {pc:04}  {:<12}", instr.name());
+            for (name, value) in instr.operands() {
+                let _ = write!(out, " {name}={value}");
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The instruction reference (`docs/bytecode.md`), generated from the opcode table.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Orus bytecode\n\nGenerated from the opcode table in `orus/src/bytecode.rs` \
+         (`cargo test -p orus` checks that this file is current).\n\n\
+         | instruction | operands | semantics |\n|---|---|---|\n",
+    );
+    for (name, doc, fields) in OPCODE_TABLE {
+        let _ = writeln!(
+            out,
+            "| `{name}` | {} | {} |",
+            fields.join(", "),
+            doc.trim().replace('|', "\\|")
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instructions_stay_small() {
+        assert!(std::mem::size_of::<Instr>() <= 12);
+    }
+
+    #[test]
+    fn docs_bytecode_md_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/bytecode.md");
+        let expected = reference_markdown();
+        if std::env::var_os("ORUS_BLESS").is_some() {
+            std::fs::write(path, &expected).unwrap();
+        }
+        let actual = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "docs/bytecode.md is stale; run `ORUS_BLESS=1 cargo test -p orus bytecode`"
+        );
+    }
+
+    #[test]
+    fn disassembly_names_operands() {
+        let program = Program {
+            functions: vec![Function {
+                name: "main".into(),
+                arity: 0,
+                num_regs: 1,
+                code: vec![Instr::LoadInt { dst: 0, value: 7 }, Instr::ReturnVoid {}],
+                spans: vec![Span::default(); 2],
+                ref_regs: vec![],
+            }],
+            ..Program::default()
+        };
+        let text = disassemble(&program);
+        assert!(text.contains("LoadInt      dst=0 value=7"), "{text}");
+    }
+}

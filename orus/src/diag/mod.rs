@@ -1,0 +1,262 @@
+//! Diagnostics: the structured error value every stage returns, and its rendering in the
+//! layout of spec §17.2 with the code in the header (decision D3).
+//!
+//! This module knows source text only as bytes plus byte-offset spans; it knows nothing
+//! of tokens, types or bytecode. Rendering tests live at the bottom of this file.
+
+mod code;
+
+pub use code::{Category, Code};
+
+use std::fmt::Write as _;
+
+/// A half-open byte range `start..end` in one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start.min(u32::MAX as usize) as u32,
+            end: end.min(u32::MAX as usize) as u32,
+        }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// One error report: what went wrong, where, and what might fix it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    pub span: Span,
+    pub help: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            message: message.into(),
+            span,
+            help: None,
+            note: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+/// Line/column lookup for one source file.
+pub struct SourceMap<'a> {
+    pub name: &'a str,
+    pub text: &'a [u8],
+    line_starts: Vec<usize>,
+}
+
+impl<'a> SourceMap<'a> {
+    pub fn new(name: &'a str, text: &'a [u8]) -> SourceMap<'a> {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceMap {
+            name,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column of a byte offset (columns count bytes).
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = (offset as usize).min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        (line + 1, offset - self.line_starts[line] + 1)
+    }
+
+    /// The text of a 1-based line without its line terminator.
+    pub fn line_text(&self, line: usize) -> Option<&'a [u8]> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        let mut text = &self.text[start..end.max(start)];
+        if let [rest @ .., b'\r'] = text {
+            text = rest;
+        }
+        Some(text)
+    }
+}
+
+/// How reports are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ErrorFormat {
+    /// The multi-line layout of spec §17.2.
+    #[default]
+    Long,
+    /// One line per error: `file:line:col: error[E2001]: message`.
+    Short,
+}
+
+/// Rendering options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    pub format: ErrorFormat,
+    pub color: bool,
+}
+
+const RED: &str = "\x1b[0;31m";
+const BOLD: &str = "\x1b[1m";
+const CYAN: &str = "\x1b[0;36m";
+const GREEN: &str = "\x1b[0;32m";
+const RESET: &str = "\x1b[0m";
+
+/// Renders one diagnostic as text ending in a newline.
+pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions) -> String {
+    let (line, col) = source.line_col(diag.span.start);
+    let mut out = String::new();
+    if options.format == ErrorFormat::Short {
+        let _ = writeln!(
+            out,
+            "{}:{line}:{col}: error[{}]: {}",
+            source.name, diag.code, diag.message
+        );
+        return out;
+    }
+    let paint = |style: &'static str| if options.color { style } else { "" };
+    let reset = paint(RESET);
+    let category = diag.code.category().label();
+    let title = diag.code.title();
+    let dashes = 56usize
+        .saturating_sub(category.len() + title.len())
+        .min(50);
+    let _ = writeln!(
+        out,
+        "{}-- {category} [{}]: {title} {reset}{} {}:{line}:{col}",
+        paint(RED),
+        diag.code,
+        "-".repeat(dashes),
+        source.name
+    );
+    out.push('\n');
+    match source.line_text(line) {
+        Some(text) => {
+            let text = String::from_utf8_lossy(text);
+            let _ = writeln!(out, "{}{line:>3}{reset} | {text}", paint(BOLD));
+            let indent = (col - 1).min(text.len());
+            let _ = writeln!(
+                out,
+                "      | {}{}^{reset} {}",
+                " ".repeat(indent),
+                paint(RED),
+                diag.message
+            );
+        }
+        None => {
+            out.push_str("      | (source line not available)\n");
+            let _ = writeln!(
+                out,
+                "      | {}{}^{reset} {}",
+                " ".repeat(col - 1),
+                paint(RED),
+                diag.message
+            );
+        }
+    }
+    out.push_str("      |\n");
+    let _ = writeln!(out, "      = {}", diag.message);
+    if let Some(help) = &diag.help {
+        let _ = writeln!(out, "      = {}help{reset}: {help}", paint(CYAN));
+    }
+    if let Some(note) = &diag.note {
+        let _ = writeln!(out, "      = {}note{reset}: {note}", paint(GREEN));
+    }
+    out.push('\n');
+    out
+}
+
+/// Sorts diagnostics by position and drops exact repeats (spec Q36: print each once).
+pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by_key(|d| (d.span.start, d.code));
+    diags.dedup_by(|a, b| a.span.start == b.span.start && a.code == b.code);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_the_spec_sample() {
+        let src = b"total = 1\nlabel = \"n\"\nprint(total + label)\n";
+        let map = SourceMap::new("sample.orus", src);
+        let diag = Diagnostic::new(
+            Code::TypeMismatch,
+            Span::new(34, 35),
+            "this is a `string`, but `i32` was expected",
+        )
+        .with_help("Try converting one value to match the other's type.");
+        let text = render(&diag, &map, RenderOptions::default());
+        let expected = "\
+-- TYPE MISMATCH [E2001]: Type mismatch found ------------------------ sample.orus:3:13
+
+  3 | print(total + label)
+      |             ^ this is a `string`, but `i32` was expected
+      |
+      = this is a `string`, but `i32` was expected
+      = help: Try converting one value to match the other's type.
+
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn short_format_is_one_line() {
+        let map = SourceMap::new("a.orus", b"x\n");
+        let diag = Diagnostic::new(Code::UndefinedName, Span::new(0, 1), "Undefined variable 'x'.");
+        let text = render(
+            &diag,
+            &map,
+            RenderOptions {
+                format: ErrorFormat::Short,
+                color: false,
+            },
+        );
+        assert_eq!(text, "a.orus:1:1: error[E1014]: Undefined variable 'x'.\n");
+    }
+
+    #[test]
+    fn line_col_handles_end_of_file_and_crlf() {
+        let map = SourceMap::new("f", b"ab\r\ncd");
+        assert_eq!(map.line_col(0), (1, 1));
+        assert_eq!(map.line_col(4), (2, 1));
+        assert_eq!(map.line_col(99), (2, 3));
+        assert_eq!(map.line_text(1), Some(&b"ab"[..]));
+        assert_eq!(map.line_text(3), None);
+    }
+}

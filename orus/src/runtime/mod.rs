@@ -1,0 +1,1 @@
+//! Runtime semantics (being written).

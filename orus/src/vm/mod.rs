@@ -1,0 +1,1 @@
+//! VM (being written).
