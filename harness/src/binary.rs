@@ -25,7 +25,10 @@ fn locate() -> Result<PathBuf, String> {
         return if path.is_file() {
             Ok(path)
         } else {
-            Err(format!("ORUS_BIN names {}, which is not a file", path.display()))
+            Err(format!(
+                "ORUS_BIN names {}, which is not a file",
+                path.display()
+            ))
         };
     }
     let root = workspace_root()?;
@@ -56,11 +59,16 @@ fn build(root: &Path) -> Result<PathBuf, String> {
         Some(dir) => root.join(dir),
         None => root.join("target"),
     };
-    let binary = target.join("release").join(format!("orus{}", env::consts::EXE_SUFFIX));
+    let binary = target
+        .join("release")
+        .join(format!("orus{}", env::consts::EXE_SUFFIX));
     if binary.is_file() {
         Ok(binary)
     } else {
-        Err(format!("`{shown}` succeeded but {} does not exist", binary.display()))
+        Err(format!(
+            "`{shown}` succeeded but {} does not exist",
+            binary.display()
+        ))
     }
 }
 
@@ -83,14 +91,19 @@ fn find_workspace_root(start: &Path) -> Result<PathBuf, String> {
             }
         }
     }
-    Err(format!("no Cargo.toml with [workspace] above {}", start.display()))
+    Err(format!(
+        "no Cargo.toml with [workspace] above {}",
+        start.display()
+    ))
 }
 
 fn absolute(path: PathBuf) -> PathBuf {
     if path.is_absolute() {
         path
     } else {
-        env::current_dir().map(|dir| dir.join(&path)).unwrap_or(path)
+        env::current_dir()
+            .map(|dir| dir.join(&path))
+            .unwrap_or(path)
     }
 }
 
@@ -112,7 +125,11 @@ mod tests {
     #[test]
     fn workspace_root_is_found_above_this_crate() {
         let root = find_workspace_root(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
-        assert!(root.join("harness").join("Cargo.toml").is_file(), "{}", root.display());
+        assert!(
+            root.join("harness").join("Cargo.toml").is_file(),
+            "{}",
+            root.display()
+        );
     }
 
     #[test]

@@ -125,7 +125,10 @@ pub(crate) struct Tree {
 
 pub(crate) fn walk(root: &Path) -> Result<Tree, String> {
     if !root.is_dir() {
-        return Err(format!("case root {} is not a readable folder", root.display()));
+        return Err(format!(
+            "case root {} is not a readable folder",
+            root.display()
+        ));
     }
     let mut tree = Tree::default();
     walk_dir(root, &[], &mut tree)?;
@@ -278,22 +281,36 @@ pub fn parse_source(
 }
 
 /// Parses what follows `//~`: carets, then one or more codes separated by spaces or commas.
-fn parse_annotation(rest: &str, line: usize, file: &str, into: &mut Expectations) -> Result<(), String> {
+fn parse_annotation(
+    rest: &str,
+    line: usize,
+    file: &str,
+    into: &mut Expectations,
+) -> Result<(), String> {
     let codes = rest.trim_start_matches('^');
     let carets = rest.len() - codes.len();
     let target = line
         .checked_sub(carets)
         .filter(|&target| target >= 1)
         .ok_or_else(|| format!("annotation points {carets} line(s) up, above the first line"))?;
-    let codes: Vec<&str> = codes.split([' ', '\t', ',']).filter(|c| !c.is_empty()).collect();
+    let codes: Vec<&str> = codes
+        .split([' ', '\t', ','])
+        .filter(|c| !c.is_empty())
+        .collect();
     if codes.is_empty() {
         return Err("annotation names no error code".to_string());
     }
     for code in codes {
         if !is_error_code(code) {
-            return Err(format!("`{code}` is not an error code (E followed by four digits)"));
+            return Err(format!(
+                "`{code}` is not an error code (E followed by four digits)"
+            ));
         }
-        into.errors.push(ErrorAt { file: file.to_string(), code: code.to_string(), line: target });
+        into.errors.push(ErrorAt {
+            file: file.to_string(),
+            code: code.to_string(),
+            line: target,
+        });
     }
     Ok(())
 }
@@ -311,7 +328,9 @@ fn parse_directive(
         .ok_or_else(|| "directive must read `//@ name: value`".to_string())?;
     let (name, value) = (name.trim(), value.trim());
     if role == Role::Module && name != "error" {
-        return Err(format!("`{name}` belongs in main.orus; a module may only carry `error`"));
+        return Err(format!(
+            "`{name}` belongs in main.orus; a module may only carry `error`"
+        ));
     }
     match name {
         "error" => {
@@ -320,14 +339,22 @@ fn parse_directive(
                 return Err("expected `//@ error: E1234 line N`".to_string());
             };
             if !is_error_code(code) {
-                return Err(format!("`{code}` is not an error code (E followed by four digits)"));
+                return Err(format!(
+                    "`{code}` is not an error code (E followed by four digits)"
+                ));
             }
             let line = number
                 .parse::<usize>()
                 .ok()
                 .filter(|n| (1..=line_count).contains(n))
-                .ok_or_else(|| format!("line `{number}` is not a line of this file (1..={line_count})"))?;
-            into.errors.push(ErrorAt { file: file.to_string(), code: code.to_string(), line });
+                .ok_or_else(|| {
+                    format!("line `{number}` is not a line of this file (1..={line_count})")
+                })?;
+            into.errors.push(ErrorAt {
+                file: file.to_string(),
+                code: code.to_string(),
+                line,
+            });
         }
         "exit" => {
             if into.exit.is_some() {
@@ -353,8 +380,12 @@ fn parse_directive(
         }
         // Split on whitespace without quoting: no case has needed a space inside an
         // argument, and a quoting language would be one more thing to get wrong.
-        "flags" => into.flags.extend(value.split_whitespace().map(str::to_string)),
-        "args" => into.args.extend(value.split_whitespace().map(str::to_string)),
+        "flags" => into
+            .flags
+            .extend(value.split_whitespace().map(str::to_string)),
+        "args" => into
+            .args
+            .extend(value.split_whitespace().map(str::to_string)),
         "env" => {
             let (key, val) = value
                 .split_once('=')
@@ -375,7 +406,13 @@ mod tests {
     fn parse(source: &str) -> Result<Expectations, Vec<String>> {
         let mut expectations = Expectations::default();
         let mut problems = Vec::new();
-        parse_source("x.orus", source, Role::Main, &mut expectations, &mut problems);
+        parse_source(
+            "x.orus",
+            source,
+            Role::Main,
+            &mut expectations,
+            &mut problems,
+        );
         if problems.is_empty() {
             Ok(expectations)
         } else {
@@ -384,20 +421,32 @@ mod tests {
     }
 
     fn at(code: &str, line: usize) -> ErrorAt {
-        ErrorAt { file: "x.orus".into(), code: code.into(), line }
+        ErrorAt {
+            file: "x.orus".into(),
+            code: code.into(),
+            line,
+        }
     }
 
     #[test]
     fn annotations_point_at_their_own_line_or_above() {
         let source = "a\nb //~ E2001\nc\n//~^^ E1002\n//~^ E0001, E0002\n";
-        let expected = vec![at("E2001", 2), at("E1002", 2), at("E0001", 4), at("E0002", 4)];
+        let expected = vec![
+            at("E2001", 2),
+            at("E1002", 2),
+            at("E0001", 4),
+            at("E0002", 4),
+        ];
         assert_eq!(parse(source).unwrap().errors, expected);
     }
 
     #[test]
     fn annotation_above_the_first_line_is_malformed() {
         let problems = parse("//~^ E2001\n").unwrap_err();
-        assert!(problems[0].starts_with("x.orus:1: annotation points 1 line(s) up"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("x.orus:1: annotation points 1 line(s) up"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -416,19 +465,22 @@ mod tests {
         assert_eq!(e.flags, ["-O0", "--max-recursion=100"]);
         assert_eq!(e.args, ["one", "two"]);
         assert_eq!(e.timeout, Some(Duration::from_secs(30)));
-        assert_eq!(e.env, [("A".into(), "b=c".into()), ("EMPTY".into(), String::new())]);
+        assert_eq!(
+            e.env,
+            [("A".into(), "b=c".into()), ("EMPTY".into(), String::new())]
+        );
         assert_eq!(e.errors, [at("E1002", 3)]);
     }
 
     #[test]
     fn malformed_directives_are_all_reported() {
-        let source = "//@ exit: loud\n//@ timeout: 0\n//@ error: E1002 line 9\n\
+        let source = "//@ exit: loud\n//@ timeout: 0\n//@ error: E1002 line 10\n\
                       //@ error: E1002 3\n//@ env: =x\n//@ colour: red\n//@ exit\n//@ exit: 1\n//@ exit: 2\n";
         let problems = parse(source).unwrap_err();
         let messages = [
             "x.orus:1: exit code must be a number from 0 to 255",
             "x.orus:2: timeout must be a whole number",
-            "x.orus:3: line `9` is not a line of this file (1..=9)",
+            "x.orus:3: line `10` is not a line of this file (1..=9)",
             "x.orus:4: expected `//@ error: E1234 line N`",
             "x.orus:5: expected `//@ env: NAME=value`",
             "x.orus:6: unknown directive `colour`",
@@ -455,16 +507,19 @@ mod tests {
 
     #[test]
     fn exit_code_follows_from_annotations() {
-        let code = |codes: &[&str]| {
-            derived_exit_code(&codes.iter().map(|c| at(c, 1)).collect::<Vec<_>>())
-        };
+        let code =
+            |codes: &[&str]| derived_exit_code(&codes.iter().map(|c| at(c, 1)).collect::<Vec<_>>());
         assert_eq!(code(&[]), 0);
         assert_eq!(code(&["E0001"]), 70);
         assert_eq!(code(&["E0001", "E0012"]), 70);
         assert_eq!(code(&["E0001", "E2001"]), 65);
         assert_eq!(code(&["E1002"]), 65);
         assert_eq!(code(&["E9001"]), 65);
-        let explicit = Expectations { exit: Some(64), errors: vec![at("E2001", 1)], ..Default::default() };
+        let explicit = Expectations {
+            exit: Some(64),
+            errors: vec![at("E2001", 1)],
+            ..Default::default()
+        };
         assert_eq!(explicit.exit_code(), 64);
     }
 
@@ -489,13 +544,30 @@ mod tests {
         }
         let tree = walk(tmp.path()).unwrap();
         let names: Vec<&str> = tree.cases.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["modules::basic_use", "operators::b", "operators::int_add", "top"]);
+        assert_eq!(
+            names,
+            [
+                "modules::basic_use",
+                "operators::b",
+                "operators::int_add",
+                "top"
+            ]
+        );
         let multi = &tree.cases[0];
         assert_eq!(multi.file_name(), "main.orus");
         assert_eq!(multi.dir, tmp.path().join("modules/basic_use"));
-        assert_eq!(multi.modules, ["lib/deep.orus", "nested/main.orus", "util.orus"]);
-        assert_eq!(tree.cases[2].sibling("stdout"), tmp.path().join("operators/int_add.stdout"));
-        assert_eq!(tree.orphans, [tmp.path().join("modules/plain/stale.stdout")]);
+        assert_eq!(
+            multi.modules,
+            ["lib/deep.orus", "nested/main.orus", "util.orus"]
+        );
+        assert_eq!(
+            tree.cases[2].sibling("stdout"),
+            tmp.path().join("operators/int_add.stdout")
+        );
+        assert_eq!(
+            tree.orphans,
+            [tmp.path().join("modules/plain/stale.stdout")]
+        );
     }
 
     #[test]

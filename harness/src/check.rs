@@ -49,9 +49,18 @@ pub fn check(
         _ => false,
     };
     if let Termination::TimedOut(_) = run.termination {
-        let _ = writeln!(report, "{}: the program was killed as a hang", run.termination);
+        let _ = writeln!(
+            report,
+            "{}: the program was killed as a hang",
+            run.termination
+        );
     } else if !exit_ok {
-        let _ = writeln!(report, "expected exit code {}, got {}", expected.exit_code(), run.termination);
+        let _ = writeln!(
+            report,
+            "expected exit code {}, got {}",
+            expected.exit_code(),
+            run.termination
+        );
     }
 
     let errors_ok = compare_errors(&expected.errors, &reported_errors(&stderr), &mut report);
@@ -63,7 +72,8 @@ pub fn check(
         blessable |= compare_output("stdout", &stdout_path, &stdout, true, context, &mut report);
         let stderr_path = case.sibling("stderr");
         if stderr_path.exists() {
-            blessable |= compare_output("stderr", &stderr_path, &stderr, false, context, &mut report);
+            blessable |=
+                compare_output("stderr", &stderr_path, &stderr, false, context, &mut report);
         }
     }
 
@@ -96,19 +106,29 @@ fn compare_errors(expected: &[ErrorAt], reported: &[ErrorAt], report: &mut Strin
     for error in reported {
         *balance.entry(error).or_default() -= 1;
     }
-    let mut matched = true;
+    let mut missing = Vec::new();
+    let mut unexpected = Vec::new();
     for (error, count) in balance {
-        let (label, times) = match count {
-            0 => continue,
-            n if n > 0 => ("missing error   ", n),
-            n => ("unexpected error", -n),
+        let list = if count > 0 {
+            &mut missing
+        } else {
+            &mut unexpected
         };
-        matched = false;
-        for _ in 0..times {
-            let _ = writeln!(report, "{label} {error}");
+        for _ in 0..count.unsigned_abs() {
+            list.push(error);
         }
     }
-    matched
+    // Listed in source order, which is how a reader walks the case to fix it.
+    let source_order = |e: &&ErrorAt| (e.file.clone(), e.line, e.code.clone());
+    missing.sort_by_key(source_order);
+    unexpected.sort_by_key(source_order);
+    for error in &missing {
+        let _ = writeln!(report, "missing error    {error}");
+    }
+    for error in &unexpected {
+        let _ = writeln!(report, "unexpected error {error}");
+    }
+    missing.is_empty() && unexpected.is_empty()
 }
 
 /// Compares one output stream with its expectation file, or blesses the file when asked.
@@ -126,7 +146,9 @@ fn compare_output(
     context: &CheckContext<'_>,
     report: &mut String,
 ) -> bool {
-    let file_name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let file_name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let expected = match fs::read(path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) if e.kind() == io::ErrorKind::NotFound && missing_is_empty => String::new(),
@@ -156,9 +178,16 @@ fn compare_output(
     let shown = diff
         .unified_diff()
         .context_radius(3)
-        .header(&format!("expected {file_name}"), &format!("actual {stream}"))
+        .header(
+            &format!("expected {file_name}"),
+            &format!("actual {stream}"),
+        )
         .to_string();
-    let _ = writeln!(report, "{stream} differs from {file_name}:\n{}", excerpt(&shown));
+    let _ = writeln!(
+        report,
+        "{stream} differs from {file_name}:\n{}",
+        excerpt(&shown)
+    );
     true
 }
 
@@ -169,7 +198,10 @@ fn compare_output(
 /// `x.orus:3:13: error[E2001]: message`. A header without a location cannot be annotated,
 /// so it is left to the exit code and the `.stderr` file to pin.
 pub fn reported_errors(stderr: &str) -> Vec<ErrorAt> {
-    stderr.lines().filter_map(|line| parse_header(line).or_else(|| parse_short(line))).collect()
+    stderr
+        .lines()
+        .filter_map(|line| parse_header(line).or_else(|| parse_short(line)))
+        .collect()
 }
 
 /// Parses `-- TITLE [E2001]: message ------ file:LINE:COL`.
@@ -181,15 +213,25 @@ fn parse_header(line: &str) -> Option<ErrorAt> {
     let code = bracketed_code(line)?;
     let location = line.rsplit(char::is_whitespace).next()?;
     let (file, line_number) = parse_location(location)?;
-    Some(ErrorAt { file, code, line: line_number })
+    Some(ErrorAt {
+        file,
+        code,
+        line: line_number,
+    })
 }
 
 /// Parses `file:LINE:COL: error[E2001]: message`.
 fn parse_short(line: &str) -> Option<ErrorAt> {
     let (location, rest) = line.split_once(": error[")?;
-    let code = rest.get(..5).filter(|c| is_error_code(c) && rest[5..].starts_with(']'))?;
+    let code = rest
+        .get(..5)
+        .filter(|c| is_error_code(c) && rest[5..].starts_with(']'))?;
     let (file, line_number) = parse_location(location)?;
-    Some(ErrorAt { file, code: code.to_string(), line: line_number })
+    Some(ErrorAt {
+        file,
+        code: code.to_string(),
+        line: line_number,
+    })
 }
 
 /// Finds the first `[E1234]` in `text`.
@@ -226,7 +268,10 @@ fn excerpt(text: &str) -> String {
         return text.trim_end_matches('\n').to_string();
     }
     let hidden = lines.len() - MAX_SHOWN_LINES;
-    format!("{}\n... ({hidden} more lines)", lines[..MAX_SHOWN_LINES].join("\n"))
+    format!(
+        "{}\n... ({hidden} more lines)",
+        lines[..MAX_SHOWN_LINES].join("\n")
+    )
 }
 
 #[cfg(test)]
@@ -234,7 +279,11 @@ mod tests {
     use super::*;
 
     fn at(file: &str, code: &str, line: usize) -> ErrorAt {
-        ErrorAt { file: file.into(), code: code.into(), line }
+        ErrorAt {
+            file: file.into(),
+            code: code.into(),
+            line,
+        }
     }
 
     #[test]
@@ -266,17 +315,35 @@ mod tests {
                       x.orus:4:2: warning[E1014]: not an error\n\
                       x.orus:4:2: error[E10]: malformed\n\
                       -- SYNTAX ERROR [E1002]: Unterminated string ------ x.orus:7:1\n";
-        assert_eq!(reported_errors(stderr), [at("x.orus", "E1014", 4), at("x.orus", "E1002", 7)]);
+        assert_eq!(
+            reported_errors(stderr),
+            [at("x.orus", "E1014", 4), at("x.orus", "E1002", 7)]
+        );
     }
 
     #[test]
     fn errors_compare_as_multisets() {
         let mut report = String::new();
-        let expected = [at("a.orus", "E2001", 3), at("a.orus", "E2001", 3), at("a.orus", "E1002", 1)];
-        let reported = [at("a.orus", "E2001", 3), at("a.orus", "E1014", 5), at("a.orus", "E1002", 1)];
+        let expected = [
+            at("a.orus", "E2001", 3),
+            at("a.orus", "E2001", 3),
+            at("a.orus", "E1002", 1),
+        ];
+        let reported = [
+            at("a.orus", "E2001", 3),
+            at("a.orus", "E1014", 5),
+            at("a.orus", "E1002", 1),
+        ];
         assert!(!compare_errors(&expected, &reported, &mut report));
-        assert_eq!(report, "missing error    E2001 at a.orus:3\nunexpected error E1014 at a.orus:5\n");
-        assert!(compare_errors(&expected[1..], &expected[1..], &mut String::new()));
+        assert_eq!(
+            report,
+            "missing error    E2001 at a.orus:3\nunexpected error E1014 at a.orus:5\n"
+        );
+        assert!(compare_errors(
+            &expected[1..],
+            &expected[1..],
+            &mut String::new()
+        ));
     }
 
     #[test]

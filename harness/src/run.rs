@@ -83,7 +83,11 @@ pub fn execute(invocation: &Invocation) -> io::Result<Finished> {
     let stderr = stderr.finish(deadline);
     // The writer ends when the child's stdin closes, which its death guarantees.
     let _ = writer.join();
-    Ok(Finished { termination, stdout, stderr })
+    Ok(Finished {
+        termination,
+        stdout,
+        stderr,
+    })
 }
 
 /// Starts the child, retrying briefly on `ETXTBSY`.
@@ -170,7 +174,10 @@ impl Collector {
             loop {
                 match pipe.read(&mut chunk) {
                     Ok(0) => break,
-                    Ok(n) => sink.lock().expect("collector lock").extend_from_slice(&chunk[..n]),
+                    Ok(n) => sink
+                        .lock()
+                        .expect("collector lock")
+                        .extend_from_slice(&chunk[..n]),
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(_) => break,
                 }
@@ -204,7 +211,9 @@ pub fn command_line(program: &Path, args: &[OsString]) -> String {
 
 fn shell_quote(word: &str) -> String {
     let plain = !word.is_empty()
-        && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./:,+@%".contains(c));
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_=./:,+@%".contains(c));
     if plain {
         word.to_string()
     } else {
