@@ -40,9 +40,15 @@ pub enum StmtKind {
     /// `const K = 4`.
     Bind(Vec<Binding>),
     /// `global [mut] NAME = expr`, optionally `pub`.
-    Global { binding: Binding, is_pub: bool },
+    Global {
+        binding: Binding,
+        is_pub: bool,
+    },
     /// `a, b = expr`: destructures an array.
-    Destructure { names: Vec<Ident>, value: Expr },
+    Destructure {
+        names: Vec<Ident>,
+        value: Expr,
+    },
     /// Assignment to something other than a plain name (`a[i] = v`, `p.x = v`), or any
     /// compound assignment (`x += 1`, `p.x -= 2`). `op` is the arithmetic of a compound form.
     Assign {
@@ -53,7 +59,10 @@ pub enum StmtKind {
     /// An expression evaluated for its effect, usually a call.
     Expr(Expr),
     /// `print(...)` or `print_no_newline(...)`.
-    Print { args: Vec<Expr>, newline: bool },
+    Print {
+        args: Vec<Expr>,
+        newline: bool,
+    },
     /// `if c: ... elif d: ... else: ...`; `branches` has at least one entry.
     If {
         branches: Vec<(Expr, Block)>,
@@ -70,8 +79,12 @@ pub enum StmtKind {
         iter: ForIter,
         body: Block,
     },
-    Break { label: Option<Ident> },
-    Continue { label: Option<Ident> },
+    Break {
+        label: Option<Ident>,
+    },
+    Continue {
+        label: Option<Ident>,
+    },
     /// `return`, `return e`, or `return a, b` (which returns the array `[a, b]`; the parser
     /// builds that array expression).
     Return(Option<Expr>),
@@ -91,7 +104,10 @@ pub enum StmtKind {
     /// `use a.b`, `use a.b: *`, `use a.b: x, y as z`, `use a.b as m`.
     Use(UseDecl),
     /// `module a.b` (flat) or `module a.b:` followed by the rest of the file as a block.
-    Module { path: Vec<Ident>, body: Option<Block> },
+    Module {
+        path: Vec<Ident>,
+        body: Option<Block>,
+    },
 }
 
 /// One binding of a `Bind` statement.
@@ -245,7 +261,10 @@ pub struct Expr {
 pub enum ExprKind {
     /// An integer literal's magnitude (a leading `-` is a separate `Unary`), and whether it
     /// was written in hex. Values above `u64::MAX` are rejected by the lexer.
-    Int { value: u64, hex: bool },
+    Int {
+        value: u64,
+        hex: bool,
+    },
     Float(f64),
     /// String contents with escapes already processed.
     Str(Vec<u8>),

@@ -1,1 +1,1100 @@
-//! Lexer (being written).
+//! Lexer: turns source bytes into tokens, including the layout tokens `Newline`, `Indent`
+//! and `Dedent` that make Orus's off-side rule visible to the parser.
+//!
+//! The source is bytes, not necessarily UTF-8: strings and comments may hold any byte,
+//! anything else outside ASCII is an "unexpected character" (E1001, one report per run of
+//! bad bytes). The lexer never fails: it reports what it cannot read, skips it, and always
+//! ends the stream with `Eof`. It knows nothing of the grammar beyond what layout needs.
+//!
+//! Layout rules (spec §3), implemented with a small stack of contexts:
+//! * A `Layout` context measures each non-blank line (tab = 4 columns) against a stack of
+//!   indentation levels and emits `Newline`, then `Indent` or `Dedent`s. A deeper line is
+//!   only a block if the previous logical line ended with `:` or `->` or began with a
+//!   block keyword (otherwise E1007; a missing `:` is left to the parser's clearer message).
+//!   A dedent between two open levels is E1006. After either error the line's column is
+//!   remembered as a "phantom" level that emits no tokens, so one mistake reports once.
+//! * A `Bracket` context (inside `()`, `[]`, `{}`) ignores newlines and indentation: full
+//!   implicit line joining (spec Q38).
+//! * Inside brackets, a `:` that ends a line opens a nested `Layout` whose base is that
+//!   line's indentation. This is how an anonymous `fn(...) -> T:` or a `match x:` passed as
+//!   an argument gets its indented block; the nested layout closes at the first line
+//!   indented no deeper than its base, or at a closing bracket that belongs to the outside.
+//! * Recovery from an unclosed bracket: a continuation line that starts with a statement
+//!   keyword, or contains `=` or a compound assignment (never valid inside brackets), is
+//!   re-read as a new logical line, so the parser reports the unclosed bracket (E1010) and
+//!   the rest of the file is still checked.
+//!
+//! Tests are in `lexer/tests.rs`.
+
+use crate::diag::{Code, Diagnostic, Span};
+
+/// One token and the bytes it covers. Layout tokens have zero width (`Newline` covers the
+/// `\n` that ended its line, when there is one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TokenKind {
+    // Literals and names.
+    /// Magnitude of an integer literal; malformed literals are reported and become 0.
+    Int {
+        value: u64,
+        hex: bool,
+    },
+    Float(f64),
+    /// String contents with escapes processed.
+    Str(Vec<u8>),
+    Ident(String),
+    /// `'name` (a loop label); holds the name without the quote.
+    Label(String),
+    // Keywords (spec §2.4, plus `print_no_newline`).
+    And,
+    As,
+    Bool,
+    Break,
+    Catch,
+    Const,
+    Continue,
+    Elif,
+    Else,
+    Enum,
+    F64,
+    False,
+    Fn,
+    For,
+    Global,
+    I32,
+    I64,
+    If,
+    Impl,
+    In,
+    Match,
+    Matches,
+    Module,
+    Mut,
+    Not,
+    Or,
+    Print,
+    PrintNoNewline,
+    Pub,
+    Return,
+    Static,
+    Struct,
+    Throw,
+    TimeStamp,
+    True,
+    Try,
+    U32,
+    U64,
+    Use,
+    While,
+    // Operators.
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Percent,
+    PlusEq,
+    MinusEq,
+    StarEq,
+    SlashEq,
+    PercentEq,
+    /// `=`
+    Assign,
+    EqEq,
+    NotEq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Amp,
+    Pipe,
+    Caret,
+    Tilde,
+    Shl,
+    Shr,
+    /// `!`, `&&`, `||`, `?`: tokenised so the parser can say they are not Orus (E1018);
+    /// `?` is also the ignored nullable suffix of a type.
+    Bang,
+    AmpAmp,
+    PipePipe,
+    Question,
+    // Punctuation.
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Comma,
+    Dot,
+    DotDot,
+    DotDotEq,
+    Colon,
+    Arrow,
+    Semicolon,
+    // Layout.
+    Newline,
+    Indent,
+    Dedent,
+    Eof,
+}
+
+impl TokenKind {
+    /// The fixed spelling of a keyword, operator or punctuation token.
+    pub fn text(&self) -> Option<&'static str> {
+        use TokenKind::*;
+        Some(match self {
+            And => "and",
+            As => "as",
+            Bool => "bool",
+            Break => "break",
+            Catch => "catch",
+            Const => "const",
+            Continue => "continue",
+            Elif => "elif",
+            Else => "else",
+            Enum => "enum",
+            F64 => "f64",
+            False => "false",
+            Fn => "fn",
+            For => "for",
+            Global => "global",
+            I32 => "i32",
+            I64 => "i64",
+            If => "if",
+            Impl => "impl",
+            In => "in",
+            Match => "match",
+            Matches => "matches",
+            Module => "module",
+            Mut => "mut",
+            Not => "not",
+            Or => "or",
+            Print => "print",
+            PrintNoNewline => "print_no_newline",
+            Pub => "pub",
+            Return => "return",
+            Static => "static",
+            Struct => "struct",
+            Throw => "throw",
+            TimeStamp => "time_stamp",
+            True => "true",
+            Try => "try",
+            U32 => "u32",
+            U64 => "u64",
+            Use => "use",
+            While => "while",
+            Plus => "+",
+            Minus => "-",
+            Star => "*",
+            Slash => "/",
+            Percent => "%",
+            PlusEq => "+=",
+            MinusEq => "-=",
+            StarEq => "*=",
+            SlashEq => "/=",
+            PercentEq => "%=",
+            Assign => "=",
+            EqEq => "==",
+            NotEq => "!=",
+            Lt => "<",
+            Le => "<=",
+            Gt => ">",
+            Ge => ">=",
+            Amp => "&",
+            Pipe => "|",
+            Caret => "^",
+            Tilde => "~",
+            Shl => "<<",
+            Shr => ">>",
+            Bang => "!",
+            AmpAmp => "&&",
+            PipePipe => "||",
+            Question => "?",
+            LParen => "(",
+            RParen => ")",
+            LBracket => "[",
+            RBracket => "]",
+            LBrace => "{",
+            RBrace => "}",
+            Comma => ",",
+            Dot => ".",
+            DotDot => "..",
+            DotDotEq => "..=",
+            Colon => ":",
+            Arrow => "->",
+            Semicolon => ";",
+            Int { .. }
+            | Float(_)
+            | Str(_)
+            | Ident(_)
+            | Label(_)
+            | Newline
+            | Indent
+            | Dedent
+            | Eof => return None,
+        })
+    }
+
+    /// A short human description, used by `--show-tokens` and in messages:
+    /// `'+'`, `'if'`, `identifier 'x'`, `integer 42`, `NEWLINE`, `end of file`.
+    pub fn describe(&self) -> String {
+        match self {
+            TokenKind::Int { value, hex: false } => format!("integer {value}"),
+            TokenKind::Int { value, hex: true } => format!("integer 0x{value:X}"),
+            TokenKind::Float(v) => format!("float {v:?}"),
+            TokenKind::Str(s) => format!("string \"{}\"", s.escape_ascii()),
+            TokenKind::Ident(name) => format!("identifier '{name}'"),
+            TokenKind::Label(name) => format!("label '{name}"),
+            TokenKind::Newline => "NEWLINE".to_string(),
+            TokenKind::Indent => "INDENT".to_string(),
+            TokenKind::Dedent => "DEDENT".to_string(),
+            TokenKind::Eof => "end of file".to_string(),
+            other => format!("'{}'", other.text().unwrap_or("?")),
+        }
+    }
+}
+
+/// Splits `src` into tokens. Never panics; the last token is always `Eof`.
+pub fn tokenize(src: &[u8]) -> (Vec<Token>, Vec<Diagnostic>) {
+    let mut lexer = Lexer {
+        src,
+        pos: 0,
+        tokens: Vec::with_capacity(src.len() / 4 + 8),
+        diags: Vec::new(),
+        ctx: vec![Ctx::Layout {
+            levels: vec![Level {
+                col: 0,
+                real: false,
+            }],
+            nested: false,
+            outer_line: None,
+        }],
+        line_first: None,
+        newline_at: None,
+        at_line_start: true,
+        line_indent: 0,
+        bracket_line: None,
+        resynced: false,
+    };
+    lexer.run();
+    (lexer.tokens, lexer.diags)
+}
+
+/// Columns a tab advances the indentation by (spec §3).
+const TAB_WIDTH: u32 = 4;
+
+/// One open indentation level. `real` levels were opened by an `Indent` token; phantom
+/// levels remember the column of a line already reported as wrongly indented.
+#[derive(Clone, Copy)]
+struct Level {
+    col: u32,
+    real: bool,
+}
+
+enum Ctx {
+    /// Indentation-sensitive lines. `levels[0]` is the base: column 0 for the file, or the
+    /// indentation of the line whose trailing `:` opened a nested layout inside brackets.
+    Layout {
+        levels: Vec<Level>,
+        nested: bool,
+        /// For a nested layout, the first token of the logical line it interrupted.
+        outer_line: Option<usize>,
+    },
+    /// Inside an open bracket (`open` is its byte).
+    Bracket { open: u8 },
+}
+
+/// Where a continuation line inside brackets started, so it can be re-read as a new
+/// logical line if it turns out the bracket was never closed.
+#[derive(Clone, Copy)]
+struct LineMark {
+    pos: usize,
+    tokens: usize,
+    diags: usize,
+}
+
+struct Lexer<'a> {
+    src: &'a [u8],
+    pos: usize,
+    tokens: Vec<Token>,
+    diags: Vec<Diagnostic>,
+    ctx: Vec<Ctx>,
+    /// Index of the first token of the current logical line, once it has one.
+    line_first: Option<usize>,
+    /// The `\n` that ended the last physical line read in layout mode.
+    newline_at: Option<usize>,
+    at_line_start: bool,
+    /// Indentation of the current physical line.
+    line_indent: u32,
+    bracket_line: Option<LineMark>,
+    /// The current line is being re-read after an unclosed bracket: its indentation is
+    /// accepted silently (the parser reports the bracket).
+    resynced: bool,
+}
+
+impl Lexer<'_> {
+    fn run(&mut self) {
+        loop {
+            if self.at_line_start {
+                if !self.start_line() {
+                    break;
+                }
+                continue;
+            }
+            self.skip_trivia();
+            let Some(&b) = self.src.get(self.pos) else {
+                break;
+            };
+            if b == b'\n' {
+                if matches!(self.ctx.last(), Some(Ctx::Layout { .. })) {
+                    self.newline_at = Some(self.pos);
+                }
+                self.pos += 1;
+                self.at_line_start = true;
+                continue;
+            }
+            self.token(b);
+        }
+        self.finish();
+    }
+
+    /// Reads the indentation of a physical line. Blank and comment-only lines are skipped
+    /// (returns true with `at_line_start` still set); returns false at end of input.
+    fn start_line(&mut self) -> bool {
+        let line_start = self.pos;
+        let mut col: u32 = 0;
+        while let Some(&b) = self.src.get(self.pos) {
+            match b {
+                b' ' => col = col.saturating_add(1),
+                b'\t' => col = col.saturating_add(TAB_WIDTH),
+                b'\r' => {}
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        self.skip_trivia();
+        match self.src.get(self.pos) {
+            None => return false,
+            Some(b'\n') => {
+                if matches!(self.ctx.last(), Some(Ctx::Layout { .. })) {
+                    self.newline_at = Some(self.pos);
+                }
+                self.pos += 1;
+                return true;
+            }
+            Some(_) => {}
+        }
+        self.at_line_start = false;
+        self.line_indent = col;
+        self.begin_line(line_start, col);
+        true
+    }
+
+    /// Decides how a non-blank physical line continues the context stack.
+    fn begin_line(&mut self, line_start: usize, col: u32) {
+        loop {
+            match self.ctx.last() {
+                Some(Ctx::Layout { levels, nested, .. }) => {
+                    if *nested && col <= levels[0].col {
+                        self.close_layout(self.newline_at.unwrap_or(self.pos), self.pos);
+                        continue;
+                    }
+                    self.bracket_line = None;
+                    self.layout_line(col);
+                    return;
+                }
+                Some(Ctx::Bracket { .. }) => {
+                    if self.starts_with_statement_keyword() {
+                        self.pop_brackets();
+                        self.resynced = true;
+                        self.newline_at = Some(line_start.saturating_sub(1));
+                        continue;
+                    }
+                    self.resynced = false;
+                    self.bracket_line = Some(LineMark {
+                        pos: line_start,
+                        tokens: self.tokens.len(),
+                        diags: self.diags.len(),
+                    });
+                    return;
+                }
+                None => return,
+            }
+        }
+    }
+
+    /// Emits the `Newline` ending the previous logical line, then `Indent`/`Dedent`s.
+    fn layout_line(&mut self, col: u32) {
+        let here = self.pos;
+        let mut opens_block = false;
+        if let Some(first) = self.line_first.take() {
+            opens_block = self.opens_block(first);
+            let at = self.newline_at.unwrap_or(here);
+            self.push_raw(TokenKind::Newline, at, (at + 1).min(self.src.len()));
+        }
+        let Some(Ctx::Layout { levels, .. }) = self.ctx.last_mut() else {
+            return;
+        };
+        let top = levels[levels.len() - 1].col;
+        let quiet = std::mem::take(&mut self.resynced);
+        if col > top {
+            levels.push(Level {
+                col,
+                real: opens_block,
+            });
+            if opens_block {
+                self.push_raw(TokenKind::Indent, here, here);
+            } else if !quiet {
+                self.error(
+                    Code::UnexpectedIndent,
+                    here,
+                    here + 1,
+                    "It looks like this line is indented, but there's no open block above it.",
+                );
+            }
+        } else if col < top {
+            let mut dedents = 0;
+            while levels.len() > 1 && levels[levels.len() - 1].col > col {
+                if levels.pop().is_some_and(|l| l.real) {
+                    dedents += 1;
+                }
+            }
+            let inconsistent = levels[levels.len() - 1].col < col;
+            if inconsistent {
+                levels.push(Level { col, real: false });
+            }
+            for _ in 0..dedents {
+                self.push_raw(TokenKind::Dedent, here, here);
+            }
+            if inconsistent && !quiet {
+                self.error(
+                    Code::InconsistentIndent,
+                    here,
+                    here + 1,
+                    "Inconsistent indentation: this line does not match any enclosing block",
+                );
+            }
+        }
+    }
+
+    /// Whether the logical line starting at token `first` may be followed by a block.
+    fn opens_block(&self, first: usize) -> bool {
+        use TokenKind::*;
+        let last_opens = matches!(self.tokens.last().map(|t| &t.kind), Some(Colon | Arrow));
+        let first_opens = matches!(
+            self.tokens.get(first).map(|t| &t.kind),
+            Some(
+                If | Elif
+                    | Else
+                    | While
+                    | For
+                    | Fn
+                    | Struct
+                    | Enum
+                    | Impl
+                    | Match
+                    | Try
+                    | Catch
+                    | Module
+                    | Pub
+                    | Label(_)
+            )
+        );
+        last_opens || first_opens
+    }
+
+    /// Closes the innermost (nested) layout: ends its last line and its blocks.
+    fn close_layout(&mut self, newline_at: usize, at: usize) {
+        let Some(Ctx::Layout {
+            levels, outer_line, ..
+        }) = self.ctx.pop()
+        else {
+            return;
+        };
+        if self.line_first.take().is_some() {
+            self.push_raw(TokenKind::Newline, newline_at, newline_at);
+        }
+        for level in &levels[1..] {
+            if level.real {
+                self.push_raw(TokenKind::Dedent, at, at);
+            }
+        }
+        self.line_first = outer_line;
+    }
+
+    fn pop_brackets(&mut self) {
+        while matches!(self.ctx.last(), Some(Ctx::Bracket { .. })) {
+            self.ctx.pop();
+        }
+        self.bracket_line = None;
+    }
+
+    /// Re-reads the current continuation line as a new logical line (unclosed bracket).
+    fn resync(&mut self, mark: LineMark) {
+        self.tokens.truncate(mark.tokens);
+        self.diags.truncate(mark.diags);
+        self.pos = mark.pos;
+        self.pop_brackets();
+        self.resynced = true;
+        self.newline_at = Some(mark.pos.saturating_sub(1));
+        self.at_line_start = true;
+    }
+
+    fn starts_with_statement_keyword(&self) -> bool {
+        let rest = &self.src[self.pos..];
+        let len = rest.iter().take_while(|b| is_ident_byte(**b)).count();
+        use TokenKind::*;
+        matches!(
+            keyword(&rest[..len]),
+            Some(
+                If | Elif
+                    | Else
+                    | While
+                    | For
+                    | Return
+                    | Print
+                    | PrintNoNewline
+                    | Mut
+                    | Const
+                    | Struct
+                    | Enum
+                    | Impl
+                    | Use
+                    | Global
+                    | Pub
+                    | Break
+                    | Continue
+                    | Try
+                    | Catch
+                    | Throw
+                    | Module
+                    | Static
+            )
+        )
+    }
+
+    fn finish(&mut self) {
+        let end = self.src.len();
+        let last_end = self.tokens.last().map_or(0, |t| t.span.end as usize);
+        let nl = match self.newline_at {
+            Some(at) if at >= last_end => at,
+            _ => end,
+        };
+        loop {
+            match self.ctx.pop() {
+                Some(Ctx::Layout {
+                    levels,
+                    nested,
+                    outer_line,
+                }) => {
+                    if self.line_first.take().is_some() {
+                        self.push_raw(TokenKind::Newline, nl, (nl + 1).min(end));
+                    }
+                    for level in &levels[1..] {
+                        if level.real {
+                            self.push_raw(TokenKind::Dedent, end, end);
+                        }
+                    }
+                    self.line_first = outer_line;
+                    if !nested {
+                        break;
+                    }
+                }
+                Some(Ctx::Bracket { .. }) => {}
+                None => break,
+            }
+        }
+        self.push_raw(TokenKind::Eof, end, end);
+    }
+
+    /// Skips spaces, tabs, `\r` and comments, stopping at a newline or a token.
+    fn skip_trivia(&mut self) {
+        while let Some(&b) = self.src.get(self.pos) {
+            match b {
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'/' if self.src.get(self.pos + 1) == Some(&b'/') => {
+                    self.pos = match self.src[self.pos..].iter().position(|&c| c == b'\n') {
+                        Some(n) => self.pos + n,
+                        None => self.src.len(),
+                    };
+                }
+                b'/' if self.src.get(self.pos + 1) == Some(&b'*') => {
+                    // Not nested; an unterminated comment runs to the end of the file.
+                    let body = &self.src[self.pos + 2..];
+                    self.pos = match body.windows(2).position(|w| w == b"*/") {
+                        Some(n) => self.pos + 2 + n + 2,
+                        None => self.src.len(),
+                    };
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Whether only trivia remains before the end of the physical line.
+    fn rest_of_line_blank(&self) -> bool {
+        let mut i = self.pos;
+        while let Some(&b) = self.src.get(i) {
+            match b {
+                b' ' | b'\t' | b'\r' => i += 1,
+                b'\n' => return true,
+                b'/' if self.src.get(i + 1) == Some(&b'/') => return true,
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    fn push_raw(&mut self, kind: TokenKind, start: usize, end: usize) {
+        self.tokens.push(Token {
+            kind,
+            span: Span::new(start, end),
+        });
+    }
+
+    fn push(&mut self, kind: TokenKind, start: usize) {
+        if self.line_first.is_none() {
+            self.line_first = Some(self.tokens.len());
+        }
+        self.push_raw(kind, start, self.pos);
+    }
+
+    fn error(&mut self, code: Code, start: usize, end: usize, message: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::new(code, Span::new(start, end), message));
+    }
+
+    /// Lexes one token starting with byte `b` at `self.pos`.
+    fn token(&mut self, b: u8) {
+        use TokenKind::*;
+        let start = self.pos;
+        let next = self.src.get(start + 1).copied().unwrap_or(0);
+        let third = self.src.get(start + 2).copied().unwrap_or(0);
+        let (kind, len) = match b {
+            b'0'..=b'9' => return self.number(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => return self.word(),
+            b'"' => return self.string(),
+            b'\'' if next.is_ascii_alphabetic() || next == b'_' => {
+                self.pos += 1;
+                let len = self.src[self.pos..]
+                    .iter()
+                    .take_while(|c| is_ident_byte(**c))
+                    .count();
+                let name = lossy(&self.src[self.pos..self.pos + len]);
+                self.pos += len;
+                self.push(Label(name), start);
+                return;
+            }
+            b'(' | b'[' | b'{' => {
+                self.pos += 1;
+                let kind = match b {
+                    b'(' => LParen,
+                    b'[' => LBracket,
+                    _ => LBrace,
+                };
+                self.push(kind, start);
+                self.ctx.push(Ctx::Bracket { open: b });
+                return;
+            }
+            b')' | b']' | b'}' => return self.closer(b),
+            b'+' if next == b'=' => (PlusEq, 2),
+            b'+' => (Plus, 1),
+            b'-' if next == b'=' => (MinusEq, 2),
+            b'-' if next == b'>' => (Arrow, 2),
+            b'-' => (Minus, 1),
+            b'*' if next == b'=' => (StarEq, 2),
+            b'*' => (Star, 1),
+            b'/' if next == b'=' => (SlashEq, 2),
+            b'/' => (Slash, 1),
+            b'%' if next == b'=' => (PercentEq, 2),
+            b'%' => (Percent, 1),
+            b'=' if next == b'=' => (EqEq, 2),
+            b'=' => (Assign, 1),
+            b'!' if next == b'=' => (NotEq, 2),
+            b'!' => (Bang, 1),
+            b'<' if next == b'=' => (Le, 2),
+            b'<' if next == b'<' => (Shl, 2),
+            b'<' => (Lt, 1),
+            b'>' if next == b'=' => (Ge, 2),
+            b'>' if next == b'>' => (Shr, 2),
+            b'>' => (Gt, 1),
+            b'&' if next == b'&' => (AmpAmp, 2),
+            b'&' => (Amp, 1),
+            b'|' if next == b'|' => (PipePipe, 2),
+            b'|' => (Pipe, 1),
+            b'^' => (Caret, 1),
+            b'~' => (Tilde, 1),
+            b'?' => (Question, 1),
+            b'.' if next == b'.' && third == b'=' => (DotDotEq, 3),
+            b'.' if next == b'.' => (DotDot, 2),
+            b'.' => (Dot, 1),
+            b',' => (Comma, 1),
+            b';' => (Semicolon, 1),
+            b':' => (Colon, 1),
+            _ => return self.unexpected_run(),
+        };
+        if matches!(
+            kind,
+            Assign | PlusEq | MinusEq | StarEq | SlashEq | PercentEq
+        ) && matches!(self.ctx.last(), Some(Ctx::Bracket { .. }))
+        {
+            if let Some(mark) = self.bracket_line {
+                // `=` never appears inside brackets: the bracket was left open.
+                self.resync(mark);
+                return;
+            }
+        }
+        self.pos += len;
+        let is_colon = kind == Colon;
+        self.push(kind, start);
+        if is_colon
+            && matches!(self.ctx.last(), Some(Ctx::Bracket { .. }))
+            && self.rest_of_line_blank()
+        {
+            let outer_line = self.line_first;
+            self.ctx.push(Ctx::Layout {
+                levels: vec![Level {
+                    col: self.line_indent,
+                    real: false,
+                }],
+                nested: true,
+                outer_line,
+            });
+        }
+    }
+
+    /// A closing bracket. It first ends any nested layout opened inside its bracket.
+    fn closer(&mut self, b: u8) {
+        let start = self.pos;
+        let open = match b {
+            b')' => b'(',
+            b']' => b'[',
+            _ => b'{',
+        };
+        loop {
+            match self.ctx.last() {
+                Some(Ctx::Layout { nested: true, .. }) => self.close_layout(start, start),
+                Some(Ctx::Bracket { open: o }) if *o == open => {
+                    self.ctx.pop();
+                    break;
+                }
+                Some(Ctx::Bracket { .. }) => {
+                    // Mismatched: close up to a matching bracket of this layout, if any.
+                    let matching = self
+                        .ctx
+                        .iter()
+                        .rev()
+                        .take_while(|c| matches!(c, Ctx::Bracket { .. }))
+                        .position(|c| matches!(c, Ctx::Bracket { open: o } if *o == open));
+                    if let Some(n) = matching {
+                        let keep = self.ctx.len() - n - 1;
+                        self.ctx.truncate(keep);
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        if !matches!(self.ctx.last(), Some(Ctx::Bracket { .. })) {
+            self.bracket_line = None;
+        }
+        self.pos += 1;
+        let kind = match b {
+            b')' => TokenKind::RParen,
+            b']' => TokenKind::RBracket,
+            _ => TokenKind::RBrace,
+        };
+        self.push(kind, start);
+    }
+
+    /// An identifier or keyword.
+    fn word(&mut self) {
+        let start = self.pos;
+        let len = self.src[start..]
+            .iter()
+            .take_while(|c| is_ident_byte(**c))
+            .count();
+        self.pos += len;
+        let text = &self.src[start..self.pos];
+        let kind = keyword(text).unwrap_or_else(|| TokenKind::Ident(lossy(text)));
+        self.push(kind, start);
+    }
+
+    /// A run of bytes that start no token: one E1001 for the whole run.
+    fn unexpected_run(&mut self) {
+        let start = self.pos;
+        while let Some(&b) = self.src.get(self.pos) {
+            if self.pos > start && !is_stray_byte(b) {
+                break;
+            }
+            self.pos += 1;
+        }
+        let first = describe_char(&self.src[start..self.pos]);
+        let mut diag = Diagnostic::new(
+            Code::UnexpectedChar,
+            Span::new(start, self.pos),
+            format!("Unexpected character '{first}'"),
+        );
+        if self.src[start] == b'#' {
+            diag = diag.with_help("Comments in Orus start with `//`.");
+        }
+        self.diags.push(diag);
+    }
+
+    /// A string literal; the opening quote is at `self.pos`.
+    fn string(&mut self) {
+        let start = self.pos;
+        self.pos += 1;
+        let mut value = Vec::new();
+        loop {
+            let rest = &self.src[self.pos..];
+            let n = rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\')
+                .unwrap_or(rest.len());
+            value.extend_from_slice(&rest[..n]);
+            self.pos += n;
+            match self.src.get(self.pos) {
+                None => {
+                    self.error(
+                        Code::UnterminatedString,
+                        start,
+                        start + 1,
+                        "Unterminated string literal",
+                    );
+                    break;
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(_) => {
+                    let Some(&esc) = self.src.get(self.pos + 1) else {
+                        self.pos += 1;
+                        continue;
+                    };
+                    let byte = match esc {
+                        b'n' => Some(b'\n'),
+                        b't' => Some(b'\t'),
+                        b'r' => Some(b'\r'),
+                        b'\\' => Some(b'\\'),
+                        b'"' => Some(b'"'),
+                        b'0' => Some(0),
+                        _ => None,
+                    };
+                    match byte {
+                        Some(byte) => value.push(byte),
+                        None => {
+                            let shown = describe_char(&self.src[self.pos + 1..]);
+                            self.error(
+                                Code::InvalidEscape,
+                                self.pos,
+                                self.pos + 2,
+                                format!("Invalid escape sequence '\\{shown}'"),
+                            );
+                            value.push(b'\\');
+                            value.push(esc);
+                        }
+                    }
+                    self.pos += 2;
+                }
+            }
+        }
+        self.push(TokenKind::Str(value), start);
+    }
+
+    /// A number literal starting with a digit (spec §2.5). Malformed literals are reported
+    /// once (E1004) with all the identifier-like bytes that follow, and become `0`.
+    fn number(&mut self) {
+        let start = self.pos;
+        let src = self.src;
+        let at = |i: usize| src.get(i).copied().unwrap_or(0);
+        let mut ok = true;
+        let hex = at(start) == b'0' && matches!(at(start + 1), b'x' | b'X');
+        let mut float = false;
+        if hex {
+            self.pos += 2;
+            let (digits, clean) = self.digit_run(|c| c.is_ascii_hexdigit());
+            ok &= digits > 0 && clean;
+        } else {
+            let (_, clean) = self.digit_run(|c| c.is_ascii_digit());
+            ok &= clean;
+            if at(self.pos) == b'.' && at(self.pos + 1) != b'.' {
+                self.pos += 1;
+                if at(self.pos).is_ascii_digit() {
+                    let (_, clean) = self.digit_run(|c| c.is_ascii_digit());
+                    ok &= clean;
+                    float = true;
+                } else {
+                    ok = false; // `5.` or `1.e3`
+                }
+            }
+            if ok && matches!(at(self.pos), b'e' | b'E') {
+                self.pos += 1;
+                if matches!(at(self.pos), b'+' | b'-') {
+                    self.pos += 1;
+                }
+                let (digits, clean) = self.digit_run(|c| c.is_ascii_digit());
+                ok &= digits > 0 && clean;
+                float = true;
+            }
+        }
+        if is_ident_byte(at(self.pos)) {
+            ok = false; // digits running into letters, e.g. `10u32`
+        }
+        if !ok {
+            while is_ident_byte(at(self.pos)) {
+                self.pos += 1;
+            }
+            let text = lossy(&src[start..self.pos]);
+            self.error(
+                Code::MalformedNumber,
+                start,
+                self.pos,
+                format!("Malformed number literal '{text}'"),
+            );
+            let kind = if float {
+                TokenKind::Float(0.0)
+            } else {
+                TokenKind::Int { value: 0, hex }
+            };
+            self.push(kind, start);
+            return;
+        }
+        let text = &src[start..self.pos];
+        let digits = text.iter().filter(|c| **c != b'_');
+        if float {
+            let clean: String = digits.map(|&c| c as char).collect();
+            let value = clean.parse::<f64>().unwrap_or(0.0);
+            self.push(TokenKind::Float(value), start);
+            return;
+        }
+        let (radix, skip) = if hex { (16, 2) } else { (10, 0) };
+        let mut value: Option<u64> = Some(0);
+        for &c in digits.skip(skip) {
+            let d = (c as char).to_digit(radix).unwrap_or(0) as u64;
+            value = value
+                .and_then(|v| v.checked_mul(radix as u64))
+                .and_then(|v| v.checked_add(d));
+        }
+        let value = value.unwrap_or_else(|| {
+            self.error(
+                Code::NumberTooLarge,
+                start,
+                self.pos,
+                format!("Integer literal {} is out of range", lossy(text)),
+            );
+            0
+        });
+        self.push(TokenKind::Int { value, hex }, start);
+    }
+
+    /// Consumes digits and `_` separators; returns the digit count and whether every `_`
+    /// sits between two digits.
+    fn digit_run(&mut self, is_digit: impl Fn(u8) -> bool) -> (usize, bool) {
+        let mut digits = 0;
+        let mut clean = true;
+        let mut prev_digit = false;
+        while let Some(&c) = self.src.get(self.pos) {
+            if is_digit(c) {
+                digits += 1;
+                prev_digit = true;
+            } else if c == b'_' {
+                let next_digit = self.src.get(self.pos + 1).is_some_and(|&n| is_digit(n));
+                clean &= prev_digit && next_digit;
+                prev_digit = false;
+            } else {
+                break;
+            }
+            self.pos += 1;
+        }
+        (digits, clean)
+    }
+}
+
+fn keyword(word: &[u8]) -> Option<TokenKind> {
+    use TokenKind::*;
+    Some(match word {
+        b"and" => And,
+        b"as" => As,
+        b"bool" => Bool,
+        b"break" => Break,
+        b"catch" => Catch,
+        b"const" => Const,
+        b"continue" => Continue,
+        b"elif" => Elif,
+        b"else" => Else,
+        b"enum" => Enum,
+        b"f64" => F64,
+        b"false" => False,
+        b"fn" => Fn,
+        b"for" => For,
+        b"global" => Global,
+        b"i32" => I32,
+        b"i64" => I64,
+        b"if" => If,
+        b"impl" => Impl,
+        b"in" => In,
+        b"match" => Match,
+        b"matches" => Matches,
+        b"module" => Module,
+        b"mut" => Mut,
+        b"not" => Not,
+        b"or" => Or,
+        b"print" => Print,
+        b"print_no_newline" => PrintNoNewline,
+        b"pub" => Pub,
+        b"return" => Return,
+        b"static" => Static,
+        b"struct" => Struct,
+        b"throw" => Throw,
+        b"time_stamp" => TimeStamp,
+        b"true" => True,
+        b"try" => Try,
+        b"u32" => U32,
+        b"u64" => U64,
+        b"use" => Use,
+        b"while" => While,
+        _ => return None,
+    })
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Bytes that start no token and are grouped into one E1001 report.
+fn is_stray_byte(b: u8) -> bool {
+    b >= 0x80
+        || matches!(b, b'$' | b'@' | b'#' | b'`' | b'\\')
+        || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+/// The first character of `bytes` for a message: the UTF-8 character if it decodes,
+/// otherwise an escape such as `\xFF`.
+fn describe_char(bytes: &[u8]) -> String {
+    let width = match bytes.first() {
+        Some(0xC0..=0xDF) => 2,
+        Some(0xE0..=0xEF) => 3,
+        Some(0xF0..=0xF7) => 4,
+        _ => 1,
+    };
+    match bytes.get(..width).map(std::str::from_utf8) {
+        Some(Ok(s)) if !s.chars().any(char::is_control) => s.to_string(),
+        _ => bytes
+            .first()
+            .map_or(String::new(), |b| format!("\\x{b:02X}")),
+    }
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[cfg(test)]
+mod tests;

@@ -7,8 +7,11 @@
 
 pub mod ast;
 pub mod bytecode;
+pub mod codegen;
 pub mod diag;
+pub mod driver;
 pub mod lexer;
 pub mod parser;
 pub mod runtime;
+pub mod types;
 pub mod vm;

@@ -153,9 +153,7 @@ pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions)
     let reset = paint(RESET);
     let category = diag.code.category().label();
     let title = diag.code.title();
-    let dashes = 56usize
-        .saturating_sub(category.len() + title.len())
-        .min(50);
+    let dashes = 56usize.saturating_sub(category.len() + title.len()).min(50);
     let _ = writeln!(
         out,
         "{}-- {category} [{}]: {title} {reset}{} {}:{line}:{col}",
@@ -238,7 +236,11 @@ mod tests {
     #[test]
     fn short_format_is_one_line() {
         let map = SourceMap::new("a.orus", b"x\n");
-        let diag = Diagnostic::new(Code::UndefinedName, Span::new(0, 1), "Undefined variable 'x'.");
+        let diag = Diagnostic::new(
+            Code::UndefinedName,
+            Span::new(0, 1),
+            "Undefined variable 'x'.",
+        );
         let text = render(
             &diag,
             &map,

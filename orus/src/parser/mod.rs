@@ -1,1 +1,699 @@
-//! Parser (being written).
+//! Parser: tokens → syntax tree (`ast`), by recursive descent with precedence climbing.
+//!
+//! `parse` never fails: it returns the tree and every diagnostic (lexer and parser),
+//! sorted by position and capped at 20. When a statement goes wrong the error is reported
+//! once and the parser skips to the end of that logical line — and past the block below
+//! it when the error was in a block header — then carries on, so independent mistakes are
+//! all reported while one mistake is reported once. A parser error on a line that already
+//! has a lexer error is dropped as a likely cascade.
+//!
+//! Safety valves: nesting of expressions, blocks and types (and the depth of the tree an
+//! operator chain or prefix run builds) is limited to 256 levels (E1019, reported once),
+//! so neither the parser nor later passes that recurse over the tree can exhaust the host
+//! stack; every loop consumes a token or stops.
+//!
+//! Spans: a statement's span covers the whole statement; `Binary` and `Cast` expressions
+//! start at their operator and `Index`/`Slice` at their `[` (spec §17.2 puts the caret
+//! there); every other expression covers its whole text, a call from the start of its
+//! callee to its `)`.
+//!
+//! This module holds the driver, the token cursor and recovery; `stmt.rs` statements,
+//! `decl.rs` declarations and types, `expr.rs` expressions. Tests are in `parser/tests*.rs`.
+
+mod decl;
+mod expr;
+mod stmt;
+
+use crate::ast::{Block, Ident, Program, Stmt};
+use crate::diag::{Code, Diagnostic, Span};
+use crate::lexer::{self, Token, TokenKind};
+
+/// Deepest nesting of expressions, blocks and types.
+pub const MAX_DEPTH: u32 = 256;
+/// Most diagnostics reported for one file.
+const MAX_ERRORS: usize = 20;
+
+/// Parses one source file.
+pub fn parse(src: &[u8]) -> (Program, Vec<Diagnostic>) {
+    let (tokens, lex_diags) = lexer::tokenize(src);
+    let mut parser = Parser::new(src, tokens, &lex_diags);
+    let stmts = parser.items(false, |p| p.stmt());
+    let mut diags = lex_diags;
+    diags.append(&mut parser.diags);
+    crate::diag::sort_and_dedup(&mut diags);
+    diags.truncate(MAX_ERRORS);
+    (Program { stmts }, diags)
+}
+
+/// The construct failed and its error is already reported; the caller recovers.
+struct Fail;
+type PResult<T> = Result<T, Fail>;
+
+/// How a header's body may be written on the header's own line.
+#[derive(Clone, Copy, PartialEq)]
+enum OneLine {
+    /// One statement (`if`, `elif`, `else`, `try`, `catch`, match arms).
+    Single,
+    /// All `;`-separated statements up to the end of the line (`while`, named `fn`).
+    Many,
+}
+
+/// The kind of bracket being closed, for E1010 messages.
+#[derive(Clone, Copy)]
+enum Closer {
+    Paren,
+    Array,
+    Index,
+    Brace,
+    ArrayType,
+}
+
+impl Closer {
+    fn token(self) -> TokenKind {
+        match self {
+            Closer::Paren => TokenKind::RParen,
+            Closer::Array | Closer::Index | Closer::ArrayType => TokenKind::RBracket,
+            Closer::Brace => TokenKind::RBrace,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Closer::Paren => "parenthesis",
+            Closer::Array => "array literal",
+            Closer::Index => "index",
+            Closer::Brace => "struct literal",
+            Closer::ArrayType => "array type",
+        }
+    }
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    toks: Vec<Token>,
+    pos: usize,
+    /// End of the last consumed token other than a layout token, so spans end on text.
+    prev_end: u32,
+    diags: Vec<Diagnostic>,
+    lex_errors: usize,
+    /// Byte ranges of the lines holding a lexer error, in order.
+    lex_lines: Vec<(u32, u32)>,
+    depth: u32,
+    too_deep_reported: bool,
+    /// Set when the last consumed token was the `Dedent` closing a block: the statement
+    /// that owned the block is complete and no `Newline` follows it.
+    ended_block: bool,
+    /// Brackets consumed and not yet closed, so recovery can skip to their end.
+    brackets: u32,
+    /// Whether statements being parsed are at module scope (for E1026).
+    module_scope: bool,
+    /// Set when a header's missing `:` was reported, so the missing block that usually
+    /// follows is not reported again.
+    colon_missing: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn new(src: &'a [u8], toks: Vec<Token>, lex_diags: &[Diagnostic]) -> Parser<'a> {
+        let mut toks = toks;
+        if !matches!(
+            toks.last(),
+            Some(Token {
+                kind: TokenKind::Eof,
+                ..
+            })
+        ) {
+            toks.push(Token {
+                kind: TokenKind::Eof,
+                span: Span::new(src.len(), src.len()),
+            });
+        }
+        let mut lex_lines: Vec<(u32, u32)> = lex_diags
+            .iter()
+            .map(|d| line_around(src, d.span.start))
+            .collect();
+        lex_lines.sort_unstable();
+        Parser {
+            src,
+            toks,
+            pos: 0,
+            prev_end: 0,
+            diags: Vec::new(),
+            lex_errors: lex_diags.len(),
+            lex_lines,
+            depth: 0,
+            too_deep_reported: false,
+            ended_block: false,
+            brackets: 0,
+            module_scope: true,
+            colon_missing: false,
+        }
+    }
+
+    // ----- Token cursor -----
+
+    fn kind(&self) -> &TokenKind {
+        &self.toks[self.pos].kind
+    }
+
+    fn nth(&self, n: usize) -> &TokenKind {
+        let i = (self.pos + n).min(self.toks.len() - 1);
+        &self.toks[i].kind
+    }
+
+    fn span(&self) -> Span {
+        self.toks[self.pos].span
+    }
+
+    fn start(&self) -> u32 {
+        self.span().start
+    }
+
+    fn at(&self, kind: TokenKind) -> bool {
+        *self.kind() == kind
+    }
+
+    /// Consumes the current token (never `Eof`) and returns its span.
+    fn bump(&mut self) -> Span {
+        let span = self.span();
+        if !matches!(
+            self.kind(),
+            TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
+        ) {
+            self.prev_end = span.end;
+        }
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+        self.ended_block = false;
+        span
+    }
+
+    fn eat(&mut self, kind: TokenKind) -> bool {
+        let found = self.at(kind);
+        if found {
+            self.bump();
+        }
+        found
+    }
+
+    /// The span from `start` to the end of the last consumed token.
+    fn since(&self, start: u32) -> Span {
+        Span {
+            start,
+            end: self.prev_end.max(start),
+        }
+    }
+
+    /// Whether the current token ends a statement.
+    fn at_stmt_end(&self) -> bool {
+        matches!(
+            self.kind(),
+            TokenKind::Newline | TokenKind::Semicolon | TokenKind::Dedent | TokenKind::Eof
+        )
+    }
+
+    /// Whether a line break separates the current token from the previous one.
+    fn at_line_break(&self) -> bool {
+        if matches!(
+            self.kind(),
+            TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
+        ) {
+            return true;
+        }
+        let from = (self.prev_end as usize).min(self.src.len());
+        let to = (self.start() as usize).clamp(from, self.src.len());
+        self.src[from..to].contains(&b'\n')
+    }
+
+    fn is_underscore(&self) -> bool {
+        matches!(self.kind(), TokenKind::Ident(name) if name == "_")
+    }
+
+    /// Consumes an identifier, or reports `expected` and fails.
+    fn ident(&mut self, expected: &str) -> PResult<Ident> {
+        if let TokenKind::Ident(name) = &mut self.toks[self.pos].kind {
+            let name = std::mem::take(name);
+            let span = self.bump();
+            return Ok(Ident { name, span });
+        }
+        self.unexpected(expected);
+        Err(Fail)
+    }
+
+    /// The current token as messages quote it.
+    fn found(&self) -> String {
+        match self.kind() {
+            TokenKind::Newline
+            | TokenKind::Indent
+            | TokenKind::Dedent
+            | TokenKind::Eof
+            | TokenKind::Str(_) => self.kind().describe(),
+            _ => format!("'{}'", self.text(self.span())),
+        }
+    }
+
+    fn text(&self, span: Span) -> String {
+        let end = (span.end as usize).min(self.src.len());
+        let start = (span.start as usize).min(end);
+        String::from_utf8_lossy(&self.src[start..end]).into_owned()
+    }
+
+    // ----- Diagnostics -----
+
+    fn report(&mut self, diag: Diagnostic) {
+        if self.lex_errors + self.diags.len() >= MAX_ERRORS || self.near_lex_error(diag.span.start)
+        {
+            return;
+        }
+        self.diags.push(diag);
+    }
+
+    fn err(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        self.report(Diagnostic::new(code, span, message));
+    }
+
+    fn full(&self) -> bool {
+        self.lex_errors + self.diags.len() >= MAX_ERRORS
+    }
+
+    fn near_lex_error(&self, at: u32) -> bool {
+        let i = self.lex_lines.partition_point(|&(_, end)| end < at);
+        self.lex_lines.get(i).is_some_and(|&(start, _)| start <= at)
+    }
+
+    /// Reports the current token as unexpected: a "not part of Orus" error for tokens such
+    /// as `!`, otherwise `"{expected}, found X"` (E1008).
+    fn unexpected(&mut self, expected: &str) {
+        if let Some(diag) = self.not_orus() {
+            self.report(diag);
+            return;
+        }
+        let message = format!("{expected}, found {}", self.found());
+        self.err(Code::ExpectedToken, self.span(), message);
+    }
+
+    /// Like `unexpected`, after a complete expression: `if` there is an inline
+    /// `a if c else b` and `?` a ternary.
+    fn unexpected_after_expr(&mut self, expected: &str) {
+        let span = self.span();
+        let diag = match self.kind() {
+            TokenKind::If => Diagnostic::new(
+                Code::NotInLanguage,
+                span,
+                "Inline 'a if c else b' expressions are not part of Orus",
+            )
+            .with_help("use an if statement"),
+            TokenKind::Question => Diagnostic::new(
+                Code::NotInLanguage,
+                span,
+                "The ternary operator 'c ? a : b' is not part of Orus",
+            )
+            .with_help("use an if statement"),
+            _ => return self.unexpected(expected),
+        };
+        self.report(diag);
+    }
+
+    /// The E1018 report for a token that looks like another language's syntax.
+    fn not_orus(&self) -> Option<Diagnostic> {
+        let (message, help) = match self.kind() {
+            TokenKind::Bang => ("'!' is not an operator in Orus", "use `not`"),
+            TokenKind::AmpAmp => ("'&&' is not an operator in Orus", "use `and`"),
+            TokenKind::PipePipe => ("'||' is not an operator in Orus", "use `or`"),
+            TokenKind::Question => (
+                "The ternary operator 'c ? a : b' is not part of Orus",
+                "use an if statement",
+            ),
+            TokenKind::Static => (
+                "'static' is not part of Orus",
+                "declare module-level variables with `global`",
+            ),
+            _ => return None,
+        };
+        Some(Diagnostic::new(Code::NotInLanguage, self.span(), message).with_help(help))
+    }
+
+    // ----- Nesting limit -----
+
+    /// Enters one level of nesting, failing with E1019 (reported once) past the limit.
+    fn enter(&mut self, what: &str) -> PResult<()> {
+        if self.depth >= MAX_DEPTH {
+            if !self.too_deep_reported {
+                self.too_deep_reported = true;
+                let message = format!("{what} nesting exceeds the limit of {MAX_DEPTH} levels");
+                self.err(Code::TooDeep, self.span(), message);
+            }
+            return Err(Fail);
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    // ----- Lines, blocks and recovery -----
+
+    /// Parses the lines of a block (after its `Indent`, up to and including its `Dedent`)
+    /// or of the whole file, one `item` per line, recovering from failed items.
+    fn items<T>(
+        &mut self,
+        in_block: bool,
+        mut item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        loop {
+            match self.kind() {
+                TokenKind::Newline | TokenKind::Semicolon => {
+                    self.bump();
+                    continue;
+                }
+                TokenKind::Dedent => {
+                    self.bump();
+                    if in_block {
+                        self.ended_block = true;
+                        return out;
+                    }
+                    continue;
+                }
+                TokenKind::Eof => {
+                    self.ended_block = in_block;
+                    return out;
+                }
+                TokenKind::Indent => {
+                    self.err(
+                        Code::UnexpectedIndent,
+                        self.span(),
+                        "It looks like this line is indented, but there's no open block above it.",
+                    );
+                    self.skip_block();
+                    continue;
+                }
+                _ => {}
+            }
+            if self.full() {
+                self.pos = self.toks.len() - 1;
+                continue;
+            }
+            let before = self.pos;
+            let depth = self.depth;
+            let brackets = self.brackets;
+            let scope = self.module_scope;
+            match item(self) {
+                Ok(x) => {
+                    out.push(x);
+                    if self.terminator().is_err() {
+                        self.recover(brackets);
+                    }
+                }
+                Err(Fail) => {
+                    self.depth = depth;
+                    self.recover(brackets);
+                }
+            }
+            self.depth = depth;
+            self.brackets = brackets;
+            self.module_scope = scope;
+            if self.pos == before {
+                self.bump();
+            }
+        }
+    }
+
+    /// Checks what follows a complete line item: `;`, a newline, or the end of the block.
+    fn terminator(&mut self) -> PResult<()> {
+        if self.ended_block {
+            return Ok(());
+        }
+        match self.kind() {
+            TokenKind::Semicolon | TokenKind::Newline => {
+                self.bump();
+                Ok(())
+            }
+            TokenKind::Dedent | TokenKind::Eof => Ok(()),
+            _ => {
+                self.unexpected_after_expr("Expected a new line after this statement");
+                Err(Fail)
+            }
+        }
+    }
+
+    /// Skips the rest of a failed statement: to the end of its logical line (a line break
+    /// inside brackets only ends it when no block follows), then past the block below it.
+    fn recover(&mut self, brackets: u32) {
+        let mut open = self.brackets.max(brackets);
+        loop {
+            match self.kind() {
+                TokenKind::Eof | TokenKind::Dedent => break,
+                TokenKind::Indent => {
+                    self.skip_block();
+                    if open <= brackets {
+                        break;
+                    }
+                }
+                TokenKind::Newline => {
+                    self.bump();
+                    if open > brackets && self.at(TokenKind::Indent) {
+                        continue;
+                    }
+                    if self.at(TokenKind::Indent) {
+                        self.skip_block();
+                    }
+                    break;
+                }
+                TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => {
+                    open += 1;
+                    self.bump();
+                }
+                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => {
+                    open = open.saturating_sub(1).max(brackets);
+                    self.bump();
+                }
+                _ => {
+                    self.bump();
+                }
+            }
+        }
+        self.brackets = brackets;
+    }
+
+    /// Skips a balanced `Indent … Dedent` block (the cursor is at the `Indent`).
+    fn skip_block(&mut self) {
+        let mut level = 0u32;
+        loop {
+            match self.kind() {
+                TokenKind::Eof => break,
+                TokenKind::Indent => level += 1,
+                TokenKind::Dedent => {
+                    level = level.saturating_sub(1);
+                    if level == 0 {
+                        self.bump();
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            self.bump();
+        }
+        self.ended_block = true;
+    }
+
+    /// The `:` ending a header. A missing `:` at the end of the line is reported and the
+    /// header is accepted, so its block is still parsed.
+    fn header_colon(&mut self, what: &str) -> PResult<()> {
+        self.colon_missing = false;
+        if self.eat(TokenKind::Colon) {
+            return Ok(());
+        }
+        if let Some(diag) = self.not_orus() {
+            self.report(diag);
+            return Err(Fail);
+        }
+        let message = format!("Expected ':' after {what}");
+        self.err(Code::ExpectedToken, self.span(), message);
+        if self.at(TokenKind::Newline) {
+            self.colon_missing = true;
+            Ok(())
+        } else {
+            Err(Fail)
+        }
+    }
+
+    /// The body after a header's `:`: an indented block, or a one-line form.
+    fn body(&mut self, one_line: OneLine, what: &str) -> PResult<Block> {
+        if self.at(TokenKind::Newline) {
+            let here = self.bump();
+            if !self.at(TokenKind::Indent) {
+                if !std::mem::take(&mut self.colon_missing) {
+                    let message = format!("Expected an indented block after {what}");
+                    self.err(Code::ExpectedToken, self.span(), message);
+                }
+                self.ended_block = true;
+                return Ok(Block {
+                    stmts: Vec::new(),
+                    span: here,
+                });
+            }
+            return self.indented_block(false);
+        }
+        self.one_line(one_line)
+    }
+
+    /// An indented block of statements; the cursor is at its `Indent`. `module_scope` is
+    /// true only for the block form of `module`.
+    fn indented_block(&mut self, module_scope: bool) -> PResult<Block> {
+        self.enter("Block")?;
+        let indent = self.bump();
+        let saved = std::mem::replace(&mut self.module_scope, module_scope);
+        let stmts = self.items(true, |p| p.stmt());
+        self.module_scope = saved;
+        self.leave();
+        Ok(block_of(stmts, indent))
+    }
+
+    /// A body written on its header's line.
+    fn one_line(&mut self, form: OneLine) -> PResult<Block> {
+        self.enter("Block")?;
+        let here = self.span();
+        let saved = std::mem::replace(&mut self.module_scope, false);
+        let mut stmts = vec![self.stmt()?];
+        while form == OneLine::Many && !self.ended_block && self.at(TokenKind::Semicolon) {
+            self.bump();
+            if self.at_stmt_end() {
+                break;
+            }
+            stmts.push(self.stmt()?);
+        }
+        self.module_scope = saved;
+        self.leave();
+        Ok(block_of(stmts, here))
+    }
+
+    /// Lines of items in a block that must be indented below its header (`match`,
+    /// `struct`, `enum`, `impl`); the cursor is after the header's `:`.
+    fn indented_items<T>(
+        &mut self,
+        what: &str,
+        item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        if !self.at(TokenKind::Newline) {
+            let message = format!("Expected a new line and an indented block after {what}");
+            self.unexpected(&message);
+            return Err(Fail);
+        }
+        self.bump();
+        if !self.at(TokenKind::Indent) {
+            if !std::mem::take(&mut self.colon_missing) {
+                let message = format!("Expected an indented block after {what}");
+                self.err(Code::ExpectedToken, self.span(), message);
+            }
+            self.ended_block = true;
+            return Ok(Vec::new());
+        }
+        self.enter("Block")?;
+        self.bump();
+        let saved = std::mem::replace(&mut self.module_scope, false);
+        let out = self.items(true, item);
+        self.module_scope = saved;
+        self.leave();
+        Ok(out)
+    }
+
+    /// Reports a bracket that is not closed where a `,` or the closer was expected: E1010
+    /// at the opening bracket when the line ended or another closer came, else E1008.
+    fn bad_list_end(&mut self, open: Span, closer: Closer) -> Fail {
+        let close = closer.token().text().unwrap_or(")");
+        let wrong_closer = matches!(
+            self.kind(),
+            TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
+        );
+        if self.at_line_break() || wrong_closer {
+            let found = if wrong_closer {
+                format!("'{}'", self.text(self.span()))
+            } else {
+                "NEWLINE".to_string()
+            };
+            let message = format!(
+                "Expected '{close}' to close this {}, but found {found} instead.",
+                closer.what()
+            );
+            self.err(Code::UnclosedBracket, open, message);
+        } else {
+            self.unexpected_after_expr(&format!("Expected ',' or '{close}'"));
+        }
+        Fail
+    }
+
+    /// Consumes the closer of a bracket opened at `open`.
+    fn close(&mut self, open: Span, closer: Closer) -> PResult<()> {
+        if self.eat(closer.token()) {
+            self.brackets = self.brackets.saturating_sub(1);
+            return Ok(());
+        }
+        Err(self.bad_list_end(open, closer))
+    }
+
+    /// A comma-separated list up to its closer; the opener is already consumed. A
+    /// trailing comma is allowed.
+    fn list<T>(
+        &mut self,
+        open: Span,
+        closer: Closer,
+        mut item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        self.brackets += 1;
+        let close = closer.token();
+        let mut out = Vec::new();
+        loop {
+            if *self.kind() == close {
+                break;
+            }
+            if matches!(
+                self.kind(),
+                TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
+            ) {
+                return Err(self.bad_list_end(open, closer));
+            }
+            out.push(item(self)?);
+            if self.eat(TokenKind::Comma) {
+                continue;
+            }
+            if *self.kind() != close {
+                return Err(self.bad_list_end(open, closer));
+            }
+        }
+        self.close(open, closer)?;
+        Ok(out)
+    }
+}
+
+/// A block's span covers its statements (or `fallback` when it has none).
+fn block_of(stmts: Vec<Stmt>, fallback: Span) -> Block {
+    let span = match (stmts.first(), stmts.last()) {
+        (Some(first), Some(last)) => first.span.to(last.span),
+        _ => fallback,
+    };
+    Block { stmts, span }
+}
+
+/// The byte range of the source line containing `at`.
+fn line_around(src: &[u8], at: u32) -> (u32, u32) {
+    let at = (at as usize).min(src.len());
+    let start = src[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = src[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(src.len(), |i| at + i);
+    (start as u32, end as u32)
+}
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_errors;
+#[cfg(test)]
+mod tests_robust;

@@ -1,1 +1,45 @@
-//! Runtime semantics (being written).
+//! Runtime value semantics: what the operations of the language *mean*, independent of
+//! any interpreter state.
+//!
+//! Checked arithmetic and shifts live in [`arith`], the `as` cast table in [`convert`],
+//! the text form of values and the `print` template renderer in [`format`](mod@format),
+//! and the garbage-collected object store in [`heap`]. The VM calls these functions from its
+//! instruction arms, and a compile-time constant folder calls the very same ones, so a
+//! rule is written once (STYLE.md habit 4). This module knows nothing of syntax, of the
+//! type checker or of frames and registers; values arrive as the untagged 64-bit slots
+//! described in `bytecode`. Unit tests sit at the bottom of each file.
+
+pub mod arith;
+pub mod convert;
+pub mod format;
+pub mod heap;
+
+pub use heap::Heap;
+
+use crate::diag::Code;
+use std::fmt;
+
+/// A runtime failure of one operation: the error code and the message for the report.
+/// The VM adds the location (its call trace) when it turns a `Fault` into an error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    pub code: Code,
+    pub message: String,
+}
+
+impl Fault {
+    pub fn new(code: Code, message: impl Into<String>) -> Fault {
+        Fault {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Fault {}

@@ -1,1 +1,136 @@
-//! VM (being written).
+//! The register VM: executes a verified [`Program`].
+//!
+//! [`run`] checks the program with [`verify::verify`], interns its string constants into
+//! a fresh [`Heap`] (handle `i` is `Program::strings[i]`), and calls the entry function.
+//! Registers of all frames live in one `Vec<u64>`; a call's frame starts at the caller's
+//! argument base (see `bytecode`), and frames are records in a `Vec`, so Orus recursion
+//! never recurses on the host stack; depth is capped by [`VmConfig::max_frames`] (E0005).
+//! The dispatch loop is in `exec`, frame bookkeeping and garbage-collection roots in
+//! `frames`. What operations mean (arithmetic, casts, printing, the heap) is not here but
+//! in `runtime`; this module knows nothing of syntax or types beyond the bytecode.
+//! Tests hand-assemble programs and live in `tests.rs`.
+
+mod exec;
+mod frames;
+pub mod verify;
+
+#[cfg(test)]
+mod tests;
+
+use crate::bytecode::Program;
+use crate::diag::Code;
+use crate::runtime::{Fault, Heap};
+use frames::Frame;
+use std::fmt;
+use std::io::Write;
+
+/// Limits the embedder sets for one run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VmConfig {
+    /// Most frames alive at once, the entry frame included (decision D6); E0005 beyond.
+    pub max_frames: usize,
+    /// When set, how many calls and loop back-edges may run before E0013.
+    pub instruction_budget: Option<u64>,
+    /// When set, the most bytes the heap may hold before E0014.
+    pub heap_limit: Option<usize>,
+}
+
+impl Default for VmConfig {
+    fn default() -> VmConfig {
+        VmConfig {
+            max_frames: 10_000,
+            instruction_budget: None,
+            heap_limit: None,
+        }
+    }
+}
+
+/// A runtime failure, with where it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuntimeError {
+    pub code: Code,
+    pub message: String,
+    /// innermost first: (function index, pc of the faulting/calling instruction)
+    pub trace: Vec<(u32, usize)>,
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for RuntimeError {}
+
+/// Runs `program` from its entry function, writing `print` output to `out` (not flushed).
+pub fn run(program: &Program, config: &VmConfig, out: &mut dyn Write) -> Result<(), RuntimeError> {
+    let mut vm = Vm::new(program, config, out)?;
+    vm.execute()
+}
+
+/// The state of one run.
+struct Vm<'p, 'o> {
+    program: &'p Program,
+    /// The registers of every live frame; frame `f` owns `regs[f.base..f.base + num_regs]`.
+    regs: Vec<u64>,
+    /// Live frames, the running one last.
+    frames: Vec<Frame>,
+    globals: Vec<u64>,
+    heap: Heap,
+    max_frames: usize,
+    /// Remaining budget units (calls and back-edges); `u64::MAX` when unlimited.
+    budget: u64,
+    out: &'o mut dyn Write,
+    /// Reused buffer for text being formatted.
+    scratch: Vec<u8>,
+}
+
+impl<'p, 'o> Vm<'p, 'o> {
+    fn new(
+        program: &'p Program,
+        config: &VmConfig,
+        out: &'o mut dyn Write,
+    ) -> Result<Vm<'p, 'o>, RuntimeError> {
+        verify::verify(program).map_err(|e| RuntimeError {
+            code: Code::Internal,
+            message: format!("invalid bytecode: {}", e.message),
+            trace: vec![(e.func, e.pc)],
+        })?;
+        frames::start_clock();
+        let entry = program.entry;
+        let entry_regs = usize::from(program.functions[entry as usize].num_regs);
+        Ok(Vm {
+            program,
+            regs: vec![0; entry_regs.max(1)],
+            frames: vec![Frame {
+                func: entry,
+                base: 0,
+                pc: 0,
+            }],
+            globals: vec![0; program.globals.len()],
+            heap: Heap::new(&program.strings, config.heap_limit),
+            max_frames: config.max_frames,
+            budget: config.instruction_budget.unwrap_or(u64::MAX),
+            out,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Turns a fault raised by the running frame at `pc` into an error with the call trace.
+    #[cold]
+    #[inline(never)]
+    fn error(&self, pc: usize, fault: Fault) -> RuntimeError {
+        let mut trace = Vec::with_capacity(self.frames.len());
+        let mut frames = self.frames.iter().rev();
+        if let Some(top) = frames.next() {
+            trace.push((top.func, pc));
+        }
+        // Each caller's saved pc is just after its Call instruction.
+        trace.extend(frames.map(|f| (f.func, f.pc.saturating_sub(1))));
+        RuntimeError {
+            code: fault.code,
+            message: fault.message,
+            trace,
+        }
+    }
+}

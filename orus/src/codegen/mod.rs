@@ -1,0 +1,500 @@
+//! Code generation: typed tree → register bytecode.
+//!
+//! Registers are allocated like a stack. A function's parameters are its first registers;
+//! each local variable gets the next free register when it is declared and keeps it until
+//! its block ends; temporaries live above the locals and are released as soon as the
+//! expression that needed them is done. Because of that discipline, the registers from a
+//! call's `base` upward are always free temporaries, which is what lets the callee's frame
+//! start at `base` (see `bytecode`). Top-level variables live in registers of the entry
+//! function unless some function reads or writes them; those become global slots.
+//!
+//! Every instruction is chosen from static types: this module never emits anything that
+//! would make the VM inspect a value to learn its type. It knows nothing of syntax.
+
+mod expr;
+
+use crate::bytecode::{Function, GlobalInfo, Instr, PrintFormat, Program, Reg, ValType};
+use crate::diag::{Code, Diagnostic, Span};
+use crate::types::typed::*;
+use crate::types::Type;
+use std::collections::{BTreeSet, HashMap};
+
+/// The most registers one frame may use; leaves headroom below `u16::MAX`.
+const MAX_REGISTERS: usize = 60_000;
+
+/// Compiles a checked program. Fails only on implementation limits (E9001).
+pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
+    let mut gen = Gen {
+        program,
+        out: Program {
+            entry: program.entry as u32,
+            ..Program::default()
+        },
+        consts: HashMap::new(),
+        strings: HashMap::new(),
+        types: HashMap::new(),
+        globals: vec![None; program.top_vars.len()],
+    };
+    for (id, var) in program.top_vars.iter().enumerate() {
+        if var.captured {
+            gen.globals[id] = Some(gen.out.globals.len() as u32);
+            gen.out.globals.push(GlobalInfo {
+                name: var.name.clone(),
+                is_ref: val_type(&var.ty).is_ref(),
+            });
+        }
+    }
+    for (id, func) in program.functions.iter().enumerate() {
+        let compiled = gen.function(func, id == program.entry)?;
+        gen.out.functions.push(compiled);
+    }
+    Ok(gen.out)
+}
+
+/// The runtime view of a static type.
+pub(crate) fn val_type(ty: &Type) -> ValType {
+    match ty {
+        Type::I32 | Type::Error | Type::Void => ValType::I32,
+        Type::I64 => ValType::I64,
+        Type::U32 => ValType::U32,
+        Type::U64 => ValType::U64,
+        Type::F64 => ValType::F64,
+        Type::Bool => ValType::Bool,
+        Type::Str => ValType::Str,
+    }
+}
+
+/// Program-wide state: constant pools and global slots.
+struct Gen<'p> {
+    program: &'p TProgram,
+    out: Program,
+    consts: HashMap<u64, u32>,
+    strings: HashMap<Vec<u8>, u32>,
+    types: HashMap<ValType, u32>,
+    /// Global slot of each top-level variable that functions use.
+    globals: Vec<Option<u32>>,
+}
+
+/// A loop being compiled: where `break`s and `continue`s must be patched to.
+struct LoopCx {
+    id: LoopId,
+    breaks: Vec<usize>,
+    continues: Vec<usize>,
+}
+
+/// Per-function state.
+struct FnGen<'g, 'p> {
+    gen: &'g mut Gen<'p>,
+    is_entry: bool,
+    code: Vec<Instr>,
+    spans: Vec<Span>,
+    local_regs: Vec<Option<Reg>>,
+    top_regs: Vec<Option<Reg>>,
+    next_reg: usize,
+    max_reg: usize,
+    ref_regs: BTreeSet<Reg>,
+    loops: Vec<LoopCx>,
+    span: Span,
+    /// Set when the register limit is exceeded; reported at the end.
+    overflow: Option<Span>,
+}
+
+impl<'p> Gen<'p> {
+    fn function(&mut self, func: &'p TFunction, is_entry: bool) -> Result<Function, Diagnostic> {
+        let top_count = self.program.top_vars.len();
+        let mut fg = FnGen {
+            gen: self,
+            is_entry,
+            code: vec![],
+            spans: vec![],
+            local_regs: vec![None; func.locals.len()],
+            top_regs: vec![None; if is_entry { top_count } else { 0 }],
+            next_reg: 0,
+            max_reg: 0,
+            ref_regs: BTreeSet::new(),
+            loops: vec![],
+            span: func.span,
+            overflow: None,
+        };
+        for id in 0..func.params {
+            let reg = fg.alloc();
+            fg.local_regs[id] = Some(reg);
+            if val_type(&func.locals[id].ty).is_ref() {
+                fg.ref_regs.insert(reg);
+            }
+        }
+        fg.stmts(&func.body);
+        fg.emit(Instr::ReturnVoid {});
+        if let Some(span) = fg.overflow {
+            return Err(Diagnostic::new(
+                Code::Internal,
+                span,
+                format!(
+                    "function '{}' needs more than {MAX_REGISTERS} registers",
+                    func.name
+                ),
+            ));
+        }
+        Ok(Function {
+            name: func.name.clone(),
+            arity: func.params as u16,
+            num_regs: fg.max_reg.max(1) as u16,
+            code: fg.code,
+            spans: fg.spans,
+            ref_regs: fg.ref_regs.into_iter().collect(),
+        })
+    }
+
+    fn const_index(&mut self, bits: u64) -> u32 {
+        let consts = &mut self.out.consts;
+        *self.consts.entry(bits).or_insert_with(|| {
+            consts.push(bits);
+            (consts.len() - 1) as u32
+        })
+    }
+
+    fn string_index(&mut self, bytes: &[u8]) -> u32 {
+        if let Some(&i) = self.strings.get(bytes) {
+            return i;
+        }
+        let i = self.out.strings.len() as u32;
+        self.out.strings.push(bytes.to_vec());
+        self.strings.insert(bytes.to_vec(), i);
+        i
+    }
+
+    fn type_index(&mut self, ty: &Type) -> u32 {
+        let vt = val_type(ty);
+        let types = &mut self.out.types;
+        *self.types.entry(vt.clone()).or_insert_with(|| {
+            types.push(vt);
+            (types.len() - 1) as u32
+        })
+    }
+}
+
+impl FnGen<'_, '_> {
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.code.push(instr);
+        self.spans.push(self.span);
+        self.code.len() - 1
+    }
+
+    fn alloc(&mut self) -> Reg {
+        let reg = self.next_reg;
+        self.next_reg += 1;
+        if self.next_reg > MAX_REGISTERS {
+            self.overflow.get_or_insert(self.span);
+            self.next_reg = MAX_REGISTERS;
+            return (MAX_REGISTERS - 1) as Reg;
+        }
+        self.max_reg = self.max_reg.max(self.next_reg);
+        reg as Reg
+    }
+
+    fn free_to(&mut self, mark: usize) {
+        self.next_reg = mark;
+    }
+
+    /// Offset from the instruction after `from` to `to`.
+    fn offset(from: usize, to: usize) -> i32 {
+        to as i32 - from as i32 - 1
+    }
+
+    /// Points the jump at `at` to `target`.
+    fn patch(&mut self, at: usize, target: usize) {
+        let off = Self::offset(at, target);
+        match &mut self.code[at] {
+            Instr::Jump { offset }
+            | Instr::JumpIfFalse { offset, .. }
+            | Instr::JumpIfTrue { offset, .. }
+            | Instr::ForPrepI32 { offset, .. }
+            | Instr::ForPrepI64 { offset, .. }
+            | Instr::ForPrepU32 { offset, .. }
+            | Instr::ForPrepU64 { offset, .. } => *offset = off,
+            other => unreachable!("patching a non-jump {other:?}"),
+        }
+    }
+
+    fn stmts(&mut self, stmts: &[TStmt]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+    }
+
+    /// Compiles a block, releasing the registers of its locals afterwards.
+    fn scoped(&mut self, stmts: &[TStmt]) {
+        let mark = self.next_reg;
+        self.stmts(stmts);
+        self.free_to(mark);
+    }
+
+    fn stmt(&mut self, stmt: &TStmt) {
+        self.span = stmt.span;
+        match &stmt.kind {
+            TStmtKind::Store { place, value } => self.store(*place, value),
+            TStmtKind::Expr(e) => {
+                let mark = self.next_reg;
+                self.expr_any(e);
+                self.free_to(mark);
+            }
+            TStmtKind::Print { args, newline } => {
+                let mark = self.next_reg;
+                let base = self.next_reg as Reg;
+                for arg in args {
+                    let r = self.alloc();
+                    self.expr_to(arg, r);
+                }
+                let arg_types = args.iter().map(|a| self.gen.type_index(&a.ty)).collect();
+                let format = self.gen.out.print_formats.len() as u32;
+                self.gen.out.print_formats.push(PrintFormat {
+                    arg_types,
+                    newline: *newline,
+                });
+                self.span = stmt.span;
+                self.emit(Instr::Print {
+                    base,
+                    count: args.len() as u16,
+                    format,
+                });
+                self.free_to(mark);
+            }
+            TStmtKind::If {
+                branches,
+                else_body,
+            } => {
+                let mut ends = vec![];
+                for (i, (cond, body)) in branches.iter().enumerate() {
+                    let skip = self.jump_if_false(cond);
+                    self.scoped(body);
+                    let last = i + 1 == branches.len() && else_body.is_none();
+                    if !last {
+                        self.span = stmt.span;
+                        ends.push(self.emit(Instr::Jump { offset: 0 }));
+                    }
+                    let here = self.code.len();
+                    self.patch(skip, here);
+                }
+                if let Some(body) = else_body {
+                    self.scoped(body);
+                }
+                let end = self.code.len();
+                for j in ends {
+                    self.patch(j, end);
+                }
+            }
+            TStmtKind::While { id, cond, body } => {
+                let top = self.code.len();
+                let exit = self.jump_if_false(cond);
+                self.loops.push(LoopCx {
+                    id: *id,
+                    breaks: vec![],
+                    continues: vec![],
+                });
+                self.scoped(body);
+                self.span = stmt.span;
+                let back = self.emit(Instr::Jump { offset: 0 });
+                self.patch(back, top);
+                let end = self.code.len();
+                self.patch(exit, end);
+                self.close_loop(top, end);
+            }
+            TStmtKind::ForRange {
+                id,
+                var,
+                ty,
+                start,
+                end,
+                step,
+                inclusive,
+                body,
+            } => self.for_range(
+                stmt.span,
+                *id,
+                *var,
+                ty,
+                start,
+                end,
+                step.as_ref(),
+                *inclusive,
+                body,
+            ),
+            TStmtKind::Break(id) | TStmtKind::Continue(id) => {
+                let at = self.emit(Instr::Jump { offset: 0 });
+                let is_break = matches!(stmt.kind, TStmtKind::Break(_));
+                if let Some(l) = self.loops.iter_mut().rev().find(|l| l.id == *id) {
+                    if is_break {
+                        l.breaks.push(at);
+                    } else {
+                        l.continues.push(at);
+                    }
+                }
+            }
+            TStmtKind::Return(value) => {
+                let mark = self.next_reg;
+                match value {
+                    Some(v) if !self.is_entry => {
+                        let r = self.expr_any(v);
+                        self.span = stmt.span;
+                        self.emit(Instr::Return { src: r });
+                    }
+                    Some(v) => {
+                        self.expr_any(v);
+                        self.emit(Instr::ReturnVoid {});
+                    }
+                    None => {
+                        self.emit(Instr::ReturnVoid {});
+                    }
+                }
+                self.free_to(mark);
+            }
+            TStmtKind::Block(body) => self.scoped(body),
+        }
+    }
+
+    /// Patches the loop's `break`s to `end` and `continue`s to `cont`.
+    fn close_loop(&mut self, cont: usize, end: usize) {
+        let l = self.loops.pop().expect("an open loop");
+        for b in l.breaks {
+            self.patch(b, end);
+        }
+        for c in l.continues {
+            self.patch(c, cont);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn for_range(
+        &mut self,
+        span: Span,
+        id: LoopId,
+        var: LocalId,
+        ty: &Type,
+        start: &TExpr,
+        end: &TExpr,
+        step: Option<&TExpr>,
+        inclusive: bool,
+        body: &[TStmt],
+    ) {
+        let mark = self.next_reg;
+        let base = self.alloc();
+        let end_reg = self.alloc();
+        let step_reg = self.alloc();
+        self.expr_to(start, base);
+        self.expr_to(end, end_reg);
+        match step {
+            Some(s) => self.expr_to(s, step_reg),
+            None => {
+                self.emit(Instr::LoadInt {
+                    dst: step_reg,
+                    value: 1,
+                });
+            }
+        }
+        self.local_regs[var] = Some(base);
+        self.span = span;
+        let prep = self.emit(match ty {
+            Type::I64 => Instr::ForPrepI64 {
+                base,
+                inclusive,
+                offset: 0,
+            },
+            Type::U32 => Instr::ForPrepU32 {
+                base,
+                inclusive,
+                offset: 0,
+            },
+            Type::U64 => Instr::ForPrepU64 {
+                base,
+                inclusive,
+                offset: 0,
+            },
+            _ => Instr::ForPrepI32 {
+                base,
+                inclusive,
+                offset: 0,
+            },
+        });
+        let body_start = self.code.len();
+        self.loops.push(LoopCx {
+            id,
+            breaks: vec![],
+            continues: vec![],
+        });
+        self.scoped(body);
+        self.span = span;
+        let cont = self.code.len();
+        let back = Self::offset(cont, body_start);
+        self.emit(match ty {
+            Type::I64 => Instr::ForLoopI64 {
+                base,
+                inclusive,
+                offset: back,
+            },
+            Type::U32 => Instr::ForLoopU32 {
+                base,
+                inclusive,
+                offset: back,
+            },
+            Type::U64 => Instr::ForLoopU64 {
+                base,
+                inclusive,
+                offset: back,
+            },
+            _ => Instr::ForLoopI32 {
+                base,
+                inclusive,
+                offset: back,
+            },
+        });
+        let exit = self.code.len();
+        self.patch(prep, exit);
+        self.close_loop(cont, exit);
+        self.free_to(mark);
+    }
+
+    /// Stores a value into a variable, allocating the variable's register on first use.
+    fn store(&mut self, place: Place, value: &TExpr) {
+        match place {
+            Place::Local(id) => {
+                let reg = match self.local_regs[id] {
+                    Some(r) => r,
+                    None => {
+                        let r = self.alloc();
+                        self.local_regs[id] = Some(r);
+                        r
+                    }
+                };
+                self.expr_to(value, reg);
+            }
+            Place::Top(id) => {
+                if let Some(index) = self.gen.globals[id] {
+                    let mark = self.next_reg;
+                    let r = self.expr_any(value);
+                    self.emit(Instr::SetGlobal { index, src: r });
+                    self.free_to(mark);
+                } else if self.is_entry {
+                    let reg = match self.top_regs[id] {
+                        Some(r) => r,
+                        None => {
+                            let r = self.alloc();
+                            self.top_regs[id] = Some(r);
+                            r
+                        }
+                    };
+                    self.expr_to(value, reg);
+                }
+            }
+        }
+    }
+
+    /// Evaluates a condition and emits a jump taken when it is false; returns the jump.
+    fn jump_if_false(&mut self, cond: &TExpr) -> usize {
+        let mark = self.next_reg;
+        let r = self.expr_any(cond);
+        self.span = cond.span;
+        let at = self.emit(Instr::JumpIfFalse { cond: r, offset: 0 });
+        self.free_to(mark);
+        at
+    }
+}

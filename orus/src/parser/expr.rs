@@ -1,0 +1,427 @@
+//! Expressions: precedence climbing over the binary operators of spec §6.1 with the
+//! bitwise levels of ARCHITECTURE.md choice 5, prefix operators, postfix chains (call,
+//! index, slice, field), and the primary forms, including struct literals, `match`
+//! expressions and anonymous functions (in `decl.rs`).
+//!
+//! Binding power, loosest first: `or`; `and`; comparisons, `matches` and `as` (one level,
+//! left-associative, so `a == b as i32` is `(a == b) as i32`); `|`; `^`; `&`; `<< >>`;
+//! `+ -`; `* / %`; then prefix `-`, `not`, `~`; then postfix.
+
+use super::{Closer, Fail, OneLine, PResult, Parser};
+use crate::ast::{ArmBody, BinOp, Expr, ExprKind, MatchArm, MatchExpr, Pattern, UnaryOp};
+use crate::diag::{Code, Span};
+use crate::lexer::TokenKind;
+
+/// An operator at one of the binary levels.
+#[derive(Clone, Copy)]
+enum Infix {
+    Bin(BinOp),
+    /// `as`, whose right side is a type.
+    As,
+}
+
+/// The operator a token stands for and its binding power (higher binds tighter). `&&`
+/// and `||` are recognised so that, after their E1018 report, parsing continues as if
+/// `and`/`or` had been written.
+fn infix(kind: &TokenKind) -> Option<(Infix, u8)> {
+    use TokenKind as T;
+    let (op, power) = match kind {
+        T::Or | T::PipePipe => (BinOp::Or, 1),
+        T::And | T::AmpAmp => (BinOp::And, 2),
+        T::EqEq => (BinOp::Eq, 3),
+        T::NotEq => (BinOp::Ne, 3),
+        T::Lt => (BinOp::Lt, 3),
+        T::Le => (BinOp::Le, 3),
+        T::Gt => (BinOp::Gt, 3),
+        T::Ge => (BinOp::Ge, 3),
+        T::Matches => (BinOp::Matches, 3),
+        T::As => return Some((Infix::As, 3)),
+        T::Pipe => (BinOp::BitOr, 4),
+        T::Caret => (BinOp::BitXor, 5),
+        T::Amp => (BinOp::BitAnd, 6),
+        T::Shl => (BinOp::Shl, 7),
+        T::Shr => (BinOp::Shr, 7),
+        T::Plus => (BinOp::Add, 8),
+        T::Minus => (BinOp::Sub, 8),
+        T::Star => (BinOp::Mul, 9),
+        T::Slash => (BinOp::Div, 9),
+        T::Percent => (BinOp::Rem, 9),
+        _ => return None,
+    };
+    Some((Infix::Bin(op), power))
+}
+
+/// Whether a token can begin an expression (used to spot a missing comma in `print`).
+pub(super) fn starts_expr(kind: &TokenKind) -> bool {
+    use TokenKind as T;
+    matches!(
+        kind,
+        T::Int { .. }
+            | T::Float(_)
+            | T::Str(_)
+            | T::Ident(_)
+            | T::True
+            | T::False
+            | T::LParen
+            | T::LBracket
+            | T::Minus
+            | T::Not
+            | T::Tilde
+            | T::Fn
+            | T::Match
+            | T::TimeStamp
+    )
+}
+
+impl Parser<'_> {
+    /// A full expression. Every nested expression goes through here, which bounds the
+    /// recursion depth.
+    pub(super) fn expr(&mut self) -> PResult<Expr> {
+        self.enter("Expression")?;
+        let e = self.binary(0)?;
+        self.leave();
+        Ok(e)
+    }
+
+    /// Operators binding at least as tightly as `min`.
+    fn binary(&mut self, min: u8) -> PResult<Expr> {
+        let depth = self.depth;
+        let mut lhs = self.unary()?;
+        let mut after_cast = false;
+        while !self.ended_block {
+            let Some((op, power)) = infix(self.kind()) else {
+                break;
+            };
+            if power < min {
+                break;
+            }
+            // Each operator of a chain deepens the tree by one level.
+            self.enter("Expression")?;
+            if let Some(diag) = self.not_orus() {
+                self.report(diag);
+            }
+            let op_span = self.bump();
+            lhs = match op {
+                Infix::As => {
+                    if after_cast {
+                        self.err(
+                            Code::ChainedCast,
+                            op_span,
+                            "Chained type casts need parentheses: write (v as T) as U",
+                        );
+                    }
+                    after_cast = true;
+                    let ty = self.ty()?;
+                    Expr {
+                        kind: ExprKind::Cast {
+                            expr: Box::new(lhs),
+                            ty,
+                        },
+                        span: self.since(op_span.start),
+                    }
+                }
+                Infix::Bin(op) => {
+                    after_cast = false;
+                    let rhs = self.binary(power + 1)?;
+                    Expr {
+                        kind: ExprKind::Binary {
+                            op,
+                            lhs: Box::new(lhs),
+                            rhs: Box::new(rhs),
+                        },
+                        span: self.since(op_span.start),
+                    }
+                }
+            };
+        }
+        self.depth = depth;
+        Ok(lhs)
+    }
+
+    /// Prefix operators (read in a loop, so a long run costs no stack) and their operand.
+    fn unary(&mut self) -> PResult<Expr> {
+        let depth = self.depth;
+        let mut ops = Vec::new();
+        loop {
+            let op = match self.kind() {
+                TokenKind::Minus => UnaryOp::Neg,
+                TokenKind::Not => UnaryOp::Not,
+                TokenKind::Tilde => UnaryOp::BitNot,
+                TokenKind::Bang => {
+                    if let Some(diag) = self.not_orus() {
+                        self.report(diag);
+                    }
+                    UnaryOp::Not
+                }
+                _ => break,
+            };
+            self.enter("Expression")?;
+            ops.push((op, self.bump().start));
+        }
+        let mut e = self.postfix()?;
+        let end = self.prev_end;
+        while let Some((op, start)) = ops.pop() {
+            e = Expr {
+                kind: ExprKind::Unary {
+                    op,
+                    operand: Box::new(e),
+                },
+                span: Span { start, end },
+            };
+        }
+        self.depth = depth;
+        Ok(e)
+    }
+
+    /// A primary expression followed by calls, indexes, slices and field accesses.
+    fn postfix(&mut self) -> PResult<Expr> {
+        let depth = self.depth;
+        let start = self.start();
+        let mut e = self.primary()?;
+        while !self.ended_block {
+            match self.kind() {
+                TokenKind::LParen => {
+                    self.enter("Expression")?;
+                    let open = self.bump();
+                    let args = self.list(open, Closer::Paren, |p| p.expr())?;
+                    e = Expr {
+                        kind: ExprKind::Call {
+                            callee: Box::new(e),
+                            args,
+                        },
+                        span: self.since(start),
+                    };
+                }
+                TokenKind::LBracket => {
+                    self.enter("Expression")?;
+                    e = self.index(e)?;
+                }
+                TokenKind::Dot => {
+                    self.enter("Expression")?;
+                    self.bump();
+                    let name = self.ident("Expected a field or method name after '.'")?;
+                    e = Expr {
+                        kind: ExprKind::Field {
+                            base: Box::new(e),
+                            name,
+                        },
+                        span: self.since(start),
+                    };
+                }
+                _ => break,
+            }
+        }
+        self.depth = depth;
+        Ok(e)
+    }
+
+    /// `base[i]`, `base[a..b]`, `base[a..]`, `base[..b]`, `base[..]`.
+    fn index(&mut self, base: Expr) -> PResult<Expr> {
+        let open = self.bump();
+        self.brackets += 1;
+        let base = Box::new(base);
+        let kind = if self.eat(TokenKind::DotDot) {
+            let end = self.slice_end()?;
+            ExprKind::Slice {
+                base,
+                start: None,
+                end,
+            }
+        } else {
+            let index = Box::new(self.expr()?);
+            if self.eat(TokenKind::DotDot) {
+                let end = self.slice_end()?;
+                ExprKind::Slice {
+                    base,
+                    start: Some(index),
+                    end,
+                }
+            } else {
+                ExprKind::Index { base, index }
+            }
+        };
+        self.close(open, Closer::Index)?;
+        Ok(Expr {
+            kind,
+            span: self.since(open.start),
+        })
+    }
+
+    fn slice_end(&mut self) -> PResult<Option<Box<Expr>>> {
+        if self.at(TokenKind::RBracket) {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(self.expr()?)))
+    }
+
+    fn primary(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let kind = match *self.kind() {
+            TokenKind::Int { value, hex } => {
+                self.bump();
+                ExprKind::Int { value, hex }
+            }
+            TokenKind::Float(value) => {
+                self.bump();
+                ExprKind::Float(value)
+            }
+            TokenKind::Str(_) => {
+                let bytes = match &mut self.toks[self.pos].kind {
+                    TokenKind::Str(bytes) => std::mem::take(bytes),
+                    _ => Vec::new(),
+                };
+                self.bump();
+                ExprKind::Str(bytes)
+            }
+            TokenKind::True => {
+                self.bump();
+                ExprKind::Bool(true)
+            }
+            TokenKind::False => {
+                self.bump();
+                ExprKind::Bool(false)
+            }
+            TokenKind::Ident(ref name) => {
+                let is_type_name = name.starts_with(|c: char| c.is_ascii_uppercase());
+                if is_type_name && *self.nth(1) == TokenKind::LBrace {
+                    return self.struct_lit();
+                }
+                ExprKind::Name(self.ident("Expected a name")?.name)
+            }
+            TokenKind::LParen => {
+                let open = self.bump();
+                self.brackets += 1;
+                if self.at(TokenKind::RParen) {
+                    self.expected_expr();
+                    return Err(Fail);
+                }
+                let e = self.expr()?;
+                self.close(open, Closer::Paren)?;
+                return Ok(e);
+            }
+            TokenKind::LBracket => {
+                let open = self.bump();
+                ExprKind::Array(self.list(open, Closer::Array, |p| p.expr())?)
+            }
+            TokenKind::Fn => return self.fn_expr(),
+            TokenKind::Match => {
+                let m = self.match_common(true)?;
+                return Ok(Expr {
+                    span: m.span,
+                    kind: ExprKind::Match(m),
+                });
+            }
+            TokenKind::TimeStamp => {
+                self.bump();
+                if !self.at(TokenKind::LParen) {
+                    self.unexpected("Expected '()' after 'time_stamp'");
+                    return Err(Fail);
+                }
+                let open = self.bump();
+                self.brackets += 1;
+                self.close(open, Closer::Paren)?;
+                ExprKind::TimeStamp
+            }
+            _ => {
+                self.expected_expr();
+                return Err(Fail);
+            }
+        };
+        Ok(Expr {
+            kind,
+            span: self.since(start),
+        })
+    }
+
+    /// E1009 at the current token (or the E1018 report for tokens such as `!`).
+    fn expected_expr(&mut self) {
+        if let Some(diag) = self.not_orus() {
+            self.report(diag);
+            return;
+        }
+        let message = format!("Expected an expression, found {}", self.found());
+        self.err(Code::ExpectedExpression, self.span(), message);
+    }
+
+    /// `Name{ field: value, … }`; fields are separated by commas or line breaks.
+    fn struct_lit(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let name = self.ident("Expected a struct name")?;
+        let open = self.bump();
+        self.brackets += 1;
+        let mut fields = Vec::new();
+        loop {
+            if self.at(TokenKind::RBrace) {
+                break;
+            }
+            if matches!(
+                self.kind(),
+                TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
+            ) {
+                return Err(self.bad_list_end(open, Closer::Brace));
+            }
+            let field = self.ident("Expected a field name in the struct literal")?;
+            if !self.eat(TokenKind::Colon) {
+                self.unexpected("Expected ':' after the field name");
+                return Err(Fail);
+            }
+            let value = self.expr()?;
+            fields.push((field, value));
+            if self.eat(TokenKind::Comma) || self.at(TokenKind::RBrace) {
+                continue;
+            }
+            if matches!(self.kind(), TokenKind::Ident(_)) && self.at_line_break() {
+                continue;
+            }
+            return Err(self.bad_list_end(open, Closer::Brace));
+        }
+        self.close(open, Closer::Brace)?;
+        Ok(Expr {
+            kind: ExprKind::StructLit { name, fields },
+            span: self.since(start),
+        })
+    }
+
+    /// `match subject:` and its indented arms, in statement form (arm bodies are
+    /// statements or blocks) or expression form (arm bodies are expressions).
+    pub(super) fn match_common(&mut self, expression: bool) -> PResult<MatchExpr> {
+        let start = self.bump().start;
+        let subject = self.expr()?;
+        let what = if expression {
+            "match expression"
+        } else {
+            "match statement"
+        };
+        self.header_colon(what)?;
+        let arms = self.indented_items("'match'", |p| p.match_arm(expression))?;
+        let end = arms.last().map_or(self.prev_end, |arm| arm.span.end);
+        Ok(MatchExpr {
+            subject: Box::new(subject),
+            arms,
+            span: Span { start, end },
+        })
+    }
+
+    fn match_arm(&mut self, expression: bool) -> PResult<MatchArm> {
+        let start = self.start();
+        let pattern = if self.is_underscore() && *self.nth(1) == TokenKind::Arrow {
+            Pattern::Wildcard(self.bump())
+        } else {
+            Pattern::Expr(self.expr()?)
+        };
+        if !self.eat(TokenKind::Arrow) {
+            self.unexpected_after_expr("Expected '->' after the match pattern");
+            return Err(Fail);
+        }
+        let body = if expression {
+            ArmBody::Expr(self.expr()?)
+        } else {
+            ArmBody::Block(self.body(OneLine::Single, "'->'")?)
+        };
+        Ok(MatchArm {
+            pattern,
+            body,
+            span: self.since(start),
+        })
+    }
+}

@@ -1,0 +1,447 @@
+//! Statements: bindings and assignments, control flow (`if`, `while`, `for`, labels,
+//! `break`, `continue`, `return`), `print`, `match`, `try`/`catch`, `throw`, and dispatch
+//! to the declarations in `decl.rs`.
+//!
+//! A statement starting with a name is classified by the next token: `=` or `:` starts a
+//! binding list (`a = 1, mut b: i64 = 2`), `,` a destructuring (`a, b = f()`); anything
+//! else is an expression, which becomes an assignment if `=` or a compound operator
+//! follows and it is a valid target (a name, a field, an element).
+
+use super::expr::starts_expr;
+use super::{Closer, Fail, OneLine, PResult, Parser};
+use crate::ast::{BinOp, Binding, Block, Expr, ExprKind, ForIter, Ident, Stmt, StmtKind};
+use crate::diag::{Code, Diagnostic, Span};
+use crate::lexer::TokenKind;
+
+/// The arithmetic of a compound assignment token.
+fn compound_op(kind: &TokenKind) -> Option<BinOp> {
+    Some(match kind {
+        TokenKind::PlusEq => BinOp::Add,
+        TokenKind::MinusEq => BinOp::Sub,
+        TokenKind::StarEq => BinOp::Mul,
+        TokenKind::SlashEq => BinOp::Div,
+        TokenKind::PercentEq => BinOp::Rem,
+        _ => return None,
+    })
+}
+
+impl Parser<'_> {
+    /// One statement, without its terminator.
+    pub(super) fn stmt(&mut self) -> PResult<Stmt> {
+        let start = self.start();
+        let kind = match self.kind() {
+            TokenKind::Label(_) => self.labeled_loop()?,
+            TokenKind::If => self.if_stmt()?,
+            TokenKind::While => self.while_stmt(None)?,
+            TokenKind::For => self.for_stmt(None)?,
+            TokenKind::Break => {
+                self.bump();
+                StmtKind::Break {
+                    label: self.label_ref(),
+                }
+            }
+            TokenKind::Continue => {
+                self.bump();
+                StmtKind::Continue {
+                    label: self.label_ref(),
+                }
+            }
+            TokenKind::Return => self.return_stmt()?,
+            TokenKind::Print | TokenKind::PrintNoNewline => self.print_stmt()?,
+            TokenKind::Fn if matches!(self.nth(1), TokenKind::Ident(_)) => {
+                StmtKind::Fn(self.fn_decl(start, false)?)
+            }
+            TokenKind::Struct => StmtKind::Struct(self.struct_decl(false)?),
+            TokenKind::Enum => StmtKind::Enum(self.enum_decl(false)?),
+            TokenKind::Impl => StmtKind::Impl(self.impl_decl(false)?),
+            TokenKind::Match => StmtKind::Match(self.match_common(false)?),
+            TokenKind::Try => self.try_stmt()?,
+            TokenKind::Throw => {
+                self.bump();
+                StmtKind::Throw(self.expr()?)
+            }
+            TokenKind::Use => StmtKind::Use(self.use_decl()?),
+            TokenKind::Module => self.module_decl()?,
+            TokenKind::Global => self.global_decl(start, false)?,
+            TokenKind::Pub => self.pub_decl()?,
+            TokenKind::Mut | TokenKind::Const => self.bindings()?,
+            TokenKind::Elif | TokenKind::Else | TokenKind::Catch => {
+                let word = self.text(self.span());
+                let owner = if word == "catch" { "try" } else { "if" };
+                let message = format!("'{word}' needs an '{owner}' before it");
+                self.err(Code::ExpectedExpression, self.span(), message);
+                return Err(Fail);
+            }
+            TokenKind::Ident(_) => match self.nth(1) {
+                TokenKind::Assign | TokenKind::Colon => self.bindings()?,
+                TokenKind::Comma => self.destructure()?,
+                _ => self.expr_stmt()?,
+            },
+            _ => self.expr_stmt()?,
+        };
+        Ok(Stmt {
+            kind,
+            span: self.since(start),
+        })
+    }
+
+    /// `a = 1, mut b = 2, c: T = 3, const d = 4`
+    fn bindings(&mut self) -> PResult<StmtKind> {
+        let mut list = vec![self.binding()?];
+        while !self.ended_block && self.eat(TokenKind::Comma) {
+            list.push(self.binding()?);
+        }
+        Ok(StmtKind::Bind(list))
+    }
+
+    fn binding(&mut self) -> PResult<Binding> {
+        let start = self.start();
+        let mutable = self.eat(TokenKind::Mut);
+        let is_const = !mutable && self.eat(TokenKind::Const);
+        let name = self.ident("Expected a variable name")?;
+        let ty = if self.eat(TokenKind::Colon) {
+            Some(self.ty()?)
+        } else {
+            None
+        };
+        let declares = mutable || is_const || ty.is_some();
+        if compound_op(self.kind()).is_some() {
+            self.err(
+                Code::CompoundDeclares,
+                self.span(),
+                "Compound assignments cannot declare a new variable",
+            );
+            return Err(Fail);
+        }
+        if !self.eat(TokenKind::Assign) {
+            self.missing_initializer(&name);
+            return Err(Fail);
+        }
+        let value = self.expr()?;
+        Ok(Binding {
+            name,
+            mutable,
+            ty,
+            value,
+            declares,
+            is_const,
+            span: self.since(start),
+        })
+    }
+
+    /// `a, b = value`
+    fn destructure(&mut self) -> PResult<StmtKind> {
+        let mut names = vec![self.ident("Expected a variable name")?];
+        while self.eat(TokenKind::Comma) {
+            names.push(self.ident("Expected a variable name to unpack into")?);
+        }
+        if !self.eat(TokenKind::Assign) {
+            self.unexpected("Expected '=' after the names to unpack");
+            return Err(Fail);
+        }
+        let value = self.expr()?;
+        Ok(StmtKind::Destructure { names, value })
+    }
+
+    /// An expression statement, or an assignment to a target expression.
+    fn expr_stmt(&mut self) -> PResult<StmtKind> {
+        let start = self.start();
+        let target = self.expr()?;
+        if self.ended_block {
+            return Ok(StmtKind::Expr(target));
+        }
+        let op = match self.kind() {
+            TokenKind::Assign => None,
+            kind => match compound_op(kind) {
+                Some(op) => Some(op),
+                None => return Ok(StmtKind::Expr(target)),
+            },
+        };
+        let valid = matches!(
+            target.kind,
+            ExprKind::Name(_) | ExprKind::Field { .. } | ExprKind::Index { .. }
+        );
+        if !valid {
+            let span = self.since(start);
+            self.err(
+                Code::InvalidAssignTarget,
+                span,
+                "Can't assign to this expression",
+            );
+            return Err(Fail);
+        }
+        self.bump();
+        let value = self.expr()?;
+        Ok(match (target.kind, op) {
+            (ExprKind::Name(name), None) => StmtKind::Bind(vec![Binding {
+                name: Ident {
+                    name,
+                    span: target.span,
+                },
+                mutable: false,
+                ty: None,
+                value,
+                declares: false,
+                is_const: false,
+                span: self.since(start),
+            }]),
+            (kind, op) => StmtKind::Assign {
+                target: Expr {
+                    kind,
+                    span: target.span,
+                },
+                op,
+                value,
+            },
+        })
+    }
+
+    /// An optional `'label` after `break`/`continue`.
+    fn label_ref(&mut self) -> Option<Ident> {
+        let TokenKind::Label(name) = &mut self.toks[self.pos].kind else {
+            return None;
+        };
+        let name = std::mem::take(name);
+        let span = self.bump();
+        Some(Ident { name, span })
+    }
+
+    /// `'name: for …` or `'name: while …`
+    fn labeled_loop(&mut self) -> PResult<StmtKind> {
+        let label = self.label_ref();
+        if !self.eat(TokenKind::Colon) {
+            self.unexpected("Expected ':' after the loop label");
+            return Err(Fail);
+        }
+        match self.kind() {
+            TokenKind::For => self.for_stmt(label),
+            TokenKind::While => self.while_stmt(label),
+            _ => {
+                self.unexpected("Expected 'for' or 'while' after the loop label");
+                Err(Fail)
+            }
+        }
+    }
+
+    fn if_stmt(&mut self) -> PResult<StmtKind> {
+        self.bump();
+        let mut branches = vec![self.branch("if statement")?];
+        let mut else_block = None;
+        loop {
+            if self.continues_with(TokenKind::Elif) {
+                self.eat(TokenKind::Newline);
+                self.bump();
+                branches.push(self.branch("elif statement")?);
+            } else if self.continues_with(TokenKind::Else) {
+                self.eat(TokenKind::Newline);
+                self.bump();
+                self.header_colon("else")?;
+                else_block = Some(self.body(OneLine::Single, "else")?);
+                break;
+            } else {
+                break;
+            }
+        }
+        Ok(StmtKind::If {
+            branches,
+            else_block,
+        })
+    }
+
+    /// Whether the statement goes on with `word` (`elif`, `else`, `catch`): directly
+    /// after a block, or on the next line after a one-line body.
+    fn continues_with(&self, word: TokenKind) -> bool {
+        if self.ended_block {
+            return *self.kind() == word;
+        }
+        self.at(TokenKind::Newline) && *self.nth(1) == word
+    }
+
+    /// `cond: body` of an `if` or `elif`.
+    fn branch(&mut self, what: &str) -> PResult<(Expr, Block)> {
+        let cond = self.condition()?;
+        self.header_colon(what)?;
+        let body = self.body(OneLine::Single, what)?;
+        Ok((cond, body))
+    }
+
+    /// A condition; `=` where `==` was meant is reported (E1023) and read as `==`.
+    fn condition(&mut self) -> PResult<Expr> {
+        let cond = self.expr()?;
+        if self.ended_block || !self.at(TokenKind::Assign) {
+            return Ok(cond);
+        }
+        let eq = self.bump();
+        self.report(
+            Diagnostic::new(
+                Code::AssignInCondition,
+                eq,
+                "Use '==' to compare; '=' assigns",
+            )
+            .with_help("use `==`"),
+        );
+        let rhs = self.expr()?;
+        Ok(Expr {
+            kind: ExprKind::Binary {
+                op: BinOp::Eq,
+                lhs: Box::new(cond),
+                rhs: Box::new(rhs),
+            },
+            span: self.since(eq.start),
+        })
+    }
+
+    fn while_stmt(&mut self, label: Option<Ident>) -> PResult<StmtKind> {
+        self.bump();
+        let cond = self.condition()?;
+        self.header_colon("while statement")?;
+        let body = self.body(OneLine::Many, "while statement")?;
+        Ok(StmtKind::While { label, cond, body })
+    }
+
+    /// `for x in a..b[..step]:`, `for x in a..=b[..step]:`, `for x in expr:`
+    fn for_stmt(&mut self, label: Option<Ident>) -> PResult<StmtKind> {
+        self.bump();
+        let var = self.ident("Expected a loop variable name after 'for'")?;
+        if !self.eat(TokenKind::In) {
+            self.unexpected("Expected 'in' after the loop variable");
+            return Err(Fail);
+        }
+        let first = self.expr()?;
+        let iter = match self.kind() {
+            TokenKind::DotDot | TokenKind::DotDotEq => {
+                let inclusive = self.at(TokenKind::DotDotEq);
+                self.bump();
+                let end = self.expr()?;
+                let step = if self.eat(TokenKind::DotDot) {
+                    Some(self.expr()?)
+                } else {
+                    None
+                };
+                ForIter::Range {
+                    start: first,
+                    end,
+                    step,
+                    inclusive,
+                }
+            }
+            _ => ForIter::Each(first),
+        };
+        self.header_colon("for statement")?;
+        let body = if self.at(TokenKind::Newline) {
+            self.body(OneLine::Many, "for statement")?
+        } else {
+            self.err(
+                Code::ExpectedToken,
+                self.span(),
+                "The body of a 'for' loop must start on the next line, indented",
+            );
+            self.one_line(OneLine::Many)?
+        };
+        Ok(StmtKind::For {
+            label,
+            var,
+            iter,
+            body,
+        })
+    }
+
+    /// `return`, `return e`, or `return a, b` (the array `[a, b]`).
+    fn return_stmt(&mut self) -> PResult<StmtKind> {
+        self.bump();
+        if self.at_stmt_end() {
+            return Ok(StmtKind::Return(None));
+        }
+        let start = self.start();
+        let first = self.expr()?;
+        if self.ended_block || !self.at(TokenKind::Comma) {
+            return Ok(StmtKind::Return(Some(first)));
+        }
+        let mut elems = vec![first];
+        while !self.ended_block && self.eat(TokenKind::Comma) {
+            elems.push(self.expr()?);
+        }
+        Ok(StmtKind::Return(Some(Expr {
+            kind: ExprKind::Array(elems),
+            span: self.since(start),
+        })))
+    }
+
+    /// `print(a, b, …)` / `print_no_newline(…)`; a missing comma between two arguments
+    /// is reported (E1011) and parsing goes on as if it were there.
+    fn print_stmt(&mut self) -> PResult<StmtKind> {
+        let newline = self.at(TokenKind::Print);
+        self.bump();
+        if !self.at(TokenKind::LParen) {
+            let word = if newline { "print" } else { "print_no_newline" };
+            self.unexpected(&format!("Expected '(' after '{word}'"));
+            return Err(Fail);
+        }
+        let open = self.bump();
+        self.brackets += 1;
+        let mut args = Vec::new();
+        loop {
+            if self.at(TokenKind::RParen) {
+                break;
+            }
+            if matches!(
+                self.kind(),
+                TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
+            ) {
+                return Err(self.bad_list_end(open, Closer::Paren));
+            }
+            args.push(self.expr()?);
+            if self.eat(TokenKind::Comma) || self.at(TokenKind::RParen) {
+                continue;
+            }
+            if starts_expr(self.kind()) && !self.at_line_break() {
+                let message = format!(
+                    "I was expecting a comma before \"{}\" so the next value is clear.",
+                    self.text(self.span())
+                );
+                self.err(Code::PrintNeedsComma, self.span(), message);
+                continue;
+            }
+            return Err(self.bad_list_end(open, Closer::Paren));
+        }
+        self.close(open, Closer::Paren)?;
+        Ok(StmtKind::Print { args, newline })
+    }
+
+    /// `try: … catch [name]: …`
+    fn try_stmt(&mut self) -> PResult<StmtKind> {
+        self.bump();
+        self.header_colon("try")?;
+        let body = self.body(OneLine::Single, "try")?;
+        if !self.continues_with(TokenKind::Catch) {
+            self.err(
+                Code::ExpectedToken,
+                self.span(),
+                "Expected 'catch' after the 'try' block",
+            );
+            let handler = Block {
+                stmts: Vec::new(),
+                span: Span::new(body.span.end as usize, body.span.end as usize),
+            };
+            return Ok(StmtKind::Try {
+                body,
+                catch_name: None,
+                handler,
+            });
+        }
+        self.eat(TokenKind::Newline);
+        self.bump();
+        let catch_name = if matches!(self.kind(), TokenKind::Ident(_)) {
+            Some(self.ident("Expected a name")?)
+        } else {
+            None
+        };
+        self.header_colon("catch")?;
+        let handler = self.body(OneLine::Single, "catch")?;
+        Ok(StmtKind::Try {
+            body,
+            catch_name,
+            handler,
+        })
+    }
+}

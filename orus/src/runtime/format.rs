@@ -1,0 +1,495 @@
+//! How values become text: the print rules of spec §16.3 and the `print` templates of
+//! §16.2.
+//!
+//! Integers print in decimal, `bool` as `true`/`false`, strings as their raw bytes, and
+//! `f64` exactly like C's `printf("%g")` ([`format_f64`]): six significant digits, the
+//! exponent form when the decimal exponent after rounding is below -4 or at least 6,
+//! trailing zeros removed, `-0`, `inf`, `-inf`, and `nan`/`-nan` by sign bit. Rust's
+//! `{:.Ne}` and `{:.N}` are correctly rounded with ties to even on the exact binary value,
+//! which is what glibc does, so both C conversions are built on them.
+//!
+//! [`format_print`] renders one `print` statement. If the first argument is a string it
+//! is a template: each `@` takes the next unused argument, `@x @X @o @b` choose a radix
+//! (signed integers as 64-bit two's complement), `@.N` / `@.Nf` fixed decimals; a spec
+//! that does not fit the value's type falls back to default formatting, placeholders
+//! beyond the last argument print literally, and unused arguments follow, each after one
+//! space. Without a template the arguments are joined by single spaces. The same
+//! functions serve `ToStr` (`as string`, concatenation) and, with [`format_scalar`], a
+//! compile-time folder. Tests, with expected strings produced by glibc, are at the bottom.
+
+use super::heap::{Handle, Heap};
+use crate::bytecode::{Prim, PrintFormat, ValType};
+use std::io::Write as _;
+
+/// Largest `N` honoured in `@.N`; Rust's formatter caps precision at `u16::MAX`.
+const MAX_DECIMALS: usize = u16::MAX as usize;
+
+/// C `printf("%g", v)`.
+pub fn format_f64(v: f64) -> String {
+    let mut out = Vec::new();
+    write_f64(&mut out, v);
+    String::from_utf8(out).expect("ASCII")
+}
+
+/// C `printf("%.Nf", v)` with `N = decimals`.
+pub fn format_fixed(v: f64, decimals: usize) -> String {
+    let mut out = Vec::new();
+    write_fixed(&mut out, v, decimals);
+    String::from_utf8(out).expect("ASCII")
+}
+
+/// Appends the print form of a value of type `ty` held in the slot `bits`.
+pub fn format_value(out: &mut Vec<u8>, bits: u64, ty: &ValType, heap: &Heap) {
+    match scalar_prim(ty) {
+        Some(prim) => format_scalar(out, bits, prim),
+        None => out.extend_from_slice(heap.get_str(bits as Handle)),
+    }
+}
+
+/// Appends the print form of a non-heap value.
+pub fn format_scalar(out: &mut Vec<u8>, bits: u64, prim: Prim) {
+    // Writing to a Vec cannot fail.
+    let _ = match prim {
+        Prim::I32 => write!(out, "{}", bits as u32 as i32),
+        Prim::I64 => write!(out, "{}", bits as i64),
+        Prim::U32 => write!(out, "{}", bits as u32),
+        Prim::U64 => write!(out, "{}", bits),
+        Prim::F64 => {
+            write_f64(out, f64::from_bits(bits));
+            Ok(())
+        }
+        Prim::Bool => {
+            out.extend_from_slice(if bits != 0 { b"true" } else { b"false" });
+            Ok(())
+        }
+    };
+}
+
+/// Appends the output of one `print` statement whose argument slots are `args`, with
+/// their types given by `format.arg_types` (indices into `types`).
+pub fn format_print(
+    out: &mut Vec<u8>,
+    args: &[u64],
+    format: &PrintFormat,
+    types: &[ValType],
+    heap: &Heap,
+) {
+    let ty = |i: usize| &types[format.arg_types[i] as usize];
+    let mut next = 0;
+    if !args.is_empty() && *ty(0) == ValType::Str {
+        let template = heap.get_str(args[0] as Handle);
+        next = 1;
+        let mut i = 0;
+        while i < template.len() {
+            let byte = template[i];
+            i += 1;
+            if byte != b'@' || next == args.len() {
+                out.push(byte);
+                continue;
+            }
+            let (spec, used) = parse_spec(&template[i..]);
+            i += used;
+            format_with_spec(out, args[next], ty(next), spec, heap);
+            next += 1;
+        }
+    }
+    for (k, &arg) in args.iter().enumerate().skip(next) {
+        if k > 0 {
+            out.push(b' ');
+        }
+        format_value(out, arg, ty(k), heap);
+    }
+    if format.newline {
+        out.push(b'\n');
+    }
+}
+
+/// What follows an `@` in a template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Spec {
+    Default,
+    Hex,
+    HexUpper,
+    Octal,
+    Binary,
+    Fixed(usize),
+}
+
+/// The spec at the start of `rest` (the bytes after an `@`) and how many bytes it uses.
+fn parse_spec(rest: &[u8]) -> (Spec, usize) {
+    match rest.first() {
+        Some(b'x') => (Spec::Hex, 1),
+        Some(b'X') => (Spec::HexUpper, 1),
+        Some(b'o') => (Spec::Octal, 1),
+        Some(b'b') => (Spec::Binary, 1),
+        Some(b'.') => {
+            let digits = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits == 0 {
+                return (Spec::Default, 0);
+            }
+            let decimals = rest[1..=digits].iter().fold(0usize, |n, &d| {
+                (n * 10 + usize::from(d - b'0')).min(MAX_DECIMALS)
+            });
+            let f = usize::from(rest.get(1 + digits) == Some(&b'f'));
+            (Spec::Fixed(decimals), 1 + digits + f)
+        }
+        _ => (Spec::Default, 0),
+    }
+}
+
+fn format_with_spec(out: &mut Vec<u8>, bits: u64, ty: &ValType, spec: Spec, heap: &Heap) {
+    let integer = match ty {
+        ValType::I32 => Some(bits as u32 as i32 as i64 as u64),
+        ValType::U32 => Some(u64::from(bits as u32)),
+        ValType::I64 | ValType::U64 => Some(bits),
+        _ => None,
+    };
+    let _ = match (spec, integer) {
+        (Spec::Hex, Some(n)) => write!(out, "{n:x}"),
+        (Spec::HexUpper, Some(n)) => write!(out, "{n:X}"),
+        (Spec::Octal, Some(n)) => write!(out, "{n:o}"),
+        (Spec::Binary, Some(n)) => write!(out, "{n:b}"),
+        (Spec::Fixed(decimals), _) if *ty == ValType::F64 => {
+            write_fixed(out, f64::from_bits(bits), decimals);
+            Ok(())
+        }
+        _ => {
+            format_value(out, bits, ty, heap);
+            Ok(())
+        }
+    };
+}
+
+fn scalar_prim(ty: &ValType) -> Option<Prim> {
+    match ty {
+        ValType::I32 => Some(Prim::I32),
+        ValType::I64 => Some(Prim::I64),
+        ValType::U32 => Some(Prim::U32),
+        ValType::U64 => Some(Prim::U64),
+        ValType::F64 => Some(Prim::F64),
+        ValType::Bool => Some(Prim::Bool),
+        ValType::Str => None,
+    }
+}
+
+/// `nan`, `-nan`, `inf` or `-inf` for a non-finite `v`, as C prints them.
+fn non_finite(v: f64) -> &'static [u8] {
+    match (v.is_nan(), v.is_sign_negative()) {
+        (true, false) => b"nan",
+        (true, true) => b"-nan",
+        (false, false) => b"inf",
+        (false, true) => b"-inf",
+    }
+}
+
+/// Appends C `%g` of `v`.
+fn write_f64(out: &mut Vec<u8>, v: f64) {
+    if !v.is_finite() {
+        out.extend_from_slice(non_finite(v));
+        return;
+    }
+    // Integers below 10^6 print exactly as integers (and so does zero, with its sign).
+    if v.trunc() == v && v.abs() < 1e6 {
+        if v == 0.0 && v.is_sign_negative() {
+            out.push(b'-');
+        }
+        let _ = write!(out, "{}", v as i64);
+        return;
+    }
+    // %g takes the exponent X of the %e form rounded to 6 significant digits.
+    let start = out.len();
+    let _ = write!(out, "{v:.5e}");
+    let e = start
+        + out[start..]
+            .iter()
+            .position(|&b| b == b'e')
+            .expect("exponent");
+    let exponent: i32 = std::str::from_utf8(&out[e + 1..])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .expect("exponent digits");
+    if (-4..6).contains(&exponent) {
+        out.truncate(start);
+        let _ = write!(out, "{:.*}", (5 - exponent) as usize, v);
+        strip_fraction_zeros(out, start);
+    } else {
+        out.truncate(e);
+        strip_fraction_zeros(out, start);
+        let sign = if exponent < 0 { '-' } else { '+' };
+        let _ = write!(out, "e{sign}{:02}", exponent.unsigned_abs());
+    }
+}
+
+/// Removes trailing zeros of a fraction in `out[start..]`, and the `.` if nothing is left.
+fn strip_fraction_zeros(out: &mut Vec<u8>, start: usize) {
+    if !out[start..].contains(&b'.') {
+        return;
+    }
+    while out.last() == Some(&b'0') {
+        out.pop();
+    }
+    if out.last() == Some(&b'.') {
+        out.pop();
+    }
+}
+
+/// Appends C `%.Nf` of `v`.
+fn write_fixed(out: &mut Vec<u8>, v: f64, decimals: usize) {
+    if v.is_finite() {
+        let _ = write!(out, "{:.*}", decimals.min(MAX_DECIMALS), v);
+    } else {
+        out.extend_from_slice(non_finite(v));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(value, printf("%g", value))`, the expected strings produced by glibc.
+    const G_CASES: &[(f64, &str)] = &[
+        (0.0, "0"),
+        (-0.0, "-0"),
+        (1.0, "1"),
+        (-1.0, "-1"),
+        (0.30000000000000004, "0.3"),
+        (1e-05, "1e-05"),
+        (0.0001, "0.0001"),
+        (123456.0, "123456"),
+        (1234567.0, "1.23457e+06"),
+        (999999.5, "1e+06"),
+        (999999.4, "999999"),
+        (1e+100, "1e+100"),
+        (1.5e-07, "1.5e-07"),
+        (1.7976931348623157e+308, "1.79769e+308"),
+        (-1.7976931348623157e+308, "-1.79769e+308"),
+        (f64::INFINITY, "inf"),
+        (f64::NEG_INFINITY, "-inf"),
+        (100000.0, "100000"),
+        (1000000000000000.0, "1e+15"),
+        (0.000123456789, "0.000123457"),
+        (2.0, "2"),
+        (2.5, "2.5"),
+        (123456.7, "123457"),
+        (1e-05, "1e-05"),
+        (1000000.0, "1e+06"),
+        (1e-300, "1e-300"),
+        (5e-324, "4.94066e-324"),
+        (2.2250738585072014e-308, "2.22507e-308"),
+        (3.24159265358979, "3.24159"),
+        (-2.5e-05, "-2.5e-05"),
+        (0.5, "0.5"),
+        (100.0, "100"),
+        (1e+21, "1e+21"),
+        (1e+22, "1e+22"),
+        (123.456, "123.456"),
+        (0.0001234565, "0.000123457"),
+        (9.9999949999, "9.99999"),
+        (9.99999500001, "10"),
+        (9.9999995e-05, "0.0001"),
+        (1234565.0, "1.23456e+06"),
+        (9.9999999e-05, "0.0001"),
+        (65536.0, "65536"),
+        (4294967295.0, "4.29497e+09"),
+        (-123456789.0, "-1.23457e+08"),
+        (0.3, "0.3"),
+        (0.3333333333333333, "0.333333"),
+        (0.6666666666666666, "0.666667"),
+        (100000.5, "100000"),
+        (12345.678, "12345.7"),
+    ];
+
+    /// `(value, N, printf("%.Nf", value))` from glibc.
+    const F_CASES: &[(f64, usize, &str)] = &[
+        (2.5, 0, "2"),
+        (0.125, 2, "0.12"),
+        (0.375, 2, "0.38"),
+        (1.005, 2, "1.00"),
+        (-0.001, 2, "-0.00"),
+        (-0.0, 2, "-0.00"),
+        (0.6666666666666666, 2, "0.67"),
+        (1e+20, 3, "100000000000000000000.000"),
+        (123.456, 1, "123.5"),
+        (0.5, 0, "0"),
+        (1.5, 0, "2"),
+        (-1.5, 0, "-2"),
+        (1e-10, 12, "0.000000000100"),
+        (999.9999, 3, "1000.000"),
+    ];
+
+    #[test]
+    fn percent_g_matches_glibc() {
+        for &(v, expected) in G_CASES {
+            assert_eq!(format_f64(v), expected, "%g of {v:e}");
+        }
+    }
+
+    #[test]
+    fn percent_g_nan_sign() {
+        assert_eq!(format_f64(f64::NAN), "nan");
+        assert_eq!(format_f64(-f64::NAN), "-nan");
+        assert_eq!(format_f64(f64::from_bits(0xFFF8_0000_0000_0000)), "-nan");
+        assert_eq!(format_fixed(-f64::NAN, 2), "-nan");
+        assert_eq!(format_fixed(f64::INFINITY, 2), "inf");
+    }
+
+    #[test]
+    fn percent_f_matches_glibc() {
+        for &(v, decimals, expected) in F_CASES {
+            assert_eq!(
+                format_fixed(v, decimals),
+                expected,
+                "%.{decimals}f of {v:e}"
+            );
+        }
+    }
+
+    fn types() -> Vec<ValType> {
+        vec![
+            ValType::I32,
+            ValType::I64,
+            ValType::U32,
+            ValType::U64,
+            ValType::F64,
+            ValType::Bool,
+            ValType::Str,
+        ]
+    }
+
+    /// Renders `print(args...)` where each argument is `(slot, index into types())`;
+    /// string arguments are given as text and allocated first.
+    fn render(args: &[Arg]) -> String {
+        let mut heap = Heap::new(&[], None);
+        let mut slots = Vec::new();
+        let mut arg_types = Vec::new();
+        for arg in args {
+            let (bits, ty) = match arg {
+                Arg::I32(v) => (*v as i64 as u64, 0),
+                Arg::I64(v) => (*v as u64, 1),
+                Arg::U32(v) => (u64::from(*v), 2),
+                Arg::U64(v) => (*v, 3),
+                Arg::F64(v) => (v.to_bits(), 4),
+                Arg::Bool(v) => (u64::from(*v), 5),
+                Arg::Str(s) => (u64::from(heap.alloc_str(s.as_bytes()).unwrap()), 6),
+            };
+            slots.push(bits);
+            arg_types.push(ty);
+        }
+        let format = PrintFormat {
+            arg_types,
+            newline: true,
+        };
+        let mut out = Vec::new();
+        format_print(&mut out, &slots, &format, &types(), &heap);
+        String::from_utf8(out).unwrap()
+    }
+
+    enum Arg {
+        I32(i32),
+        I64(i64),
+        U32(u32),
+        U64(u64),
+        F64(f64),
+        Bool(bool),
+        Str(&'static str),
+    }
+    use Arg::*;
+
+    #[test]
+    fn plain_print_joins_with_spaces() {
+        assert_eq!(render(&[]), "\n");
+        assert_eq!(
+            render(&[I32(-3), I64(1 << 40), U32(u32::MAX), U64(u64::MAX)]),
+            "-3 1099511627776 4294967295 18446744073709551615\n"
+        );
+        assert_eq!(
+            render(&[F64(3.5), I32(3), Bool(true), Bool(false)]),
+            "3.5 3 true false\n"
+        );
+        assert_eq!(
+            render(&[I32(1), Str("@x")]),
+            "1 @x\n",
+            "only the first is a template"
+        );
+    }
+
+    #[test]
+    fn template_spec_example() {
+        assert_eq!(
+            render(&[
+                Str("@ items, @.2f avg, mask @b"),
+                I32(3),
+                F64(2.0 / 3.0),
+                I32(5),
+                Str("extra"),
+            ]),
+            "3 items, 0.67 avg, mask 101 extra\n"
+        );
+    }
+
+    #[test]
+    fn template_radix_specs() {
+        assert_eq!(
+            render(&[Str("@x @X @o @b"), I32(255), U32(255), I64(8), U64(5)]),
+            "ff FF 10 101\n"
+        );
+        assert_eq!(render(&[Str("@x"), I32(-1)]), "ffffffffffffffff\n");
+        assert_eq!(
+            render(&[Str("@b"), I64(-2)]),
+            format!("{}0\n", "1".repeat(63))
+        );
+        assert_eq!(render(&[Str("@x"), U32(u32::MAX)]), "ffffffff\n");
+        assert_eq!(
+            render(&[Str("@o"), I32(i32::MIN)]),
+            "1777777777760000000000\n"
+        );
+    }
+
+    #[test]
+    fn template_fixed_specs() {
+        assert_eq!(render(&[Str("@.0f|@.0"), F64(2.5), F64(3.5)]), "2|4\n");
+        assert_eq!(render(&[Str("@.3x"), F64(1.0)]), "1.000x\n");
+        assert_eq!(render(&[Str("@.12f"), F64(0.1)]), "0.100000000000\n");
+        assert_eq!(render(&[Str("[@.]"), F64(0.5)]), "[0.5.]\n");
+    }
+
+    #[test]
+    fn specs_that_do_not_fit_fall_back() {
+        assert_eq!(render(&[Str("@.2f"), I32(7)]), "7\n");
+        assert_eq!(render(&[Str("@x"), F64(0.5)]), "0.5\n");
+        assert_eq!(render(&[Str("@x|@b"), Str("s"), Bool(true)]), "s|true\n");
+        assert_eq!(render(&[Str("@.2f"), Bool(false)]), "false\n");
+    }
+
+    #[test]
+    fn leftover_placeholders_and_extra_args() {
+        assert_eq!(render(&[Str("a @ b @x c @.2f")]), "a @ b @x c @.2f\n");
+        assert_eq!(render(&[Str("@ and @x"), I32(1)]), "1 and @x\n");
+        assert_eq!(render(&[Str("@"), I32(1), I32(2), Str("z")]), "1 2 z\n");
+        assert_eq!(
+            render(&[Str("no placeholders"), I32(1)]),
+            "no placeholders 1\n"
+        );
+        assert_eq!(render(&[Str("x\\y@@"), I32(1), I32(2)]), "x\\y12\n");
+        assert_eq!(render(&[Str("@,@!"), I32(1), I32(2)]), "1,2!\n");
+        assert_eq!(render(&[Str("")]), "\n");
+        assert_eq!(render(&[Str(""), I32(4)]), " 4\n");
+    }
+
+    #[test]
+    fn huge_precision_is_capped() {
+        let out = render(&[Str("@.99999999999999999999999f"), F64(1.0)]);
+        assert_eq!(out.len(), 2 + MAX_DECIMALS + 1);
+    }
+
+    #[test]
+    fn scalar_forms() {
+        let mut out = Vec::new();
+        format_scalar(&mut out, (-7i64) as u64, Prim::I32);
+        out.push(b' ');
+        format_scalar(&mut out, 0xFFFF_FFFF_0000_0001, Prim::U32);
+        out.push(b' ');
+        format_scalar(&mut out, (-0.0f64).to_bits(), Prim::F64);
+        assert_eq!(out, b"-7 1 -0");
+    }
+}

@@ -1,0 +1,500 @@
+//! Checking expressions: literals in context, operators, casts and calls.
+
+use super::func::Checker;
+use super::literal::{IntLit, LitValue};
+use super::scope::Sym;
+use super::typed::*;
+use super::Type;
+use crate::ast::{BinOp, Expr, ExprKind, UnaryOp};
+use crate::diag::{Code, Diagnostic, Span};
+
+/// Whether an expression is a literal (possibly negated, or an operation on literals), and
+/// so adapts its type to its context.
+pub(super) fn is_literal(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int { .. } | ExprKind::Float(_) => true,
+        ExprKind::Unary {
+            op: UnaryOp::Neg | UnaryOp::BitNot,
+            operand,
+        } => is_literal(operand),
+        ExprKind::Binary { op, lhs, rhs } => is_arith(*op) && is_literal(lhs) && is_literal(rhs),
+        _ => false,
+    }
+}
+
+/// A literal of a primitive type that `string + literal` converts to text (spec §6.3).
+fn is_stringifiable_literal(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int { .. } | ExprKind::Float(_) | ExprKind::Bool(_) => true,
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => matches!(operand.kind, ExprKind::Int { .. } | ExprKind::Float(_)),
+        _ => false,
+    }
+}
+
+fn is_arith(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem
+    ) || is_bitwise(op)
+}
+
+fn is_bitwise(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr
+    )
+}
+
+fn is_comparison(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Eq | BinOp::Ne | BinOp::Matches | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+    )
+}
+
+impl<'a> Checker<'a, '_> {
+    pub(super) fn mismatch(&mut self, span: Span, found: &Type, expected: &Type) {
+        let mut diag = Diagnostic::new(
+            Code::TypeMismatch,
+            span,
+            format!("this is a `{found}`, but `{expected}` was expected"),
+        );
+        if found.is_primitive() && expected.is_primitive() && *expected != Type::Bool {
+            diag = diag.with_help(format!(
+                "Try converting the value explicitly, like `value as {expected}`."
+            ));
+        }
+        self.diags.push(
+            diag.with_note(
+                "Orus keeps types separate to help prevent unexpected behavior and bugs.",
+            ),
+        );
+    }
+
+    /// Checks an expression whose value is used: a `void` call is an error here.
+    pub(super) fn value(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
+        let mut t = self.expr(e, expected);
+        if t.ty == Type::Void {
+            let what = match &e.kind {
+                ExprKind::Call { callee, .. } => match &callee.kind {
+                    ExprKind::Name(n) => format!("Function '{n}'"),
+                    _ => "This call".to_string(),
+                },
+                _ => "This expression".to_string(),
+            };
+            self.error(
+                Code::VoidValue,
+                e.span,
+                format!("{what} returns no value, so its result can't be used"),
+            );
+            t.ty = Type::Error;
+        }
+        t
+    }
+
+    /// Checks a value against an expected type (literals adapt), reporting E2001.
+    pub(super) fn expect_value(&mut self, e: &Expr, expected: &Type) -> TExpr {
+        let t = self.value(e, Some(expected));
+        if !t.ty.compatible(expected) {
+            self.mismatch(e.span, &t.ty, expected);
+        }
+        t
+    }
+
+    /// A condition of `if`/`elif`/`while`: must be `bool`.
+    pub(super) fn condition(&mut self, e: &Expr) -> TExpr {
+        self.expect_value(e, &Type::Bool)
+    }
+
+    pub(super) fn expr(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
+        let span = e.span;
+        let (kind, ty) = match &e.kind {
+            ExprKind::Int { value, hex } => {
+                let lit = IntLit {
+                    magnitude: *value,
+                    hex: *hex,
+                    negative: false,
+                };
+                return self.int_literal(lit, expected, span);
+            }
+            ExprKind::Float(v) => (TExprKind::Float(*v), Type::F64),
+            ExprKind::Str(bytes) => (TExprKind::Str(bytes.clone()), Type::Str),
+            ExprKind::Bool(b) => (TExprKind::Int(*b as u64), Type::Bool),
+            ExprKind::Name(name) => match self.lookup(name) {
+                Some(Sym::Local(id)) => (
+                    TExprKind::Load(Place::Local(id)),
+                    self.cx.locals[id].ty.clone(),
+                ),
+                Some(Sym::Top(id)) => match self.top_vars[id].ty.clone() {
+                    Some(ty) => (TExprKind::Load(Place::Top(id)), ty),
+                    None => {
+                        self.undefined(name, span);
+                        return self.poisoned(span);
+                    }
+                },
+                Some(Sym::Func(_)) => {
+                    self.error(
+                        Code::Internal,
+                        span,
+                        format!("function values are not supported yet ('{name}' is a function)"),
+                    );
+                    return self.poisoned(span);
+                }
+                None => {
+                    self.undefined(name, span);
+                    return self.poisoned(span);
+                }
+            },
+            ExprKind::Unary { op, operand } => return self.unary(*op, operand, expected, span),
+            ExprKind::Binary { op, lhs, rhs } => return self.binary(*op, lhs, rhs, expected, span),
+            ExprKind::Cast { expr, ty } => {
+                let target = self.resolve_type(ty);
+                return self.cast(expr, target, span);
+            }
+            ExprKind::Call { callee, args } => return self.call(callee, args, span),
+            ExprKind::TimeStamp => (TExprKind::TimeStamp, Type::F64),
+            ExprKind::Index { .. }
+            | ExprKind::Slice { .. }
+            | ExprKind::Field { .. }
+            | ExprKind::Array(_)
+            | ExprKind::StructLit { .. }
+            | ExprKind::Match(_)
+            | ExprKind::Fn(_) => {
+                self.error(
+                    Code::Internal,
+                    span,
+                    "arrays, structs, match expressions and function values are not supported yet",
+                );
+                return self.poisoned(span);
+            }
+        };
+        TExpr { kind, ty, span }
+    }
+
+    fn poisoned(&self, span: Span) -> TExpr {
+        TExpr {
+            kind: TExprKind::Int(0),
+            ty: Type::Error,
+            span,
+        }
+    }
+
+    fn int_literal(&mut self, lit: IntLit, expected: Option<&Type>, span: Span) -> TExpr {
+        let target = match expected {
+            Some(t) if t.is_numeric() => t.clone(),
+            _ => lit.default_type(),
+        };
+        match lit.value_as(&target) {
+            Ok(LitValue::Int(ty, bits)) => TExpr {
+                kind: TExprKind::Int(bits),
+                ty,
+                span,
+            },
+            Ok(LitValue::Float(v)) => TExpr {
+                kind: TExprKind::Float(v),
+                ty: Type::F64,
+                span,
+            },
+            Err(message) => {
+                self.error(Code::LiteralOutOfRange, span, message);
+                self.poisoned(span)
+            }
+        }
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, expected: Option<&Type>, span: Span) -> TExpr {
+        if op == UnaryOp::Neg {
+            match &operand.kind {
+                ExprKind::Int { value, hex } => {
+                    let lit = IntLit {
+                        magnitude: *value,
+                        hex: *hex,
+                        negative: true,
+                    };
+                    return self.int_literal(lit, expected, span);
+                }
+                ExprKind::Float(v) => {
+                    return TExpr {
+                        kind: TExprKind::Float(-v),
+                        ty: Type::F64,
+                        span,
+                    }
+                }
+                _ => {}
+            }
+        }
+        let hint = if is_literal(operand) { expected } else { None };
+        let t = self.value(operand, hint);
+        let ok = match op {
+            UnaryOp::Neg => matches!(t.ty, Type::I32 | Type::I64 | Type::F64),
+            UnaryOp::Not => t.ty == Type::Bool,
+            UnaryOp::BitNot => t.ty.is_integer(),
+        };
+        if !ok && t.ty != Type::Error {
+            self.error(
+                Code::OperatorNotSupported,
+                span,
+                format!("Operator `{}` is not defined for `{}`", op.symbol(), t.ty),
+            );
+            return self.poisoned(span);
+        }
+        let ty = t.ty.clone();
+        TExpr {
+            kind: TExprKind::Unary {
+                op,
+                operand: Box::new(t),
+            },
+            ty,
+            span,
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: BinOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        expected: Option<&Type>,
+        span: Span,
+    ) -> TExpr {
+        if matches!(op, BinOp::And | BinOp::Or) {
+            let l = self.value(lhs, Some(&Type::Bool));
+            let r = self.value(rhs, Some(&Type::Bool));
+            for side in [&l, &r] {
+                if !side.ty.compatible(&Type::Bool) {
+                    self.mismatch(side.span, &side.ty, &Type::Bool);
+                }
+            }
+            return TExpr {
+                kind: TExprKind::Logic {
+                    is_and: op == BinOp::And,
+                    lhs: Box::new(l),
+                    rhs: Box::new(r),
+                },
+                ty: Type::Bool,
+                span,
+            };
+        }
+        let (l_lit, r_lit) = (is_literal(lhs), is_literal(rhs));
+        // Type the non-literal side first so a literal on the other side can adapt to it.
+        let (l, r) = if l_lit && !r_lit {
+            let r = self.value(rhs, None);
+            let l = self.value(lhs, Some(&r.ty));
+            (l, r)
+        } else {
+            let hint = if l_lit && is_arith(op) {
+                expected
+            } else {
+                None
+            };
+            let l = self.value(lhs, hint);
+            let r = self.value(rhs, if r_lit { Some(&l.ty) } else { None });
+            (l, r)
+        };
+        let l_str = is_stringifiable_literal(lhs);
+        let r_str = is_stringifiable_literal(rhs);
+        // `"v" + 1`: two literals of different types are an error, not a concatenation.
+        let str_lit = |e: &Expr| matches!(e.kind, ExprKind::Str(_));
+        if (str_lit(lhs) && r_str) || (l_str && str_lit(rhs)) {
+            self.mismatch(span, &r.ty, &l.ty);
+            return self.poisoned(span);
+        }
+        self.combine(op, l, r, l_str, r_str, span)
+    }
+
+    /// Types a binary operator over already-typed operands. `l_lit`/`r_lit` say whether an
+    /// operand is a literal that `string +` may stringify.
+    pub(super) fn combine(
+        &mut self,
+        op: BinOp,
+        l: TExpr,
+        r: TExpr,
+        l_lit: bool,
+        r_lit: bool,
+        span: Span,
+    ) -> TExpr {
+        if l.ty == Type::Error || r.ty == Type::Error {
+            return self.poisoned(span);
+        }
+        let result = |kind, ty| TExpr { kind, ty, span };
+        // String concatenation, with a literal of another primitive converted to text.
+        if op == BinOp::Add && (l.ty == Type::Str || r.ty == Type::Str) {
+            let stringify = |t: TExpr| {
+                let s = t.span;
+                TExpr {
+                    kind: TExprKind::ToStr(Box::new(t)),
+                    ty: Type::Str,
+                    span: s,
+                }
+            };
+            let (l, r) = match (l.ty == Type::Str, r.ty == Type::Str) {
+                (true, true) => (l, r),
+                (true, false) if r_lit && r.ty.is_primitive() => (l, stringify(r)),
+                (false, true) if l_lit && l.ty.is_primitive() => (stringify(l), r),
+                (true, false) => {
+                    self.mismatch(span, &r.ty, &Type::Str);
+                    return self.poisoned(span);
+                }
+                _ => {
+                    self.mismatch(span, &r.ty, &l.ty);
+                    return self.poisoned(span);
+                }
+            };
+            return result(
+                TExprKind::Binary {
+                    op,
+                    lhs: Box::new(l),
+                    rhs: Box::new(r),
+                },
+                Type::Str,
+            );
+        }
+        if l.ty != r.ty {
+            self.mismatch(span, &r.ty, &l.ty);
+            return self.poisoned(span);
+        }
+        let ty = l.ty.clone();
+        let ok = if is_comparison(op) {
+            match op {
+                BinOp::Eq | BinOp::Ne | BinOp::Matches => ty != Type::Void,
+                _ => ty.is_numeric() || ty == Type::Str,
+            }
+        } else if is_bitwise(op) {
+            ty.is_integer()
+        } else {
+            ty.is_numeric()
+        };
+        if !ok {
+            self.error(
+                Code::OperatorNotSupported,
+                span,
+                format!("Operator `{}` is not defined for `{ty}`", op.symbol()),
+            );
+            return self.poisoned(span);
+        }
+        let result_ty = if is_comparison(op) { Type::Bool } else { ty };
+        let op = if op == BinOp::Matches { BinOp::Eq } else { op };
+        result(
+            TExprKind::Binary {
+                op,
+                lhs: Box::new(l),
+                rhs: Box::new(r),
+            },
+            result_ty,
+        )
+    }
+
+    fn cast(&mut self, operand: &Expr, target: Type, span: Span) -> TExpr {
+        let t = self.value(operand, None);
+        if t.ty == Type::Error || target == Type::Error {
+            return self.poisoned(span);
+        }
+        let wrap = |kind, ty| TExpr { kind, ty, span };
+        if t.ty == target {
+            return t;
+        }
+        let allowed = match (&t.ty, &target) {
+            (from, Type::Str) => from.is_primitive(),
+            (Type::Str, _) => false,
+            (from, to) => {
+                (from.is_numeric() || *from == Type::Bool) && (to.is_numeric() || *to == Type::Bool)
+            }
+        };
+        if !allowed {
+            self.error(
+                Code::InvalidCast,
+                span,
+                format!("Cannot cast `{}` to `{target}`", t.ty),
+            );
+            return self.poisoned(span);
+        }
+        if target == Type::Str {
+            wrap(TExprKind::ToStr(Box::new(t)), Type::Str)
+        } else {
+            wrap(TExprKind::Convert(Box::new(t)), target)
+        }
+    }
+
+    fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> TExpr {
+        let ExprKind::Name(name) = &callee.kind else {
+            self.error(
+                Code::Internal,
+                callee.span,
+                "calling a computed function value is not supported yet",
+            );
+            for a in args {
+                self.value(a, None);
+            }
+            return self.poisoned(span);
+        };
+        let entry = match self.lookup(name) {
+            Some(Sym::Func(f)) => f,
+            Some(Sym::Local(_)) | Some(Sym::Top(_)) => {
+                let t = self.expr(callee, None);
+                self.error(
+                    Code::NotCallable,
+                    callee.span,
+                    format!("this is a `{}`, which can't be called", t.ty),
+                );
+                for a in args {
+                    self.value(a, None);
+                }
+                return self.poisoned(span);
+            }
+            None => {
+                self.undefined(name, callee.span);
+                for a in args {
+                    self.value(a, None);
+                }
+                return self.poisoned(span);
+            }
+        };
+        let params = self.fns[entry].params.clone();
+        if params.len() != args.len() {
+            let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+            self.error(
+                Code::ArityMismatch,
+                span,
+                format!(
+                    "Function '{name}' expects {} {} but received {} {}",
+                    params.len(),
+                    plural(params.len()),
+                    args.len(),
+                    plural(args.len())
+                ),
+            );
+            for a in args {
+                self.value(a, None);
+            }
+            return self.poisoned(span);
+        }
+        let mut typed = Vec::with_capacity(args.len());
+        let mut poisoned = false;
+        for (arg, param) in args.iter().zip(&params) {
+            let t = match param {
+                Some(pt) => self.expect_value(arg, pt),
+                None => self.value(arg, None),
+            };
+            poisoned |= t.ty == Type::Error;
+            typed.push(t);
+        }
+        if poisoned {
+            return self.poisoned(span);
+        }
+        // Annotated parameters fix the instance's types; the others come from the arguments.
+        let arg_types: Vec<Type> = typed
+            .iter()
+            .zip(&params)
+            .map(|(t, p)| p.clone().unwrap_or_else(|| t.ty.clone()))
+            .collect();
+        let (func, ret) = self.instance(entry, &arg_types, span);
+        TExpr {
+            kind: TExprKind::Call { func, args: typed },
+            ty: ret,
+            span,
+        }
+    }
+}

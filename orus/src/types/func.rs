@@ -1,0 +1,545 @@
+//! The checker's state, its entry point, and function instances.
+//!
+//! Top-level functions are visible everywhere in the file (decision D2); variables keep
+//! declaration-before-use, and a function body sees the top-level variables declared
+//! textually before the function. A pre-pass numbers the top-level variables in
+//! declaration order so a body can be checked before the main walk reaches it (forward
+//! calls). A function with unannotated parameters is generic: every call with a new
+//! combination of argument types creates and checks a new instance.
+
+use super::scope::{edit_distance, Scope, Sym, VarInfo};
+use super::typed::*;
+use super::Type;
+use crate::ast::{self, FnDecl, Program, StmtKind};
+use crate::diag::{Code, Diagnostic, SourceMap, Span};
+use std::collections::HashMap;
+
+/// How deep on-demand checking of not-yet-checked functions may nest before we ask the
+/// user for a return annotation instead (protects the host stack).
+const MAX_INSTANTIATION_DEPTH: usize = 64;
+
+/// Checks a parsed program. Returns the typed program and every diagnostic found; the
+/// typed program is only meaningful when no diagnostic was returned.
+pub fn check(program: &Program, source: &SourceMap<'_>) -> (TProgram, Vec<Diagnostic>) {
+    let mut checker = Checker::new(source);
+    checker.prepass(&program.stmts);
+    let entry = checker.check_entry(&program.stmts);
+    checker.drain_pending();
+    let functions = checker
+        .functions
+        .into_iter()
+        .enumerate()
+        .map(|(id, f)| {
+            f.unwrap_or_else(|| TFunction {
+                name: format!("<unchecked #{id}>"),
+                params: 0,
+                locals: vec![],
+                ret: Type::Void,
+                body: vec![],
+                span: Span::default(),
+            })
+        })
+        .collect();
+    let top_vars = checker
+        .top_vars
+        .into_iter()
+        .map(|t| TopVar {
+            name: t.name,
+            ty: t.ty.unwrap_or(Type::Error),
+            captured: t.captured,
+        })
+        .collect();
+    let mut diags = checker.diags;
+    crate::diag::sort_and_dedup(&mut diags);
+    (
+        TProgram {
+            functions,
+            entry,
+            top_vars,
+        },
+        diags,
+    )
+}
+
+/// A top-level variable as the checker tracks it.
+pub(super) struct TopSlot {
+    pub name: String,
+    /// `None` until the main walk reaches the declaration.
+    pub ty: Option<Type>,
+    pub info: VarInfo,
+    pub captured: bool,
+}
+
+/// A declared function (top-level or nested) and its checked instances.
+pub(super) struct FnEntry<'a> {
+    pub decl: &'a FnDecl,
+    /// Top-level variables visible to the body: `top_vars[..top_visible]`.
+    pub top_visible: usize,
+    /// Nested functions visible to the body (siblings declared before it, and itself).
+    pub visible_fns: Vec<(String, usize)>,
+    pub params: Vec<Option<Type>>,
+    pub ret: Option<Type>,
+    pub instances: Vec<Instance>,
+}
+
+pub(super) struct Instance {
+    pub args: Vec<Type>,
+    pub id: FuncId,
+    /// The return type; `None` while an unannotated function is being inferred.
+    pub ret: Option<Type>,
+    pub checked: bool,
+}
+
+/// How `return` statements of the current function are checked.
+#[derive(Clone, Debug)]
+pub(super) enum RetKind {
+    /// The top-level code: `return` ends the program.
+    Entry,
+    Declared(Type),
+    /// Inferred from the first value-returning `return` (entry, instance index).
+    Inferred(usize, usize),
+}
+
+/// Per-function checking context.
+pub(super) struct FnCx {
+    pub locals: Vec<LocalVar>,
+    pub local_info: Vec<VarInfo>,
+    pub scopes: Vec<Scope>,
+    /// Open loops, innermost last: (label, id).
+    pub loops: Vec<(Option<String>, LoopId)>,
+    pub next_loop: LoopId,
+    pub ret: RetKind,
+    pub top_visible: usize,
+    pub visible_fns: Vec<(String, usize)>,
+    pub is_entry: bool,
+    /// A value-returning `return` was seen (for inferred return types).
+    pub saw_value_return: bool,
+}
+
+impl FnCx {
+    fn new(ret: RetKind, top_visible: usize, visible_fns: Vec<(String, usize)>) -> FnCx {
+        FnCx {
+            locals: vec![],
+            local_info: vec![],
+            scopes: vec![Scope::default()],
+            loops: vec![],
+            next_loop: 0,
+            is_entry: matches!(ret, RetKind::Entry),
+            ret,
+            top_visible,
+            visible_fns,
+            saw_value_return: false,
+        }
+    }
+}
+
+pub(super) struct Checker<'a, 's> {
+    pub source: &'s SourceMap<'s>,
+    pub diags: Vec<Diagnostic>,
+    pub fns: Vec<FnEntry<'a>>,
+    pub top_fns: HashMap<String, usize>,
+    pub top_vars: Vec<TopSlot>,
+    /// The next top-level variable id the main walk will declare.
+    pub next_top: usize,
+    pub functions: Vec<Option<TFunction>>,
+    pub cx: FnCx,
+    /// Instances whose bodies still need checking: (entry, instance index).
+    pending: Vec<(usize, usize)>,
+    depth: usize,
+}
+
+impl<'a, 's> Checker<'a, 's> {
+    fn new(source: &'s SourceMap<'s>) -> Self {
+        Checker {
+            source,
+            diags: vec![],
+            fns: vec![],
+            top_fns: HashMap::new(),
+            top_vars: vec![],
+            next_top: 0,
+            functions: vec![],
+            cx: FnCx::new(RetKind::Entry, 0, vec![]),
+            pending: vec![],
+            depth: 0,
+        }
+    }
+
+    pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        self.diags.push(Diagnostic::new(code, span, message));
+    }
+
+    pub fn line_of(&self, span: Span) -> usize {
+        self.source.line_col(span.start).0
+    }
+
+    /// Numbers top-level variables in declaration order and registers top-level functions,
+    /// so bodies can be checked before the main walk reaches them.
+    fn prepass(&mut self, stmts: &'a [ast::Stmt]) {
+        let mut declared: Vec<&str> = vec![];
+        for stmt in stmts {
+            match &stmt.kind {
+                StmtKind::Bind(bindings) => {
+                    for b in bindings {
+                        if b.declares || !declared.contains(&b.name.name.as_str()) {
+                            declared.push(&b.name.name);
+                            self.push_top_slot(b.name.name.clone(), b.mutable);
+                        }
+                    }
+                }
+                StmtKind::Global { binding, .. } => {
+                    declared.push(&binding.name.name);
+                    self.push_top_slot(binding.name.name.clone(), binding.mutable);
+                }
+                StmtKind::Fn(decl) => {
+                    let index = self.register_fn(decl, self.top_vars.len(), vec![]);
+                    if let Some(name) = &decl.name {
+                        if let Some(&previous) = self.top_fns.get(&name.name) {
+                            let line = self.fn_line(previous);
+                            self.error(
+                                Code::Redeclared,
+                                name.span,
+                                format!(
+                                    "Function '{}' is already defined on line {line}",
+                                    name.name
+                                ),
+                            );
+                        } else {
+                            self.top_fns.insert(name.name.clone(), index);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn push_top_slot(&mut self, name: String, mutable: bool) {
+        self.top_vars.push(TopSlot {
+            name,
+            ty: None,
+            info: VarInfo {
+                mutable,
+                loop_var: false,
+                line: 0,
+            },
+            captured: false,
+        });
+    }
+
+    fn fn_line(&self, index: usize) -> usize {
+        let decl = self.fns[index].decl;
+        self.line_of(decl.name.as_ref().map_or(decl.span, |n| n.span))
+    }
+
+    /// Records a function declaration and resolves its annotations.
+    pub fn register_fn(
+        &mut self,
+        decl: &'a FnDecl,
+        top_visible: usize,
+        mut visible_fns: Vec<(String, usize)>,
+    ) -> usize {
+        let index = self.fns.len();
+        if let Some(name) = &decl.name {
+            visible_fns.push((name.name.clone(), index));
+        }
+        let params = decl
+            .params
+            .iter()
+            .map(|p| p.ty.as_ref().map(|t| self.resolve_type(t)))
+            .collect();
+        let ret = decl.ret.as_ref().map(|t| self.resolve_type(t));
+        self.fns.push(FnEntry {
+            decl,
+            top_visible,
+            visible_fns,
+            params,
+            ret,
+            instances: vec![],
+        });
+        index
+    }
+
+    /// Resolves a written type; unknown names are E2003 and give `Type::Error`.
+    pub fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Type {
+        match &ty.kind {
+            ast::TypeExprKind::Named(name) => match Type::from_name(name) {
+                Some(t) => t,
+                None => {
+                    self.error(
+                        Code::UnknownType,
+                        ty.span,
+                        format!("this is a `{name}`, but `valid type` was expected"),
+                    );
+                    Type::Error
+                }
+            },
+            _ => {
+                self.error(
+                    Code::Internal,
+                    ty.span,
+                    "array and function types are not supported yet",
+                );
+                Type::Error
+            }
+        }
+    }
+
+    /// Checks the top-level statements as the entry function.
+    fn check_entry(&mut self, stmts: &'a [ast::Stmt]) -> FuncId {
+        let id = self.functions.len();
+        self.functions.push(None);
+        let body = self.block_stmts(stmts);
+        let cx = std::mem::replace(&mut self.cx, FnCx::new(RetKind::Entry, 0, vec![]));
+        self.functions[id] = Some(TFunction {
+            name: "<main>".into(),
+            params: 0,
+            locals: cx.locals,
+            ret: Type::Void,
+            body,
+            span: Span::default(),
+        });
+        id
+    }
+
+    /// Checks every instance created but not yet checked.
+    fn drain_pending(&mut self) {
+        while let Some((entry, inst)) = self.pending.pop() {
+            self.check_instance(entry, inst);
+        }
+    }
+
+    /// Returns the instance of `entry` for these argument types, creating it if needed,
+    /// and its return type (checking the body now when the return type must be inferred).
+    pub fn instance(&mut self, entry: usize, args: &[Type], call_span: Span) -> (FuncId, Type) {
+        let found = self.fns[entry]
+            .instances
+            .iter()
+            .position(|inst| inst.args == args);
+        let inst = match found {
+            Some(i) => i,
+            None => {
+                let id = self.functions.len();
+                self.functions.push(None);
+                let ret = self.fns[entry].ret.clone();
+                self.fns[entry].instances.push(Instance {
+                    args: args.to_vec(),
+                    id,
+                    ret,
+                    checked: false,
+                });
+                let inst = self.fns[entry].instances.len() - 1;
+                self.pending.push((entry, inst));
+                inst
+            }
+        };
+        let id = self.fns[entry].instances[inst].id;
+        if self.fns[entry].instances[inst].ret.is_none() && !self.fns[entry].instances[inst].checked
+        {
+            if self.depth >= MAX_INSTANTIATION_DEPTH {
+                let name = self.fn_name(entry);
+                self.error(
+                    Code::CannotInfer,
+                    call_span,
+                    format!(
+                        "Can't infer the return type of '{name}' here; annotate it with `-> T`"
+                    ),
+                );
+                return (id, Type::Error);
+            }
+            self.check_instance(entry, inst);
+        }
+        match &self.fns[entry].instances[inst].ret {
+            Some(ret) => (id, ret.clone()),
+            None => {
+                let name = self.fn_name(entry);
+                self.error(
+                    Code::CannotInfer,
+                    call_span,
+                    format!(
+                        "Can't infer the return type of recursive function '{name}' before its first `return`; annotate it with `-> T`"
+                    ),
+                );
+                (id, Type::Error)
+            }
+        }
+    }
+
+    pub fn fn_name(&self, entry: usize) -> String {
+        self.fns[entry]
+            .decl
+            .name
+            .as_ref()
+            .map_or_else(|| "<anonymous>".to_string(), |n| n.name.clone())
+    }
+
+    /// Makes sure a non-generic function has its (single) instance and that it is checked.
+    pub fn check_declared(&mut self, entry: usize) {
+        if self.fns[entry].params.iter().all(Option::is_some) {
+            let args: Vec<Type> = self.fns[entry].params.iter().flatten().cloned().collect();
+            let span = self.fns[entry].decl.span;
+            let (id, _) = self.instance(entry, &args, span);
+            if let Some(inst) = self.fns[entry].instances.iter().position(|i| i.id == id) {
+                if !self.fns[entry].instances[inst].checked {
+                    self.check_instance(entry, inst);
+                }
+            }
+        }
+    }
+
+    /// Checks one instance's body in a fresh context.
+    fn check_instance(&mut self, entry: usize, inst: usize) {
+        if self.fns[entry].instances[inst].checked {
+            return;
+        }
+        self.fns[entry].instances[inst].checked = true;
+        let decl = self.fns[entry].decl;
+        let args = self.fns[entry].instances[inst].args.clone();
+        let id = self.fns[entry].instances[inst].id;
+        let ret_kind = match &self.fns[entry].ret {
+            Some(t) => RetKind::Declared(t.clone()),
+            None => RetKind::Inferred(entry, inst),
+        };
+        let cx = FnCx::new(
+            ret_kind,
+            self.fns[entry].top_visible,
+            self.fns[entry].visible_fns.clone(),
+        );
+        let saved = std::mem::replace(&mut self.cx, cx);
+        let saved_diags = self.diags.len();
+        self.depth += 1;
+        for (param, ty) in decl.params.iter().zip(&args) {
+            let line = self.line_of(param.name.span);
+            if self.cx.scopes[0].get(&param.name.name).is_some() {
+                self.error(
+                    Code::Redeclared,
+                    param.name.span,
+                    format!(
+                        "Parameter '{}' is already defined on line {line}",
+                        param.name.name
+                    ),
+                );
+            }
+            self.declare_local(&param.name.name, ty.clone(), false, false, line);
+        }
+        let body = self.block_stmts(&decl.body.stmts);
+        self.depth -= 1;
+        let cx = std::mem::replace(&mut self.cx, saved);
+        // Errors inside a generic function are reported once, not once per instance.
+        if self.fns[entry].instances.len() > 1 && self.diags.len() > saved_diags {
+            let first = self.diags[..saved_diags].to_vec();
+            let new: Vec<Diagnostic> = self.diags[saved_diags..]
+                .iter()
+                .filter(|d| !first.iter().any(|f| f.span == d.span && f.code == d.code))
+                .cloned()
+                .collect();
+            self.diags.truncate(saved_diags);
+            self.diags.extend(new);
+        }
+        let ret = match &self.fns[entry].instances[inst].ret {
+            Some(t) => t.clone(),
+            None => Type::Void,
+        };
+        self.fns[entry].instances[inst].ret = Some(ret.clone());
+        let name = decl.name.as_ref().map_or(decl.span, |n| n.span);
+        if ret != Type::Void && ret != Type::Error && !super::stmt::always_returns(&body) {
+            let fname = self.fn_name(entry);
+            self.error(
+                Code::MissingReturn,
+                name,
+                format!("Function '{fname}' must return a value of type `{ret}` on every path"),
+            );
+        }
+        self.functions[id] = Some(TFunction {
+            name: self.fn_name(entry),
+            params: decl.params.len(),
+            locals: cx.locals,
+            ret,
+            body,
+            span: decl.span,
+        });
+    }
+
+    /// Declares a local in the innermost scope of the current function.
+    pub fn declare_local(
+        &mut self,
+        name: &str,
+        ty: Type,
+        mutable: bool,
+        loop_var: bool,
+        line: usize,
+    ) -> LocalId {
+        let id = self.cx.locals.len();
+        self.cx.locals.push(LocalVar {
+            name: name.to_string(),
+            ty,
+        });
+        self.cx.local_info.push(VarInfo {
+            mutable,
+            loop_var,
+            line,
+        });
+        self.cx
+            .scopes
+            .last_mut()
+            .expect("a function context always has a scope")
+            .names
+            .push((name.to_string(), Sym::Local(id)));
+        id
+    }
+
+    /// Resolves a name in the current context.
+    pub fn lookup(&mut self, name: &str) -> Option<Sym> {
+        for scope in self.cx.scopes.iter().rev() {
+            if let Some(sym) = scope.get(name) {
+                return Some(sym);
+            }
+        }
+        if let Some(&(_, f)) = self.cx.visible_fns.iter().rev().find(|(n, _)| n == name) {
+            return Some(Sym::Func(f));
+        }
+        if !self.cx.is_entry {
+            let visible = self.cx.top_visible.min(self.top_vars.len());
+            if let Some(id) = self.top_vars[..visible]
+                .iter()
+                .rposition(|t| t.name == name)
+            {
+                self.top_vars[id].captured = true;
+                return Some(Sym::Top(id));
+            }
+        }
+        self.top_fns.get(name).map(|&f| Sym::Func(f))
+    }
+
+    /// The name closest to `name` among those visible, for "did you mean" hints.
+    pub fn suggest(&self, name: &str) -> Option<String> {
+        let mut candidates: Vec<&str> = vec![];
+        for scope in &self.cx.scopes {
+            candidates.extend(scope.names.iter().map(|(n, _)| n.as_str()));
+        }
+        if !self.cx.is_entry {
+            let visible = self.cx.top_visible.min(self.top_vars.len());
+            candidates.extend(self.top_vars[..visible].iter().map(|t| t.name.as_str()));
+        }
+        candidates.extend(self.top_fns.keys().map(String::as_str));
+        candidates.extend(self.cx.visible_fns.iter().map(|(n, _)| n.as_str()));
+        let limit = (name.len() / 3).max(1);
+        candidates
+            .into_iter()
+            .map(|c| (edit_distance(name, c), c))
+            .filter(|&(d, c)| d <= limit && c != name)
+            .min()
+            .map(|(_, c)| c.to_string())
+    }
+
+    pub fn undefined(&mut self, name: &str, span: Span) {
+        let mut diag = Diagnostic::new(
+            Code::UndefinedName,
+            span,
+            format!("Undefined variable '{name}'. Variables must be declared before use."),
+        );
+        if let Some(s) = self.suggest(name) {
+            diag = diag.with_help(format!("did you mean `{s}`?"));
+        }
+        self.diags.push(diag);
+    }
+}

@@ -1,0 +1,174 @@
+//! The type checker: resolves names, infers and checks types, and produces the typed tree
+//! ([`typed`]) the code generator consumes.
+//!
+//! It never stops at the first error: it returns every diagnostic it can find without
+//! cascades (an expression whose type could not be determined has type [`Type::Error`],
+//! which is compatible with everything). It knows the syntax tree and the type rules of the
+//! spec; it knows nothing of registers or bytecode.
+//!
+//! Layout: `literal` types integer literals in context, `scope` holds symbol tables, `expr`
+//! and `stmt` check expressions and statements, `func` checks function instances
+//! (monomorphised per argument types for unannotated parameters).
+
+mod expr;
+mod func;
+mod literal;
+mod scope;
+mod stmt;
+pub mod typed;
+
+use std::fmt;
+
+pub use func::check;
+
+/// A static type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    I32,
+    I64,
+    U32,
+    U64,
+    F64,
+    Bool,
+    Str,
+    /// The "no value" result of a function without a value-returning `return`.
+    Void,
+    /// The type of an expression that already produced a diagnostic; it unifies with
+    /// everything so one mistake is reported once.
+    Error,
+}
+
+impl Type {
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Type::I32 | Type::I64 | Type::U32 | Type::U64)
+    }
+
+    pub fn is_signed(&self) -> bool {
+        matches!(self, Type::I32 | Type::I64)
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        self.is_integer() || *self == Type::F64
+    }
+
+    /// Types that `as` converts between (spec §7).
+    pub fn is_primitive(&self) -> bool {
+        self.is_numeric() || matches!(self, Type::Bool | Type::Str)
+    }
+
+    /// Whether two types agree, treating `Error` as a wildcard.
+    pub fn compatible(&self, other: &Type) -> bool {
+        self == other || *self == Type::Error || *other == Type::Error
+    }
+
+    /// Resolves a primitive type name written in an annotation.
+    pub fn from_name(name: &str) -> Option<Type> {
+        Some(match name {
+            "i32" => Type::I32,
+            "i64" => Type::I64,
+            "u32" => Type::U32,
+            "u64" => Type::U64,
+            "f64" => Type::F64,
+            "bool" => Type::Bool,
+            "string" => Type::Str,
+            "void" => Type::Void,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Type::I32 => "i32",
+            Type::I64 => "i64",
+            Type::U32 => "u32",
+            Type::U64 => "u64",
+            Type::F64 => "f64",
+            Type::Bool => "bool",
+            Type::Str => "string",
+            Type::Void => "void",
+            Type::Error => "unknown",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::{Code, SourceMap};
+
+    /// Parses and checks `src`, returning the codes and lines of the type diagnostics.
+    fn errors(src: &str) -> Vec<(Code, usize)> {
+        let (ast, parse_errors) = crate::parser::parse(src.as_bytes());
+        assert!(parse_errors.is_empty(), "parse errors: {parse_errors:?}");
+        let map = SourceMap::new("t.orus", src.as_bytes());
+        let (_, diags) = super::check(&ast, &map);
+        diags
+            .iter()
+            .map(|d| (d.code, map.line_col(d.span.start).0))
+            .collect()
+    }
+
+    #[test]
+    fn accepts_well_typed_programs() {
+        let ok = [
+            "x = 1\nmut y: i64 = x as i64 + 1\ny += 2\nprint(y)\n",
+            "fn f(n: i32) -> i32:\n    return n * 2\nprint(f(3))\n",
+            "print(g(1))\nfn g(n: i32) -> i32:\n    return h(n)\nfn h(n: i32) -> i32:\n    return n\n",
+            "big: i64 = 5\nprint(big + 1, big < 10, 1 == big)\n",
+            "tag = \"v\"\nprint(tag + 1, 7 + tag, tag + true)\n",
+            "fn same(v):\n    return v\nprint(same(1), same(\"s\"), same(2.5))\n",
+            "fn fact(n: i32):\n    if n < 2:\n        return 1\n    return n * fact(n - 1)\nprint(fact(5))\n",
+            "for i in 0..10..2:\n    print(i)\nfor k in 3:\n    print(k)\n",
+            "x: f64 = 3\nu: u32 = 4294967295\nn: i32 = -2147483648\n",
+        ];
+        for src in ok {
+            assert_eq!(errors(src), vec![], "{src}");
+        }
+    }
+
+    #[test]
+    fn reports_each_mistake_once_at_its_line() {
+        let cases: &[(&str, &[(Code, usize)])] = &[
+            (
+                "a = 1\nb: i64 = 2\nprint(a + b)\n",
+                &[(Code::TypeMismatch, 3)],
+            ),
+            ("x = 1\nx = 2\n", &[(Code::ImmutableAssign, 2)]),
+            ("mut x = 1\nmut x = 2\n", &[(Code::Redeclared, 2)]),
+            ("print(nope)\n", &[(Code::UndefinedName, 1)]),
+            (
+                "fn f(a: i32) -> i32:\n    return a\nprint(f())\n",
+                &[(Code::ArityMismatch, 3)],
+            ),
+            (
+                "fn f() -> i32:\n    print(1)\n",
+                &[(Code::MissingReturn, 1)],
+            ),
+            ("fn f():\n    print(1)\nx = f()\n", &[(Code::VoidValue, 3)]),
+            ("x: u32 = -1\n", &[(Code::LiteralOutOfRange, 1)]),
+            ("s = \"a\"\nprint(s as i32)\n", &[(Code::InvalidCast, 2)]),
+            ("print(not 5)\n", &[(Code::OperatorNotSupported, 1)]),
+            ("if 1:\n    print(1)\n", &[(Code::TypeMismatch, 1)]),
+            (
+                "for i in 0..3:\n    i = 2\n",
+                &[(Code::LoopVariableAssign, 2)],
+            ),
+            ("x: str = 1\n", &[(Code::UnknownType, 1)]),
+            ("y = 1\ny()\n", &[(Code::NotCallable, 2)]),
+            ("break\n", &[(Code::JumpOutsideLoop, 1)]),
+        ];
+        for (src, expected) in cases {
+            assert_eq!(errors(src), expected.to_vec(), "{src}");
+        }
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        let src = "count = 1\nprint(cout)\n";
+        let (ast, _) = crate::parser::parse(src.as_bytes());
+        let map = SourceMap::new("t.orus", src.as_bytes());
+        let (_, diags) = super::check(&ast, &map);
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `count`?"));
+    }
+}

@@ -1,0 +1,597 @@
+//! Checking statements: declarations and assignments, control flow, loops, returns.
+
+use super::func::{Checker, RetKind};
+use super::scope::{Scope, Sym, VarInfo};
+use super::typed::*;
+use super::Type;
+use crate::ast::{self, Binding, ForIter, Stmt, StmtKind};
+use crate::diag::{Code, Diagnostic, Span};
+
+impl<'a> Checker<'a, '_> {
+    /// Checks a block's statements in a new scope.
+    pub(super) fn scoped_block(&mut self, stmts: &'a [Stmt]) -> Vec<TStmt> {
+        self.cx.scopes.push(Scope::default());
+        let body = self.block_stmts(stmts);
+        self.cx.scopes.pop();
+        body
+    }
+
+    /// Checks statements in the current scope.
+    pub(super) fn block_stmts(&mut self, stmts: &'a [Stmt]) -> Vec<TStmt> {
+        let mut out = Vec::with_capacity(stmts.len());
+        for stmt in stmts {
+            self.stmt(stmt, &mut out);
+        }
+        out
+    }
+
+    fn stmt(&mut self, stmt: &'a Stmt, out: &mut Vec<TStmt>) {
+        let span = stmt.span;
+        let kind = match &stmt.kind {
+            StmtKind::Bind(bindings) => {
+                for b in bindings {
+                    if let Some(s) = self.binding(b) {
+                        out.push(s);
+                    }
+                }
+                return;
+            }
+            StmtKind::Global { binding, .. } => {
+                let name = &binding.name.name;
+                let valid = name.chars().any(|c| c.is_ascii_alphabetic())
+                    && !name.chars().any(|c| c.is_ascii_lowercase());
+                if !valid {
+                    self.error(
+                        Code::InvalidGlobalName,
+                        binding.name.span,
+                        format!("Invalid variable name '{name}': global variable names must be uppercase"),
+                    );
+                }
+                let mut b = binding.clone();
+                b.declares = true;
+                // The clone lives only for this call; its expressions are checked here.
+                if let Some(s) = self.binding_owned(&b) {
+                    out.push(s);
+                }
+                return;
+            }
+            StmtKind::Assign { target, op, value } => match self.assign(target, *op, value) {
+                Some(kind) => kind,
+                None => return,
+            },
+            StmtKind::Expr(e) => TStmtKind::Expr(self.expr(e, None)),
+            StmtKind::Print { args, newline } => {
+                let args = args.iter().map(|a| self.value(a, None)).collect();
+                TStmtKind::Print {
+                    args,
+                    newline: *newline,
+                }
+            }
+            StmtKind::If {
+                branches,
+                else_block,
+            } => {
+                let branches = branches
+                    .iter()
+                    .map(|(cond, block)| (self.condition(cond), self.scoped_block(&block.stmts)))
+                    .collect();
+                let else_body = else_block.as_ref().map(|b| self.scoped_block(&b.stmts));
+                TStmtKind::If {
+                    branches,
+                    else_body,
+                }
+            }
+            StmtKind::While { label, cond, body } => {
+                let cond = self.condition(cond);
+                let id = self.open_loop(label);
+                let body = self.scoped_block(&body.stmts);
+                self.cx.loops.pop();
+                TStmtKind::While { id, cond, body }
+            }
+            StmtKind::For {
+                label,
+                var,
+                iter,
+                body,
+            } => match self.for_loop(label, var, iter, body) {
+                Some(kind) => kind,
+                None => return,
+            },
+            StmtKind::Break { label } => match self.jump_target(label, span, "break") {
+                Some(id) => TStmtKind::Break(id),
+                None => return,
+            },
+            StmtKind::Continue { label } => match self.jump_target(label, span, "continue") {
+                Some(id) => TStmtKind::Continue(id),
+                None => return,
+            },
+            StmtKind::Return(value) => self.return_stmt(value.as_ref(), span),
+            StmtKind::Fn(decl) => {
+                let at_top = self.cx.is_entry && self.cx.scopes.len() == 1;
+                let entry = if at_top {
+                    match decl.name.as_ref().and_then(|n| self.top_fns.get(&n.name)) {
+                        Some(&e) if std::ptr::eq(self.fns[e].decl, decl) => e,
+                        // A duplicate definition, already reported by the pre-pass.
+                        _ => return,
+                    }
+                } else {
+                    let mut visible = self.cx.visible_fns.clone();
+                    for scope in &self.cx.scopes {
+                        for (n, sym) in &scope.names {
+                            if let Sym::Func(f) = sym {
+                                visible.push((n.clone(), *f));
+                            }
+                        }
+                    }
+                    let top_visible = if self.cx.is_entry {
+                        self.next_top
+                    } else {
+                        self.cx.top_visible
+                    };
+                    let entry = self.register_fn(decl, top_visible, visible);
+                    if let Some(name) = &decl.name {
+                        self.cx
+                            .scopes
+                            .last_mut()
+                            .expect("scope")
+                            .names
+                            .push((name.name.clone(), Sym::Func(entry)));
+                    }
+                    entry
+                };
+                self.check_declared(entry);
+                return;
+            }
+            other => {
+                let what = match other {
+                    StmtKind::Destructure { .. } => "destructuring assignments",
+                    StmtKind::Struct(_) => "struct declarations",
+                    StmtKind::Enum(_) => "enum declarations",
+                    StmtKind::Impl(_) => "impl blocks",
+                    StmtKind::Match(_) => "match statements",
+                    StmtKind::Try { .. } => "try/catch",
+                    StmtKind::Throw(_) => "throw",
+                    StmtKind::Use(_) => "use declarations",
+                    StmtKind::Module { .. } => "module declarations",
+                    _ => "this statement",
+                };
+                self.error(
+                    Code::Internal,
+                    span,
+                    format!("{what} are not supported yet"),
+                );
+                return;
+            }
+        };
+        out.push(TStmt { kind, span });
+    }
+
+    fn binding_owned(&mut self, b: &Binding) -> Option<TStmt> {
+        // Same as `binding`, for a binding that does not outlive this call.
+        let value_ty = b.ty.as_ref().map(|t| self.resolve_type(t));
+        let value = match &value_ty {
+            Some(t) => self.expect_value(&b.value, t),
+            None => self.value(&b.value, None),
+        };
+        let ty = value_ty.unwrap_or_else(|| value.ty.clone());
+        let place = self.declare(&b.name, ty, b.mutable);
+        Some(TStmt {
+            kind: TStmtKind::Store { place, value },
+            span: b.span,
+        })
+    }
+
+    /// `x = e`, `mut x = e`, `x: T = e`: declares, or assigns an existing variable.
+    fn binding(&mut self, b: &Binding) -> Option<TStmt> {
+        let existing = if b.declares {
+            None
+        } else {
+            match self.lookup(&b.name.name) {
+                Some(Sym::Func(_)) | None => None,
+                found => found,
+            }
+        };
+        match existing {
+            Some(sym) => {
+                let (place, ty) = self.assignable(sym, &b.name)?;
+                let value = self.expect_value(&b.value, &ty);
+                Some(TStmt {
+                    kind: TStmtKind::Store { place, value },
+                    span: b.span,
+                })
+            }
+            None => self.binding_owned(b),
+        }
+    }
+
+    /// Declares a variable in the innermost scope, reporting a redeclaration there.
+    fn declare(&mut self, name: &ast::Ident, ty: Type, mutable: bool) -> Place {
+        let line = self.line_of(name.span);
+        let scope = self.cx.scopes.last().expect("scope");
+        if let Some(previous) = scope.get(&name.name) {
+            let prev_line = match previous {
+                Sym::Local(id) => self.cx.local_info[id].line,
+                Sym::Top(id) => self.top_vars[id].info.line,
+                Sym::Func(_) => line,
+            };
+            self.error(
+                Code::Redeclared,
+                name.span,
+                format!(
+                    "Variable '{}' is already defined on line {prev_line}",
+                    name.name
+                ),
+            );
+        } else if self.cx.is_entry && self.cx.scopes.len() == 1 {
+            if let Some(&f) = self.top_fns.get(&name.name) {
+                let fl = self.line_of(self.fns[f].decl.span);
+                self.error(
+                    Code::Redeclared,
+                    name.span,
+                    format!(
+                        "'{}' is already defined as a function on line {fl}",
+                        name.name
+                    ),
+                );
+            }
+        }
+        if self.cx.is_entry && self.cx.scopes.len() == 1 {
+            let id = self.next_top;
+            self.next_top += 1;
+            if id >= self.top_vars.len() {
+                // Keep the numbering of the pre-pass even if it missed this declaration.
+                self.top_vars.push(super::func::TopSlot {
+                    name: name.name.clone(),
+                    ty: None,
+                    info: VarInfo {
+                        mutable,
+                        loop_var: false,
+                        line,
+                    },
+                    captured: false,
+                });
+            }
+            let slot = &mut self.top_vars[id];
+            slot.name = name.name.clone();
+            slot.ty = Some(ty);
+            slot.info = VarInfo {
+                mutable,
+                loop_var: false,
+                line,
+            };
+            self.cx.scopes[0]
+                .names
+                .push((name.name.clone(), Sym::Top(id)));
+            Place::Top(id)
+        } else {
+            Place::Local(self.declare_local(&name.name, ty, mutable, false, line))
+        }
+    }
+
+    /// The place and type of an existing variable being assigned, after the mutability check.
+    fn assignable(&mut self, sym: Sym, name: &ast::Ident) -> Option<(Place, Type)> {
+        let (place, ty, info) = match sym {
+            Sym::Local(id) => (
+                Place::Local(id),
+                self.cx.locals[id].ty.clone(),
+                self.cx.local_info[id],
+            ),
+            Sym::Top(id) => match &self.top_vars[id].ty {
+                Some(ty) => (Place::Top(id), ty.clone(), self.top_vars[id].info),
+                None => {
+                    self.undefined(&name.name, name.span);
+                    return None;
+                }
+            },
+            Sym::Func(_) => {
+                self.error(
+                    Code::InvalidAssignTarget,
+                    name.span,
+                    format!("Can't assign to function '{}'", name.name),
+                );
+                return None;
+            }
+        };
+        if info.loop_var {
+            self.error(
+                Code::LoopVariableAssign,
+                name.span,
+                "Loop variables can't be modified inside the loop",
+            );
+            return None;
+        }
+        if !info.mutable {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ImmutableAssign,
+                    name.span,
+                    format!(
+                        "Cannot assign to immutable variable '{}'. Add 'mut' when declaring it.",
+                        name.name
+                    ),
+                )
+                .with_help(format!(
+                    "declare it as `mut {}` (line {}) to allow changes",
+                    name.name, info.line
+                )),
+            );
+            return None;
+        }
+        Some((place, ty))
+    }
+
+    /// Assignment to a target expression, plain or compound.
+    fn assign(
+        &mut self,
+        target: &ast::Expr,
+        op: Option<ast::BinOp>,
+        value: &ast::Expr,
+    ) -> Option<TStmtKind> {
+        let ast::ExprKind::Name(name) = &target.kind else {
+            self.error(
+                Code::Internal,
+                target.span,
+                "assignment to elements and fields is not supported yet",
+            );
+            return None;
+        };
+        let ident = ast::Ident {
+            name: name.clone(),
+            span: target.span,
+        };
+        let Some(sym) = self.lookup(name) else {
+            self.undefined(name, target.span);
+            return None;
+        };
+        let (place, ty) = self.assignable(sym, &ident)?;
+        let value = match op {
+            None => self.expect_value(value, &ty),
+            Some(op) => {
+                let current = TExpr {
+                    kind: TExprKind::Load(place),
+                    ty: ty.clone(),
+                    span: target.span,
+                };
+                let rhs = self.value(value, Some(&ty));
+                let rhs_lit = super::expr::is_literal(value);
+                let span = value.span;
+                let result = self.combine(op, current, rhs, false, rhs_lit, span);
+                if !result.ty.compatible(&ty) {
+                    self.mismatch(span, &result.ty, &ty);
+                }
+                result
+            }
+        };
+        Some(TStmtKind::Store { place, value })
+    }
+
+    fn open_loop(&mut self, label: &Option<ast::Ident>) -> LoopId {
+        let id = self.cx.next_loop;
+        self.cx.next_loop += 1;
+        self.cx
+            .loops
+            .push((label.as_ref().map(|l| l.name.clone()), id));
+        id
+    }
+
+    fn jump_target(
+        &mut self,
+        label: &Option<ast::Ident>,
+        span: Span,
+        keyword: &str,
+    ) -> Option<LoopId> {
+        match label {
+            None => match self.cx.loops.last() {
+                Some(&(_, id)) => Some(id),
+                None => {
+                    self.error(
+                        Code::JumpOutsideLoop,
+                        span,
+                        format!("'{keyword}' can only be used inside a loop"),
+                    );
+                    None
+                }
+            },
+            Some(label) => {
+                let found = self
+                    .cx
+                    .loops
+                    .iter()
+                    .rev()
+                    .find(|(l, _)| l.as_deref() == Some(label.name.as_str()));
+                match found {
+                    Some(&(_, id)) => Some(id),
+                    None => {
+                        self.error(
+                            Code::UnknownLabel,
+                            label.span,
+                            format!("No enclosing loop is labelled '{}'", label.name),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn for_loop(
+        &mut self,
+        label: &Option<ast::Ident>,
+        var: &ast::Ident,
+        iter: &'a ForIter,
+        body: &'a ast::Block,
+    ) -> Option<TStmtKind> {
+        let (start, end, step, inclusive) = match iter {
+            ForIter::Range {
+                start,
+                end,
+                step,
+                inclusive,
+            } => {
+                let mut parts: Vec<&ast::Expr> = vec![start, end];
+                parts.extend(step.iter());
+                let typed = self.same_integer_type(&parts);
+                let mut it = typed.into_iter();
+                let start = it.next().expect("start");
+                let end = it.next().expect("end");
+                (start, end, it.next(), *inclusive)
+            }
+            ForIter::Each(e) => {
+                let end = self.value(e, None);
+                if !end.ty.is_integer() && end.ty != Type::Error {
+                    self.error(
+                        Code::TypeMismatch,
+                        e.span,
+                        format!(
+                            "this is a `{}`, but `array or integer` was expected",
+                            end.ty
+                        ),
+                    );
+                }
+                let zero = TExpr {
+                    kind: TExprKind::Int(0),
+                    ty: end.ty.clone(),
+                    span: e.span,
+                };
+                (zero, end, None, false)
+            }
+        };
+        let ty = start.ty.clone();
+        self.cx.scopes.push(Scope::default());
+        let line = self.line_of(var.span);
+        let var_id = self.declare_local(&var.name, ty.clone(), false, true, line);
+        let id = self.open_loop(label);
+        let body = self.scoped_block(&body.stmts);
+        self.cx.loops.pop();
+        self.cx.scopes.pop();
+        Some(TStmtKind::ForRange {
+            id,
+            var: var_id,
+            ty: if ty.is_integer() { ty } else { Type::I32 },
+            start,
+            end,
+            step,
+            inclusive,
+            body,
+        })
+    }
+
+    /// Types range bounds so they share one integer type; literals adapt to the others.
+    fn same_integer_type(&mut self, parts: &[&ast::Expr]) -> Vec<TExpr> {
+        let anchor = parts
+            .iter()
+            .position(|e| !super::expr::is_literal(e))
+            .unwrap_or(0);
+        let first = self.value(parts[anchor], None);
+        let mut ty = first.ty.clone();
+        if !ty.is_integer() && ty != Type::Error {
+            self.mismatch(parts[anchor].span, &ty, &Type::I32);
+            ty = Type::Error;
+        }
+        let mut out: Vec<Option<TExpr>> = vec![None; parts.len()];
+        out[anchor] = Some(first);
+        for (i, e) in parts.iter().enumerate() {
+            if i != anchor {
+                out[i] = Some(self.expect_value(e, &ty));
+            }
+        }
+        out.into_iter()
+            .map(|e| e.expect("every part typed"))
+            .collect()
+    }
+
+    fn return_stmt(&mut self, value: Option<&'a ast::Expr>, span: Span) -> TStmtKind {
+        match self.cx.ret.clone() {
+            RetKind::Entry => TStmtKind::Return(value.map(|v| self.value(v, None))),
+            RetKind::Declared(ty) => match value {
+                Some(v) => {
+                    if ty == Type::Void {
+                        let t = self.value(v, None);
+                        self.error(
+                            Code::TypeMismatch,
+                            v.span,
+                            format!("this is a `{}`, but `void` was expected", t.ty),
+                        );
+                        TStmtKind::Return(None)
+                    } else {
+                        TStmtKind::Return(Some(self.expect_value(v, &ty)))
+                    }
+                }
+                None => {
+                    if ty != Type::Void && ty != Type::Error {
+                        self.error(
+                            Code::TypeMismatch,
+                            span,
+                            format!("this is a `void`, but `{ty}` was expected"),
+                        );
+                    }
+                    TStmtKind::Return(None)
+                }
+            },
+            RetKind::Inferred(entry, inst) => {
+                let known = self.fns[entry].instances[inst].ret.clone();
+                match (value, known) {
+                    (Some(v), Some(ty)) => TStmtKind::Return(Some(self.expect_value(v, &ty))),
+                    (Some(v), None) => {
+                        let t = self.value(v, None);
+                        let ty = if t.ty == Type::Void {
+                            Type::Error
+                        } else {
+                            t.ty.clone()
+                        };
+                        self.fns[entry].instances[inst].ret = Some(ty);
+                        self.cx.saw_value_return = true;
+                        TStmtKind::Return(Some(t))
+                    }
+                    (None, Some(ty)) => {
+                        if ty != Type::Void && ty != Type::Error {
+                            self.error(
+                                Code::TypeMismatch,
+                                span,
+                                format!("this is a `void`, but `{ty}` was expected"),
+                            );
+                        }
+                        TStmtKind::Return(None)
+                    }
+                    (None, None) => {
+                        self.fns[entry].instances[inst].ret = Some(Type::Void);
+                        TStmtKind::Return(None)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether control can never fall off the end of these statements.
+pub(super) fn always_returns(stmts: &[TStmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        TStmtKind::Return(_) => true,
+        TStmtKind::Block(body) => always_returns(body),
+        TStmtKind::If {
+            branches,
+            else_body: Some(else_body),
+        } => branches.iter().all(|(_, b)| always_returns(b)) && always_returns(else_body),
+        TStmtKind::While { id, cond, body } => {
+            matches!(cond.kind, TExprKind::Int(1)) && !breaks_out(body, *id)
+        }
+        _ => false,
+    })
+}
+
+/// Whether a loop body contains a `break` of loop `id`.
+fn breaks_out(stmts: &[TStmt], id: LoopId) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        TStmtKind::Break(target) => *target == id,
+        TStmtKind::Block(body) => breaks_out(body, id),
+        TStmtKind::If {
+            branches,
+            else_body,
+        } => {
+            branches.iter().any(|(_, b)| breaks_out(b, id))
+                || else_body.as_ref().is_some_and(|b| breaks_out(b, id))
+        }
+        TStmtKind::While { body, .. } | TStmtKind::ForRange { body, .. } => breaks_out(body, id),
+        _ => false,
+    })
+}

@@ -1,0 +1,148 @@
+//! The typed tree: the checker's output and the code generator's input.
+//!
+//! Every expression carries its type; every name is resolved to a local slot, a top-level
+//! variable or a function instance; every implicit conversion the language performs
+//! (literal adaptation, a literal stringified next to a string) is explicit here. Nothing
+//! in this tree needs a symbol table to be understood.
+
+use super::Type;
+use crate::ast::{BinOp, UnaryOp};
+use crate::diag::Span;
+
+/// Index of a local variable in its function's `locals`.
+pub type LocalId = usize;
+/// Index of a top-level variable of the program.
+pub type TopId = usize;
+/// Index of a checked function instance in `TProgram::functions`.
+pub type FuncId = usize;
+/// Identifies a loop for `break`/`continue` within one function.
+pub type LoopId = usize;
+
+#[derive(Clone, Debug)]
+pub struct TProgram {
+    pub functions: Vec<TFunction>,
+    /// The function holding the top-level statements.
+    pub entry: FuncId,
+    pub top_vars: Vec<TopVar>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TopVar {
+    pub name: String,
+    pub ty: Type,
+    /// Read or written by some function other than the entry: it must live in a global
+    /// slot rather than in a register of the entry frame.
+    pub captured: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct TFunction {
+    pub name: String,
+    /// The first `params` locals are the parameters, in order.
+    pub params: usize,
+    pub locals: Vec<LocalVar>,
+    pub ret: Type,
+    pub body: Vec<TStmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct LocalVar {
+    pub name: String,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug)]
+pub struct TStmt {
+    pub kind: TStmtKind,
+    pub span: Span,
+}
+
+/// Where a value is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Local(LocalId),
+    Top(TopId),
+}
+
+#[derive(Clone, Debug)]
+pub enum TStmtKind {
+    /// Initialise or overwrite a variable.
+    Store {
+        place: Place,
+        value: TExpr,
+    },
+    Expr(TExpr),
+    Print {
+        args: Vec<TExpr>,
+        newline: bool,
+    },
+    If {
+        branches: Vec<(TExpr, Vec<TStmt>)>,
+        else_body: Option<Vec<TStmt>>,
+    },
+    While {
+        id: LoopId,
+        cond: TExpr,
+        body: Vec<TStmt>,
+    },
+    /// `for var in start..end..step`: bounds evaluated once, `var` is read-only.
+    ForRange {
+        id: LoopId,
+        var: LocalId,
+        ty: Type,
+        start: TExpr,
+        end: TExpr,
+        step: Option<TExpr>,
+        inclusive: bool,
+        body: Vec<TStmt>,
+    },
+    Break(LoopId),
+    Continue(LoopId),
+    Return(Option<TExpr>),
+    /// A nested block that opens a scope (e.g. the body of a one-line form); kept so the
+    /// code generator can release the block's registers at its end.
+    Block(Vec<TStmt>),
+}
+
+#[derive(Clone, Debug)]
+pub struct TExpr {
+    pub kind: TExprKind,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TExprKind {
+    /// An integer or bool constant in the canonical encoding of its type (`bytecode` docs).
+    Int(u64),
+    Float(f64),
+    Str(Vec<u8>),
+    Load(Place),
+    Unary {
+        op: UnaryOp,
+        operand: Box<TExpr>,
+    },
+    /// Arithmetic, comparison and bitwise operators; both operands have the same type
+    /// (`lhs.ty`), except `+` on strings, where both are strings.
+    Binary {
+        op: BinOp,
+        lhs: Box<TExpr>,
+        rhs: Box<TExpr>,
+    },
+    /// Short-circuit `and` / `or`.
+    Logic {
+        is_and: bool,
+        lhs: Box<TExpr>,
+        rhs: Box<TExpr>,
+    },
+    /// A numeric or bool conversion (`as`); the source type is `expr.ty`.
+    Convert(Box<TExpr>),
+    /// Any primitive to its printed form.
+    ToStr(Box<TExpr>),
+    Call {
+        func: FuncId,
+        args: Vec<TExpr>,
+    },
+    TimeStamp,
+}

@@ -1,0 +1,487 @@
+//! The dispatch loop.
+//!
+//! One `match` on [`Instr`] per instruction. The running function's code slice, its
+//! register base, the pc and the remaining budget are locals, reloaded only by calls and
+//! returns. Operands are read by truncation and results written in canonical form through
+//! the [`Slot`] trait, so a typed arm is a load, an operation and a store: no tag checks,
+//! no allocation. Anything that can fail calls into `runtime` and sends the fault to the
+//! `#[cold]` `Vm::error`, which records the call trace. The budget is charged at calls,
+//! taken backward jumps and loop back-edges only. The instruction fetch and the register
+//! accesses are the VM's only `unsafe` code: they skip bounds checks because
+//! `verify` proved them in range (each block says which fact it relies on; debug builds
+//! still assert). Table lookups (constants, globals, functions) stay checked.
+
+use super::frames::{self, Frame};
+use super::{RuntimeError, Vm};
+use crate::bytecode::{Instr, ValType};
+use crate::runtime::heap::Handle;
+use crate::runtime::{arith, convert::convert, format};
+
+/// A Rust type stored in a register: read by truncation, written canonically.
+trait Slot: Copy {
+    fn get(bits: u64) -> Self;
+    fn put(self) -> u64;
+}
+
+impl Slot for i32 {
+    #[inline(always)]
+    fn get(bits: u64) -> i32 {
+        bits as u32 as i32
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        i64::from(self) as u64
+    }
+}
+
+impl Slot for i64 {
+    #[inline(always)]
+    fn get(bits: u64) -> i64 {
+        bits as i64
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        self as u64
+    }
+}
+
+impl Slot for u32 {
+    #[inline(always)]
+    fn get(bits: u64) -> u32 {
+        bits as u32
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+impl Slot for u64 {
+    #[inline(always)]
+    fn get(bits: u64) -> u64 {
+        bits
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        self
+    }
+}
+
+impl Slot for f64 {
+    #[inline(always)]
+    fn get(bits: u64) -> f64 {
+        f64::from_bits(bits)
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        self.to_bits()
+    }
+}
+
+impl Slot for bool {
+    #[inline(always)]
+    fn get(bits: u64) -> bool {
+        bits != 0
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+/// Whether a range loop whose index is `v` still runs: below `end` for an upward step,
+/// above it for a downward one, `end` itself included when `inclusive`.
+#[inline(always)]
+fn in_range<T: PartialOrd + Default>(v: T, end: T, step: T, inclusive: bool) -> bool {
+    if step > T::default() {
+        v < end || (inclusive && v == end)
+    } else {
+        v > end || (inclusive && v == end)
+    }
+}
+
+impl Vm<'_, '_> {
+    /// Runs until the entry frame returns.
+    pub(super) fn execute(&mut self) -> Result<(), RuntimeError> {
+        let program = self.program;
+        let top = *self.frames.last().expect("the entry frame");
+        let mut code: &[Instr] = &program.functions[top.func as usize].code;
+        let mut base = top.base;
+        let mut pc = top.pc;
+        let mut budget = self.budget;
+
+        // SAFETY (the two register macros): `verify` checked every register operand of
+        // every function against its `num_regs`, and while a frame runs the register file
+        // holds at least `base + num_regs` slots (grown by each call, never shrunk).
+        macro_rules! reg {
+            ($r:expr) => {{
+                let index = base + usize::from($r);
+                debug_assert!(index < self.regs.len());
+                // SAFETY: see above.
+                unsafe { *self.regs.get_unchecked(index) }
+            }};
+        }
+        macro_rules! put {
+            ($r:expr, $bits:expr) => {{
+                let bits: u64 = $bits;
+                let index = base + usize::from($r);
+                debug_assert!(index < self.regs.len());
+                // SAFETY: see above.
+                unsafe { *self.regs.get_unchecked_mut(index) = bits }
+            }};
+        }
+        macro_rules! get {
+            ($t:ty, $r:expr) => {
+                <$t as Slot>::get(reg!($r))
+            };
+        }
+        macro_rules! set {
+            ($r:expr, $v:expr) => {
+                put!($r, Slot::put($v))
+            };
+        }
+        macro_rules! fail {
+            ($fault:expr) => {
+                return Err(self.error(pc - 1, $fault))
+            };
+        }
+        macro_rules! bin {
+            ($t:ty, $dst:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $e:expr) => {{
+                let $x = get!($t, $a);
+                let $y = get!($t, $b);
+                set!($dst, $e);
+            }};
+        }
+        macro_rules! checked {
+            ($t:ty, $dst:expr, $a:expr, $b:expr, $f:path) => {
+                match $f(get!($t, $a), get!($t, $b)) {
+                    Ok(v) => set!($dst, v),
+                    Err(fault) => fail!(fault),
+                }
+            };
+        }
+        macro_rules! charge {
+            () => {
+                if budget == 0 {
+                    fail!(frames::budget_exhausted());
+                }
+                budget -= 1;
+            };
+        }
+        macro_rules! jump {
+            ($offset:expr) => {{
+                if $offset < 0 {
+                    charge!();
+                }
+                pc = pc.wrapping_add_signed($offset as isize);
+            }};
+        }
+        macro_rules! for_prep {
+            ($t:ty, $b:expr, $inclusive:expr, $offset:expr) => {{
+                let i = usize::from($b);
+                let (index, end, step) = (get!($t, i), get!($t, i + 1), get!($t, i + 2));
+                if step == <$t>::default() {
+                    fail!(frames::zero_step());
+                }
+                if !in_range(index, end, step, $inclusive) {
+                    jump!($offset);
+                }
+            }};
+        }
+        macro_rules! for_loop {
+            ($t:ty, $b:expr, $inclusive:expr, $offset:expr) => {{
+                let i = usize::from($b);
+                let (index, end, step) = (get!($t, i), get!($t, i + 1), get!($t, i + 2));
+                if let Some(next) = index.checked_add(step) {
+                    if in_range(next, end, step, $inclusive) {
+                        set!(i, next);
+                        charge!();
+                        pc = pc.wrapping_add_signed($offset as isize);
+                    }
+                }
+            }};
+        }
+        macro_rules! string {
+            ($bits:expr) => {
+                self.heap.get_str($bits as Handle)
+            };
+        }
+        macro_rules! compare_str {
+            ($dst:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $e:expr) => {{
+                let $x = string!(reg!($a));
+                let $y = string!(reg!($b));
+                let result = $e;
+                set!($dst, result);
+            }};
+        }
+
+        loop {
+            debug_assert!(pc < code.len());
+            // SAFETY: `verify` checked that every function's code is non-empty and ends in
+            // an unconditional jump or return, that every jump lands inside the function,
+            // and a return resumes just after a `Call`, which is never last: so `pc`
+            // always indexes `code`.
+            let instr = unsafe { *code.get_unchecked(pc) };
+            pc += 1;
+            match instr {
+                // ---- moves and constants ----
+                Instr::Move { dst, src } => put!(dst, reg!(src)),
+                Instr::LoadInt { dst, value } => set!(dst, value),
+                Instr::LoadConst { dst, index } => put!(dst, program.consts[index as usize]),
+                Instr::LoadStr { dst, index } => put!(dst, u64::from(index)),
+                Instr::GetGlobal { dst, index } => put!(dst, self.globals[index as usize]),
+                Instr::SetGlobal { index, src } => self.globals[index as usize] = reg!(src),
+
+                // ---- i32 ----
+                Instr::AddI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_add(y)),
+                Instr::AddI32Imm { dst, a, imm } => {
+                    let x = get!(i32, a);
+                    set!(dst, x.wrapping_add(imm));
+                }
+                Instr::SubI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_sub(y)),
+                Instr::MulI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_mul(y)),
+                Instr::DivI32 { dst, a, b } => checked!(i32, dst, a, b, arith::div_i32),
+                Instr::RemI32 { dst, a, b } => checked!(i32, dst, a, b, arith::rem_i32),
+                Instr::NegI32 { dst, src } => match arith::neg_i32(get!(i32, src)) {
+                    Ok(v) => set!(dst, v),
+                    Err(fault) => fail!(fault),
+                },
+
+                // ---- i64 ----
+                Instr::AddI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_add(y)),
+                Instr::SubI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_sub(y)),
+                Instr::MulI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_mul(y)),
+                Instr::DivI64 { dst, a, b } => checked!(i64, dst, a, b, arith::div_i64),
+                Instr::RemI64 { dst, a, b } => checked!(i64, dst, a, b, arith::rem_i64),
+                Instr::NegI64 { dst, src } => match arith::neg_i64(get!(i64, src)) {
+                    Ok(v) => set!(dst, v),
+                    Err(fault) => fail!(fault),
+                },
+
+                // ---- u32 ----
+                Instr::AddU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x.wrapping_add(y)),
+                Instr::SubU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x.wrapping_sub(y)),
+                Instr::MulU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x.wrapping_mul(y)),
+                Instr::DivU32 { dst, a, b } => checked!(u32, dst, a, b, arith::div_u32),
+                Instr::RemU32 { dst, a, b } => checked!(u32, dst, a, b, arith::rem_u32),
+
+                // ---- u64 ----
+                Instr::AddU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x.wrapping_add(y)),
+                Instr::SubU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x.wrapping_sub(y)),
+                Instr::MulU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x.wrapping_mul(y)),
+                Instr::DivU64 { dst, a, b } => checked!(u64, dst, a, b, arith::div_u64),
+                Instr::RemU64 { dst, a, b } => checked!(u64, dst, a, b, arith::rem_u64),
+
+                // ---- f64 ----
+                Instr::AddF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x + y),
+                Instr::SubF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x - y),
+                Instr::MulF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x * y),
+                Instr::DivF64 { dst, a, b } => checked!(f64, dst, a, b, arith::div_f64),
+                Instr::RemF64 { dst, a, b } => checked!(f64, dst, a, b, arith::rem_f64),
+                Instr::NegF64 { dst, src } => set!(dst, -get!(f64, src)),
+
+                // ---- comparisons ----
+                Instr::EqInt { dst, a, b } => bin!(u64, dst, a, b, |x, y| x == y),
+                Instr::NeInt { dst, a, b } => bin!(u64, dst, a, b, |x, y| x != y),
+                Instr::LtI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x < y),
+                Instr::LeI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x <= y),
+                Instr::LtI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x < y),
+                Instr::LeI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x <= y),
+                Instr::LtU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x < y),
+                Instr::LeU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x <= y),
+                Instr::LtU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x < y),
+                Instr::LeU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x <= y),
+                Instr::EqF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x == y),
+                Instr::NeF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x != y),
+                Instr::LtF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x < y),
+                Instr::LeF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x <= y),
+                Instr::EqStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x == y),
+                Instr::NeStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x != y),
+                Instr::LtStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x < y),
+                Instr::LeStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x <= y),
+
+                // ---- logic and bits ----
+                Instr::Not { dst, src } => set!(dst, !get!(bool, src)),
+                Instr::BitAnd { dst, a, b } => bin!(u64, dst, a, b, |x, y| x & y),
+                Instr::BitOr { dst, a, b } => bin!(u64, dst, a, b, |x, y| x | y),
+                Instr::BitXor { dst, a, b } => bin!(u64, dst, a, b, |x, y| x ^ y),
+                Instr::BitNot { dst, src } => set!(dst, !get!(u64, src)),
+                Instr::BitNotU32 { dst, src } => set!(dst, !get!(u32, src)),
+                Instr::ShlI32 { dst, a, b } => checked!(i32, dst, a, b, arith::shl_i32),
+                Instr::ShrI32 { dst, a, b } => checked!(i32, dst, a, b, arith::shr_i32),
+                Instr::ShlI64 { dst, a, b } => checked!(i64, dst, a, b, arith::shl_i64),
+                Instr::ShrI64 { dst, a, b } => checked!(i64, dst, a, b, arith::shr_i64),
+                Instr::ShlU32 { dst, a, b } => checked!(u32, dst, a, b, arith::shl_u32),
+                Instr::ShrU32 { dst, a, b } => checked!(u32, dst, a, b, arith::shr_u32),
+                Instr::ShlU64 { dst, a, b } => checked!(u64, dst, a, b, arith::shl_u64),
+                Instr::ShrU64 { dst, a, b } => checked!(u64, dst, a, b, arith::shr_u64),
+
+                // ---- conversions and strings ----
+                Instr::Convert { dst, src, from, to } => match convert(from, to, reg!(src)) {
+                    Ok(bits) => put!(dst, bits),
+                    Err(fault) => fail!(fault),
+                },
+                Instr::ToStr { dst, src, ty } => {
+                    let bits = reg!(src);
+                    let ty = &program.types[ty as usize];
+                    if *ty == ValType::Str {
+                        put!(dst, bits);
+                    } else {
+                        let mut text = std::mem::take(&mut self.scratch);
+                        text.clear();
+                        format::format_value(&mut text, bits, ty, &self.heap);
+                        let result = self.alloc_with([0, 0], |heap| heap.alloc_str(&text));
+                        self.scratch = text;
+                        match result {
+                            Ok(handle) => put!(dst, u64::from(handle)),
+                            Err(fault) => fail!(fault),
+                        }
+                    }
+                }
+                Instr::Concat { dst, a, b } => {
+                    let (x, y) = (reg!(a), reg!(b));
+                    match self.alloc_with([x, y], |heap| heap.concat(x as Handle, y as Handle)) {
+                        Ok(handle) => put!(dst, u64::from(handle)),
+                        Err(fault) => fail!(fault),
+                    }
+                }
+
+                // ---- control flow ----
+                Instr::Jump { offset } => jump!(offset),
+                Instr::JumpIfFalse { cond, offset } => {
+                    if reg!(cond) == 0 {
+                        jump!(offset);
+                    }
+                }
+                Instr::JumpIfTrue { cond, offset } => {
+                    if reg!(cond) != 0 {
+                        jump!(offset);
+                    }
+                }
+                Instr::ForPrepI32 {
+                    base: b,
+                    inclusive,
+                    offset,
+                } => {
+                    for_prep!(i32, b, inclusive, offset)
+                }
+                Instr::ForLoopI32 {
+                    base: b,
+                    inclusive,
+                    offset,
+                } => {
+                    for_loop!(i32, b, inclusive, offset)
+                }
+                Instr::ForPrepI64 {
+                    base: b,
+                    inclusive,
+                    offset,
+                } => {
+                    for_prep!(i64, b, inclusive, offset)
+                }
+                Instr::ForLoopI64 {
+                    base: b,
+                    inclusive,
+                    offset,
+                } => {
+                    for_loop!(i64, b, inclusive, offset)
+                }
+                Instr::ForPrepU32 {
+                    base: b,
+                    inclusive,
+                    offset,
+                } => {
+                    for_prep!(u32, b, inclusive, offset)
+                }
+                Instr::ForLoopU32 {
+                    base: b,
+                    inclusive,
+                    offset,
+                } => {
+                    for_loop!(u32, b, inclusive, offset)
+                }
+                Instr::ForPrepU64 {
+                    base: b,
+                    inclusive,
+                    offset,
+                } => {
+                    for_prep!(u64, b, inclusive, offset)
+                }
+                Instr::ForLoopU64 {
+                    base: b,
+                    inclusive,
+                    offset,
+                } => {
+                    for_loop!(u64, b, inclusive, offset)
+                }
+
+                // ---- calls ----
+                Instr::Call { func, base: args } => {
+                    charge!();
+                    if self.frames.len() >= self.max_frames {
+                        fail!(frames::stack_overflow(self.max_frames));
+                    }
+                    let callee = &program.functions[func as usize];
+                    let callee_base = base + usize::from(args);
+                    let needed = callee_base + usize::from(callee.num_regs);
+                    if self.regs.len() < needed {
+                        self.regs.resize(needed, 0);
+                    }
+                    if let Some(caller) = self.frames.last_mut() {
+                        caller.pc = pc;
+                    }
+                    self.frames.push(Frame {
+                        func,
+                        base: callee_base,
+                        pc: 0,
+                    });
+                    code = &callee.code;
+                    base = callee_base;
+                    pc = 0;
+                }
+                Instr::Return { src } => {
+                    let result = reg!(src);
+                    self.frames.pop();
+                    let Some(caller) = self.frames.last() else {
+                        return Ok(());
+                    };
+                    // The callee's R[0] is the caller's R[args].
+                    self.regs[base] = result;
+                    code = &program.functions[caller.func as usize].code;
+                    base = caller.base;
+                    pc = caller.pc;
+                }
+                Instr::ReturnVoid {} => {
+                    self.frames.pop();
+                    let Some(caller) = self.frames.last() else {
+                        return Ok(());
+                    };
+                    code = &program.functions[caller.func as usize].code;
+                    base = caller.base;
+                    pc = caller.pc;
+                }
+
+                // ---- built-ins ----
+                Instr::Print {
+                    base: args,
+                    count,
+                    format,
+                } => {
+                    let start = base + usize::from(args);
+                    let slots = &self.regs[start..start + usize::from(count)];
+                    self.scratch.clear();
+                    format::format_print(
+                        &mut self.scratch,
+                        slots,
+                        &program.print_formats[format as usize],
+                        &program.types,
+                        &self.heap,
+                    );
+                    // Like C's printf, a failed write (a closed pipe) does not stop the program.
+                    let _ = self.out.write_all(&self.scratch);
+                }
+                Instr::TimeStamp { dst } => set!(dst, frames::now_seconds()),
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Frame records, the collector's roots, the clock, and the VM's own faults.
+//!
+//! A [`Frame`] is three words; the running frame's `pc` lives in a local of the dispatch
+//! loop and is stored into its record only when it calls, so a caller's record always
+//! holds its return address. The roots of a collection are the registers each live frame
+//! lists in `Function::ref_regs`, the globals marked `is_ref`, and the operands of the
+//! allocating instruction; the heap ignores any root that is not a live handle.
+
+use super::Vm;
+use crate::diag::Code;
+use crate::runtime::{Fault, Heap};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// One live call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Frame {
+    /// Index into `Program::functions`.
+    pub func: u32,
+    /// Index of the frame's `R[0]` in the register file.
+    pub base: usize,
+    /// For a caller: the pc to resume at (just after its `Call`).
+    pub pc: usize,
+}
+
+static CLOCK_START: OnceLock<Instant> = OnceLock::new();
+
+/// Fixes the epoch of `time_stamp()` no later than the first run.
+pub(super) fn start_clock() {
+    CLOCK_START.get_or_init(Instant::now);
+}
+
+/// Seconds since the process-wide epoch, from a monotonic clock.
+pub(super) fn now_seconds() -> f64 {
+    CLOCK_START
+        .get_or_init(Instant::now)
+        .elapsed()
+        .as_secs_f64()
+}
+
+impl Vm<'_, '_> {
+    /// Runs the heap operation `alloc`, collecting first if the heap asks for it, and
+    /// collecting and retrying once if the heap limit refused it. `extra` are slots the
+    /// pending instruction still needs (its operands), treated as roots.
+    #[inline]
+    pub(super) fn alloc_with<T>(
+        &mut self,
+        extra: [u64; 2],
+        alloc: impl Fn(&mut Heap) -> Result<T, Fault>,
+    ) -> Result<T, Fault> {
+        if self.heap.wants_collection() {
+            self.collect_garbage(extra);
+        }
+        match alloc(&mut self.heap) {
+            Err(fault) if fault.code == Code::OutOfMemory => {
+                self.collect_garbage(extra);
+                alloc(&mut self.heap)
+            }
+            result => result,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn collect_garbage(&mut self, extra: [u64; 2]) {
+        let program = self.program;
+        let regs = &self.regs;
+        let frame_roots = self.frames.iter().flat_map(|frame| {
+            let func = &program.functions[frame.func as usize];
+            func.ref_regs
+                .iter()
+                .filter_map(move |&r| regs.get(frame.base + usize::from(r)).copied())
+        });
+        let global_roots = program
+            .globals
+            .iter()
+            .zip(&self.globals)
+            .filter(|(info, _)| info.is_ref)
+            .map(|(_, &slot)| slot);
+        self.heap
+            .collect(frame_roots.chain(global_roots).chain(extra));
+    }
+}
+
+#[cold]
+pub(super) fn stack_overflow(max_frames: usize) -> Fault {
+    Fault::new(
+        Code::StackOverflow,
+        format!("stack overflow: more than {max_frames} nested calls"),
+    )
+}
+
+#[cold]
+pub(super) fn budget_exhausted() -> Fault {
+    Fault::new(Code::BudgetExhausted, "instruction budget exhausted")
+}
+
+#[cold]
+pub(super) fn zero_step() -> Fault {
+    Fault::new(Code::InvalidRange, "for loop step cannot be zero")
+}

@@ -1,0 +1,241 @@
+//! The bytecode verifier: checks once, before execution, every fact the dispatch loop
+//! relies on, so that no instruction can index out of bounds at run time.
+//!
+//! Checked: the entry function exists and takes no arguments; every function's code is
+//! non-empty and ends in `Jump`, `Return` or `ReturnVoid` (so the pc never runs off the
+//! end); every register operand, including the three registers of a range loop, the
+//! arguments of a call and of a print, and every `ref_regs` entry, is below the frame's
+//! `num_regs`; every jump lands inside the function; every index into the constant,
+//! string, global, type, print-format and function tables is in range, and a print's
+//! format lists one type per argument. A program from `codegen` always passes; a failure
+//! is a compiler bug, reported as an internal error.
+
+use crate::bytecode::{Function, Instr, Program, Reg};
+
+/// Why a program was rejected, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyError {
+    pub func: u32,
+    pub pc: usize,
+    pub message: String,
+}
+
+/// Checks `program`; see the module documentation for what is checked.
+pub fn verify(program: &Program) -> Result<(), VerifyError> {
+    let entry = program.entry;
+    let fail = |func: u32, pc: usize, message: String| VerifyError { func, pc, message };
+    match program.functions.get(entry as usize) {
+        None => {
+            return Err(fail(
+                entry,
+                0,
+                format!("entry function {entry} does not exist"),
+            ))
+        }
+        Some(f) if f.arity != 0 => {
+            return Err(fail(entry, 0, "the entry function takes arguments".into()))
+        }
+        Some(_) => {}
+    }
+    for (index, func) in program.functions.iter().enumerate() {
+        let index = index as u32;
+        let checker = Checker { program, func };
+        if !matches!(
+            func.code.last(),
+            Some(Instr::Jump { .. } | Instr::Return { .. } | Instr::ReturnVoid {})
+        ) {
+            let message = format!("function '{}' does not end in a jump or return", func.name);
+            return Err(fail(index, func.code.len(), message));
+        }
+        if func.arity > func.num_regs {
+            return Err(fail(index, 0, "more parameters than registers".into()));
+        }
+        if let Some(r) = func.ref_regs.iter().find(|&&r| r >= func.num_regs) {
+            return Err(fail(index, 0, format!("ref register {r} out of range")));
+        }
+        for (pc, instr) in func.code.iter().enumerate() {
+            checker
+                .check(pc, instr)
+                .map_err(|message| fail(index, pc, format!("{}: {message}", instr.name())))?;
+        }
+    }
+    Ok(())
+}
+
+/// The tables one function's instructions are checked against.
+struct Checker<'a> {
+    program: &'a Program,
+    func: &'a Function,
+}
+
+impl Checker<'_> {
+    fn check(&self, pc: usize, instr: &Instr) -> Result<(), String> {
+        let p = self.program;
+        match *instr {
+            Instr::Move { dst, src } => self.regs(&[dst, src]),
+            Instr::LoadInt { dst, .. } | Instr::TimeStamp { dst } => self.regs(&[dst]),
+            Instr::LoadConst { dst, index } => {
+                self.regs(&[dst])?;
+                in_table(index, p.consts.len(), "constant")
+            }
+            Instr::LoadStr { dst, index } => {
+                self.regs(&[dst])?;
+                in_table(index, p.strings.len(), "string")
+            }
+            Instr::GetGlobal { dst: r, index } | Instr::SetGlobal { index, src: r } => {
+                self.regs(&[r])?;
+                in_table(index, p.globals.len(), "global")
+            }
+            Instr::AddI32Imm { dst, a, .. } => self.regs(&[dst, a]),
+            Instr::AddI32 { dst, a, b }
+            | Instr::SubI32 { dst, a, b }
+            | Instr::MulI32 { dst, a, b }
+            | Instr::DivI32 { dst, a, b }
+            | Instr::RemI32 { dst, a, b }
+            | Instr::AddI64 { dst, a, b }
+            | Instr::SubI64 { dst, a, b }
+            | Instr::MulI64 { dst, a, b }
+            | Instr::DivI64 { dst, a, b }
+            | Instr::RemI64 { dst, a, b }
+            | Instr::AddU32 { dst, a, b }
+            | Instr::SubU32 { dst, a, b }
+            | Instr::MulU32 { dst, a, b }
+            | Instr::DivU32 { dst, a, b }
+            | Instr::RemU32 { dst, a, b }
+            | Instr::AddU64 { dst, a, b }
+            | Instr::SubU64 { dst, a, b }
+            | Instr::MulU64 { dst, a, b }
+            | Instr::DivU64 { dst, a, b }
+            | Instr::RemU64 { dst, a, b }
+            | Instr::AddF64 { dst, a, b }
+            | Instr::SubF64 { dst, a, b }
+            | Instr::MulF64 { dst, a, b }
+            | Instr::DivF64 { dst, a, b }
+            | Instr::RemF64 { dst, a, b }
+            | Instr::EqInt { dst, a, b }
+            | Instr::NeInt { dst, a, b }
+            | Instr::LtI32 { dst, a, b }
+            | Instr::LeI32 { dst, a, b }
+            | Instr::LtI64 { dst, a, b }
+            | Instr::LeI64 { dst, a, b }
+            | Instr::LtU32 { dst, a, b }
+            | Instr::LeU32 { dst, a, b }
+            | Instr::LtU64 { dst, a, b }
+            | Instr::LeU64 { dst, a, b }
+            | Instr::EqF64 { dst, a, b }
+            | Instr::NeF64 { dst, a, b }
+            | Instr::LtF64 { dst, a, b }
+            | Instr::LeF64 { dst, a, b }
+            | Instr::EqStr { dst, a, b }
+            | Instr::NeStr { dst, a, b }
+            | Instr::LtStr { dst, a, b }
+            | Instr::LeStr { dst, a, b }
+            | Instr::BitAnd { dst, a, b }
+            | Instr::BitOr { dst, a, b }
+            | Instr::BitXor { dst, a, b }
+            | Instr::ShlI32 { dst, a, b }
+            | Instr::ShrI32 { dst, a, b }
+            | Instr::ShlI64 { dst, a, b }
+            | Instr::ShrI64 { dst, a, b }
+            | Instr::ShlU32 { dst, a, b }
+            | Instr::ShrU32 { dst, a, b }
+            | Instr::ShlU64 { dst, a, b }
+            | Instr::ShrU64 { dst, a, b }
+            | Instr::Concat { dst, a, b } => self.regs(&[dst, a, b]),
+            Instr::NegI32 { dst, src }
+            | Instr::NegI64 { dst, src }
+            | Instr::NegF64 { dst, src }
+            | Instr::Not { dst, src }
+            | Instr::BitNot { dst, src }
+            | Instr::BitNotU32 { dst, src }
+            | Instr::Convert { dst, src, .. } => self.regs(&[dst, src]),
+            Instr::ToStr { dst, src, ty } => {
+                self.regs(&[dst, src])?;
+                in_table(ty, p.types.len(), "type")
+            }
+            Instr::Jump { offset } => self.target(pc, offset),
+            Instr::JumpIfFalse { cond, offset } | Instr::JumpIfTrue { cond, offset } => {
+                self.regs(&[cond])?;
+                self.target(pc, offset)
+            }
+            Instr::ForPrepI32 { base, offset, .. }
+            | Instr::ForLoopI32 { base, offset, .. }
+            | Instr::ForPrepI64 { base, offset, .. }
+            | Instr::ForLoopI64 { base, offset, .. }
+            | Instr::ForPrepU32 { base, offset, .. }
+            | Instr::ForLoopU32 { base, offset, .. }
+            | Instr::ForPrepU64 { base, offset, .. }
+            | Instr::ForLoopU64 { base, offset, .. } => {
+                self.span(base, 3)?;
+                self.target(pc, offset)
+            }
+            Instr::Call { func, base } => {
+                in_table(func, p.functions.len(), "function")?;
+                self.span(base, p.functions[func as usize].arity)
+            }
+            Instr::Return { src } => self.regs(&[src]),
+            Instr::ReturnVoid {} => Ok(()),
+            Instr::Print {
+                base,
+                count,
+                format,
+            } => {
+                self.span(base, count)?;
+                in_table(format, p.print_formats.len(), "print format")?;
+                let format = &p.print_formats[format as usize];
+                if format.arg_types.len() != usize::from(count) {
+                    return Err(format!(
+                        "{count} arguments but the format has {} types",
+                        format.arg_types.len()
+                    ));
+                }
+                for &ty in &format.arg_types {
+                    in_table(ty, p.types.len(), "type")?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn regs(&self, regs: &[Reg]) -> Result<(), String> {
+        match regs.iter().find(|&&r| r >= self.func.num_regs) {
+            Some(r) => Err(format!(
+                "register {r} out of range ({} registers)",
+                self.func.num_regs
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Registers `first..first + count` all exist.
+    fn span(&self, first: Reg, count: u16) -> Result<(), String> {
+        if usize::from(first) + usize::from(count) > usize::from(self.func.num_regs) {
+            return Err(format!(
+                "registers {first}..{} out of range ({} registers)",
+                usize::from(first) + usize::from(count),
+                self.func.num_regs
+            ));
+        }
+        Ok(())
+    }
+
+    /// The jump at `pc` with `offset` lands on an instruction.
+    fn target(&self, pc: usize, offset: i32) -> Result<(), String> {
+        let target = (pc as i64 + 1).checked_add(i64::from(offset));
+        match target {
+            Some(t) if t >= 0 && (t as usize) < self.func.code.len() => Ok(()),
+            _ => Err(format!(
+                "jump target {} out of range",
+                pc as i64 + 1 + i64::from(offset)
+            )),
+        }
+    }
+}
+
+fn in_table(index: u32, len: usize, what: &str) -> Result<(), String> {
+    if (index as usize) < len {
+        Ok(())
+    } else {
+        Err(format!("{what} {index} out of range ({len} entries)"))
+    }
+}
