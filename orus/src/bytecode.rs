@@ -46,12 +46,14 @@ pub enum ValType {
     F64,
     Bool,
     Str,
+    /// A growable array whose elements have the given type.
+    Array(Box<ValType>),
 }
 
 impl ValType {
     /// True when a slot of this type holds a heap handle.
     pub fn is_ref(&self) -> bool {
-        matches!(self, ValType::Str)
+        matches!(self, ValType::Str | ValType::Array(_))
     }
 }
 
@@ -247,6 +249,29 @@ opcodes! {
     ToStr { dst: Reg, src: Reg, ty: u32 },
     /// R[dst] := R[a] + R[b] (string concatenation; allocates)
     Concat { dst: Reg, a: Reg, b: Reg },
+
+    // ---- arrays and string access ----
+    // Indices are read as signed 64-bit values (i32 and i64 are sign-extended, u32 is
+    // zero-extended); a negative index is E0004 (arrays) or E0010 (strings).
+    /// R[dst] := new array of R[base..base+count]; `elem_ref` says whether elements are handles
+    NewArray { dst: Reg, base: Reg, count: u16, elem_ref: bool },
+    /// R[dst] := R[arr][R[index]] (E0004 if negative, E0003 if >= len)
+    ArrayGet { dst: Reg, arr: Reg, index: Reg },
+    /// R[arr][R[index]] := R[src] (E0004 if negative, E0003 if >= len)
+    ArraySet { arr: Reg, index: Reg, src: Reg },
+    /// R[dst] := len(R[arr]) as i32
+    ArrayLen { dst: Reg, arr: Reg },
+    /// append R[src] to R[arr] in place
+    ArrayPush { arr: Reg, src: Reg },
+    /// R[dst] := remove the last element of R[arr] (E0009 if empty)
+    ArrayPop { dst: Reg, arr: Reg },
+    /// R[dst] := new array R[arr][R[start] ..= e'] with the spec's §10 bound rules; a missing
+    /// bound is flagged by `has_start`/`has_end` (start 0, end len); E0011 on bad bounds
+    ArraySlice { dst: Reg, arr: Reg, start: Reg, end: Reg, has_start: bool, has_end: bool },
+    /// R[dst] := len(R[s]) in bytes, as i32
+    StrLen { dst: Reg, s: Reg },
+    /// R[dst] := one-byte string R[s][R[index]] (E0010 if negative or >= len)
+    StrIndex { dst: Reg, s: Reg, index: Reg },
 
     // ---- control flow ----
     /// pc += offset

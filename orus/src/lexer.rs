@@ -24,264 +24,23 @@
 //!   re-read as a new logical line, so the parser reports the unclosed bracket (E1010) and
 //!   the rest of the file is still checked.
 //!
-//! Tests are in `lexer/tests.rs`.
+//! `tokenize` returns every token at once; the parser instead drives the same `Lexer` a
+//! line at a time (`Lexer::advance`). Token kinds are in `lexer/token.rs`, tests in
+//! `lexer/tests.rs`.
+
+mod literal;
+mod token;
+
+pub use token::{Token, TokenKind};
 
 use crate::diag::{Code, Diagnostic, Span};
-
-/// One token and the bytes it covers. Layout tokens have zero width (`Newline` covers the
-/// `\n` that ended its line, when there is one).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Token {
-    pub kind: TokenKind,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum TokenKind {
-    // Literals and names.
-    /// Magnitude of an integer literal; malformed literals are reported and become 0.
-    Int {
-        value: u64,
-        hex: bool,
-    },
-    Float(f64),
-    /// String contents with escapes processed.
-    Str(Vec<u8>),
-    Ident(String),
-    /// `'name` (a loop label); holds the name without the quote.
-    Label(String),
-    // Keywords (spec §2.4, plus `print_no_newline`).
-    And,
-    As,
-    Bool,
-    Break,
-    Catch,
-    Const,
-    Continue,
-    Elif,
-    Else,
-    Enum,
-    F64,
-    False,
-    Fn,
-    For,
-    Global,
-    I32,
-    I64,
-    If,
-    Impl,
-    In,
-    Match,
-    Matches,
-    Module,
-    Mut,
-    Not,
-    Or,
-    Print,
-    PrintNoNewline,
-    Pub,
-    Return,
-    Static,
-    Struct,
-    Throw,
-    TimeStamp,
-    True,
-    Try,
-    U32,
-    U64,
-    Use,
-    While,
-    // Operators.
-    Plus,
-    Minus,
-    Star,
-    Slash,
-    Percent,
-    PlusEq,
-    MinusEq,
-    StarEq,
-    SlashEq,
-    PercentEq,
-    /// `=`
-    Assign,
-    EqEq,
-    NotEq,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Amp,
-    Pipe,
-    Caret,
-    Tilde,
-    Shl,
-    Shr,
-    /// `!`, `&&`, `||`, `?`: tokenised so the parser can say they are not Orus (E1018);
-    /// `?` is also the ignored nullable suffix of a type.
-    Bang,
-    AmpAmp,
-    PipePipe,
-    Question,
-    // Punctuation.
-    LParen,
-    RParen,
-    LBracket,
-    RBracket,
-    LBrace,
-    RBrace,
-    Comma,
-    Dot,
-    DotDot,
-    DotDotEq,
-    Colon,
-    Arrow,
-    Semicolon,
-    // Layout.
-    Newline,
-    Indent,
-    Dedent,
-    Eof,
-}
-
-impl TokenKind {
-    /// The fixed spelling of a keyword, operator or punctuation token.
-    pub fn text(&self) -> Option<&'static str> {
-        use TokenKind::*;
-        Some(match self {
-            And => "and",
-            As => "as",
-            Bool => "bool",
-            Break => "break",
-            Catch => "catch",
-            Const => "const",
-            Continue => "continue",
-            Elif => "elif",
-            Else => "else",
-            Enum => "enum",
-            F64 => "f64",
-            False => "false",
-            Fn => "fn",
-            For => "for",
-            Global => "global",
-            I32 => "i32",
-            I64 => "i64",
-            If => "if",
-            Impl => "impl",
-            In => "in",
-            Match => "match",
-            Matches => "matches",
-            Module => "module",
-            Mut => "mut",
-            Not => "not",
-            Or => "or",
-            Print => "print",
-            PrintNoNewline => "print_no_newline",
-            Pub => "pub",
-            Return => "return",
-            Static => "static",
-            Struct => "struct",
-            Throw => "throw",
-            TimeStamp => "time_stamp",
-            True => "true",
-            Try => "try",
-            U32 => "u32",
-            U64 => "u64",
-            Use => "use",
-            While => "while",
-            Plus => "+",
-            Minus => "-",
-            Star => "*",
-            Slash => "/",
-            Percent => "%",
-            PlusEq => "+=",
-            MinusEq => "-=",
-            StarEq => "*=",
-            SlashEq => "/=",
-            PercentEq => "%=",
-            Assign => "=",
-            EqEq => "==",
-            NotEq => "!=",
-            Lt => "<",
-            Le => "<=",
-            Gt => ">",
-            Ge => ">=",
-            Amp => "&",
-            Pipe => "|",
-            Caret => "^",
-            Tilde => "~",
-            Shl => "<<",
-            Shr => ">>",
-            Bang => "!",
-            AmpAmp => "&&",
-            PipePipe => "||",
-            Question => "?",
-            LParen => "(",
-            RParen => ")",
-            LBracket => "[",
-            RBracket => "]",
-            LBrace => "{",
-            RBrace => "}",
-            Comma => ",",
-            Dot => ".",
-            DotDot => "..",
-            DotDotEq => "..=",
-            Colon => ":",
-            Arrow => "->",
-            Semicolon => ";",
-            Int { .. }
-            | Float(_)
-            | Str(_)
-            | Ident(_)
-            | Label(_)
-            | Newline
-            | Indent
-            | Dedent
-            | Eof => return None,
-        })
-    }
-
-    /// A short human description, used by `--show-tokens` and in messages:
-    /// `'+'`, `'if'`, `identifier 'x'`, `integer 42`, `NEWLINE`, `end of file`.
-    pub fn describe(&self) -> String {
-        match self {
-            TokenKind::Int { value, hex: false } => format!("integer {value}"),
-            TokenKind::Int { value, hex: true } => format!("integer 0x{value:X}"),
-            TokenKind::Float(v) => format!("float {v:?}"),
-            TokenKind::Str(s) => format!("string \"{}\"", s.escape_ascii()),
-            TokenKind::Ident(name) => format!("identifier '{name}'"),
-            TokenKind::Label(name) => format!("label '{name}"),
-            TokenKind::Newline => "NEWLINE".to_string(),
-            TokenKind::Indent => "INDENT".to_string(),
-            TokenKind::Dedent => "DEDENT".to_string(),
-            TokenKind::Eof => "end of file".to_string(),
-            other => format!("'{}'", other.text().unwrap_or("?")),
-        }
-    }
-}
+use token::keyword;
 
 /// Splits `src` into tokens. Never panics; the last token is always `Eof`.
 pub fn tokenize(src: &[u8]) -> (Vec<Token>, Vec<Diagnostic>) {
-    let mut lexer = Lexer {
-        src,
-        pos: 0,
-        tokens: Vec::with_capacity(src.len() / 4 + 8),
-        diags: Vec::new(),
-        ctx: vec![Ctx::Layout {
-            levels: vec![Level {
-                col: 0,
-                real: false,
-            }],
-            nested: false,
-            outer_line: None,
-        }],
-        line_first: None,
-        newline_at: None,
-        at_line_start: true,
-        line_indent: 0,
-        bracket_line: None,
-        resynced: false,
-    };
-    lexer.run();
+    let mut lexer = Lexer::new(src);
+    lexer.tokens.reserve(src.len() / 5 + 8);
+    while lexer.advance() {}
     (lexer.tokens, lexer.diags)
 }
 
@@ -302,8 +61,8 @@ enum Ctx {
     Layout {
         levels: Vec<Level>,
         nested: bool,
-        /// For a nested layout, the first token of the logical line it interrupted.
-        outer_line: Option<usize>,
+        /// For a nested layout, the state of the logical line it interrupted.
+        outer_line: Option<LineStart>,
     },
     /// Inside an open bracket (`open` is its byte).
     Bracket { open: u8 },
@@ -318,14 +77,32 @@ struct LineMark {
     diags: usize,
 }
 
-struct Lexer<'a> {
+/// What layout needs to know about the first token of a logical line.
+#[derive(Clone, Copy)]
+struct LineStart {
+    /// The line starts with a keyword that introduces a block (`if`, `fn`, …), so a
+    /// deeper next line is its block even when the `:` is missing.
+    block_keyword: bool,
+}
+
+/// The lexer as a resumable state machine: `advance` reads one more physical line, so the
+/// parser can consume tokens as they are produced instead of holding the whole file's
+/// tokens in memory. Only tokens of the line being read are ever retracted (the
+/// unclosed-bracket recovery), and a line is always completed within one `advance`.
+pub(crate) struct Lexer<'a> {
     src: &'a [u8],
     pos: usize,
-    tokens: Vec<Token>,
-    diags: Vec<Diagnostic>,
+    /// Output buffer; a streaming consumer may drain it between calls to `advance`.
+    pub(crate) tokens: Vec<Token>,
+    pub(crate) diags: Vec<Diagnostic>,
     ctx: Vec<Ctx>,
-    /// Index of the first token of the current logical line, once it has one.
-    line_first: Option<usize>,
+    /// Set once the current logical line has a token.
+    line_first: Option<LineStart>,
+    /// Whether the last token emitted was `:` or `->`, which open a block.
+    last_opens: bool,
+    /// End of the last token emitted.
+    last_end: usize,
+    finished: bool,
     /// The `\n` that ended the last physical line read in layout mode.
     newline_at: Option<usize>,
     at_line_start: bool,
@@ -337,8 +114,40 @@ struct Lexer<'a> {
     resynced: bool,
 }
 
-impl Lexer<'_> {
-    fn run(&mut self) {
+impl<'a> Lexer<'a> {
+    pub(crate) fn new(src: &'a [u8]) -> Lexer<'a> {
+        Lexer {
+            src,
+            pos: 0,
+            tokens: Vec::new(),
+            diags: Vec::new(),
+            ctx: vec![Ctx::Layout {
+                levels: vec![Level {
+                    col: 0,
+                    real: false,
+                }],
+                nested: false,
+                outer_line: None,
+            }],
+            line_first: None,
+            last_opens: false,
+            last_end: 0,
+            finished: false,
+            newline_at: None,
+            at_line_start: true,
+            line_indent: 0,
+            bracket_line: None,
+            resynced: false,
+        }
+    }
+
+    /// Reads up to the end of the next non-blank physical line, or to the end of the
+    /// input (adding the closing layout tokens and `Eof`). Returns false once there is
+    /// nothing left to read.
+    pub(crate) fn advance(&mut self) -> bool {
+        if self.finished {
+            return false;
+        }
         loop {
             if self.at_line_start {
                 if !self.start_line() {
@@ -356,11 +165,13 @@ impl Lexer<'_> {
                 }
                 self.pos += 1;
                 self.at_line_start = true;
-                continue;
+                return true;
             }
             self.token(b);
         }
         self.finish();
+        self.finished = true;
+        true
     }
 
     /// Reads the indentation of a physical line. Blank and comment-only lines are skipped
@@ -401,7 +212,7 @@ impl Lexer<'_> {
             match self.ctx.last() {
                 Some(Ctx::Layout { levels, nested, .. }) => {
                     if *nested && col <= levels[0].col {
-                        self.close_layout(self.newline_at.unwrap_or(self.pos), self.pos);
+                        self.close_layout(self.newline_at.unwrap_or(self.pos));
                         continue;
                     }
                     self.bracket_line = None;
@@ -433,7 +244,7 @@ impl Lexer<'_> {
         let here = self.pos;
         let mut opens_block = false;
         if let Some(first) = self.line_first.take() {
-            opens_block = self.opens_block(first);
+            opens_block = first.block_keyword || self.last_opens;
             let at = self.newline_at.unwrap_or(here);
             self.push_raw(TokenKind::Newline, at, (at + 1).min(self.src.len()));
         }
@@ -482,34 +293,9 @@ impl Lexer<'_> {
         }
     }
 
-    /// Whether the logical line starting at token `first` may be followed by a block.
-    fn opens_block(&self, first: usize) -> bool {
-        use TokenKind::*;
-        let last_opens = matches!(self.tokens.last().map(|t| &t.kind), Some(Colon | Arrow));
-        let first_opens = matches!(
-            self.tokens.get(first).map(|t| &t.kind),
-            Some(
-                If | Elif
-                    | Else
-                    | While
-                    | For
-                    | Fn
-                    | Struct
-                    | Enum
-                    | Impl
-                    | Match
-                    | Try
-                    | Catch
-                    | Module
-                    | Pub
-                    | Label(_)
-            )
-        );
-        last_opens || first_opens
-    }
-
-    /// Closes the innermost (nested) layout: ends its last line and its blocks.
-    fn close_layout(&mut self, newline_at: usize, at: usize) {
+    /// Closes the innermost (nested) layout: ends its last line and its blocks. The
+    /// layout tokens are placed at `at`, which is at or before the next token.
+    fn close_layout(&mut self, at: usize) {
         let Some(Ctx::Layout {
             levels, outer_line, ..
         }) = self.ctx.pop()
@@ -517,7 +303,7 @@ impl Lexer<'_> {
             return;
         };
         if self.line_first.take().is_some() {
-            self.push_raw(TokenKind::Newline, newline_at, newline_at);
+            self.push_raw(TokenKind::Newline, at, at);
         }
         for level in &levels[1..] {
             if level.real {
@@ -580,9 +366,8 @@ impl Lexer<'_> {
 
     fn finish(&mut self) {
         let end = self.src.len();
-        let last_end = self.tokens.last().map_or(0, |t| t.span.end as usize);
         let nl = match self.newline_at {
-            Some(at) if at >= last_end => at,
+            Some(at) if at >= self.last_end => at,
             _ => end,
         };
         loop {
@@ -597,7 +382,7 @@ impl Lexer<'_> {
                     }
                     for level in &levels[1..] {
                         if level.real {
-                            self.push_raw(TokenKind::Dedent, end, end);
+                            self.push_raw(TokenKind::Dedent, nl, nl);
                         }
                     }
                     self.line_first = outer_line;
@@ -651,6 +436,7 @@ impl Lexer<'_> {
     }
 
     fn push_raw(&mut self, kind: TokenKind, start: usize, end: usize) {
+        self.last_end = end;
         self.tokens.push(Token {
             kind,
             span: Span::new(start, end),
@@ -659,8 +445,11 @@ impl Lexer<'_> {
 
     fn push(&mut self, kind: TokenKind, start: usize) {
         if self.line_first.is_none() {
-            self.line_first = Some(self.tokens.len());
+            self.line_first = Some(LineStart {
+                block_keyword: kind.introduces_block(),
+            });
         }
+        self.last_opens = matches!(kind, TokenKind::Colon | TokenKind::Arrow);
         self.push_raw(kind, start, self.pos);
     }
 
@@ -730,6 +519,7 @@ impl Lexer<'_> {
             b'^' => (Caret, 1),
             b'~' => (Tilde, 1),
             b'?' => (Question, 1),
+            b'.' if next.is_ascii_digit() => return self.leading_dot_number(),
             b'.' if next == b'.' && third == b'=' => (DotDotEq, 3),
             b'.' if next == b'.' => (DotDot, 2),
             b'.' => (Dot, 1),
@@ -778,7 +568,7 @@ impl Lexer<'_> {
         };
         loop {
             match self.ctx.last() {
-                Some(Ctx::Layout { nested: true, .. }) => self.close_layout(start, start),
+                Some(Ctx::Layout { nested: true, .. }) => self.close_layout(start),
                 Some(Ctx::Bracket { open: o }) if *o == open => {
                     self.ctx.pop();
                     break;
@@ -845,223 +635,6 @@ impl Lexer<'_> {
         }
         self.diags.push(diag);
     }
-
-    /// A string literal; the opening quote is at `self.pos`.
-    fn string(&mut self) {
-        let start = self.pos;
-        self.pos += 1;
-        let mut value = Vec::new();
-        loop {
-            let rest = &self.src[self.pos..];
-            let n = rest
-                .iter()
-                .position(|&c| c == b'"' || c == b'\\')
-                .unwrap_or(rest.len());
-            value.extend_from_slice(&rest[..n]);
-            self.pos += n;
-            match self.src.get(self.pos) {
-                None => {
-                    self.error(
-                        Code::UnterminatedString,
-                        start,
-                        start + 1,
-                        "Unterminated string literal",
-                    );
-                    break;
-                }
-                Some(b'"') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(_) => {
-                    let Some(&esc) = self.src.get(self.pos + 1) else {
-                        self.pos += 1;
-                        continue;
-                    };
-                    let byte = match esc {
-                        b'n' => Some(b'\n'),
-                        b't' => Some(b'\t'),
-                        b'r' => Some(b'\r'),
-                        b'\\' => Some(b'\\'),
-                        b'"' => Some(b'"'),
-                        b'0' => Some(0),
-                        _ => None,
-                    };
-                    match byte {
-                        Some(byte) => value.push(byte),
-                        None => {
-                            let shown = describe_char(&self.src[self.pos + 1..]);
-                            self.error(
-                                Code::InvalidEscape,
-                                self.pos,
-                                self.pos + 2,
-                                format!("Invalid escape sequence '\\{shown}'"),
-                            );
-                            value.push(b'\\');
-                            value.push(esc);
-                        }
-                    }
-                    self.pos += 2;
-                }
-            }
-        }
-        self.push(TokenKind::Str(value), start);
-    }
-
-    /// A number literal starting with a digit (spec §2.5). Malformed literals are reported
-    /// once (E1004) with all the identifier-like bytes that follow, and become `0`.
-    fn number(&mut self) {
-        let start = self.pos;
-        let src = self.src;
-        let at = |i: usize| src.get(i).copied().unwrap_or(0);
-        let mut ok = true;
-        let hex = at(start) == b'0' && matches!(at(start + 1), b'x' | b'X');
-        let mut float = false;
-        if hex {
-            self.pos += 2;
-            let (digits, clean) = self.digit_run(|c| c.is_ascii_hexdigit());
-            ok &= digits > 0 && clean;
-        } else {
-            let (_, clean) = self.digit_run(|c| c.is_ascii_digit());
-            ok &= clean;
-            if at(self.pos) == b'.' && at(self.pos + 1) != b'.' {
-                self.pos += 1;
-                if at(self.pos).is_ascii_digit() {
-                    let (_, clean) = self.digit_run(|c| c.is_ascii_digit());
-                    ok &= clean;
-                    float = true;
-                } else {
-                    ok = false; // `5.` or `1.e3`
-                }
-            }
-            if ok && matches!(at(self.pos), b'e' | b'E') {
-                self.pos += 1;
-                if matches!(at(self.pos), b'+' | b'-') {
-                    self.pos += 1;
-                }
-                let (digits, clean) = self.digit_run(|c| c.is_ascii_digit());
-                ok &= digits > 0 && clean;
-                float = true;
-            }
-        }
-        if is_ident_byte(at(self.pos)) {
-            ok = false; // digits running into letters, e.g. `10u32`
-        }
-        if !ok {
-            while is_ident_byte(at(self.pos)) {
-                self.pos += 1;
-            }
-            let text = lossy(&src[start..self.pos]);
-            self.error(
-                Code::MalformedNumber,
-                start,
-                self.pos,
-                format!("Malformed number literal '{text}'"),
-            );
-            let kind = if float {
-                TokenKind::Float(0.0)
-            } else {
-                TokenKind::Int { value: 0, hex }
-            };
-            self.push(kind, start);
-            return;
-        }
-        let text = &src[start..self.pos];
-        let digits = text.iter().filter(|c| **c != b'_');
-        if float {
-            let clean: String = digits.map(|&c| c as char).collect();
-            let value = clean.parse::<f64>().unwrap_or(0.0);
-            self.push(TokenKind::Float(value), start);
-            return;
-        }
-        let (radix, skip) = if hex { (16, 2) } else { (10, 0) };
-        let mut value: Option<u64> = Some(0);
-        for &c in digits.skip(skip) {
-            let d = (c as char).to_digit(radix).unwrap_or(0) as u64;
-            value = value
-                .and_then(|v| v.checked_mul(radix as u64))
-                .and_then(|v| v.checked_add(d));
-        }
-        let value = value.unwrap_or_else(|| {
-            self.error(
-                Code::NumberTooLarge,
-                start,
-                self.pos,
-                format!("Integer literal {} is out of range", lossy(text)),
-            );
-            0
-        });
-        self.push(TokenKind::Int { value, hex }, start);
-    }
-
-    /// Consumes digits and `_` separators; returns the digit count and whether every `_`
-    /// sits between two digits.
-    fn digit_run(&mut self, is_digit: impl Fn(u8) -> bool) -> (usize, bool) {
-        let mut digits = 0;
-        let mut clean = true;
-        let mut prev_digit = false;
-        while let Some(&c) = self.src.get(self.pos) {
-            if is_digit(c) {
-                digits += 1;
-                prev_digit = true;
-            } else if c == b'_' {
-                let next_digit = self.src.get(self.pos + 1).is_some_and(|&n| is_digit(n));
-                clean &= prev_digit && next_digit;
-                prev_digit = false;
-            } else {
-                break;
-            }
-            self.pos += 1;
-        }
-        (digits, clean)
-    }
-}
-
-fn keyword(word: &[u8]) -> Option<TokenKind> {
-    use TokenKind::*;
-    Some(match word {
-        b"and" => And,
-        b"as" => As,
-        b"bool" => Bool,
-        b"break" => Break,
-        b"catch" => Catch,
-        b"const" => Const,
-        b"continue" => Continue,
-        b"elif" => Elif,
-        b"else" => Else,
-        b"enum" => Enum,
-        b"f64" => F64,
-        b"false" => False,
-        b"fn" => Fn,
-        b"for" => For,
-        b"global" => Global,
-        b"i32" => I32,
-        b"i64" => I64,
-        b"if" => If,
-        b"impl" => Impl,
-        b"in" => In,
-        b"match" => Match,
-        b"matches" => Matches,
-        b"module" => Module,
-        b"mut" => Mut,
-        b"not" => Not,
-        b"or" => Or,
-        b"print" => Print,
-        b"print_no_newline" => PrintNoNewline,
-        b"pub" => Pub,
-        b"return" => Return,
-        b"static" => Static,
-        b"struct" => Struct,
-        b"throw" => Throw,
-        b"time_stamp" => TimeStamp,
-        b"true" => True,
-        b"try" => Try,
-        b"u32" => U32,
-        b"u64" => U64,
-        b"use" => Use,
-        b"while" => While,
-        _ => return None,
-    })
 }
 
 fn is_ident_byte(b: u8) -> bool {

@@ -19,7 +19,7 @@ fn prim(ty: &Type) -> Prim {
 
 /// The instruction computing `a op b` for operands of type `ty`, or `None` for the
 /// comparisons that are compiled by swapping operands (`>` and `>=`).
-fn binary_instr(op: BinOp, ty: &Type, dst: Reg, a: Reg, b: Reg) -> Instr {
+pub(super) fn binary_instr(op: BinOp, ty: &Type, dst: Reg, a: Reg, b: Reg) -> Instr {
     use Instr::*;
     macro_rules! by_type {
         ($i32:ident, $i64:ident, $u32:ident, $u64:ident, $f64:ident) => {
@@ -249,6 +249,104 @@ impl FnGen<'_, '_> {
             }
             TExprKind::TimeStamp => {
                 self.emit(Instr::TimeStamp { dst });
+            }
+            TExprKind::Array(elems) => {
+                let elem_ref = e.ty.element().is_some_and(|t| val_type(t).is_ref());
+                // Small literals are built from consecutive registers in one instruction;
+                // long ones start empty and push, so no literal needs a huge register window.
+                const DIRECT: usize = 64;
+                if elems.len() > DIRECT && (dst as usize) < self.next_reg {
+                    // `dst` may be a variable the later elements read: build aside.
+                    let tmp = self.alloc();
+                    self.expr_to(e, tmp);
+                    self.emit(Instr::Move { dst, src: tmp });
+                    self.free_to(mark);
+                    return;
+                }
+                let base = self.next_reg as Reg;
+                let direct = if elems.len() <= DIRECT {
+                    elems.len()
+                } else {
+                    0
+                };
+                for elem in &elems[..direct] {
+                    let r = self.alloc();
+                    self.expr_to(elem, r);
+                }
+                self.span = e.span;
+                self.emit(Instr::NewArray {
+                    dst,
+                    base,
+                    count: direct as u16,
+                    elem_ref,
+                });
+                for elem in &elems[direct..] {
+                    let inner = self.next_reg;
+                    let r = self.expr_any(elem);
+                    self.emit(Instr::ArrayPush { arr: dst, src: r });
+                    self.free_to(inner);
+                }
+            }
+            TExprKind::Index { base, index } => {
+                let b = self.expr_any(base);
+                let i = self.expr_any(index);
+                self.span = e.span;
+                self.emit(if base.ty == Type::Str {
+                    Instr::StrIndex {
+                        dst,
+                        s: b,
+                        index: i,
+                    }
+                } else {
+                    Instr::ArrayGet {
+                        dst,
+                        arr: b,
+                        index: i,
+                    }
+                });
+            }
+            TExprKind::Slice { base, start, end } => {
+                let arr = self.expr_any(base);
+                let s = match start {
+                    Some(s) => self.expr_any(s),
+                    None => arr,
+                };
+                let en = match end {
+                    Some(x) => self.expr_any(x),
+                    None => arr,
+                };
+                self.span = e.span;
+                self.emit(Instr::ArraySlice {
+                    dst,
+                    arr,
+                    start: s,
+                    end: en,
+                    has_start: start.is_some(),
+                    has_end: end.is_some(),
+                });
+            }
+            TExprKind::Len(inner) => {
+                let src = self.expr_any(inner);
+                self.span = e.span;
+                self.emit(if inner.ty == Type::Str {
+                    Instr::StrLen { dst, s: src }
+                } else {
+                    Instr::ArrayLen { dst, arr: src }
+                });
+            }
+            TExprKind::Push { array, value } => {
+                let arr = self.expr_any(array);
+                let v = self.expr_any(value);
+                self.span = e.span;
+                self.emit(Instr::ArrayPush { arr, src: v });
+                if arr != dst {
+                    self.emit(Instr::Move { dst, src: arr });
+                }
+            }
+            TExprKind::Pop(array) => {
+                let arr = self.expr_any(array);
+                self.span = e.span;
+                self.emit(Instr::ArrayPop { dst, arr });
             }
         }
         self.free_to(mark);

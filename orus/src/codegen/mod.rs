@@ -61,6 +61,7 @@ pub(crate) fn val_type(ty: &Type) -> ValType {
         Type::F64 => ValType::F64,
         Type::Bool => ValType::Bool,
         Type::Str => ValType::Str,
+        Type::Array(elem) => ValType::Array(Box::new(val_type(elem))),
     }
 }
 
@@ -319,6 +320,91 @@ impl FnGen<'_, '_> {
                 *inclusive,
                 body,
             ),
+            TStmtKind::ForEach {
+                id,
+                var,
+                array,
+                body,
+            } => self.for_each(stmt.span, *id, *var, array, body),
+            TStmtKind::SetIndex {
+                array,
+                index,
+                value,
+                op,
+            } => {
+                let mark = self.next_reg;
+                let arr = self.expr_any(array);
+                let idx = self.expr_any(index);
+                let src = match op {
+                    None => self.expr_any(value),
+                    Some(op) => {
+                        let current = self.alloc();
+                        self.span = stmt.span;
+                        self.emit(Instr::ArrayGet {
+                            dst: current,
+                            arr,
+                            index: idx,
+                        });
+                        let rhs = self.expr_any(value);
+                        self.span = value.span;
+                        self.emit(expr::binary_instr(*op, &value.ty, current, current, rhs));
+                        current
+                    }
+                };
+                self.span = stmt.span;
+                self.emit(Instr::ArraySet {
+                    arr,
+                    index: idx,
+                    src,
+                });
+                self.free_to(mark);
+            }
+            TStmtKind::Destructure { value, targets } => {
+                // Declared targets get their registers first, below the temporaries.
+                for place in targets {
+                    self.place_reg_or_alloc(*place);
+                }
+                let mark = self.next_reg;
+                let arr = self.alloc();
+                self.expr_to(value, arr);
+                let elem_ref = value.ty.element().is_some_and(|e| val_type(e).is_ref());
+                for (k, place) in targets.iter().enumerate() {
+                    let inner = self.next_reg;
+                    let idx = self.alloc();
+                    let item = self.alloc();
+                    if elem_ref {
+                        self.ref_regs.insert(item);
+                    }
+                    self.span = stmt.span;
+                    self.emit(Instr::LoadInt {
+                        dst: idx,
+                        value: k as i32,
+                    });
+                    self.emit(Instr::ArrayGet {
+                        dst: item,
+                        arr,
+                        index: idx,
+                    });
+                    match self.place_reg_or_alloc(*place) {
+                        Some(reg) => {
+                            self.emit(Instr::Move {
+                                dst: reg,
+                                src: item,
+                            });
+                        }
+                        None => {
+                            let Place::Top(id) = place else {
+                                unreachable!()
+                            };
+                            if let Some(index) = self.gen.globals[*id] {
+                                self.emit(Instr::SetGlobal { index, src: item });
+                            }
+                        }
+                    }
+                    self.free_to(inner);
+                }
+                self.free_to(mark);
+            }
             TStmtKind::Break(id) | TStmtKind::Continue(id) => {
                 let at = self.emit(Instr::Jump { offset: 0 });
                 let is_break = matches!(stmt.kind, TStmtKind::Break(_));
@@ -450,6 +536,83 @@ impl FnGen<'_, '_> {
         let exit = self.code.len();
         self.patch(prep, exit);
         self.close_loop(cont, exit);
+        self.free_to(mark);
+    }
+
+    /// The register of a variable that lives in one, allocated on first use; `None` for
+    /// global slots.
+    fn place_reg_or_alloc(&mut self, place: Place) -> Option<Reg> {
+        let slot = match place {
+            Place::Local(id) => &mut self.local_regs[id],
+            Place::Top(id) => {
+                if self.gen.globals[id].is_some() || !self.is_entry {
+                    return None;
+                }
+                &mut self.top_regs[id]
+            }
+        };
+        if let Some(r) = *slot {
+            return Some(r);
+        }
+        let r = self.alloc();
+        match place {
+            Place::Local(id) => self.local_regs[id] = Some(r),
+            Place::Top(id) => self.top_regs[id] = Some(r),
+        }
+        Some(r)
+    }
+
+    /// `for var in array`: an index counts up while it is below the array's current length.
+    fn for_each(&mut self, span: Span, id: LoopId, var: LocalId, array: &TExpr, body: &[TStmt]) {
+        let mark = self.next_reg;
+        let arr = self.alloc();
+        self.expr_to(array, arr);
+        let index = self.alloc();
+        let len = self.alloc();
+        let item = self.alloc();
+        if array.ty.element().is_some_and(|e| val_type(e).is_ref()) {
+            self.ref_regs.insert(item);
+        }
+        self.local_regs[var] = Some(item);
+        self.span = span;
+        self.emit(Instr::LoadInt {
+            dst: index,
+            value: 0,
+        });
+        let top = self.code.len();
+        self.emit(Instr::ArrayLen { dst: len, arr });
+        self.emit(Instr::LtI32 {
+            dst: len,
+            a: index,
+            b: len,
+        });
+        let exit = self.emit(Instr::JumpIfFalse {
+            cond: len,
+            offset: 0,
+        });
+        self.emit(Instr::ArrayGet {
+            dst: item,
+            arr,
+            index,
+        });
+        self.loops.push(LoopCx {
+            id,
+            breaks: vec![],
+            continues: vec![],
+        });
+        self.scoped(body);
+        self.span = span;
+        let cont = self.code.len();
+        self.emit(Instr::AddI32Imm {
+            dst: index,
+            a: index,
+            imm: 1,
+        });
+        let back = self.emit(Instr::Jump { offset: 0 });
+        self.patch(back, top);
+        let end = self.code.len();
+        self.patch(exit, end);
+        self.close_loop(cont, end);
         self.free_to(mark);
     }
 

@@ -258,7 +258,7 @@ fn ranges_are_not_floats() {
 #[test]
 fn malformed_numbers() {
     for bad in [
-        "1__0", "10_", "0x", "1e", "5.", "1.e3", "10u32", "0b101", "1_", "0x_1", "1e+",
+        "1__0", "10_", "0x", "1e", "5.", "1.e3", "10u32", "0b101", "1_", "0x_1", "1e+", ".5",
     ] {
         let src = format!("x = {bad}\n");
         check_errors(src.as_bytes(), &[("E1004", 1)]);

@@ -15,6 +15,10 @@ use crate::diag::{Code, Span};
 use crate::lexer::TokenKind;
 
 impl Parser<'_> {
+    pub(super) fn fn_stmt(&mut self, start: u32, is_pub: bool) -> PResult<StmtKind> {
+        Ok(StmtKind::Fn(self.fn_decl(start, is_pub)?))
+    }
+
     /// `fn name(params) [-> T]:` and its body (a block, or `;`-separated statements on
     /// the same line). `start` is where the declaration began (`pub` included).
     pub(super) fn fn_decl(&mut self, start: u32, is_pub: bool) -> PResult<FnDecl> {
@@ -87,7 +91,7 @@ impl Parser<'_> {
     }
 
     /// `struct Name:` with one `field: T [= default]` per indented line.
-    pub(super) fn struct_decl(&mut self, is_pub: bool) -> PResult<StructDecl> {
+    pub(super) fn struct_decl(&mut self, is_pub: bool) -> PResult<StmtKind> {
         self.bump();
         let name = self.ident("Expected a struct name after 'struct'")?;
         self.header_colon("the struct name")?;
@@ -105,16 +109,16 @@ impl Parser<'_> {
             };
             Ok(FieldDecl { name, ty, default })
         })?;
-        Ok(StructDecl {
+        Ok(StmtKind::Struct(StructDecl {
             name,
             fields,
             is_pub,
-        })
+        }))
     }
 
     /// `enum Name:` with variants `V` or `V(T, name: T)` on indented lines (several per
     /// line when separated by commas).
-    pub(super) fn enum_decl(&mut self, is_pub: bool) -> PResult<EnumDecl> {
+    pub(super) fn enum_decl(&mut self, is_pub: bool) -> PResult<StmtKind> {
         self.bump();
         let name = self.ident("Expected an enum name after 'enum'")?;
         self.header_colon("the enum name")?;
@@ -128,11 +132,11 @@ impl Parser<'_> {
             }
             Ok(variants)
         })?;
-        Ok(EnumDecl {
+        Ok(StmtKind::Enum(EnumDecl {
             name,
             variants: lines.into_iter().flatten().collect(),
             is_pub,
-        })
+        }))
     }
 
     fn variant(&mut self) -> PResult<VariantDecl> {
@@ -156,7 +160,7 @@ impl Parser<'_> {
     }
 
     /// `impl Name:` with `[pub] fn` definitions on indented lines.
-    pub(super) fn impl_decl(&mut self, is_pub: bool) -> PResult<ImplDecl> {
+    pub(super) fn impl_decl(&mut self, is_pub: bool) -> PResult<StmtKind> {
         self.bump();
         let type_name = self.ident("Expected a type name after 'impl'")?;
         self.header_colon("the impl type name")?;
@@ -169,15 +173,15 @@ impl Parser<'_> {
             }
             p.fn_decl(start, is_pub)
         })?;
-        Ok(ImplDecl {
+        Ok(StmtKind::Impl(ImplDecl {
             type_name,
             methods,
             is_pub,
-        })
+        }))
     }
 
     /// `use a.b`, `use a.b: *`, `use a.b: x, y as z`, `use a.b as m`.
-    pub(super) fn use_decl(&mut self) -> PResult<UseDecl> {
+    pub(super) fn use_decl(&mut self) -> PResult<StmtKind> {
         self.module_only("use");
         self.bump();
         let path = self.path("'use'")?;
@@ -203,7 +207,7 @@ impl Parser<'_> {
         } else {
             None
         };
-        Ok(UseDecl { path, items, alias })
+        Ok(StmtKind::Use(UseDecl { path, items, alias }))
     }
 
     /// `module a.b` or `module a.b:` with the rest of the file indented below it.
@@ -275,25 +279,25 @@ impl Parser<'_> {
     pub(super) fn pub_decl(&mut self) -> PResult<StmtKind> {
         self.module_only("pub");
         let start = self.bump().start;
-        Ok(match self.kind() {
+        match self.kind() {
             TokenKind::Fn if matches!(self.nth(1), TokenKind::Ident(_)) => {
-                StmtKind::Fn(self.fn_decl(start, true)?)
+                self.fn_stmt(start, true)
             }
-            TokenKind::Struct => StmtKind::Struct(self.struct_decl(true)?),
-            TokenKind::Enum => StmtKind::Enum(self.enum_decl(true)?),
-            TokenKind::Impl => StmtKind::Impl(self.impl_decl(true)?),
+            TokenKind::Struct => self.struct_decl(true),
+            TokenKind::Enum => self.enum_decl(true),
+            TokenKind::Impl => self.impl_decl(true),
             TokenKind::Global => {
                 // Reported once for the whole `pub global`.
                 let scope = std::mem::replace(&mut self.module_scope, true);
                 let kind = self.global_decl(start, true);
                 self.module_scope = scope;
-                kind?
+                kind
             }
             _ => {
                 self.unexpected("Expected 'fn', 'struct', 'enum', 'impl' or 'global' after 'pub'");
-                return Err(Fail);
+                Err(Fail)
             }
-        })
+        }
     }
 
     /// E1026 for a module-level declaration (at the current token) inside a block.
@@ -333,6 +337,7 @@ impl Parser<'_> {
             TokenKind::LBracket => {
                 let open = self.bump();
                 self.brackets += 1;
+                self.after_open(open, Closer::ArrayType)?;
                 let element = self.ty()?;
                 self.close(open, Closer::ArrayType)?;
                 TypeExprKind::Array(Box::new(element))

@@ -74,19 +74,30 @@ pub(super) fn starts_expr(kind: &TokenKind) -> bool {
 }
 
 impl Parser<'_> {
+    // The functions on the recursion path (`expr` → `binary` → `unary` → `postfix` →
+    // `primary` → e.g. `paren` → `expr`) keep few locals and end in tail calls: in debug
+    // builds every temporary gets its own stack slot, and 256 levels must fit in a 2 MB
+    // thread.
+
     /// A full expression. Every nested expression goes through here, which bounds the
     /// recursion depth.
     pub(super) fn expr(&mut self) -> PResult<Expr> {
         self.enter("Expression")?;
-        let e = self.binary(0)?;
+        let e = self.binary(0);
         self.leave();
-        Ok(e)
+        e
     }
 
     /// Operators binding at least as tightly as `min`.
     fn binary(&mut self, min: u8) -> PResult<Expr> {
+        match self.unary() {
+            Ok(lhs) => self.binary_rest(lhs, min),
+            Err(fail) => Err(fail),
+        }
+    }
+
+    fn binary_rest(&mut self, mut lhs: Expr, min: u8) -> PResult<Expr> {
         let depth = self.depth;
-        let mut lhs = self.unary()?;
         let mut after_cast = false;
         while !self.ended_block {
             let Some((op, power)) = infix(self.kind()) else {
@@ -111,26 +122,11 @@ impl Parser<'_> {
                         );
                     }
                     after_cast = true;
-                    let ty = self.ty()?;
-                    Expr {
-                        kind: ExprKind::Cast {
-                            expr: Box::new(lhs),
-                            ty,
-                        },
-                        span: self.since(op_span.start),
-                    }
+                    self.cast(lhs, op_span)?
                 }
                 Infix::Bin(op) => {
                     after_cast = false;
-                    let rhs = self.binary(power + 1)?;
-                    Expr {
-                        kind: ExprKind::Binary {
-                            op,
-                            lhs: Box::new(lhs),
-                            rhs: Box::new(rhs),
-                        },
-                        span: self.since(op_span.start),
-                    }
+                    self.binary_rhs(lhs, op, op_span, power)?
                 }
             };
         }
@@ -138,8 +134,41 @@ impl Parser<'_> {
         Ok(lhs)
     }
 
-    /// Prefix operators (read in a loop, so a long run costs no stack) and their operand.
+    fn cast(&mut self, lhs: Expr, op_span: Span) -> PResult<Expr> {
+        let ty = self.ty()?;
+        Ok(Expr {
+            kind: ExprKind::Cast {
+                expr: Box::new(lhs),
+                ty,
+            },
+            span: self.since(op_span.start),
+        })
+    }
+
+    fn binary_rhs(&mut self, lhs: Expr, op: BinOp, op_span: Span, power: u8) -> PResult<Expr> {
+        let rhs = Box::new(self.binary(power + 1)?);
+        Ok(Expr {
+            kind: ExprKind::Binary {
+                op,
+                lhs: Box::new(lhs),
+                rhs,
+            },
+            span: self.since(op_span.start),
+        })
+    }
+
+    /// Prefix operators and their operand.
     fn unary(&mut self) -> PResult<Expr> {
+        match self.kind() {
+            TokenKind::Minus | TokenKind::Not | TokenKind::Tilde | TokenKind::Bang => {
+                self.prefixed()
+            }
+            _ => self.postfix(),
+        }
+    }
+
+    /// A run of prefix operators, read in a loop so a long run costs no stack.
+    fn prefixed(&mut self) -> PResult<Expr> {
         let depth = self.depth;
         let mut ops = Vec::new();
         loop {
@@ -175,50 +204,65 @@ impl Parser<'_> {
 
     /// A primary expression followed by calls, indexes, slices and field accesses.
     fn postfix(&mut self) -> PResult<Expr> {
-        let depth = self.depth;
         let start = self.start();
-        let mut e = self.primary()?;
+        match self.primary() {
+            Ok(e) => self.postfix_rest(e, start),
+            Err(fail) => Err(fail),
+        }
+    }
+
+    fn postfix_rest(&mut self, mut e: Expr, start: u32) -> PResult<Expr> {
+        let depth = self.depth;
         while !self.ended_block {
-            match self.kind() {
+            e = match self.kind() {
                 TokenKind::LParen => {
                     self.enter("Expression")?;
-                    let open = self.bump();
-                    let args = self.list(open, Closer::Paren, |p| p.expr())?;
-                    e = Expr {
-                        kind: ExprKind::Call {
-                            callee: Box::new(e),
-                            args,
-                        },
-                        span: self.since(start),
-                    };
+                    self.call(e, start)?
                 }
                 TokenKind::LBracket => {
                     self.enter("Expression")?;
-                    e = self.index(e)?;
+                    self.index(e)?
                 }
                 TokenKind::Dot => {
                     self.enter("Expression")?;
-                    self.bump();
-                    let name = self.ident("Expected a field or method name after '.'")?;
-                    e = Expr {
-                        kind: ExprKind::Field {
-                            base: Box::new(e),
-                            name,
-                        },
-                        span: self.since(start),
-                    };
+                    self.field(e, start)?
                 }
                 _ => break,
-            }
+            };
         }
         self.depth = depth;
         Ok(e)
+    }
+
+    fn call(&mut self, callee: Expr, start: u32) -> PResult<Expr> {
+        let open = self.bump();
+        let args = self.list(open, Closer::Paren, |p| p.expr())?;
+        Ok(Expr {
+            kind: ExprKind::Call {
+                callee: Box::new(callee),
+                args,
+            },
+            span: self.since(start),
+        })
+    }
+
+    fn field(&mut self, base: Expr, start: u32) -> PResult<Expr> {
+        self.bump();
+        let name = self.ident("Expected a field or method name after '.'")?;
+        Ok(Expr {
+            kind: ExprKind::Field {
+                base: Box::new(base),
+                name,
+            },
+            span: self.since(start),
+        })
     }
 
     /// `base[i]`, `base[a..b]`, `base[a..]`, `base[..b]`, `base[..]`.
     fn index(&mut self, base: Expr) -> PResult<Expr> {
         let open = self.bump();
         self.brackets += 1;
+        self.after_open(open, Closer::Index)?;
         let base = Box::new(base);
         let kind = if self.eat(TokenKind::DotDot) {
             let end = self.slice_end()?;
@@ -255,80 +299,98 @@ impl Parser<'_> {
     }
 
     fn primary(&mut self) -> PResult<Expr> {
-        let start = self.start();
-        let kind = match *self.kind() {
-            TokenKind::Int { value, hex } => {
-                self.bump();
-                ExprKind::Int { value, hex }
-            }
-            TokenKind::Float(value) => {
-                self.bump();
-                ExprKind::Float(value)
-            }
-            TokenKind::Str(_) => {
-                let bytes = match &mut self.toks[self.pos].kind {
-                    TokenKind::Str(bytes) => std::mem::take(bytes),
-                    _ => Vec::new(),
-                };
-                self.bump();
-                ExprKind::Str(bytes)
-            }
-            TokenKind::True => {
-                self.bump();
-                ExprKind::Bool(true)
-            }
-            TokenKind::False => {
-                self.bump();
-                ExprKind::Bool(false)
-            }
-            TokenKind::Ident(ref name) => {
+        match self.kind() {
+            TokenKind::Int { .. }
+            | TokenKind::Float(_)
+            | TokenKind::Str(_)
+            | TokenKind::True
+            | TokenKind::False => self.literal(),
+            TokenKind::Ident(name) => {
                 let is_type_name = name.starts_with(|c: char| c.is_ascii_uppercase());
                 if is_type_name && *self.nth(1) == TokenKind::LBrace {
-                    return self.struct_lit();
+                    self.struct_lit()
+                } else {
+                    self.name_expr()
                 }
-                ExprKind::Name(self.ident("Expected a name")?.name)
             }
-            TokenKind::LParen => {
-                let open = self.bump();
-                self.brackets += 1;
-                if self.at(TokenKind::RParen) {
-                    self.expected_expr();
-                    return Err(Fail);
-                }
-                let e = self.expr()?;
-                self.close(open, Closer::Paren)?;
-                return Ok(e);
-            }
-            TokenKind::LBracket => {
-                let open = self.bump();
-                ExprKind::Array(self.list(open, Closer::Array, |p| p.expr())?)
-            }
-            TokenKind::Fn => return self.fn_expr(),
-            TokenKind::Match => {
-                let m = self.match_common(true)?;
-                return Ok(Expr {
-                    span: m.span,
-                    kind: ExprKind::Match(m),
-                });
-            }
-            TokenKind::TimeStamp => {
-                self.bump();
-                if !self.at(TokenKind::LParen) {
-                    self.unexpected("Expected '()' after 'time_stamp'");
-                    return Err(Fail);
-                }
-                let open = self.bump();
-                self.brackets += 1;
-                self.close(open, Closer::Paren)?;
-                ExprKind::TimeStamp
-            }
+            TokenKind::LParen => self.paren(),
+            TokenKind::LBracket => self.array(),
+            TokenKind::Fn => self.fn_expr(),
+            TokenKind::Match => self.match_expr(),
+            TokenKind::TimeStamp => self.time_stamp(),
             _ => {
                 self.expected_expr();
-                return Err(Fail);
+                Err(Fail)
             }
+        }
+    }
+
+    fn literal(&mut self) -> PResult<Expr> {
+        let span = self.span();
+        let kind = match self.current_mut() {
+            TokenKind::Int { value, hex } => ExprKind::Int {
+                value: *value,
+                hex: *hex,
+            },
+            TokenKind::Float(value) => ExprKind::Float(*value),
+            TokenKind::Str(bytes) => ExprKind::Str(std::mem::take(bytes)),
+            TokenKind::True => ExprKind::Bool(true),
+            _ => ExprKind::Bool(false),
         };
+        self.bump();
+        Ok(Expr { kind, span })
+    }
+
+    fn name_expr(&mut self) -> PResult<Expr> {
+        let name = self.ident("Expected a name")?;
         Ok(Expr {
-            kind,
+            kind: ExprKind::Name(name.name),
+            span: name.span,
+        })
+    }
+
+    /// `( expr )`: the inner expression keeps its own span.
+    fn paren(&mut self) -> PResult<Expr> {
+        let open = self.bump();
+        self.brackets += 1;
+        self.after_open(open, Closer::Paren)?;
+        if self.at(TokenKind::RParen) {
+            self.expected_expr();
+            return Err(Fail);
+        }
+        let e = self.expr()?;
+        self.close(open, Closer::Paren)?;
+        Ok(e)
+    }
+
+    fn array(&mut self) -> PResult<Expr> {
+        let open = self.bump();
+        let items = self.list(open, Closer::Array, |p| p.expr())?;
+        Ok(Expr {
+            kind: ExprKind::Array(items),
+            span: self.since(open.start),
+        })
+    }
+
+    fn match_expr(&mut self) -> PResult<Expr> {
+        let m = self.match_common(true)?;
+        Ok(Expr {
+            span: m.span,
+            kind: ExprKind::Match(m),
+        })
+    }
+
+    fn time_stamp(&mut self) -> PResult<Expr> {
+        let start = self.bump().start;
+        if !self.at(TokenKind::LParen) {
+            self.unexpected("Expected '()' after 'time_stamp'");
+            return Err(Fail);
+        }
+        let open = self.bump();
+        self.brackets += 1;
+        self.close(open, Closer::Paren)?;
+        Ok(Expr {
+            kind: ExprKind::TimeStamp,
             span: self.since(start),
         })
     }
@@ -354,12 +416,7 @@ impl Parser<'_> {
             if self.at(TokenKind::RBrace) {
                 break;
             }
-            if matches!(
-                self.kind(),
-                TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
-            ) {
-                return Err(self.bad_list_end(open, Closer::Brace));
-            }
+            self.after_open(open, Closer::Brace)?;
             let field = self.ident("Expected a field name in the struct literal")?;
             if !self.eat(TokenKind::Colon) {
                 self.unexpected("Expected ':' after the field name");

@@ -1,4 +1,6 @@
 //! Parser: tokens → syntax tree (`ast`), by recursive descent with precedence climbing.
+//! Tokens are pulled from the lexer one physical line at a time, so memory follows the
+//! size of the tree rather than the number of tokens in the file.
 //!
 //! `parse` never fails: it returns the tree and every diagnostic (lexer and parser),
 //! sorted by position and capped at 20. When a statement goes wrong the error is reported
@@ -26,7 +28,7 @@ mod stmt;
 
 use crate::ast::{Block, Ident, Program, Stmt};
 use crate::diag::{Code, Diagnostic, Span};
-use crate::lexer::{self, Token, TokenKind};
+use crate::lexer::{Lexer, TokenKind};
 
 /// Deepest nesting of expressions, blocks and types.
 pub const MAX_DEPTH: u32 = 256;
@@ -35,10 +37,9 @@ const MAX_ERRORS: usize = 20;
 
 /// Parses one source file.
 pub fn parse(src: &[u8]) -> (Program, Vec<Diagnostic>) {
-    let (tokens, lex_diags) = lexer::tokenize(src);
-    let mut parser = Parser::new(src, tokens, &lex_diags);
+    let mut parser = Parser::new(src);
     let stmts = parser.items(false, |p| p.stmt());
-    let mut diags = lex_diags;
+    let mut diags = std::mem::take(&mut parser.lexer.diags);
     diags.append(&mut parser.diags);
     crate::diag::sort_and_dedup(&mut diags);
     diags.truncate(MAX_ERRORS);
@@ -90,14 +91,19 @@ impl Closer {
 
 struct Parser<'a> {
     src: &'a [u8],
-    toks: Vec<Token>,
+    /// Tokens are read from the lexer a line at a time; `lexer.tokens[pos]` is the
+    /// current token and the buffer always holds the next one too (or ends with `Eof`).
+    lexer: Lexer<'a>,
     pos: usize,
+    /// Tokens consumed so far, to check that loops make progress.
+    consumed: usize,
     /// End of the last consumed token other than a layout token, so spans end on text.
     prev_end: u32,
     diags: Vec<Diagnostic>,
-    lex_errors: usize,
-    /// Byte ranges of the lines holding a lexer error, in order.
+    /// Byte ranges of the lines holding a lexer error, in order, and how many of the
+    /// lexer's diagnostics they cover.
     lex_lines: Vec<(u32, u32)>,
+    lex_seen: usize,
     depth: u32,
     too_deep_reported: bool,
     /// Set when the last consumed token was the `Dedent` closing a block: the statement
@@ -113,55 +119,56 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a [u8], toks: Vec<Token>, lex_diags: &[Diagnostic]) -> Parser<'a> {
-        let mut toks = toks;
-        if !matches!(
-            toks.last(),
-            Some(Token {
-                kind: TokenKind::Eof,
-                ..
-            })
-        ) {
-            toks.push(Token {
-                kind: TokenKind::Eof,
-                span: Span::new(src.len(), src.len()),
-            });
-        }
-        let mut lex_lines: Vec<(u32, u32)> = lex_diags
-            .iter()
-            .map(|d| line_around(src, d.span.start))
-            .collect();
-        lex_lines.sort_unstable();
-        Parser {
+    fn new(src: &'a [u8]) -> Parser<'a> {
+        let mut parser = Parser {
             src,
-            toks,
+            lexer: Lexer::new(src),
             pos: 0,
+            consumed: 0,
             prev_end: 0,
             diags: Vec::new(),
-            lex_errors: lex_diags.len(),
-            lex_lines,
+            lex_lines: Vec::new(),
+            lex_seen: 0,
             depth: 0,
             too_deep_reported: false,
             ended_block: false,
             brackets: 0,
             module_scope: true,
             colon_missing: false,
+        };
+        parser.refill();
+        parser
+    }
+
+    /// Keeps the current and the next token buffered, dropping consumed ones now and then.
+    fn refill(&mut self) {
+        let tokens = &mut self.lexer.tokens;
+        if self.pos >= 1024 && self.pos * 2 >= tokens.len() {
+            tokens.drain(..self.pos);
+            self.pos = 0;
         }
+        while self.lexer.tokens.len() < self.pos + 2 && self.lexer.advance() {}
     }
 
     // ----- Token cursor -----
 
     fn kind(&self) -> &TokenKind {
-        &self.toks[self.pos].kind
+        &self.lexer.tokens[self.pos].kind
     }
 
+    /// The token `n` ahead (`n` is 0 or 1).
     fn nth(&self, n: usize) -> &TokenKind {
-        let i = (self.pos + n).min(self.toks.len() - 1);
-        &self.toks[i].kind
+        let i = (self.pos + n).min(self.lexer.tokens.len() - 1);
+        &self.lexer.tokens[i].kind
     }
 
     fn span(&self) -> Span {
-        self.toks[self.pos].span
+        self.lexer.tokens[self.pos].span
+    }
+
+    /// The current token, to move its payload out when it is consumed.
+    fn current_mut(&mut self) -> &mut TokenKind {
+        &mut self.lexer.tokens[self.pos].kind
     }
 
     fn start(&self) -> u32 {
@@ -181,8 +188,10 @@ impl<'a> Parser<'a> {
         ) {
             self.prev_end = span.end;
         }
-        if self.pos + 1 < self.toks.len() {
+        if self.pos + 1 < self.lexer.tokens.len() {
             self.pos += 1;
+            self.consumed += 1;
+            self.refill();
         }
         self.ended_block = false;
         span
@@ -214,10 +223,7 @@ impl<'a> Parser<'a> {
 
     /// Whether a line break separates the current token from the previous one.
     fn at_line_break(&self) -> bool {
-        if matches!(
-            self.kind(),
-            TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
-        ) {
+        if self.at_layout() {
             return true;
         }
         let from = (self.prev_end as usize).min(self.src.len());
@@ -231,7 +237,7 @@ impl<'a> Parser<'a> {
 
     /// Consumes an identifier, or reports `expected` and fails.
     fn ident(&mut self, expected: &str) -> PResult<Ident> {
-        if let TokenKind::Ident(name) = &mut self.toks[self.pos].kind {
+        if let TokenKind::Ident(name) = self.current_mut() {
             let name = std::mem::take(name);
             let span = self.bump();
             return Ok(Ident { name, span });
@@ -261,8 +267,7 @@ impl<'a> Parser<'a> {
     // ----- Diagnostics -----
 
     fn report(&mut self, diag: Diagnostic) {
-        if self.lex_errors + self.diags.len() >= MAX_ERRORS || self.near_lex_error(diag.span.start)
-        {
+        if self.full() || self.near_lex_error(diag.span.start) {
             return;
         }
         self.diags.push(diag);
@@ -273,10 +278,20 @@ impl<'a> Parser<'a> {
     }
 
     fn full(&self) -> bool {
-        self.lex_errors + self.diags.len() >= MAX_ERRORS
+        self.lexer.diags.len() + self.diags.len() >= MAX_ERRORS
     }
 
-    fn near_lex_error(&self, at: u32) -> bool {
+    /// Whether a lexer error was reported on the line containing `at`. The lexer has
+    /// always finished that line, since the parser is looking at one of its tokens.
+    fn near_lex_error(&mut self, at: u32) -> bool {
+        while self.lex_seen < self.lexer.diags.len() {
+            let line = line_around(self.src, self.lexer.diags[self.lex_seen].span.start);
+            self.lex_seen += 1;
+            let i = self.lex_lines.partition_point(|&l| l < line);
+            if self.lex_lines.get(i) != Some(&line) {
+                self.lex_lines.insert(i, line);
+            }
+        }
         let i = self.lex_lines.partition_point(|&(_, end)| end < at);
         self.lex_lines.get(i).is_some_and(|&(start, _)| start <= at)
     }
@@ -393,10 +408,12 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
             if self.full() {
-                self.pos = self.toks.len() - 1;
+                while !self.at(TokenKind::Eof) {
+                    self.bump();
+                }
                 continue;
             }
-            let before = self.pos;
+            let before = self.consumed;
             let depth = self.depth;
             let brackets = self.brackets;
             let scope = self.module_scope;
@@ -415,7 +432,7 @@ impl<'a> Parser<'a> {
             self.depth = depth;
             self.brackets = brackets;
             self.module_scope = scope;
-            if self.pos == before {
+            if self.consumed == before {
                 self.bump();
             }
         }
@@ -625,6 +642,22 @@ impl<'a> Parser<'a> {
         Fail
     }
 
+    /// Fails with E1010 when the line ends right after the bracket opened at `open`.
+    fn after_open(&mut self, open: Span, closer: Closer) -> PResult<()> {
+        if self.at_layout() {
+            return Err(self.bad_list_end(open, closer));
+        }
+        Ok(())
+    }
+
+    /// Whether the current token is a layout token (or the end of input).
+    fn at_layout(&self) -> bool {
+        matches!(
+            self.kind(),
+            TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
+        )
+    }
+
     /// Consumes the closer of a bracket opened at `open`.
     fn close(&mut self, open: Span, closer: Closer) -> PResult<()> {
         if self.eat(closer.token()) {
@@ -649,12 +682,7 @@ impl<'a> Parser<'a> {
             if *self.kind() == close {
                 break;
             }
-            if matches!(
-                self.kind(),
-                TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
-            ) {
-                return Err(self.bad_list_end(open, closer));
-            }
+            self.after_open(open, closer)?;
             out.push(item(self)?);
             if self.eat(TokenKind::Comma) {
                 continue;

@@ -29,60 +29,78 @@ impl Parser<'_> {
     /// One statement, without its terminator.
     pub(super) fn stmt(&mut self) -> PResult<Stmt> {
         let start = self.start();
-        let kind = match self.kind() {
-            TokenKind::Label(_) => self.labeled_loop()?,
-            TokenKind::If => self.if_stmt()?,
-            TokenKind::While => self.while_stmt(None)?,
-            TokenKind::For => self.for_stmt(None)?,
-            TokenKind::Break => {
-                self.bump();
-                StmtKind::Break {
-                    label: self.label_ref(),
-                }
-            }
-            TokenKind::Continue => {
-                self.bump();
-                StmtKind::Continue {
-                    label: self.label_ref(),
-                }
-            }
-            TokenKind::Return => self.return_stmt()?,
-            TokenKind::Print | TokenKind::PrintNoNewline => self.print_stmt()?,
+        match self.stmt_kind(start) {
+            Ok(kind) => Ok(Stmt {
+                kind,
+                span: self.since(start),
+            }),
+            Err(fail) => Err(fail),
+        }
+    }
+
+    /// Dispatch on the first token. Every arm is a single call, so this frame stays small
+    /// on the recursion path of nested blocks (debug builds give each temporary a slot).
+    fn stmt_kind(&mut self, start: u32) -> PResult<StmtKind> {
+        match self.kind() {
+            TokenKind::Label(_) => self.labeled_loop(),
+            TokenKind::If => self.if_stmt(),
+            TokenKind::While => self.while_stmt(None),
+            TokenKind::For => self.for_stmt(None),
+            TokenKind::Break | TokenKind::Continue => self.jump(),
+            TokenKind::Return => self.return_stmt(),
+            TokenKind::Print | TokenKind::PrintNoNewline => self.print_stmt(),
             TokenKind::Fn if matches!(self.nth(1), TokenKind::Ident(_)) => {
-                StmtKind::Fn(self.fn_decl(start, false)?)
+                self.fn_stmt(start, false)
             }
-            TokenKind::Struct => StmtKind::Struct(self.struct_decl(false)?),
-            TokenKind::Enum => StmtKind::Enum(self.enum_decl(false)?),
-            TokenKind::Impl => StmtKind::Impl(self.impl_decl(false)?),
-            TokenKind::Match => StmtKind::Match(self.match_common(false)?),
-            TokenKind::Try => self.try_stmt()?,
-            TokenKind::Throw => {
-                self.bump();
-                StmtKind::Throw(self.expr()?)
-            }
-            TokenKind::Use => StmtKind::Use(self.use_decl()?),
-            TokenKind::Module => self.module_decl()?,
-            TokenKind::Global => self.global_decl(start, false)?,
-            TokenKind::Pub => self.pub_decl()?,
-            TokenKind::Mut | TokenKind::Const => self.bindings()?,
-            TokenKind::Elif | TokenKind::Else | TokenKind::Catch => {
-                let word = self.text(self.span());
-                let owner = if word == "catch" { "try" } else { "if" };
-                let message = format!("'{word}' needs an '{owner}' before it");
-                self.err(Code::ExpectedExpression, self.span(), message);
-                return Err(Fail);
-            }
+            TokenKind::Struct => self.struct_decl(false),
+            TokenKind::Enum => self.enum_decl(false),
+            TokenKind::Impl => self.impl_decl(false),
+            TokenKind::Match => self.match_stmt(),
+            TokenKind::Try => self.try_stmt(),
+            TokenKind::Throw => self.throw_stmt(),
+            TokenKind::Use => self.use_decl(),
+            TokenKind::Module => self.module_decl(),
+            TokenKind::Global => self.global_decl(start, false),
+            TokenKind::Pub => self.pub_decl(),
+            TokenKind::Mut | TokenKind::Const => self.bindings(),
+            TokenKind::Elif | TokenKind::Else | TokenKind::Catch => self.orphan(),
             TokenKind::Ident(_) => match self.nth(1) {
-                TokenKind::Assign | TokenKind::Colon => self.bindings()?,
-                TokenKind::Comma => self.destructure()?,
-                _ => self.expr_stmt()?,
+                TokenKind::Assign | TokenKind::Colon => self.bindings(),
+                TokenKind::Comma => self.destructure(),
+                _ => self.expr_stmt(),
             },
-            _ => self.expr_stmt()?,
-        };
-        Ok(Stmt {
-            kind,
-            span: self.since(start),
+            _ => self.expr_stmt(),
+        }
+    }
+
+    /// `break ['label]` or `continue ['label]`.
+    fn jump(&mut self) -> PResult<StmtKind> {
+        let is_break = self.at(TokenKind::Break);
+        self.bump();
+        let label = self.label_ref();
+        Ok(if is_break {
+            StmtKind::Break { label }
+        } else {
+            StmtKind::Continue { label }
         })
+    }
+
+    fn match_stmt(&mut self) -> PResult<StmtKind> {
+        Ok(StmtKind::Match(self.match_common(false)?))
+    }
+
+    fn throw_stmt(&mut self) -> PResult<StmtKind> {
+        self.bump();
+        Ok(StmtKind::Throw(self.expr()?))
+    }
+
+    /// `elif`, `else` or `catch` with nothing to attach to.
+    fn orphan(&mut self) -> PResult<StmtKind> {
+        let word = self.text(self.span());
+        let owner = if word == "catch" { "try" } else { "if" };
+        let message = format!("'{word}' needs an '{owner}' before it");
+        self.err(Code::ExpectedExpression, self.span(), message);
+        Err(Fail)
     }
 
     /// `a = 1, mut b = 2, c: T = 3, const d = 4`
@@ -198,7 +216,7 @@ impl Parser<'_> {
 
     /// An optional `'label` after `break`/`continue`.
     fn label_ref(&mut self) -> Option<Ident> {
-        let TokenKind::Label(name) = &mut self.toks[self.pos].kind else {
+        let TokenKind::Label(name) = self.current_mut() else {
             return None;
         };
         let name = std::mem::take(name);
@@ -235,6 +253,17 @@ impl Parser<'_> {
             } else if self.continues_with(TokenKind::Else) {
                 self.eat(TokenKind::Newline);
                 self.bump();
+                if self.at(TokenKind::If) {
+                    self.report(
+                        Diagnostic::new(
+                            Code::ExpectedToken,
+                            self.span(),
+                            "Expected ':' after else",
+                        )
+                        .with_help("write `elif` instead of `else if`"),
+                    );
+                    return Err(Fail);
+                }
                 self.header_colon("else")?;
                 else_block = Some(self.body(OneLine::Single, "else")?);
                 break;
@@ -384,12 +413,7 @@ impl Parser<'_> {
             if self.at(TokenKind::RParen) {
                 break;
             }
-            if matches!(
-                self.kind(),
-                TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Eof
-            ) {
-                return Err(self.bad_list_end(open, Closer::Paren));
-            }
+            self.after_open(open, Closer::Paren)?;
             args.push(self.expr()?);
             if self.eat(TokenKind::Comma) || self.at(TokenKind::RParen) {
                 continue;

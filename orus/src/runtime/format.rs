@@ -13,9 +13,10 @@
 //! (signed integers as 64-bit two's complement), `@.N` / `@.Nf` fixed decimals; a spec
 //! that does not fit the value's type falls back to default formatting, placeholders
 //! beyond the last argument print literally, and unused arguments follow, each after one
-//! space. Without a template the arguments are joined by single spaces. The same
-//! functions serve `ToStr` (`as string`, concatenation) and, with [`format_scalar`], a
-//! compile-time folder. Tests, with expected strings produced by glibc, are at the bottom.
+//! space. Without a template the arguments are joined by single spaces. Arrays print
+//! their elements recursively, joined by `, ` and without brackets, and take no spec. The
+//! same functions serve `ToStr` (`as string`, concatenation) and, with [`format_scalar`],
+//! a compile-time folder. Tests, with expected strings produced by glibc, are at the bottom.
 
 use super::heap::{Handle, Heap};
 use crate::bytecode::{Prim, PrintFormat, ValType};
@@ -38,11 +39,24 @@ pub fn format_fixed(v: f64, decimals: usize) -> String {
     String::from_utf8(out).expect("ASCII")
 }
 
-/// Appends the print form of a value of type `ty` held in the slot `bits`.
+/// Appends the print form of a value of type `ty` held in the slot `bits`. An array
+/// prints its elements recursively, joined by `, `, without brackets, so an empty array
+/// prints nothing and nested arrays look flattened.
 pub fn format_value(out: &mut Vec<u8>, bits: u64, ty: &ValType, heap: &Heap) {
-    match scalar_prim(ty) {
-        Some(prim) => format_scalar(out, bits, prim),
-        None => out.extend_from_slice(heap.get_str(bits as Handle)),
+    match ty {
+        ValType::Str => out.extend_from_slice(heap.get_str(bits as Handle)),
+        ValType::Array(elem) => {
+            for (k, &slot) in heap.array(bits as Handle).iter().enumerate() {
+                if k > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                format_value(out, slot, elem, heap);
+            }
+        }
+        _ => {
+            let prim = scalar_prim(ty).expect("every other type is a scalar");
+            format_scalar(out, bits, prim);
+        }
     }
 }
 
@@ -168,7 +182,7 @@ fn scalar_prim(ty: &ValType) -> Option<Prim> {
         ValType::U64 => Some(Prim::U64),
         ValType::F64 => Some(Prim::F64),
         ValType::Bool => Some(Prim::Bool),
-        ValType::Str => None,
+        ValType::Str | ValType::Array(_) => None,
     }
 }
 
@@ -480,6 +494,50 @@ mod tests {
     fn huge_precision_is_capped() {
         let out = render(&[Str("@.99999999999999999999999f"), F64(1.0)]);
         assert_eq!(out.len(), 2 + MAX_DECIMALS + 1);
+    }
+
+    #[test]
+    fn arrays_print_recursively_without_brackets() {
+        let mut heap = Heap::new(&[], None);
+        let ints = ValType::Array(Box::new(ValType::I32));
+        let nested = ValType::Array(Box::new(ints.clone()));
+        let one_two = heap.alloc_array(&[1, 2], false).unwrap();
+        let three = heap.alloc_array(&[i64::from(-3) as u64], false).unwrap();
+        let empty = heap.alloc_array(&[], false).unwrap();
+        let m = [one_two, three].map(u64::from);
+        let m = heap.alloc_array(&m, true).unwrap();
+        let holes = [empty, three, empty].map(u64::from);
+        let holes = heap.alloc_array(&holes, true).unwrap();
+        fn show(heap: &Heap, bits: Handle, ty: &ValType) -> String {
+            let mut out = Vec::new();
+            format_value(&mut out, u64::from(bits), ty, heap);
+            String::from_utf8(out).unwrap()
+        }
+        assert_eq!(show(&heap, one_two, &ints), "1, 2");
+        assert_eq!(show(&heap, empty, &ints), "");
+        assert_eq!(show(&heap, m, &nested), "1, 2, -3");
+        assert_eq!(show(&heap, holes, &nested), ", -3, ");
+        let floats = heap.alloc_array(&[0.5f64.to_bits(), 1e6f64.to_bits()], false);
+        let floats = floats.unwrap();
+        assert_eq!(
+            show(&heap, floats, &ValType::Array(Box::new(ValType::F64))),
+            "0.5, 1e+06"
+        );
+        let strs = [b"a".as_slice(), b"b c"].map(|s| u64::from(heap.alloc_str(s).unwrap()));
+        let strs = heap.alloc_array(&strs, true).unwrap();
+        let strs_ty = ValType::Array(Box::new(ValType::Str));
+        assert_eq!(show(&heap, strs, &strs_ty), "a, b c");
+        // In a template, specs do not apply to arrays: `@x` falls back to default form.
+        let template = heap.alloc_str(b"@x|@.2f|@").unwrap();
+        let types = vec![ValType::Str, ints.clone(), nested.clone(), strs_ty];
+        let format = PrintFormat {
+            arg_types: vec![0, 1, 2, 3, 1],
+            newline: true,
+        };
+        let args = [template, one_two, m, strs, empty].map(u64::from);
+        let mut out = Vec::new();
+        format_print(&mut out, &args, &format, &types, &heap);
+        assert_eq!(String::from_utf8(out).unwrap(), "1, 2|1, 2, -3|a, b c \n");
     }
 
     #[test]

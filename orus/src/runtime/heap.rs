@@ -1,8 +1,18 @@
 //! The garbage-collected object store.
 //!
 //! Heap values live in [`Heap`] and registers hold them as `u32` handles (slot indices).
-//! Today the only values are immutable byte strings; `Object` is an enum so arrays,
+//! The values are immutable byte strings and mutable arrays; `Object` is an enum so
 //! structs and closures can join it, each listing its child handles in `trace_children`.
+//!
+//! An array is a `Vec<u64>` of register-format slots and a flag saying whether those slots
+//! are heap handles, which the collector then traces. Reading, writing, `len` and `pop` work
+//! in place; `push` grows the vector geometrically (amortised O(1)) and charges each growth
+//! of its capacity, so a program that only grows arrays still triggers collections. An
+//! array is charged `8 * capacity` bytes on top of the per-object overhead. Strings and
+//! arrays hold at most `i32::MAX` bytes or elements (E0014 beyond), so `len` fits its `i32`.
+//!
+//! One-byte strings (the results of `s[i]`) are made once per byte value and kept alive
+//! for the rest of the run, so indexing a string allocates at most 256 objects in total.
 //!
 //! Collection is mark-sweep and is driven by the owner: the VM asks
 //! [`Heap::wants_collection`] before an allocation, and retries an allocation refused by
@@ -24,6 +34,7 @@
 
 use super::Fault;
 use crate::diag::Code;
+use std::ops::Range;
 
 /// A heap object's address, as stored (zero-extended) in a register.
 pub type Handle = u32;
@@ -34,6 +45,12 @@ const MIN_THRESHOLD: usize = 1 << 20;
 const SLICE_MIN_LEN: usize = 64;
 /// Book-keeping bytes charged per object on top of its payload.
 const OBJECT_OVERHEAD: usize = 32;
+/// Bytes charged per unit of an array's capacity.
+const SLOT_BYTES: usize = std::mem::size_of::<u64>();
+/// Most elements an array may hold, so that `len` fits the `i32` it returns.
+const MAX_ARRAY_LEN: usize = i32::MAX as usize;
+/// Most bytes a string may hold, so that `len` fits the `i32` it returns.
+const MAX_STR_LEN: usize = i32::MAX as usize;
 
 /// One heap object.
 #[derive(Debug)]
@@ -44,6 +61,8 @@ enum Object {
     Slice { buf: Handle, len: u32 },
     /// Append-only storage shared by slices; never itself a language value.
     Buffer(Vec<u8>),
+    /// A mutable array of register slots; when `elem_ref` they are handles to trace.
+    Array { elems: Vec<u64>, elem_ref: bool },
 }
 
 impl Object {
@@ -54,6 +73,7 @@ impl Object {
                 Object::Str(bytes) => bytes.len(),
                 Object::Slice { .. } => 0,
                 Object::Buffer(bytes) => bytes.capacity(),
+                Object::Array { elems, .. } => elems.capacity() * SLOT_BYTES,
             }
     }
 }
@@ -76,6 +96,8 @@ pub struct Heap {
     collections: u64,
     /// Mark stack, kept to reuse its allocation.
     gray: Vec<Handle>,
+    /// The one-byte string for each byte value, once made; roots of every collection.
+    byte_strs: Box<[Option<Handle>; 256]>,
 }
 
 impl Heap {
@@ -98,6 +120,7 @@ impl Heap {
             limit,
             collections: 0,
             gray: Vec::new(),
+            byte_strs: Box::new([None; 256]),
         }
     }
 
@@ -113,12 +136,101 @@ impl Heap {
                 _ => panic!("string slice {handle} has no buffer"),
             },
             Some(Object::Buffer(bytes)) => bytes,
+            Some(Object::Array { .. }) => panic!("handle {handle} is an array, not a string"),
             None => panic!("dangling string handle {handle}"),
         }
     }
 
+    /// The elements of the array at `handle`.
+    ///
+    /// # Panics
+    /// When `handle` is not a live array: the compiler guarantees it is, so this is a bug.
+    #[inline]
+    pub fn array(&self, handle: Handle) -> &[u64] {
+        match self.object(handle) {
+            Some(Object::Array { elems, .. }) => elems,
+            _ => not_an_array(handle),
+        }
+    }
+
+    /// The elements of the array at `handle`, to be written in place.
+    ///
+    /// # Panics
+    /// When `handle` is not a live array.
+    #[inline]
+    pub fn array_mut(&mut self, handle: Handle) -> &mut [u64] {
+        match self.slots.get_mut(handle as usize) {
+            Some(Some(Object::Array { elems, .. })) => elems,
+            _ => not_an_array(handle),
+        }
+    }
+
+    /// Stores a new array holding a copy of `elems`; `elem_ref` says whether they are
+    /// handles the collector must trace.
+    pub fn alloc_array(&mut self, elems: &[u64], elem_ref: bool) -> Result<Handle, Fault> {
+        self.insert(Object::Array {
+            elems: elems.to_vec(),
+            elem_ref,
+        })
+    }
+
+    /// Stores a new array holding the elements `range` of the array at `handle`, with the
+    /// same element kind. The range must lie within the array (see `array::slice_range`).
+    pub fn slice_array(&mut self, handle: Handle, range: Range<usize>) -> Result<Handle, Fault> {
+        let (elems, elem_ref) = match self.object(handle) {
+            Some(Object::Array { elems, elem_ref }) => (elems[range].to_vec(), *elem_ref),
+            _ => not_an_array(handle),
+        };
+        self.insert(Object::Array { elems, elem_ref })
+    }
+
+    /// Appends `value` to the array at `handle`. Growth doubles the capacity and is
+    /// charged like an allocation; on failure (E0014) the array is unchanged.
+    pub fn array_push(&mut self, handle: Handle, value: u64) -> Result<(), Fault> {
+        let (len, capacity) = match self.object(handle) {
+            Some(Object::Array { elems, .. }) => (elems.len(), elems.capacity()),
+            _ => not_an_array(handle),
+        };
+        if len == capacity {
+            if len >= MAX_ARRAY_LEN {
+                return Err(out_of_memory("array too large"));
+            }
+            let new_capacity = (capacity * 2).clamp(4, MAX_ARRAY_LEN);
+            self.charge((new_capacity - capacity) * SLOT_BYTES)?;
+            if let Some(Some(Object::Array { elems, .. })) = self.slots.get_mut(handle as usize) {
+                elems.reserve_exact(new_capacity - len);
+            }
+        }
+        if let Some(Some(Object::Array { elems, .. })) = self.slots.get_mut(handle as usize) {
+            elems.push(value);
+        }
+        Ok(())
+    }
+
+    /// Removes and returns the last element of the array at `handle`, `None` if it is
+    /// empty. The capacity is kept for later pushes.
+    pub fn array_pop(&mut self, handle: Handle) -> Option<u64> {
+        match self.slots.get_mut(handle as usize) {
+            Some(Some(Object::Array { elems, .. })) => elems.pop(),
+            _ => not_an_array(handle),
+        }
+    }
+
+    /// The string holding the single byte `byte`, made on first use and never freed.
+    pub fn byte_str(&mut self, byte: u8) -> Result<Handle, Fault> {
+        if let Some(handle) = self.byte_strs[usize::from(byte)] {
+            return Ok(handle);
+        }
+        let handle = self.alloc_str(&[byte])?;
+        self.byte_strs[usize::from(byte)] = Some(handle);
+        Ok(handle)
+    }
+
     /// Stores a new string, a copy of `bytes`.
     pub fn alloc_str(&mut self, bytes: &[u8]) -> Result<Handle, Fault> {
+        if bytes.len() > MAX_STR_LEN {
+            return Err(out_of_memory("string too large"));
+        }
         self.insert(Object::Str(bytes.into()))
     }
 
@@ -127,7 +239,7 @@ impl Heap {
     pub fn concat(&mut self, a: Handle, b: Handle) -> Result<Handle, Fault> {
         let (a_len, b_len) = (self.get_str(a).len(), self.get_str(b).len());
         let total = a_len + b_len;
-        if total > u32::MAX as usize {
+        if total > MAX_STR_LEN {
             return Err(out_of_memory("string too large"));
         }
         if let Some(Object::Slice { buf, len }) = self.object(a) {
@@ -169,12 +281,16 @@ impl Heap {
     /// Mark-sweep collection. `roots` are raw register or global slots; values that are
     /// not handles of live objects are ignored.
     pub fn collect(&mut self, roots: impl IntoIterator<Item = u64>) {
-        for root in roots {
-            self.mark(root);
-            while let Some(handle) = self.gray.pop() {
-                self.trace_children(handle);
+        for byte in 0..self.byte_strs.len() {
+            if let Some(handle) = self.byte_strs[byte] {
+                self.mark(u64::from(handle));
             }
         }
+        for root in roots {
+            self.mark(root);
+            self.trace_gray();
+        }
+        self.trace_gray();
         let mut live = 0;
         for index in 0..self.slots.len() {
             let Some(object) = &self.slots[index] else {
@@ -274,25 +390,53 @@ impl Heap {
     }
 
     fn mark(&mut self, bits: u64) {
-        let Ok(handle) = Handle::try_from(bits) else {
-            return;
-        };
-        let index = handle as usize;
-        if index < self.slots.len() && self.slots[index].is_some() && !self.marks[index] {
-            self.marks[index] = true;
-            self.gray.push(handle);
+        mark(&self.slots, &mut self.marks, &mut self.gray, bits);
+    }
+
+    /// Traces the children of every queued object until the queue is empty.
+    fn trace_gray(&mut self) {
+        while let Some(handle) = self.gray.pop() {
+            self.trace_children(handle);
         }
     }
 
     fn trace_children(&mut self, handle: Handle) {
-        match self.object(handle) {
-            Some(Object::Slice { buf, .. }) => {
-                let buf = *buf;
-                self.mark(u64::from(buf));
+        let Heap {
+            slots, marks, gray, ..
+        } = self;
+        match slots.get(handle as usize).and_then(Option::as_ref) {
+            Some(Object::Slice { buf, .. }) => mark(slots, marks, gray, u64::from(*buf)),
+            Some(Object::Array {
+                elems,
+                elem_ref: true,
+            }) => {
+                for &elem in elems {
+                    mark(slots, marks, gray, elem);
+                }
             }
-            Some(Object::Str(_) | Object::Buffer(_)) | None => {}
+            Some(Object::Str(_) | Object::Buffer(_) | Object::Array { .. }) | None => {}
         }
     }
+}
+
+/// Marks the object whose handle is `bits`, if it is one that is live and not yet
+/// marked, and queues it for tracing. Takes the heap's fields apart so that an array's
+/// elements can be marked while the array is borrowed.
+fn mark(slots: &[Option<Object>], marks: &mut [bool], gray: &mut Vec<Handle>, bits: u64) {
+    let Ok(handle) = Handle::try_from(bits) else {
+        return;
+    };
+    let index = handle as usize;
+    if index < slots.len() && slots[index].is_some() && !marks[index] {
+        marks[index] = true;
+        gray.push(handle);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn not_an_array(handle: Handle) -> ! {
+    panic!("handle {handle} is not a live array")
 }
 
 #[cold]
@@ -404,6 +548,77 @@ mod tests {
         assert_eq!(fault.message, "heap limit exceeded");
         heap.collect(kept.iter().map(|&h| u64::from(h)).skip(2));
         assert!(heap.alloc_str(&vec![0; 1000]).is_ok());
+    }
+
+    #[test]
+    fn arrays_push_pop_slice_in_place() {
+        let mut heap = heap();
+        let a = heap.alloc_array(&[1, 2, 3], false).unwrap();
+        assert_eq!(heap.array(a), &[1, 2, 3]);
+        heap.array_push(a, 4).unwrap();
+        heap.array_mut(a)[0] = 9;
+        assert_eq!(heap.array_pop(a), Some(4));
+        assert_eq!(heap.array(a), &[9, 2, 3]);
+        let s = heap.slice_array(a, 1..3).unwrap();
+        assert_eq!(heap.array(s), &[2, 3]);
+        heap.array_mut(s)[0] = 0;
+        assert_eq!(heap.array(a), &[9, 2, 3], "a slice is a copy");
+        let empty = heap.slice_array(a, 3..3).unwrap();
+        assert_eq!(heap.array_pop(empty), None);
+    }
+
+    #[test]
+    fn array_growth_is_geometric_and_charged() {
+        let mut heap = Heap::new(&[], None);
+        let a = heap.alloc_array(&[], false).unwrap();
+        let before = heap.live_bytes();
+        let mut growths = 0;
+        let mut last = before;
+        for v in 0..1_000_000 {
+            heap.array_push(a, v).unwrap();
+            if heap.live_bytes() != last {
+                growths += 1;
+                last = heap.live_bytes();
+            }
+        }
+        assert!(growths < 25, "{growths} growths");
+        assert!(heap.live_bytes() - before >= 8_000_000);
+        assert!(
+            heap.wants_collection(),
+            "growth counts toward the next collection"
+        );
+        heap.collect([u64::from(a)]);
+        assert_eq!(heap.array(a).len(), 1_000_000);
+    }
+
+    #[test]
+    fn only_reference_arrays_trace_their_elements() {
+        let mut heap = heap();
+        let x = heap.alloc_str(b"x").unwrap();
+        let y = heap.alloc_str(b"y").unwrap();
+        let refs = heap.alloc_array(&[u64::from(x)], true).unwrap();
+        // Integers that happen to equal a handle keep nothing alive.
+        let ints = heap.alloc_array(&[u64::from(y), u64::MAX], false).unwrap();
+        let outer = heap
+            .alloc_array(&[u64::from(refs), u64::from(ints)], true)
+            .unwrap();
+        heap.collect([u64::from(outer)]);
+        assert_eq!(heap.object_count(), 2 + 4, "y was freed");
+        assert_eq!(heap.get_str(x), b"x");
+        heap.collect([]);
+        assert_eq!(heap.object_count(), 2);
+    }
+
+    #[test]
+    fn byte_strings_are_made_once_and_kept() {
+        let mut heap = heap();
+        let a = heap.byte_str(b'a').unwrap();
+        assert_eq!(heap.byte_str(b'a').unwrap(), a);
+        assert_eq!(heap.get_str(a), b"a");
+        heap.collect([]);
+        assert_eq!(heap.get_str(a), b"a");
+        assert_eq!(heap.byte_str(b'a').unwrap(), a);
+        assert_eq!(heap.object_count(), 3);
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub(super) fn is_literal(e: &Expr) -> bool {
 }
 
 /// A literal of a primitive type that `string + literal` converts to text (spec §6.3).
-fn is_stringifiable_literal(e: &Expr) -> bool {
+pub(super) fn is_stringifiable_literal(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Int { .. } | ExprKind::Float(_) | ExprKind::Bool(_) => true,
         ExprKind::Unary {
@@ -156,10 +156,12 @@ impl<'a> Checker<'a, '_> {
             }
             ExprKind::Call { callee, args } => return self.call(callee, args, span),
             ExprKind::TimeStamp => (TExprKind::TimeStamp, Type::F64),
-            ExprKind::Index { .. }
-            | ExprKind::Slice { .. }
-            | ExprKind::Field { .. }
-            | ExprKind::Array(_)
+            ExprKind::Array(elems) => return self.array_literal(elems, expected, span),
+            ExprKind::Index { base, index } => return self.index(base, index, span),
+            ExprKind::Slice { base, start, end } => {
+                return self.slice(base, start.as_deref(), end.as_deref(), span)
+            }
+            ExprKind::Field { .. }
             | ExprKind::StructLit { .. }
             | ExprKind::Match(_)
             | ExprKind::Fn(_) => {
@@ -352,6 +354,16 @@ impl<'a> Checker<'a, '_> {
                 Type::Str,
             );
         }
+        // An operator that a string operand can never take is reported as such, whatever
+        // the other side is (`"a" * 2`).
+        if (l.ty == Type::Str || r.ty == Type::Str) && (is_arith(op) || is_bitwise(op)) {
+            self.error(
+                Code::OperatorNotSupported,
+                span,
+                format!("Operator `{}` is not defined for `string`", op.symbol()),
+            );
+            return self.poisoned(span);
+        }
         if l.ty != r.ty {
             self.mismatch(span, &r.ty, &l.ty);
             return self.poisoned(span);
@@ -430,6 +442,9 @@ impl<'a> Checker<'a, '_> {
             }
             return self.poisoned(span);
         };
+        if let Some(t) = self.builtin_call(name, args, span) {
+            return t;
+        }
         let entry = match self.lookup(name) {
             Some(Sym::Func(f)) => f,
             Some(Sym::Local(_)) | Some(Sym::Top(_)) => {

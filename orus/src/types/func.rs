@@ -273,11 +273,12 @@ impl<'a, 's> Checker<'a, 's> {
                     Type::Error
                 }
             },
-            _ => {
+            ast::TypeExprKind::Array(elem) => Type::Array(Box::new(self.resolve_type(elem))),
+            ast::TypeExprKind::Fn { .. } => {
                 self.error(
                     Code::Internal,
                     ty.span,
-                    "array and function types are not supported yet",
+                    "function types are not supported yet",
                 );
                 Type::Error
             }

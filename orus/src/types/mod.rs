@@ -10,6 +10,7 @@
 //! and `stmt` check expressions and statements, `func` checks function instances
 //! (monomorphised per argument types for unannotated parameters).
 
+mod arrays;
 mod expr;
 mod func;
 mod literal;
@@ -31,6 +32,8 @@ pub enum Type {
     F64,
     Bool,
     Str,
+    /// A growable array with reference semantics (spec §10).
+    Array(Box<Type>),
     /// The "no value" result of a function without a value-returning `return`.
     Void,
     /// The type of an expression that already produced a diagnostic; it unifies with
@@ -56,9 +59,21 @@ impl Type {
         self.is_numeric() || matches!(self, Type::Bool | Type::Str)
     }
 
-    /// Whether two types agree, treating `Error` as a wildcard.
+    /// Whether two types agree, treating `Error` as a wildcard (also inside arrays).
     pub fn compatible(&self, other: &Type) -> bool {
-        self == other || *self == Type::Error || *other == Type::Error
+        match (self, other) {
+            (Type::Error, _) | (_, Type::Error) => true,
+            (Type::Array(a), Type::Array(b)) => a.compatible(b),
+            _ => self == other,
+        }
+    }
+
+    /// The element type of an array type.
+    pub fn element(&self) -> Option<&Type> {
+        match self {
+            Type::Array(elem) => Some(elem),
+            _ => None,
+        }
     }
 
     /// Resolves a primitive type name written in an annotation.
@@ -87,6 +102,7 @@ impl fmt::Display for Type {
             Type::F64 => "f64",
             Type::Bool => "bool",
             Type::Str => "string",
+            Type::Array(elem) => return write!(f, "[{elem}]"),
             Type::Void => "void",
             Type::Error => "unknown",
         })

@@ -60,6 +60,10 @@ impl<'a> Checker<'a, '_> {
                 None => return,
             },
             StmtKind::Expr(e) => TStmtKind::Expr(self.expr(e, None)),
+            StmtKind::Destructure { names, value } => match self.destructure(names, value) {
+                Some(kind) => kind,
+                None => return,
+            },
             StmtKind::Print { args, newline } => {
                 let args = args.iter().map(|a| self.value(a, None)).collect();
                 TStmtKind::Print {
@@ -144,7 +148,6 @@ impl<'a> Checker<'a, '_> {
             }
             other => {
                 let what = match other {
-                    StmtKind::Destructure { .. } => "destructuring assignments",
                     StmtKind::Struct(_) => "struct declarations",
                     StmtKind::Enum(_) => "enum declarations",
                     StmtKind::Impl(_) => "impl blocks",
@@ -327,13 +330,25 @@ impl<'a> Checker<'a, '_> {
         op: Option<ast::BinOp>,
         value: &ast::Expr,
     ) -> Option<TStmtKind> {
-        let ast::ExprKind::Name(name) = &target.kind else {
-            self.error(
-                Code::Internal,
-                target.span,
-                "assignment to elements and fields is not supported yet",
-            );
-            return None;
+        let name = match &target.kind {
+            ast::ExprKind::Name(name) => name,
+            ast::ExprKind::Index { base, index } => return self.set_index(base, index, op, value),
+            ast::ExprKind::Field { .. } => {
+                self.error(
+                    Code::Internal,
+                    target.span,
+                    "assignment to fields is not supported yet",
+                );
+                return None;
+            }
+            _ => {
+                self.error(
+                    Code::InvalidAssignTarget,
+                    target.span,
+                    "Can't assign to this expression",
+                );
+                return None;
+            }
         };
         let ident = ast::Ident {
             name: name.clone(),
@@ -353,7 +368,7 @@ impl<'a> Checker<'a, '_> {
                     span: target.span,
                 };
                 let rhs = self.value(value, Some(&ty));
-                let rhs_lit = super::expr::is_literal(value);
+                let rhs_lit = super::expr::is_stringifiable_literal(value);
                 let span = value.span;
                 let result = self.combine(op, current, rhs, false, rhs_lit, span);
                 if !result.ty.compatible(&ty) {
@@ -363,6 +378,120 @@ impl<'a> Checker<'a, '_> {
             }
         };
         Some(TStmtKind::Store { place, value })
+    }
+
+    /// `a[i] = v` and `a[i] op= v`.
+    fn set_index(
+        &mut self,
+        base: &ast::Expr,
+        index: &ast::Expr,
+        op: Option<ast::BinOp>,
+        value: &ast::Expr,
+    ) -> Option<TStmtKind> {
+        let array = self.value(base, None);
+        let index_t = self.value(index, None);
+        if !index_t.ty.is_integer() && index_t.ty != Type::Error {
+            self.mismatch(index.span, &index_t.ty, &Type::I32);
+        }
+        let elem = match &array.ty {
+            Type::Array(elem) => (**elem).clone(),
+            Type::Str => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidAssignTarget,
+                        base.span,
+                        "Strings are immutable: can't assign to a character",
+                    )
+                    .with_help("build a new string with `+` instead"),
+                );
+                self.value(value, None);
+                return None;
+            }
+            Type::Error => {
+                self.value(value, None);
+                return None;
+            }
+            other => {
+                self.error(
+                    Code::OperatorNotSupported,
+                    base.span,
+                    format!("Indexing is not defined for `{other}`"),
+                );
+                self.value(value, None);
+                return None;
+            }
+        };
+        let value = match op {
+            None => self.expect_value(value, &elem),
+            Some(op) => {
+                let current = TExpr {
+                    kind: TExprKind::Int(0),
+                    ty: elem.clone(),
+                    span: base.span,
+                };
+                let rhs = self.value(value, Some(&elem));
+                let rhs_lit = super::expr::is_stringifiable_literal(value);
+                let combined = self.combine(op, current, rhs, false, rhs_lit, value.span);
+                if !combined.ty.compatible(&elem) {
+                    self.mismatch(value.span, &combined.ty, &elem);
+                }
+                match combined.kind {
+                    TExprKind::Binary { rhs, .. } => *rhs,
+                    _ => return None,
+                }
+            }
+        };
+        Some(TStmtKind::SetIndex {
+            array,
+            index: index_t,
+            value,
+            op,
+        })
+    }
+
+    /// `a, b = value`: each name declares (or assigns, if visible) like a plain binding.
+    fn destructure(&mut self, names: &[ast::Ident], value: &ast::Expr) -> Option<TStmtKind> {
+        let v = self.value(value, None);
+        let elem = match &v.ty {
+            Type::Array(elem) => (**elem).clone(),
+            Type::Error => Type::Error,
+            other => {
+                self.mismatch(value.span, other, &Type::Array(Box::new(Type::Error)));
+                Type::Error
+            }
+        };
+        if let TExprKind::Array(items) = &v.kind {
+            if items.len() != names.len() {
+                self.error(
+                    Code::UnpackCount,
+                    value.span,
+                    format!(
+                        "Expected {} values to unpack but the array has {}",
+                        names.len(),
+                        items.len()
+                    ),
+                );
+            }
+        }
+        let mut targets = vec![];
+        for name in names {
+            let existing = match self.lookup(&name.name) {
+                Some(Sym::Func(_)) | None => None,
+                found => found,
+            };
+            let place = match existing {
+                Some(sym) => {
+                    let (place, ty) = self.assignable(sym, name)?;
+                    if !ty.compatible(&elem) {
+                        self.mismatch(name.span, &elem, &ty);
+                    }
+                    place
+                }
+                None => self.declare(name, elem.clone(), false),
+            };
+            targets.push(place);
+        }
+        Some(TStmtKind::Destructure { value: v, targets })
     }
 
     fn open_loop(&mut self, label: &Option<ast::Ident>) -> LoopId {
@@ -438,6 +567,22 @@ impl<'a> Checker<'a, '_> {
             }
             ForIter::Each(e) => {
                 let end = self.value(e, None);
+                if let Type::Array(elem) = &end.ty {
+                    let elem = (**elem).clone();
+                    self.cx.scopes.push(Scope::default());
+                    let line = self.line_of(var.span);
+                    let var_id = self.declare_local(&var.name, elem, false, true, line);
+                    let id = self.open_loop(label);
+                    let body = self.scoped_block(&body.stmts);
+                    self.cx.loops.pop();
+                    self.cx.scopes.pop();
+                    return Some(TStmtKind::ForEach {
+                        id,
+                        var: var_id,
+                        array: end,
+                        body,
+                    });
+                }
                 if !end.ty.is_integer() && end.ty != Type::Error {
                     self.error(
                         Code::TypeMismatch,
@@ -591,7 +736,9 @@ fn breaks_out(stmts: &[TStmt], id: LoopId) -> bool {
             branches.iter().any(|(_, b)| breaks_out(b, id))
                 || else_body.as_ref().is_some_and(|b| breaks_out(b, id))
         }
-        TStmtKind::While { body, .. } | TStmtKind::ForRange { body, .. } => breaks_out(body, id),
+        TStmtKind::While { body, .. }
+        | TStmtKind::ForRange { body, .. }
+        | TStmtKind::ForEach { body, .. } => breaks_out(body, id),
         _ => false,
     })
 }

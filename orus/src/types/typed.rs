@@ -97,6 +97,25 @@ pub enum TStmtKind {
         inclusive: bool,
         body: Vec<TStmt>,
     },
+    /// `for var in array`: the array's length is re-read before every step (spec §8.4).
+    ForEach {
+        id: LoopId,
+        var: LocalId,
+        array: TExpr,
+        body: Vec<TStmt>,
+    },
+    /// `array[index] = value`, or `array[index] op= value` when `op` is set.
+    SetIndex {
+        array: TExpr,
+        index: TExpr,
+        value: TExpr,
+        op: Option<BinOp>,
+    },
+    /// `a, b = value`: stores `value[0]`, `value[1]`, … into the places.
+    Destructure {
+        value: TExpr,
+        targets: Vec<Place>,
+    },
     Break(LoopId),
     Continue(LoopId),
     Return(Option<TExpr>),
@@ -145,4 +164,26 @@ pub enum TExprKind {
         args: Vec<TExpr>,
     },
     TimeStamp,
+    /// An array literal; elements have the array's element type.
+    Array(Vec<TExpr>),
+    /// `base[index]` on an array, or on a string (a one-byte string).
+    Index {
+        base: Box<TExpr>,
+        index: Box<TExpr>,
+    },
+    /// `base[start..end]` on an array (spec §10 bound rules).
+    Slice {
+        base: Box<TExpr>,
+        start: Option<Box<TExpr>>,
+        end: Option<Box<TExpr>>,
+    },
+    /// `len(x)` of an array or a string.
+    Len(Box<TExpr>),
+    /// `push(array, value)`, evaluating to the array.
+    Push {
+        array: Box<TExpr>,
+        value: Box<TExpr>,
+    },
+    /// `pop(array)`.
+    Pop(Box<TExpr>),
 }

@@ -15,7 +15,7 @@ use super::frames::{self, Frame};
 use super::{RuntimeError, Vm};
 use crate::bytecode::{Instr, ValType};
 use crate::runtime::heap::Handle;
-use crate::runtime::{arith, convert::convert, format};
+use crate::runtime::{arith, array, convert::convert, format};
 
 /// A Rust type stored in a register: read by truncation, written canonically.
 trait Slot: Copy {
@@ -341,6 +341,94 @@ impl Vm<'_, '_> {
                 Instr::Concat { dst, a, b } => {
                     let (x, y) = (reg!(a), reg!(b));
                     match self.alloc_with([x, y], |heap| heap.concat(x as Handle, y as Handle)) {
+                        Ok(handle) => put!(dst, u64::from(handle)),
+                        Err(fault) => fail!(fault),
+                    }
+                }
+
+                // ---- arrays and string access ----
+                Instr::NewArray {
+                    dst,
+                    base: first,
+                    count,
+                    elem_ref,
+                } => {
+                    let start = base + usize::from(first);
+                    let elems = start..start + usize::from(count);
+                    match self.alloc_from_regs([0, 0], elems, |heap, elems| {
+                        heap.alloc_array(elems, elem_ref)
+                    }) {
+                        Ok(handle) => put!(dst, u64::from(handle)),
+                        Err(fault) => fail!(fault),
+                    }
+                }
+                Instr::ArrayGet { dst, arr, index } => {
+                    let elems = self.heap.array(reg!(arr) as Handle);
+                    match array::element(reg!(index), elems.len()) {
+                        Ok(i) => put!(dst, elems[i]),
+                        Err(fault) => fail!(fault),
+                    }
+                }
+                Instr::ArraySet { arr, index, src } => {
+                    let (i, value) = (reg!(index), reg!(src));
+                    let elems = self.heap.array_mut(reg!(arr) as Handle);
+                    match array::element(i, elems.len()) {
+                        Ok(i) => elems[i] = value,
+                        Err(fault) => fail!(fault),
+                    }
+                }
+                Instr::ArrayLen { dst, arr } => {
+                    // The heap keeps every array's length within i32.
+                    let len = self.heap.array(reg!(arr) as Handle).len();
+                    set!(dst, len as i32);
+                }
+                Instr::ArrayPush { arr, src } => {
+                    let (a, value) = (reg!(arr), reg!(src));
+                    if let Err(fault) =
+                        self.alloc_with([a, value], |heap| heap.array_push(a as Handle, value))
+                    {
+                        fail!(fault);
+                    }
+                }
+                Instr::ArrayPop { dst, arr } => match self.heap.array_pop(reg!(arr) as Handle) {
+                    Some(value) => put!(dst, value),
+                    None => fail!(array::pop_empty()),
+                },
+                Instr::ArraySlice {
+                    dst,
+                    arr,
+                    start,
+                    end,
+                    has_start,
+                    has_end,
+                } => {
+                    let a = reg!(arr);
+                    let start = if has_start { Some(reg!(start)) } else { None };
+                    let end = if has_end { Some(reg!(end)) } else { None };
+                    let len = self.heap.array(a as Handle).len();
+                    let range = match array::slice_range(len, start, end) {
+                        Ok(range) => range,
+                        Err(fault) => fail!(fault),
+                    };
+                    match self
+                        .alloc_with([a, 0], |heap| heap.slice_array(a as Handle, range.clone()))
+                    {
+                        Ok(handle) => put!(dst, u64::from(handle)),
+                        Err(fault) => fail!(fault),
+                    }
+                }
+                Instr::StrLen { dst, s } => {
+                    // The heap keeps every string's length within i32.
+                    let len = string!(reg!(s)).len();
+                    set!(dst, len as i32);
+                }
+                Instr::StrIndex { dst, s, index } => {
+                    let bytes = string!(reg!(s));
+                    let byte = match array::byte(reg!(index), bytes.len()) {
+                        Ok(i) => bytes[i],
+                        Err(fault) => fail!(fault),
+                    };
+                    match self.alloc_with([0, 0], |heap| heap.byte_str(byte)) {
                         Ok(handle) => put!(dst, u64::from(handle)),
                         Err(fault) => fail!(fault),
                     }

@@ -4,11 +4,13 @@
 //! loop and is stored into its record only when it calls, so a caller's record always
 //! holds its return address. The roots of a collection are the registers each live frame
 //! lists in `Function::ref_regs`, the globals marked `is_ref`, and the operands of the
-//! allocating instruction; the heap ignores any root that is not a live handle.
+//! allocating instruction (for `NewArray`, its whole run of element registers); the heap
+//! ignores any root that is not a live handle.
 
 use super::Vm;
 use crate::diag::Code;
 use crate::runtime::{Fault, Heap};
+use std::ops::Range;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -48,13 +50,25 @@ impl Vm<'_, '_> {
         extra: [u64; 2],
         alloc: impl Fn(&mut Heap) -> Result<T, Fault>,
     ) -> Result<T, Fault> {
+        self.alloc_from_regs(extra, 0..0, |heap, _| alloc(heap))
+    }
+
+    /// Like [`Vm::alloc_with`], for an operation that reads the absolute register range
+    /// `regs` (given to `alloc` as a slice); those registers are roots too.
+    #[inline]
+    pub(super) fn alloc_from_regs<T>(
+        &mut self,
+        extra: [u64; 2],
+        regs: Range<usize>,
+        alloc: impl Fn(&mut Heap, &[u64]) -> Result<T, Fault>,
+    ) -> Result<T, Fault> {
         if self.heap.wants_collection() {
-            self.collect_garbage(extra);
+            self.collect_garbage(extra, regs.clone());
         }
-        match alloc(&mut self.heap) {
+        match alloc(&mut self.heap, &self.regs[regs.clone()]) {
             Err(fault) if fault.code == Code::OutOfMemory => {
-                self.collect_garbage(extra);
-                alloc(&mut self.heap)
+                self.collect_garbage(extra, regs.clone());
+                alloc(&mut self.heap, &self.regs[regs])
             }
             result => result,
         }
@@ -62,7 +76,7 @@ impl Vm<'_, '_> {
 
     #[cold]
     #[inline(never)]
-    fn collect_garbage(&mut self, extra: [u64; 2]) {
+    fn collect_garbage(&mut self, extra: [u64; 2], extra_regs: Range<usize>) {
         let program = self.program;
         let regs = &self.regs;
         let frame_roots = self.frames.iter().flat_map(|frame| {
@@ -77,8 +91,9 @@ impl Vm<'_, '_> {
             .zip(&self.globals)
             .filter(|(info, _)| info.is_ref)
             .map(|(_, &slot)| slot);
+        let operand_roots = regs[extra_regs].iter().copied().chain(extra);
         self.heap
-            .collect(frame_roots.chain(global_roots).chain(extra));
+            .collect(frame_roots.chain(global_roots).chain(operand_roots));
     }
 }
 

@@ -4,11 +4,14 @@
 //! Checked: the entry function exists and takes no arguments; every function's code is
 //! non-empty and ends in `Jump`, `Return` or `ReturnVoid` (so the pc never runs off the
 //! end); every register operand, including the three registers of a range loop, the
-//! arguments of a call and of a print, and every `ref_regs` entry, is below the frame's
-//! `num_regs`; every jump lands inside the function; every index into the constant,
-//! string, global, type, print-format and function tables is in range, and a print's
-//! format lists one type per argument. A program from `codegen` always passes; a failure
-//! is a compiler bug, reported as an internal error.
+//! arguments of a call and of a print, the elements of a `NewArray` (`base + count`),
+//! both bounds of an `ArraySlice` even when unused, and every `ref_regs` entry, is below
+//! the frame's `num_regs`; every jump lands inside the function; every index into the
+//! constant, string, global, type, print-format and function tables is in range, and a
+//! print's format lists one type per argument. Register operands are checked, not types:
+//! that an array instruction's operand holds an array is the type checker's promise, and
+//! the heap panics (a compiler bug) if it is broken. A program from `codegen` always
+//! passes; a failure is a compiler bug, reported as an internal error.
 
 use crate::bytecode::{Function, Instr, Program, Reg};
 
@@ -153,6 +156,25 @@ impl Checker<'_> {
                 self.regs(&[dst, src])?;
                 in_table(ty, p.types.len(), "type")
             }
+            Instr::NewArray {
+                dst, base, count, ..
+            } => {
+                self.regs(&[dst])?;
+                self.span(base, count)
+            }
+            Instr::ArrayGet { dst, arr, index } => self.regs(&[dst, arr, index]),
+            Instr::ArraySet { arr, index, src } => self.regs(&[arr, index, src]),
+            Instr::ArrayLen { dst, arr } | Instr::ArrayPop { dst, arr } => self.regs(&[dst, arr]),
+            Instr::ArrayPush { arr, src } => self.regs(&[arr, src]),
+            Instr::ArraySlice {
+                dst,
+                arr,
+                start,
+                end,
+                ..
+            } => self.regs(&[dst, arr, start, end]),
+            Instr::StrLen { dst, s } => self.regs(&[dst, s]),
+            Instr::StrIndex { dst, s, index } => self.regs(&[dst, s, index]),
             Instr::Jump { offset } => self.target(pc, offset),
             Instr::JumpIfFalse { cond, offset } | Instr::JumpIfTrue { cond, offset } => {
                 self.regs(&[cond])?;

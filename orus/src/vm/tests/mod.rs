@@ -1,6 +1,8 @@
 //! VM tests on hand-assembled programs: single instructions (`ops`), control flow and
-//! calls (`flow`), strings, printing and the collector (`strings`).
+//! calls (`flow`), strings, printing and the collector (`strings`), arrays and string
+//! indexing (`arrays`).
 
+mod arrays;
 mod flow;
 mod ops;
 mod strings;

@@ -1,0 +1,195 @@
+//! Literal scanning: strings with their escapes, and integer and float numbers
+//! (spec §2.5), with their lexical errors (E1002–E1005).
+
+use super::{describe_char, is_ident_byte, lossy, Lexer};
+use crate::diag::Code;
+use crate::lexer::TokenKind;
+
+impl Lexer<'_> {
+    /// A string literal; the opening quote is at `self.pos`.
+    pub(super) fn string(&mut self) {
+        let start = self.pos;
+        self.pos += 1;
+        let mut value = Vec::new();
+        loop {
+            let rest = &self.src[self.pos..];
+            let n = rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\')
+                .unwrap_or(rest.len());
+            value.extend_from_slice(&rest[..n]);
+            self.pos += n;
+            match self.src.get(self.pos) {
+                None => {
+                    self.error(
+                        Code::UnterminatedString,
+                        start,
+                        start + 1,
+                        "Unterminated string literal",
+                    );
+                    break;
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(_) => {
+                    let Some(&esc) = self.src.get(self.pos + 1) else {
+                        self.pos += 1;
+                        continue;
+                    };
+                    let byte = match esc {
+                        b'n' => Some(b'\n'),
+                        b't' => Some(b'\t'),
+                        b'r' => Some(b'\r'),
+                        b'\\' => Some(b'\\'),
+                        b'"' => Some(b'"'),
+                        b'0' => Some(0),
+                        _ => None,
+                    };
+                    match byte {
+                        Some(byte) => value.push(byte),
+                        None => {
+                            let shown = describe_char(&self.src[self.pos + 1..]);
+                            self.error(
+                                Code::InvalidEscape,
+                                self.pos,
+                                self.pos + 2,
+                                format!("Invalid escape sequence '\\{shown}'"),
+                            );
+                            value.push(b'\\');
+                            value.push(esc);
+                        }
+                    }
+                    self.pos += 2;
+                }
+            }
+        }
+        self.push(TokenKind::Str(value), start);
+    }
+
+    /// A number literal starting with a digit (spec §2.5). Malformed literals are reported
+    /// once (E1004) with all the identifier-like bytes that follow, and become `0`.
+    pub(super) fn number(&mut self) {
+        let start = self.pos;
+        let src = self.src;
+        let at = |i: usize| src.get(i).copied().unwrap_or(0);
+        let mut ok = true;
+        let hex = at(start) == b'0' && matches!(at(start + 1), b'x' | b'X');
+        let mut float = false;
+        if hex {
+            self.pos += 2;
+            let (digits, clean) = self.digit_run(|c| c.is_ascii_hexdigit());
+            ok &= digits > 0 && clean;
+        } else {
+            let (_, clean) = self.digit_run(|c| c.is_ascii_digit());
+            ok &= clean;
+            if at(self.pos) == b'.' && at(self.pos + 1) != b'.' {
+                self.pos += 1;
+                if at(self.pos).is_ascii_digit() {
+                    let (_, clean) = self.digit_run(|c| c.is_ascii_digit());
+                    ok &= clean;
+                    float = true;
+                } else {
+                    ok = false; // `5.` or `1.e3`
+                }
+            }
+            if ok && matches!(at(self.pos), b'e' | b'E') {
+                self.pos += 1;
+                if matches!(at(self.pos), b'+' | b'-') {
+                    self.pos += 1;
+                }
+                let (digits, clean) = self.digit_run(|c| c.is_ascii_digit());
+                ok &= digits > 0 && clean;
+                float = true;
+            }
+        }
+        if is_ident_byte(at(self.pos)) {
+            ok = false; // digits running into letters, e.g. `10u32`
+        }
+        if !ok {
+            while is_ident_byte(at(self.pos)) {
+                self.pos += 1;
+            }
+            let text = lossy(&src[start..self.pos]);
+            self.error(
+                Code::MalformedNumber,
+                start,
+                self.pos,
+                format!("Malformed number literal '{text}'"),
+            );
+            let kind = if float {
+                TokenKind::Float(0.0)
+            } else {
+                TokenKind::Int { value: 0, hex }
+            };
+            self.push(kind, start);
+            return;
+        }
+        let text = &src[start..self.pos];
+        let digits = text.iter().filter(|c| **c != b'_');
+        if float {
+            let clean: String = digits.map(|&c| c as char).collect();
+            let value = clean.parse::<f64>().unwrap_or(0.0);
+            self.push(TokenKind::Float(value), start);
+            return;
+        }
+        let (radix, skip) = if hex { (16, 2) } else { (10, 0) };
+        let mut value: Option<u64> = Some(0);
+        for &c in digits.skip(skip) {
+            let d = (c as char).to_digit(radix).unwrap_or(0) as u64;
+            value = value
+                .and_then(|v| v.checked_mul(radix as u64))
+                .and_then(|v| v.checked_add(d));
+        }
+        let value = value.unwrap_or_else(|| {
+            self.error(
+                Code::NumberTooLarge,
+                start,
+                self.pos,
+                format!("Integer literal {} is out of range", lossy(text)),
+            );
+            0
+        });
+        self.push(TokenKind::Int { value, hex }, start);
+    }
+
+    /// `.5`: a float needs digits before its point (E1004); it becomes `0.0`.
+    pub(super) fn leading_dot_number(&mut self) {
+        let start = self.pos;
+        self.pos += 1;
+        while self.src.get(self.pos).is_some_and(|&c| is_ident_byte(c)) {
+            self.pos += 1;
+        }
+        let text = lossy(&self.src[start..self.pos]);
+        self.error(
+            Code::MalformedNumber,
+            start,
+            self.pos,
+            format!("Malformed number literal '{text}'"),
+        );
+        self.push(TokenKind::Float(0.0), start);
+    }
+
+    /// Consumes digits and `_` separators; returns the digit count and whether every `_`
+    /// sits between two digits.
+    fn digit_run(&mut self, is_digit: impl Fn(u8) -> bool) -> (usize, bool) {
+        let mut digits = 0;
+        let mut clean = true;
+        let mut prev_digit = false;
+        while let Some(&c) = self.src.get(self.pos) {
+            if is_digit(c) {
+                digits += 1;
+                prev_digit = true;
+            } else if c == b'_' {
+                let next_digit = self.src.get(self.pos + 1).is_some_and(|&n| is_digit(n));
+                clean &= prev_digit && next_digit;
+                prev_digit = false;
+            } else {
+                break;
+            }
+            self.pos += 1;
+        }
+        (digits, clean)
+    }
+}

@@ -1,0 +1,306 @@
+//! Token kinds: the vocabulary shared by the lexer and the parser, with the fixed
+//! spelling of each keyword and operator and a short description for messages and
+//! `--show-tokens`.
+
+use crate::diag::Span;
+
+/// One token and the bytes it covers. Layout tokens have zero width (`Newline` covers the
+/// `\n` that ended its line, when there is one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TokenKind {
+    // Literals and names.
+    /// Magnitude of an integer literal; malformed literals are reported and become 0.
+    Int {
+        value: u64,
+        hex: bool,
+    },
+    Float(f64),
+    /// String contents with escapes processed.
+    Str(Vec<u8>),
+    Ident(String),
+    /// `'name` (a loop label); holds the name without the quote.
+    Label(String),
+    // Keywords (spec §2.4, plus `print_no_newline`).
+    And,
+    As,
+    Bool,
+    Break,
+    Catch,
+    Const,
+    Continue,
+    Elif,
+    Else,
+    Enum,
+    F64,
+    False,
+    Fn,
+    For,
+    Global,
+    I32,
+    I64,
+    If,
+    Impl,
+    In,
+    Match,
+    Matches,
+    Module,
+    Mut,
+    Not,
+    Or,
+    Print,
+    PrintNoNewline,
+    Pub,
+    Return,
+    Static,
+    Struct,
+    Throw,
+    TimeStamp,
+    True,
+    Try,
+    U32,
+    U64,
+    Use,
+    While,
+    // Operators.
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Percent,
+    PlusEq,
+    MinusEq,
+    StarEq,
+    SlashEq,
+    PercentEq,
+    /// `=`
+    Assign,
+    EqEq,
+    NotEq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Amp,
+    Pipe,
+    Caret,
+    Tilde,
+    Shl,
+    Shr,
+    /// `!`, `&&`, `||`, `?`: tokenised so the parser can say they are not Orus (E1018);
+    /// `?` is also the ignored nullable suffix of a type.
+    Bang,
+    AmpAmp,
+    PipePipe,
+    Question,
+    // Punctuation.
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Comma,
+    Dot,
+    DotDot,
+    DotDotEq,
+    Colon,
+    Arrow,
+    Semicolon,
+    // Layout.
+    Newline,
+    Indent,
+    Dedent,
+    Eof,
+}
+
+impl TokenKind {
+    /// The fixed spelling of a keyword, operator or punctuation token.
+    pub fn text(&self) -> Option<&'static str> {
+        use TokenKind::*;
+        Some(match self {
+            And => "and",
+            As => "as",
+            Bool => "bool",
+            Break => "break",
+            Catch => "catch",
+            Const => "const",
+            Continue => "continue",
+            Elif => "elif",
+            Else => "else",
+            Enum => "enum",
+            F64 => "f64",
+            False => "false",
+            Fn => "fn",
+            For => "for",
+            Global => "global",
+            I32 => "i32",
+            I64 => "i64",
+            If => "if",
+            Impl => "impl",
+            In => "in",
+            Match => "match",
+            Matches => "matches",
+            Module => "module",
+            Mut => "mut",
+            Not => "not",
+            Or => "or",
+            Print => "print",
+            PrintNoNewline => "print_no_newline",
+            Pub => "pub",
+            Return => "return",
+            Static => "static",
+            Struct => "struct",
+            Throw => "throw",
+            TimeStamp => "time_stamp",
+            True => "true",
+            Try => "try",
+            U32 => "u32",
+            U64 => "u64",
+            Use => "use",
+            While => "while",
+            Plus => "+",
+            Minus => "-",
+            Star => "*",
+            Slash => "/",
+            Percent => "%",
+            PlusEq => "+=",
+            MinusEq => "-=",
+            StarEq => "*=",
+            SlashEq => "/=",
+            PercentEq => "%=",
+            Assign => "=",
+            EqEq => "==",
+            NotEq => "!=",
+            Lt => "<",
+            Le => "<=",
+            Gt => ">",
+            Ge => ">=",
+            Amp => "&",
+            Pipe => "|",
+            Caret => "^",
+            Tilde => "~",
+            Shl => "<<",
+            Shr => ">>",
+            Bang => "!",
+            AmpAmp => "&&",
+            PipePipe => "||",
+            Question => "?",
+            LParen => "(",
+            RParen => ")",
+            LBracket => "[",
+            RBracket => "]",
+            LBrace => "{",
+            RBrace => "}",
+            Comma => ",",
+            Dot => ".",
+            DotDot => "..",
+            DotDotEq => "..=",
+            Colon => ":",
+            Arrow => "->",
+            Semicolon => ";",
+            Int { .. }
+            | Float(_)
+            | Str(_)
+            | Ident(_)
+            | Label(_)
+            | Newline
+            | Indent
+            | Dedent
+            | Eof => return None,
+        })
+    }
+
+    /// Keywords that start a statement owning a block (or a label, which precedes a loop).
+    pub(super) fn introduces_block(&self) -> bool {
+        use TokenKind::*;
+        matches!(
+            self,
+            If | Elif
+                | Else
+                | While
+                | For
+                | Fn
+                | Struct
+                | Enum
+                | Impl
+                | Match
+                | Try
+                | Catch
+                | Module
+                | Pub
+                | Label(_)
+        )
+    }
+
+    /// A short human description, used by `--show-tokens` and in messages:
+    /// `'+'`, `'if'`, `identifier 'x'`, `integer 42`, `NEWLINE`, `end of file`.
+    pub fn describe(&self) -> String {
+        match self {
+            TokenKind::Int { value, hex: false } => format!("integer {value}"),
+            TokenKind::Int { value, hex: true } => format!("integer 0x{value:X}"),
+            TokenKind::Float(v) => format!("float {v:?}"),
+            TokenKind::Str(s) => format!("string \"{}\"", s.escape_ascii()),
+            TokenKind::Ident(name) => format!("identifier '{name}'"),
+            TokenKind::Label(name) => format!("label '{name}"),
+            TokenKind::Newline => "NEWLINE".to_string(),
+            TokenKind::Indent => "INDENT".to_string(),
+            TokenKind::Dedent => "DEDENT".to_string(),
+            TokenKind::Eof => "end of file".to_string(),
+            other => format!("'{}'", other.text().unwrap_or("?")),
+        }
+    }
+}
+
+/// The keyword spelled by `word`, if any.
+pub(super) fn keyword(word: &[u8]) -> Option<TokenKind> {
+    use TokenKind::*;
+    Some(match word {
+        b"and" => And,
+        b"as" => As,
+        b"bool" => Bool,
+        b"break" => Break,
+        b"catch" => Catch,
+        b"const" => Const,
+        b"continue" => Continue,
+        b"elif" => Elif,
+        b"else" => Else,
+        b"enum" => Enum,
+        b"f64" => F64,
+        b"false" => False,
+        b"fn" => Fn,
+        b"for" => For,
+        b"global" => Global,
+        b"i32" => I32,
+        b"i64" => I64,
+        b"if" => If,
+        b"impl" => Impl,
+        b"in" => In,
+        b"match" => Match,
+        b"matches" => Matches,
+        b"module" => Module,
+        b"mut" => Mut,
+        b"not" => Not,
+        b"or" => Or,
+        b"print" => Print,
+        b"print_no_newline" => PrintNoNewline,
+        b"pub" => Pub,
+        b"return" => Return,
+        b"static" => Static,
+        b"struct" => Struct,
+        b"throw" => Throw,
+        b"time_stamp" => TimeStamp,
+        b"true" => True,
+        b"try" => Try,
+        b"u32" => U32,
+        b"u64" => U64,
+        b"use" => Use,
+        b"while" => While,
+        _ => return None,
+    })
+}

@@ -1,0 +1,220 @@
+//! Checking arrays, indexing, slicing and the built-ins `len`, `push` and `pop` (spec §10,
+//! §11, §16.1; ARCHITECTURE.md choices 13–17).
+
+use super::func::Checker;
+use super::typed::*;
+use super::Type;
+use crate::ast::Expr;
+use crate::diag::{Code, Diagnostic, Span};
+
+impl Checker<'_, '_> {
+    /// `[a, b, c]`: the expected element type, or the first non-literal element's type,
+    /// fixes the element type; literals adapt to it.
+    pub(super) fn array_literal(
+        &mut self,
+        elems: &[Expr],
+        expected: Option<&Type>,
+        span: Span,
+    ) -> TExpr {
+        let expected_elem = expected.and_then(Type::element).cloned();
+        let elem_ty = match expected_elem {
+            Some(t) => t,
+            None => {
+                let Some(anchor) = elems
+                    .iter()
+                    .position(|e| !super::expr::is_literal(e))
+                    .or(if elems.is_empty() { None } else { Some(0) })
+                else {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::CannotInfer,
+                            span,
+                            "Can't infer the element type of an empty array",
+                        )
+                        .with_help("annotate the variable, like `xs: [i32] = []`"),
+                    );
+                    return self.poison(span);
+                };
+                let first = self.value(&elems[anchor], None);
+                first.ty.clone()
+            }
+        };
+        // One mismatched element is reported; the rest are only checked for their own errors.
+        let mut reported = false;
+        let mut typed = Vec::with_capacity(elems.len());
+        for e in elems {
+            if reported {
+                typed.push(self.value(e, Some(&elem_ty)));
+                continue;
+            }
+            let before = self.diags.len();
+            typed.push(self.expect_value(e, &elem_ty));
+            reported = self.diags[before..]
+                .iter()
+                .any(|d| d.code == Code::TypeMismatch);
+        }
+        TExpr {
+            kind: TExprKind::Array(typed),
+            ty: Type::Array(Box::new(elem_ty)),
+            span,
+        }
+    }
+
+    fn poison(&self, span: Span) -> TExpr {
+        TExpr {
+            kind: TExprKind::Int(0),
+            ty: Type::Error,
+            span,
+        }
+    }
+
+    /// An index or slice bound: any integer type.
+    fn index_value(&mut self, e: &Expr) -> TExpr {
+        let t = self.value(e, None);
+        if !t.ty.is_integer() && t.ty != Type::Error {
+            self.mismatch(e.span, &t.ty, &Type::I32);
+        }
+        t
+    }
+
+    pub(super) fn index(&mut self, base: &Expr, index: &Expr, span: Span) -> TExpr {
+        let b = self.value(base, None);
+        let i = self.index_value(index);
+        let ty = match &b.ty {
+            Type::Array(elem) => (**elem).clone(),
+            Type::Str => Type::Str,
+            Type::Error => return self.poison(span),
+            other => {
+                self.error(
+                    Code::OperatorNotSupported,
+                    span,
+                    format!("Indexing is not defined for `{other}`"),
+                );
+                return self.poison(span);
+            }
+        };
+        if i.ty == Type::Error {
+            return self.poison(span);
+        }
+        TExpr {
+            kind: TExprKind::Index {
+                base: Box::new(b),
+                index: Box::new(i),
+            },
+            ty,
+            span,
+        }
+    }
+
+    pub(super) fn slice(
+        &mut self,
+        base: &Expr,
+        start: Option<&Expr>,
+        end: Option<&Expr>,
+        span: Span,
+    ) -> TExpr {
+        let b = self.value(base, None);
+        let start = start.map(|e| Box::new(self.index_value(e)));
+        let end = end.map(|e| Box::new(self.index_value(e)));
+        match &b.ty {
+            Type::Array(_) => {
+                let ty = b.ty.clone();
+                TExpr {
+                    kind: TExprKind::Slice {
+                        base: Box::new(b),
+                        start,
+                        end,
+                    },
+                    ty,
+                    span,
+                }
+            }
+            Type::Error => self.poison(span),
+            other => {
+                self.error(
+                    Code::OperatorNotSupported,
+                    span,
+                    format!("Slicing is not defined for `{other}`"),
+                );
+                self.poison(span)
+            }
+        }
+    }
+
+    /// `len`, `push` and `pop`; `None` when `name` is not a built-in. Built-ins win over
+    /// user functions of the same name (spec §16.1).
+    pub(super) fn builtin_call(&mut self, name: &str, args: &[Expr], span: Span) -> Option<TExpr> {
+        let arity = match name {
+            "len" | "pop" => 1,
+            "push" => 2,
+            _ => return None,
+        };
+        if args.len() != arity {
+            let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+            self.error(
+                Code::ArityMismatch,
+                span,
+                format!(
+                    "Function '{name}' expects {arity} {} but received {} {}",
+                    plural(arity),
+                    args.len(),
+                    plural(args.len())
+                ),
+            );
+            for a in args {
+                self.value(a, None);
+            }
+            return Some(self.poison(span));
+        }
+        let first = self.value(&args[0], None);
+        let wanted = if name == "len" {
+            "array` or `string"
+        } else {
+            "array"
+        };
+        let elem = match (&first.ty, name) {
+            (Type::Error, _) => {
+                for a in &args[1..] {
+                    self.value(a, None);
+                }
+                return Some(self.poison(span));
+            }
+            (Type::Str, "len") => None,
+            (Type::Array(elem), _) => Some((**elem).clone()),
+            (other, _) => {
+                self.error(
+                    Code::TypeMismatch,
+                    args[0].span,
+                    format!("this is a `{other}`, but `{wanted}` was expected"),
+                );
+                for a in &args[1..] {
+                    self.value(a, None);
+                }
+                return Some(self.poison(span));
+            }
+        };
+        let array_ty = first.ty.clone();
+        let array = Box::new(first);
+        Some(match name {
+            "len" => TExpr {
+                kind: TExprKind::Len(array),
+                ty: Type::I32,
+                span,
+            },
+            "push" => {
+                let elem = elem.expect("push takes an array");
+                let value = Box::new(self.expect_value(&args[1], &elem));
+                TExpr {
+                    kind: TExprKind::Push { array, value },
+                    ty: array_ty,
+                    span,
+                }
+            }
+            _ => TExpr {
+                kind: TExprKind::Pop(array),
+                ty: elem.expect("pop takes an array"),
+                span,
+            },
+        })
+    }
+}
