@@ -48,13 +48,43 @@ pub enum ValType {
     Str,
     /// A growable array whose elements have the given type.
     Array(Box<ValType>),
+    /// A struct instance; the index is into [`Program::structs`].
+    Struct(u32),
+    /// An enum value; the index is into [`Program::enums`].
+    Enum(u32),
+    /// A function value (a closure object).
+    Func,
+    /// The value bound by `catch name`; prints as `Error: <message>`.
+    Error,
 }
 
 impl ValType {
     /// True when a slot of this type holds a heap handle.
     pub fn is_ref(&self) -> bool {
-        matches!(self, ValType::Str | ValType::Array(_))
+        !matches!(
+            self,
+            ValType::I32
+                | ValType::I64
+                | ValType::U32
+                | ValType::U64
+                | ValType::F64
+                | ValType::Bool
+        )
     }
+}
+
+/// Layout of a struct type: its name and field types, in declaration order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructLayout {
+    pub name: String,
+    pub fields: Vec<(String, ValType)>,
+}
+
+/// Layout of an enum type: its name and, per variant, the name and payload types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumLayout {
+    pub name: String,
+    pub variants: Vec<(String, Vec<ValType>)>,
 }
 
 macro_rules! opcodes {
@@ -273,6 +303,49 @@ opcodes! {
     /// R[dst] := one-byte string R[s][R[index]] (E0010 if negative or >= len)
     StrIndex { dst: Reg, s: Reg, index: Reg },
 
+    // ---- structs, enums, closures ----
+    /// R[dst] := new instance of structs[layout] with fields R[base..base+count]
+    NewStruct { dst: Reg, base: Reg, count: u16, layout: u32 },
+    /// R[dst] := R[obj].fields[field]
+    GetField { dst: Reg, obj: Reg, field: u16 },
+    /// R[obj].fields[field] := R[src]
+    SetField { obj: Reg, field: u16, src: Reg },
+    /// R[dst] := new value of enums[layout], variant `variant`, payload R[base..base+count]
+    NewEnum { dst: Reg, base: Reg, count: u16, variant: u16, layout: u32 },
+    /// R[dst] := variant index of the enum value R[obj] (as i32)
+    EnumTag { dst: Reg, obj: Reg },
+    /// R[dst] := payload field `index` of the enum value R[obj]
+    EnumPayload { dst: Reg, obj: Reg, index: u16 },
+    /// R[dst] := R[a] == R[b] structurally, for values of type types[ty] (enums compare
+    /// variant and payloads; arrays and structs inside compare by identity)
+    EqValue { dst: Reg, a: Reg, b: Reg, ty: u32 },
+    /// R[dst] := new cell holding R[src] (a captured variable lives in a cell)
+    NewCell { dst: Reg, src: Reg },
+    /// R[dst] := contents of cell R[cell]
+    GetCell { dst: Reg, cell: Reg },
+    /// contents of cell R[cell] := R[src]
+    SetCell { cell: Reg, src: Reg },
+    /// R[dst] := new closure of functions[func] capturing the values R[base..base+count]
+    /// (usually cells)
+    MakeClosure { dst: Reg, func: u32, base: Reg, count: u16 },
+    /// R[dst] := captured value `index` of the running closure
+    GetCapture { dst: Reg, index: u16 },
+    /// call the closure R[callee] with its frame at R[base] (arguments in R[base..]); the
+    /// result lands in R[base]. E0005 when the frame limit is reached
+    CallValue { callee: Reg, base: Reg },
+
+    // ---- errors ----
+    /// push a handler: until the matching PopTry (or until this frame returns), a runtime
+    /// error or throw unwinds to this frame, stores the Error value in R[dst] and continues
+    /// at pc + offset (relative to the next instruction, like jumps). E0013/E0014 are not caught
+    PushTry { dst: Reg, offset: i32 },
+    /// pop the innermost handler (it belongs to this frame)
+    PopTry {},
+    /// raise a runtime error E0012 whose message is the string R[src]
+    ThrowStr { src: Reg },
+    /// raise the Error value R[src] again
+    Rethrow { src: Reg },
+
     // ---- control flow ----
     /// pc += offset
     Jump { offset: i32 },
@@ -356,6 +429,8 @@ pub struct Program {
     pub types: Vec<ValType>,
     pub print_formats: Vec<PrintFormat>,
     pub globals: Vec<GlobalInfo>,
+    pub structs: Vec<StructLayout>,
+    pub enums: Vec<EnumLayout>,
 }
 
 /// Human-readable listing of a program, one function after another.

@@ -87,7 +87,7 @@ impl FnGen<'_, '_> {
     /// local, else a new temporary (left allocated; the caller frees it).
     pub(super) fn expr_any(&mut self, e: &TExpr) -> Reg {
         if let TExprKind::Load(place) = e.kind {
-            if let Some(r) = self.place_reg(place) {
+            if let Some(r) = self.direct_reg(place) {
                 return r;
             }
         }
@@ -101,20 +101,6 @@ impl FnGen<'_, '_> {
         let r = self.alloc();
         self.expr_to(e, r);
         r
-    }
-
-    /// The register holding a variable, if it lives in one.
-    fn place_reg(&self, place: Place) -> Option<Reg> {
-        match place {
-            Place::Local(id) => self.local_regs[id],
-            Place::Top(id) => {
-                if self.gen.globals[id].is_some() || !self.is_entry {
-                    None
-                } else {
-                    self.top_regs[id]
-                }
-            }
-        }
     }
 
     /// Evaluates `e` into `dst`.
@@ -131,28 +117,7 @@ impl FnGen<'_, '_> {
                 let index = self.gen.string_index(bytes);
                 self.emit(Instr::LoadStr { dst, index });
             }
-            TExprKind::Load(place) => match self.place_reg(*place) {
-                Some(src) => {
-                    if src != dst {
-                        self.emit(Instr::Move { dst, src });
-                    }
-                }
-                None => {
-                    let Place::Top(id) = place else {
-                        unreachable!("locals always have registers once stored")
-                    };
-                    match self.gen.globals[*id] {
-                        Some(index) => {
-                            self.emit(Instr::GetGlobal { dst, index });
-                        }
-                        None => {
-                            // A top-level variable read before the entry stored it: the
-                            // checker rejects this, so only poisoned trees get here.
-                            self.emit(Instr::LoadInt { dst, value: 0 });
-                        }
-                    }
-                }
-            },
+            TExprKind::Load(place) => self.load_place(*place, dst),
             TExprKind::Unary { op, operand } => {
                 let src = self.expr_any(operand);
                 self.span = e.span;
@@ -185,7 +150,21 @@ impl FnGen<'_, '_> {
                         (a, b)
                     };
                     self.span = e.span;
-                    self.emit(binary_instr(*op, &ty, dst, a, b));
+                    if matches!(ty, Type::Enum(..)) && matches!(op, BinOp::Eq | BinOp::Ne) {
+                        // Enums compare structurally (spec §6.4).
+                        let ty_index = self.gen.type_index(&ty);
+                        self.emit(Instr::EqValue {
+                            dst,
+                            a,
+                            b,
+                            ty: ty_index,
+                        });
+                        if *op == BinOp::Ne {
+                            self.emit(Instr::Not { dst, src: dst });
+                        }
+                    } else {
+                        self.emit(binary_instr(*op, &ty, dst, a, b));
+                    }
                 }
             }
             TExprKind::Logic { is_and, lhs, rhs } => {
@@ -343,6 +322,12 @@ impl FnGen<'_, '_> {
                     self.emit(Instr::Move { dst, src: arr });
                 }
             }
+            TExprKind::NewStruct { .. }
+            | TExprKind::GetField { .. }
+            | TExprKind::NewEnum { .. }
+            | TExprKind::Closure { .. }
+            | TExprKind::CallValue { .. }
+            | TExprKind::Match { .. } => self.object_expr(e, dst),
             TExprKind::Pop(array) => {
                 let arr = self.expr_any(array);
                 self.span = e.span;

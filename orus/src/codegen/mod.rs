@@ -12,8 +12,12 @@
 //! would make the VM inspect a value to learn its type. It knows nothing of syntax.
 
 mod expr;
+mod objects;
+mod places;
 
-use crate::bytecode::{Function, GlobalInfo, Instr, PrintFormat, Program, Reg, ValType};
+use crate::bytecode::{
+    EnumLayout, Function, GlobalInfo, Instr, PrintFormat, Program, Reg, StructLayout, ValType,
+};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::types::typed::*;
 use crate::types::Type;
@@ -44,6 +48,30 @@ pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
             });
         }
     }
+    gen.out.structs = program
+        .structs
+        .iter()
+        .map(|s| StructLayout {
+            name: s.name.clone(),
+            fields: s
+                .fields
+                .iter()
+                .map(|(n, t)| (n.clone(), val_type(t)))
+                .collect(),
+        })
+        .collect();
+    gen.out.enums = program
+        .enums
+        .iter()
+        .map(|e| EnumLayout {
+            name: e.name.clone(),
+            variants: e
+                .variants
+                .iter()
+                .map(|(n, ts)| (n.clone(), ts.iter().map(val_type).collect()))
+                .collect(),
+        })
+        .collect();
     for (id, func) in program.functions.iter().enumerate() {
         let compiled = gen.function(func, id == program.entry)?;
         gen.out.functions.push(compiled);
@@ -62,6 +90,10 @@ pub(crate) fn val_type(ty: &Type) -> ValType {
         Type::Bool => ValType::Bool,
         Type::Str => ValType::Str,
         Type::Array(elem) => ValType::Array(Box::new(val_type(elem))),
+        Type::Struct(id, _) => ValType::Struct(*id),
+        Type::Enum(id, _) => ValType::Enum(*id),
+        Type::Func(_) => ValType::Func,
+        Type::ErrorValue => ValType::Error,
     }
 }
 
@@ -79,6 +111,8 @@ struct Gen<'p> {
 /// A loop being compiled: where `break`s and `continue`s must be patched to.
 struct LoopCx {
     id: LoopId,
+    /// `try` blocks open when the loop started; a jump out pops the ones opened since.
+    try_depth: usize,
     breaks: Vec<usize>,
     continues: Vec<usize>,
 }
@@ -90,7 +124,12 @@ struct FnGen<'g, 'p> {
     code: Vec<Instr>,
     spans: Vec<Span>,
     local_regs: Vec<Option<Reg>>,
+    /// Per local: captured by a closure, so it lives in a cell.
+    captured: Vec<bool>,
+    local_types: Vec<Type>,
     top_regs: Vec<Option<Reg>>,
+    /// `try` blocks currently open.
+    try_depth: usize,
     next_reg: usize,
     max_reg: usize,
     ref_regs: BTreeSet<Reg>,
@@ -109,6 +148,9 @@ impl<'p> Gen<'p> {
             code: vec![],
             spans: vec![],
             local_regs: vec![None; func.locals.len()],
+            captured: func.locals.iter().map(|l| l.captured).collect(),
+            local_types: func.locals.iter().map(|l| l.ty.clone()).collect(),
+            try_depth: 0,
             top_regs: vec![None; if is_entry { top_count } else { 0 }],
             next_reg: 0,
             max_reg: 0,
@@ -120,8 +162,11 @@ impl<'p> Gen<'p> {
         for id in 0..func.params {
             let reg = fg.alloc();
             fg.local_regs[id] = Some(reg);
-            if val_type(&func.locals[id].ty).is_ref() {
+            if val_type(&func.locals[id].ty).is_ref() || func.locals[id].captured {
                 fg.ref_regs.insert(reg);
+            }
+            if func.locals[id].captured {
+                fg.emit(Instr::NewCell { dst: reg, src: reg });
             }
         }
         fg.stmts(&func.body);
@@ -212,7 +257,8 @@ impl FnGen<'_, '_> {
             | Instr::ForPrepI32 { offset, .. }
             | Instr::ForPrepI64 { offset, .. }
             | Instr::ForPrepU32 { offset, .. }
-            | Instr::ForPrepU64 { offset, .. } => *offset = off,
+            | Instr::ForPrepU64 { offset, .. }
+            | Instr::PushTry { offset, .. } => *offset = off,
             other => unreachable!("patching a non-jump {other:?}"),
         }
     }
@@ -289,6 +335,7 @@ impl FnGen<'_, '_> {
                 let exit = self.jump_if_false(cond);
                 self.loops.push(LoopCx {
                     id: *id,
+                    try_depth: self.try_depth,
                     breaks: vec![],
                     continues: vec![],
                 });
@@ -361,9 +408,7 @@ impl FnGen<'_, '_> {
             }
             TStmtKind::Destructure { value, targets } => {
                 // Declared targets get their registers first, below the temporaries.
-                for place in targets {
-                    self.place_reg_or_alloc(*place);
-                }
+                let fresh: Vec<bool> = targets.iter().map(|p| self.reserve(*p)).collect();
                 let mark = self.next_reg;
                 let arr = self.alloc();
                 self.expr_to(value, arr);
@@ -385,27 +430,25 @@ impl FnGen<'_, '_> {
                         arr,
                         index: idx,
                     });
-                    match self.place_reg_or_alloc(*place) {
-                        Some(reg) => {
-                            self.emit(Instr::Move {
-                                dst: reg,
-                                src: item,
-                            });
-                        }
-                        None => {
-                            let Place::Top(id) = place else {
-                                unreachable!()
-                            };
-                            if let Some(index) = self.gen.globals[*id] {
-                                self.emit(Instr::SetGlobal { index, src: item });
-                            }
-                        }
-                    }
+                    self.store_reg(*place, item, fresh[k]);
                     self.free_to(inner);
                 }
                 self.free_to(mark);
             }
+            TStmtKind::SetField { .. }
+            | TStmtKind::Match { .. }
+            | TStmtKind::Try { .. }
+            | TStmtKind::Throw(_) => self.object_stmt(stmt),
             TStmtKind::Break(id) | TStmtKind::Continue(id) => {
+                let open = self
+                    .loops
+                    .iter()
+                    .rev()
+                    .find(|l| l.id == *id)
+                    .map_or(0, |l| self.try_depth - l.try_depth);
+                for _ in 0..open {
+                    self.emit(Instr::PopTry {});
+                }
                 let at = self.emit(Instr::Jump { offset: 0 });
                 let is_break = matches!(stmt.kind, TStmtKind::Break(_));
                 if let Some(l) = self.loops.iter_mut().rev().find(|l| l.id == *id) {
@@ -477,7 +520,7 @@ impl FnGen<'_, '_> {
                 });
             }
         }
-        self.local_regs[var] = Some(base);
+        let var_cell = self.cell_for(var);
         self.span = span;
         let prep = self.emit(match ty {
             Type::I64 => Instr::ForPrepI64 {
@@ -502,8 +545,10 @@ impl FnGen<'_, '_> {
             },
         });
         let body_start = self.code.len();
+        self.bind_local(var, base, var_cell);
         self.loops.push(LoopCx {
             id,
+            try_depth: self.try_depth,
             breaks: vec![],
             continues: vec![],
         });
@@ -539,29 +584,6 @@ impl FnGen<'_, '_> {
         self.free_to(mark);
     }
 
-    /// The register of a variable that lives in one, allocated on first use; `None` for
-    /// global slots.
-    fn place_reg_or_alloc(&mut self, place: Place) -> Option<Reg> {
-        let slot = match place {
-            Place::Local(id) => &mut self.local_regs[id],
-            Place::Top(id) => {
-                if self.gen.globals[id].is_some() || !self.is_entry {
-                    return None;
-                }
-                &mut self.top_regs[id]
-            }
-        };
-        if let Some(r) = *slot {
-            return Some(r);
-        }
-        let r = self.alloc();
-        match place {
-            Place::Local(id) => self.local_regs[id] = Some(r),
-            Place::Top(id) => self.top_regs[id] = Some(r),
-        }
-        Some(r)
-    }
-
     /// `for var in array`: an index counts up while it is below the array's current length.
     fn for_each(&mut self, span: Span, id: LoopId, var: LocalId, array: &TExpr, body: &[TStmt]) {
         let mark = self.next_reg;
@@ -573,7 +595,7 @@ impl FnGen<'_, '_> {
         if array.ty.element().is_some_and(|e| val_type(e).is_ref()) {
             self.ref_regs.insert(item);
         }
-        self.local_regs[var] = Some(item);
+        let item_cell = self.cell_for(var);
         self.span = span;
         self.emit(Instr::LoadInt {
             dst: index,
@@ -595,8 +617,10 @@ impl FnGen<'_, '_> {
             arr,
             index,
         });
+        self.bind_local(var, item, item_cell);
         self.loops.push(LoopCx {
             id,
+            try_depth: self.try_depth,
             breaks: vec![],
             continues: vec![],
         });
@@ -614,41 +638,6 @@ impl FnGen<'_, '_> {
         self.patch(exit, end);
         self.close_loop(cont, end);
         self.free_to(mark);
-    }
-
-    /// Stores a value into a variable, allocating the variable's register on first use.
-    fn store(&mut self, place: Place, value: &TExpr) {
-        match place {
-            Place::Local(id) => {
-                let reg = match self.local_regs[id] {
-                    Some(r) => r,
-                    None => {
-                        let r = self.alloc();
-                        self.local_regs[id] = Some(r);
-                        r
-                    }
-                };
-                self.expr_to(value, reg);
-            }
-            Place::Top(id) => {
-                if let Some(index) = self.gen.globals[id] {
-                    let mark = self.next_reg;
-                    let r = self.expr_any(value);
-                    self.emit(Instr::SetGlobal { index, src: r });
-                    self.free_to(mark);
-                } else if self.is_entry {
-                    let reg = match self.top_regs[id] {
-                        Some(r) => r,
-                        None => {
-                            let r = self.alloc();
-                            self.top_regs[id] = Some(r);
-                            r
-                        }
-                    };
-                    self.expr_to(value, reg);
-                }
-            }
-        }
     }
 
     /// Evaluates a condition and emits a jump taken when it is false; returns the jump.

@@ -72,6 +72,8 @@ error_codes! {
     InvalidAssignTarget = 1024, "Invalid assignment target";
     MissingInitializer = 1025, "Declaration needs a value";
     NotAtModuleScope = 1026, "This syntax isn't quite right";
+    NonExhaustiveMatch = 1027, "Something went wrong";
+    DuplicateArm = 1028, "Something went wrong";
     // Type errors.
     TypeMismatch = 2001, "Type mismatch found";
     ArityMismatch = 2002, "Type mismatch found";
@@ -84,6 +86,8 @@ error_codes! {
     OperatorNotSupported = 2009, "Operator not supported";
     UnpackCount = 2010, "Wrong number of values";
     CannotInfer = 2011, "Can't infer this type";
+    MissingField = 2012, "Missing field";
+    UnknownMember = 2013, "Unknown member";
     // Internal errors.
     Internal = 9001, "Internal compiler error";
 }

@@ -398,4 +398,3 @@ fn deep_indentation_without_blocks() {
     }
     check_invariants(src.as_bytes());
 }
-

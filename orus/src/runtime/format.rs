@@ -19,7 +19,8 @@
 //! a compile-time folder. Tests, with expected strings produced by glibc, are at the bottom.
 
 use super::heap::{Handle, Heap};
-use crate::bytecode::{Prim, PrintFormat, ValType};
+pub use super::value::format_value;
+use crate::bytecode::{Prim, PrintFormat, Program, ValType};
 use std::io::Write as _;
 
 /// Largest `N` honoured in `@.N`; Rust's formatter caps precision at `u16::MAX`.
@@ -37,27 +38,6 @@ pub fn format_fixed(v: f64, decimals: usize) -> String {
     let mut out = Vec::new();
     write_fixed(&mut out, v, decimals);
     String::from_utf8(out).expect("ASCII")
-}
-
-/// Appends the print form of a value of type `ty` held in the slot `bits`. An array
-/// prints its elements recursively, joined by `, `, without brackets, so an empty array
-/// prints nothing and nested arrays look flattened.
-pub fn format_value(out: &mut Vec<u8>, bits: u64, ty: &ValType, heap: &Heap) {
-    match ty {
-        ValType::Str => out.extend_from_slice(heap.get_str(bits as Handle)),
-        ValType::Array(elem) => {
-            for (k, &slot) in heap.array(bits as Handle).iter().enumerate() {
-                if k > 0 {
-                    out.extend_from_slice(b", ");
-                }
-                format_value(out, slot, elem, heap);
-            }
-        }
-        _ => {
-            let prim = scalar_prim(ty).expect("every other type is a scalar");
-            format_scalar(out, bits, prim);
-        }
-    }
 }
 
 /// Appends the print form of a non-heap value.
@@ -80,15 +60,15 @@ pub fn format_scalar(out: &mut Vec<u8>, bits: u64, prim: Prim) {
 }
 
 /// Appends the output of one `print` statement whose argument slots are `args`, with
-/// their types given by `format.arg_types` (indices into `types`).
+/// their types given by `format.arg_types` (indices into `program.types`).
 pub fn format_print(
     out: &mut Vec<u8>,
     args: &[u64],
     format: &PrintFormat,
-    types: &[ValType],
+    program: &Program,
     heap: &Heap,
 ) {
-    let ty = |i: usize| &types[format.arg_types[i] as usize];
+    let ty = |i: usize| &program.types[format.arg_types[i] as usize];
     let mut next = 0;
     if !args.is_empty() && *ty(0) == ValType::Str {
         let template = heap.get_str(args[0] as Handle);
@@ -103,7 +83,7 @@ pub fn format_print(
             }
             let (spec, used) = parse_spec(&template[i..]);
             i += used;
-            format_with_spec(out, args[next], ty(next), spec, heap);
+            format_with_spec(out, args[next], ty(next), spec, heap, program);
             next += 1;
         }
     }
@@ -111,7 +91,7 @@ pub fn format_print(
         if k > 0 {
             out.push(b' ');
         }
-        format_value(out, arg, ty(k), heap);
+        format_value(out, arg, ty(k), heap, program);
     }
     if format.newline {
         out.push(b'\n');
@@ -151,7 +131,14 @@ fn parse_spec(rest: &[u8]) -> (Spec, usize) {
     }
 }
 
-fn format_with_spec(out: &mut Vec<u8>, bits: u64, ty: &ValType, spec: Spec, heap: &Heap) {
+fn format_with_spec(
+    out: &mut Vec<u8>,
+    bits: u64,
+    ty: &ValType,
+    spec: Spec,
+    heap: &Heap,
+    program: &Program,
+) {
     let integer = match ty {
         ValType::I32 => Some(bits as u32 as i32 as i64 as u64),
         ValType::U32 => Some(u64::from(bits as u32)),
@@ -168,13 +155,14 @@ fn format_with_spec(out: &mut Vec<u8>, bits: u64, ty: &ValType, spec: Spec, heap
             Ok(())
         }
         _ => {
-            format_value(out, bits, ty, heap);
+            format_value(out, bits, ty, heap, program);
             Ok(())
         }
     };
 }
 
-fn scalar_prim(ty: &ValType) -> Option<Prim> {
+/// The primitive of a non-heap type, `None` for the reference types.
+pub(super) fn scalar_prim(ty: &ValType) -> Option<Prim> {
     match ty {
         ValType::I32 => Some(Prim::I32),
         ValType::I64 => Some(Prim::I64),
@@ -182,7 +170,12 @@ fn scalar_prim(ty: &ValType) -> Option<Prim> {
         ValType::U64 => Some(Prim::U64),
         ValType::F64 => Some(Prim::F64),
         ValType::Bool => Some(Prim::Bool),
-        ValType::Str | ValType::Array(_) => None,
+        ValType::Str
+        | ValType::Array(_)
+        | ValType::Struct(_)
+        | ValType::Enum(_)
+        | ValType::Func
+        | ValType::Error => None,
     }
 }
 
@@ -393,8 +386,12 @@ mod tests {
             arg_types,
             newline: true,
         };
+        let program = Program {
+            types: types(),
+            ..Program::default()
+        };
         let mut out = Vec::new();
-        format_print(&mut out, &slots, &format, &types(), &heap);
+        format_print(&mut out, &slots, &format, &program, &heap);
         String::from_utf8(out).unwrap()
     }
 
@@ -510,7 +507,7 @@ mod tests {
         let holes = heap.alloc_array(&holes, true).unwrap();
         fn show(heap: &Heap, bits: Handle, ty: &ValType) -> String {
             let mut out = Vec::new();
-            format_value(&mut out, u64::from(bits), ty, heap);
+            format_value(&mut out, u64::from(bits), ty, heap, &Program::default());
             String::from_utf8(out).unwrap()
         }
         assert_eq!(show(&heap, one_two, &ints), "1, 2");
@@ -529,14 +526,17 @@ mod tests {
         assert_eq!(show(&heap, strs, &strs_ty), "a, b c");
         // In a template, specs do not apply to arrays: `@x` falls back to default form.
         let template = heap.alloc_str(b"@x|@.2f|@").unwrap();
-        let types = vec![ValType::Str, ints.clone(), nested.clone(), strs_ty];
+        let program = Program {
+            types: vec![ValType::Str, ints.clone(), nested.clone(), strs_ty],
+            ..Program::default()
+        };
         let format = PrintFormat {
             arg_types: vec![0, 1, 2, 3, 1],
             newline: true,
         };
         let args = [template, one_two, m, strs, empty].map(u64::from);
         let mut out = Vec::new();
-        format_print(&mut out, &args, &format, &types, &heap);
+        format_print(&mut out, &args, &format, &program, &heap);
         assert_eq!(String::from_utf8(out).unwrap(), "1, 2|1, 2, -3|a, b c \n");
     }
 

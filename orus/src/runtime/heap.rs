@@ -1,8 +1,20 @@
 //! The garbage-collected object store.
 //!
 //! Heap values live in [`Heap`] and registers hold them as `u32` handles (slot indices).
-//! The values are immutable byte strings and mutable arrays; `Object` is an enum so
-//! structs and closures can join it, each listing its child handles in `trace_children`.
+//! The values are immutable byte strings, mutable arrays, struct instances, enum values,
+//! cells (captured variables), closures and Error values; `Object` is an enum and each kind
+//! lists its child handles in `trace_children`. The object kinds beyond strings and arrays
+//! are made and read in `heap/objects.rs`.
+//!
+//! Which slots of an object are handles: an array says so with its `elem_ref` flag; a
+//! struct or enum value names its layout, whose field and payload types the heap learns
+//! once from the program ([`Heap::set_layouts`]) as masks. A cell's slot and a closure's
+//! captures have no static type the heap could know (a cell may hold an `i32` or an
+//! array), so they are traced *conservatively*: a slot that is the handle of a live object
+//! keeps it alive. That can only retain an object that happens to share the number of an
+//! integer held in a cell, until the cell dies; it never frees a live object. Cycles
+//! (closures capturing each other's cells, structs reaching each other through arrays) are
+//! no problem for mark-sweep.
 //!
 //! An array is a `Vec<u64>` of register-format slots and a flag saying whether those slots
 //! are heap handles, which the collector then traces. Reading, writing, `len` and `pop` work
@@ -36,6 +48,8 @@ use super::Fault;
 use crate::diag::Code;
 use std::ops::Range;
 
+mod objects;
+
 /// A heap object's address, as stored (zero-extended) in a register.
 pub type Handle = u32;
 
@@ -63,6 +77,20 @@ enum Object {
     Buffer(Vec<u8>),
     /// A mutable array of register slots; when `elem_ref` they are handles to trace.
     Array { elems: Vec<u64>, elem_ref: bool },
+    /// An instance of the struct layout `layout`; its fields in declaration order.
+    Struct { layout: u32, fields: Box<[u64]> },
+    /// A value of the enum layout `layout`: the variant and its payload.
+    Enum {
+        layout: u32,
+        variant: u16,
+        payload: Box<[u64]>,
+    },
+    /// A captured variable; its slot is traced conservatively.
+    Cell(u64),
+    /// A function value: the function index and the captured slots (traced conservatively).
+    Closure { func: u32, captures: Box<[u64]> },
+    /// The value bound by `catch`: the error code and message of the caught error.
+    Error { code: Code, message: Box<str> },
 }
 
 impl Object {
@@ -74,6 +102,13 @@ impl Object {
                 Object::Slice { .. } => 0,
                 Object::Buffer(bytes) => bytes.capacity(),
                 Object::Array { elems, .. } => elems.capacity() * SLOT_BYTES,
+                Object::Struct { fields: slots, .. }
+                | Object::Enum { payload: slots, .. }
+                | Object::Closure {
+                    captures: slots, ..
+                } => slots.len() * SLOT_BYTES,
+                Object::Cell(_) => SLOT_BYTES,
+                Object::Error { message, .. } => message.len(),
             }
     }
 }
@@ -98,6 +133,13 @@ pub struct Heap {
     gray: Vec<Handle>,
     /// The one-byte string for each byte value, once made; roots of every collection.
     byte_strs: Box<[Option<Handle>; 256]>,
+    /// Per struct layout, which fields hold handles.
+    struct_refs: Vec<Box<[bool]>>,
+    /// Per enum layout and variant, which payload slots hold handles.
+    enum_refs: Vec<Vec<Box<[bool]>>>,
+    /// Per enum layout and variant, the shared value of a payload-less variant, once made;
+    /// roots of every collection (enum values are immutable and compare structurally).
+    unit_enums: Vec<Vec<Option<Handle>>>,
 }
 
 impl Heap {
@@ -121,6 +163,9 @@ impl Heap {
             collections: 0,
             gray: Vec::new(),
             byte_strs: Box::new([None; 256]),
+            struct_refs: Vec::new(),
+            enum_refs: Vec::new(),
+            unit_enums: Vec::new(),
         }
     }
 
@@ -136,7 +181,7 @@ impl Heap {
                 _ => panic!("string slice {handle} has no buffer"),
             },
             Some(Object::Buffer(bytes)) => bytes,
-            Some(Object::Array { .. }) => panic!("handle {handle} is an array, not a string"),
+            Some(_) => panic!("handle {handle} is not a string"),
             None => panic!("dangling string handle {handle}"),
         }
     }
@@ -186,25 +231,15 @@ impl Heap {
 
     /// Appends `value` to the array at `handle`. Growth doubles the capacity and is
     /// charged like an allocation; on failure (E0014) the array is unchanged.
+    #[inline]
     pub fn array_push(&mut self, handle: Handle, value: u64) -> Result<(), Fault> {
-        let (len, capacity) = match self.object(handle) {
-            Some(Object::Array { elems, .. }) => (elems.len(), elems.capacity()),
-            _ => not_an_array(handle),
-        };
-        if len == capacity {
-            if len >= MAX_ARRAY_LEN {
-                return Err(out_of_memory("array too large"));
+        match self.slots.get_mut(handle as usize) {
+            Some(Some(Object::Array { elems, .. })) if elems.len() < elems.capacity() => {
+                elems.push(value);
+                Ok(())
             }
-            let new_capacity = (capacity * 2).clamp(4, MAX_ARRAY_LEN);
-            self.charge((new_capacity - capacity) * SLOT_BYTES)?;
-            if let Some(Some(Object::Array { elems, .. })) = self.slots.get_mut(handle as usize) {
-                elems.reserve_exact(new_capacity - len);
-            }
+            _ => self.grow_and_push(handle, value),
         }
-        if let Some(Some(Object::Array { elems, .. })) = self.slots.get_mut(handle as usize) {
-            elems.push(value);
-        }
-        Ok(())
     }
 
     /// Removes and returns the last element of the array at `handle`, `None` if it is
@@ -286,6 +321,13 @@ impl Heap {
                 self.mark(u64::from(handle));
             }
         }
+        for layout in 0..self.unit_enums.len() {
+            for variant in 0..self.unit_enums[layout].len() {
+                if let Some(handle) = self.unit_enums[layout][variant] {
+                    self.mark(u64::from(handle));
+                }
+            }
+        }
         for root in roots {
             self.mark(root);
             self.trace_gray();
@@ -342,13 +384,38 @@ impl Heap {
                 Ok(handle)
             }
             None => {
+                // `Handle::MAX` is never handed out, so it can mean "no object".
                 let handle = Handle::try_from(self.slots.len())
-                    .map_err(|_| out_of_memory("too many heap objects"))?;
+                    .ok()
+                    .filter(|&h| h != Handle::MAX)
+                    .ok_or_else(|| out_of_memory("too many heap objects"))?;
                 self.slots.push(Some(object));
                 self.marks.push(false);
                 Ok(handle)
             }
         }
+    }
+
+    /// The slow path of [`Heap::array_push`]: the array is full, so its capacity doubles
+    /// (to at least 4), charged before the vector grows.
+    #[cold]
+    #[inline(never)]
+    fn grow_and_push(&mut self, handle: Handle, value: u64) -> Result<(), Fault> {
+        let capacity = match self.object(handle) {
+            Some(Object::Array { elems, .. }) => elems.capacity(),
+            _ => not_an_array(handle),
+        };
+        if capacity >= MAX_ARRAY_LEN {
+            return Err(out_of_memory("array too large"));
+        }
+        let new_capacity = (capacity * 2).clamp(4, MAX_ARRAY_LEN);
+        self.charge((new_capacity - capacity) * SLOT_BYTES)?;
+        let Some(Some(Object::Array { elems, .. })) = self.slots.get_mut(handle as usize) else {
+            unreachable!("checked above");
+        };
+        elems.reserve_exact(new_capacity - elems.len());
+        elems.push(value);
+        Ok(())
     }
 
     /// Appends the string `b` to the buffer `buf`, growing it geometrically.
@@ -402,7 +469,12 @@ impl Heap {
 
     fn trace_children(&mut self, handle: Handle) {
         let Heap {
-            slots, marks, gray, ..
+            slots,
+            marks,
+            gray,
+            struct_refs,
+            enum_refs,
+            ..
         } = self;
         match slots.get(handle as usize).and_then(Option::as_ref) {
             Some(Object::Slice { buf, .. }) => mark(slots, marks, gray, u64::from(*buf)),
@@ -414,7 +486,32 @@ impl Heap {
                     mark(slots, marks, gray, elem);
                 }
             }
-            Some(Object::Str(_) | Object::Buffer(_) | Object::Array { .. }) | None => {}
+            Some(Object::Struct { layout, fields }) => {
+                let refs = &struct_refs[*layout as usize];
+                for (&value, _) in fields.iter().zip(refs.iter()).filter(|(_, &r)| r) {
+                    mark(slots, marks, gray, value);
+                }
+            }
+            Some(Object::Enum {
+                layout,
+                variant,
+                payload,
+            }) => {
+                let refs = &enum_refs[*layout as usize][usize::from(*variant)];
+                for (&value, _) in payload.iter().zip(refs.iter()).filter(|(_, &r)| r) {
+                    mark(slots, marks, gray, value);
+                }
+            }
+            Some(Object::Cell(value)) => mark(slots, marks, gray, *value),
+            Some(Object::Closure { captures, .. }) => {
+                for &value in captures.iter() {
+                    mark(slots, marks, gray, value);
+                }
+            }
+            Some(
+                Object::Str(_) | Object::Buffer(_) | Object::Array { .. } | Object::Error { .. },
+            )
+            | None => {}
         }
     }
 }
@@ -445,193 +542,4 @@ fn out_of_memory(message: &str) -> Fault {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn heap() -> Heap {
-        Heap::new(&[b"hello".to_vec(), b"".to_vec()], None)
-    }
-
-    #[test]
-    fn interned_strings_have_their_index_as_handle() {
-        let heap = heap();
-        assert_eq!(heap.get_str(0), b"hello");
-        assert_eq!(heap.get_str(1), b"");
-        assert_eq!(heap.object_count(), 2);
-    }
-
-    #[test]
-    fn collect_frees_unreachable_and_reuses_slots() {
-        let mut heap = heap();
-        let a = heap.alloc_str(b"a").unwrap();
-        let b = heap.alloc_str(b"b").unwrap();
-        heap.collect([u64::from(b)]);
-        assert_eq!(heap.object_count(), 3);
-        assert_eq!(heap.get_str(0), b"hello");
-        assert_eq!(heap.get_str(b), b"b");
-        let c = heap.alloc_str(b"c").unwrap();
-        assert_eq!(c, a, "freed slot reused");
-        assert_eq!(heap.peak_object_count(), 4);
-    }
-
-    #[test]
-    fn garbage_roots_are_ignored() {
-        let mut heap = heap();
-        let a = heap.alloc_str(b"a").unwrap();
-        heap.collect([u64::MAX, 1 << 40, 999, u64::from(a) + 1, 0]);
-        assert_eq!(heap.object_count(), 2);
-        // A stale handle to a freed slot is no root either.
-        heap.collect([u64::from(a)]);
-        assert_eq!(heap.object_count(), 2);
-    }
-
-    #[test]
-    fn concat_short_and_long() {
-        let mut heap = heap();
-        let ab = heap.concat(0, 0).unwrap();
-        assert_eq!(heap.get_str(ab), b"hellohello");
-        let long = heap.alloc_str(&[b'x'; 70]).unwrap();
-        let s = heap.concat(long, 0).unwrap();
-        assert_eq!(heap.get_str(s).len(), 75);
-        assert!(heap.get_str(s).ends_with(b"xhello"));
-    }
-
-    #[test]
-    fn appending_in_place_keeps_old_prefixes() {
-        let mut heap = heap();
-        let mut s = heap.alloc_str(&[b'a'; 64]).unwrap();
-        s = heap.concat(s, 0).unwrap();
-        let before = s;
-        s = heap.concat(s, 0).unwrap();
-        assert_eq!(heap.get_str(before).len(), 69);
-        assert_eq!(heap.get_str(s).len(), 74);
-        // `before` no longer ends the buffer: appending to it must copy.
-        let branch = heap.concat(before, 1).unwrap();
-        let branch2 = heap.concat(branch, 0).unwrap();
-        assert_eq!(heap.get_str(branch2).len(), 74);
-        assert_eq!(heap.get_str(s), heap.get_str(branch2));
-        // Self-concatenation of a slice that ends its buffer.
-        let doubled = heap.concat(s, s).unwrap();
-        assert_eq!(heap.get_str(doubled).len(), 148);
-        assert_eq!(&heap.get_str(doubled)[..74], heap.get_str(s));
-        assert_eq!(&heap.get_str(doubled)[74..], heap.get_str(s));
-        // Collecting with only the slice as root keeps its buffer.
-        heap.collect([u64::from(doubled)]);
-        assert_eq!(heap.get_str(doubled).len(), 148);
-        assert_eq!(heap.object_count(), 2 + 2);
-    }
-
-    #[test]
-    fn building_a_long_string_is_linear() {
-        let mut heap = heap();
-        let piece = heap.alloc_str(b"0123456789").unwrap();
-        let mut s = heap.alloc_str(b"").unwrap();
-        for _ in 0..100_000 {
-            s = heap.concat(s, piece).unwrap();
-        }
-        assert_eq!(heap.get_str(s).len(), 1_000_000);
-        // Slices charge only their overhead; the buffer doubles: far below 2 * n^2.
-        assert!(heap.live_bytes() < 10_000_000, "{}", heap.live_bytes());
-    }
-
-    #[test]
-    fn limit_turns_into_out_of_memory() {
-        let mut heap = Heap::new(&[], Some(10_000));
-        let mut kept = Vec::new();
-        let fault = loop {
-            match heap.alloc_str(&vec![0; 1000]) {
-                Ok(h) => kept.push(h),
-                Err(fault) => break fault,
-            }
-        };
-        assert_eq!(fault.code, Code::OutOfMemory);
-        assert_eq!(fault.message, "heap limit exceeded");
-        heap.collect(kept.iter().map(|&h| u64::from(h)).skip(2));
-        assert!(heap.alloc_str(&vec![0; 1000]).is_ok());
-    }
-
-    #[test]
-    fn arrays_push_pop_slice_in_place() {
-        let mut heap = heap();
-        let a = heap.alloc_array(&[1, 2, 3], false).unwrap();
-        assert_eq!(heap.array(a), &[1, 2, 3]);
-        heap.array_push(a, 4).unwrap();
-        heap.array_mut(a)[0] = 9;
-        assert_eq!(heap.array_pop(a), Some(4));
-        assert_eq!(heap.array(a), &[9, 2, 3]);
-        let s = heap.slice_array(a, 1..3).unwrap();
-        assert_eq!(heap.array(s), &[2, 3]);
-        heap.array_mut(s)[0] = 0;
-        assert_eq!(heap.array(a), &[9, 2, 3], "a slice is a copy");
-        let empty = heap.slice_array(a, 3..3).unwrap();
-        assert_eq!(heap.array_pop(empty), None);
-    }
-
-    #[test]
-    fn array_growth_is_geometric_and_charged() {
-        let mut heap = Heap::new(&[], None);
-        let a = heap.alloc_array(&[], false).unwrap();
-        let before = heap.live_bytes();
-        let mut growths = 0;
-        let mut last = before;
-        for v in 0..1_000_000 {
-            heap.array_push(a, v).unwrap();
-            if heap.live_bytes() != last {
-                growths += 1;
-                last = heap.live_bytes();
-            }
-        }
-        assert!(growths < 25, "{growths} growths");
-        assert!(heap.live_bytes() - before >= 8_000_000);
-        assert!(
-            heap.wants_collection(),
-            "growth counts toward the next collection"
-        );
-        heap.collect([u64::from(a)]);
-        assert_eq!(heap.array(a).len(), 1_000_000);
-    }
-
-    #[test]
-    fn only_reference_arrays_trace_their_elements() {
-        let mut heap = heap();
-        let x = heap.alloc_str(b"x").unwrap();
-        let y = heap.alloc_str(b"y").unwrap();
-        let refs = heap.alloc_array(&[u64::from(x)], true).unwrap();
-        // Integers that happen to equal a handle keep nothing alive.
-        let ints = heap.alloc_array(&[u64::from(y), u64::MAX], false).unwrap();
-        let outer = heap
-            .alloc_array(&[u64::from(refs), u64::from(ints)], true)
-            .unwrap();
-        heap.collect([u64::from(outer)]);
-        assert_eq!(heap.object_count(), 2 + 4, "y was freed");
-        assert_eq!(heap.get_str(x), b"x");
-        heap.collect([]);
-        assert_eq!(heap.object_count(), 2);
-    }
-
-    #[test]
-    fn byte_strings_are_made_once_and_kept() {
-        let mut heap = heap();
-        let a = heap.byte_str(b'a').unwrap();
-        assert_eq!(heap.byte_str(b'a').unwrap(), a);
-        assert_eq!(heap.get_str(a), b"a");
-        heap.collect([]);
-        assert_eq!(heap.get_str(a), b"a");
-        assert_eq!(heap.byte_str(b'a').unwrap(), a);
-        assert_eq!(heap.object_count(), 3);
-    }
-
-    #[test]
-    fn threshold_grows_with_live_size() {
-        let mut heap = Heap::new(&[], None);
-        assert!(!heap.wants_collection());
-        let big = heap.alloc_str(&vec![0; 3 << 20]).unwrap();
-        assert!(heap.wants_collection());
-        heap.collect([u64::from(big)]);
-        assert!(!heap.wants_collection());
-        heap.alloc_str(&vec![0; 4 << 20]).unwrap();
-        assert!(!heap.wants_collection(), "threshold is 2x live (6 MB)");
-        heap.alloc_str(&vec![0; 3 << 20]).unwrap();
-        assert!(heap.wants_collection());
-    }
-}
+mod tests;

@@ -2,19 +2,22 @@
 //! any interpreter state.
 //!
 //! Checked arithmetic and shifts live in [`arith`], the `as` cast table in [`convert`],
-//! the index and slice rules of arrays and strings in [`array`], the text form of values
-//! and the `print` template renderer in [`format`](mod@format), and the garbage-collected
-//! object store (strings and arrays) in [`heap`]. The VM calls these functions from its
-//! instruction arms, and a compile-time constant folder calls the very same ones, so a
-//! rule is written once (STYLE.md habit 4). This module knows nothing of syntax, of the
-//! type checker or of frames and registers; values arrive as the untagged 64-bit slots
-//! described in `bytecode`. Unit tests sit at the bottom of each file.
+//! the index and slice rules of arrays and strings in [`array`], the text form of scalars
+//! and the `print` template renderer in [`format`](mod@format), printing and structural
+//! equality of heap values by their types in [`value`], and the garbage-collected object
+//! store (strings, arrays, structs, enums, cells, closures, Error values) in [`heap`].
+//! The VM calls these functions from its instruction arms, and a compile-time constant
+//! folder calls the very same ones, so a rule is written once (STYLE.md habit 4). This
+//! module knows nothing of syntax, of the type checker or of frames and registers; values
+//! arrive as the untagged 64-bit slots described in `bytecode`. Unit tests sit at the
+//! bottom of each file.
 
 pub mod arith;
 pub mod array;
 pub mod convert;
 pub mod format;
 pub mod heap;
+pub mod value;
 
 pub use heap::Heap;
 

@@ -135,14 +135,11 @@ impl<'a> Checker<'a, '_> {
                         return self.poisoned(span);
                     }
                 },
-                Some(Sym::Func(_)) => {
-                    self.error(
-                        Code::Internal,
-                        span,
-                        format!("function values are not supported yet ('{name}' is a function)"),
-                    );
-                    return self.poisoned(span);
-                }
+                Some(Sym::Func(entry)) => return self.function_value(entry, span),
+                Some(Sym::Capture(idx)) => (
+                    TExprKind::Load(Place::Capture(idx)),
+                    self.capture_info(idx).0,
+                ),
                 None => {
                     self.undefined(name, span);
                     return self.poisoned(span);
@@ -161,17 +158,10 @@ impl<'a> Checker<'a, '_> {
             ExprKind::Slice { base, start, end } => {
                 return self.slice(base, start.as_deref(), end.as_deref(), span)
             }
-            ExprKind::Field { .. }
-            | ExprKind::StructLit { .. }
-            | ExprKind::Match(_)
-            | ExprKind::Fn(_) => {
-                self.error(
-                    Code::Internal,
-                    span,
-                    "arrays, structs, match expressions and function values are not supported yet",
-                );
-                return self.poisoned(span);
-            }
+            ExprKind::Field { base, name } => return self.field(base, name, span),
+            ExprKind::StructLit { name, fields } => return self.struct_literal(name, fields, span),
+            ExprKind::Match(m) => return self.match_expr(m, expected, span),
+            ExprKind::Fn(decl) => return self.closure(decl, span),
         };
         TExpr { kind, ty, span }
     }
@@ -431,43 +421,49 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> TExpr {
-        let ExprKind::Name(name) = &callee.kind else {
-            self.error(
-                Code::Internal,
-                callee.span,
-                "calling a computed function value is not supported yet",
-            );
-            for a in args {
-                self.value(a, None);
+        match &callee.kind {
+            ExprKind::Name(name) => {
+                if let Some(t) = self.builtin_call(name, args, span) {
+                    return t;
+                }
+                match self.lookup(name) {
+                    Some(Sym::Func(entry)) => {
+                        return self.call_entry(entry, name, None, args, span)
+                    }
+                    None => {
+                        self.undefined(name, callee.span);
+                        for a in args {
+                            self.value(a, None);
+                        }
+                        return self.poisoned(span);
+                    }
+                    Some(_) => {}
+                }
             }
-            return self.poisoned(span);
-        };
-        if let Some(t) = self.builtin_call(name, args, span) {
-            return t;
+            ExprKind::Field { base, name } => {
+                if let Some(t) = self.member_call(base, name, args, span) {
+                    return t;
+                }
+            }
+            _ => {}
         }
-        let entry = match self.lookup(name) {
-            Some(Sym::Func(f)) => f,
-            Some(Sym::Local(_)) | Some(Sym::Top(_)) => {
-                let t = self.expr(callee, None);
-                self.error(
-                    Code::NotCallable,
-                    callee.span,
-                    format!("this is a `{}`, which can't be called", t.ty),
-                );
-                for a in args {
-                    self.value(a, None);
-                }
-                return self.poisoned(span);
-            }
-            None => {
-                self.undefined(name, callee.span);
-                for a in args {
-                    self.value(a, None);
-                }
-                return self.poisoned(span);
-            }
-        };
-        let params = self.fns[entry].params.clone();
+        let f = self.value(callee, None);
+        self.call_value(f, args, span)
+    }
+
+    /// A direct call of a declared function (or method); `self_arg` is the receiver of an
+    /// instance method call.
+    pub(super) fn call_entry(
+        &mut self,
+        entry: usize,
+        name: &str,
+        self_arg: Option<TExpr>,
+        args: &[Expr],
+        span: Span,
+    ) -> TExpr {
+        let all_params = self.fns[entry].params.clone();
+        let skip = usize::from(self_arg.is_some());
+        let params = &all_params[skip.min(all_params.len())..];
         if params.len() != args.len() {
             let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
             self.error(
@@ -486,9 +482,9 @@ impl<'a> Checker<'a, '_> {
             }
             return self.poisoned(span);
         }
-        let mut typed = Vec::with_capacity(args.len());
+        let mut typed: Vec<TExpr> = self_arg.into_iter().collect();
         let mut poisoned = false;
-        for (arg, param) in args.iter().zip(&params) {
+        for (arg, param) in args.iter().zip(params) {
             let t = match param {
                 Some(pt) => self.expect_value(arg, pt),
                 None => self.value(arg, None),
@@ -502,7 +498,7 @@ impl<'a> Checker<'a, '_> {
         // Annotated parameters fix the instance's types; the others come from the arguments.
         let arg_types: Vec<Type> = typed
             .iter()
-            .zip(&params)
+            .zip(&all_params)
             .map(|(t, p)| p.clone().unwrap_or_else(|| t.ty.clone()))
             .collect();
         let (func, ret) = self.instance(entry, &arg_types, span);

@@ -22,6 +22,7 @@ const MAX_INSTANTIATION_DEPTH: usize = 64;
 /// typed program is only meaningful when no diagnostic was returned.
 pub fn check(program: &Program, source: &SourceMap<'_>) -> (TProgram, Vec<Diagnostic>) {
     let mut checker = Checker::new(source);
+    checker.declare_types(&program.stmts);
     checker.prepass(&program.stmts);
     let entry = checker.check_entry(&program.stmts);
     checker.drain_pending();
@@ -49,6 +50,8 @@ pub fn check(program: &Program, source: &SourceMap<'_>) -> (TProgram, Vec<Diagno
             captured: t.captured,
         })
         .collect();
+    let structs = checker.structs.iter().map(|s| s.def()).collect();
+    let enums = checker.enums.iter().map(|e| e.def()).collect();
     let mut diags = checker.diags;
     crate::diag::sort_and_dedup(&mut diags);
     (
@@ -56,6 +59,8 @@ pub fn check(program: &Program, source: &SourceMap<'_>) -> (TProgram, Vec<Diagno
             functions,
             entry,
             top_vars,
+            structs,
+            enums,
         },
         diags,
     )
@@ -98,6 +103,8 @@ pub(super) enum RetKind {
     Declared(Type),
     /// Inferred from the first value-returning `return` (entry, instance index).
     Inferred(usize, usize),
+    /// Inferred, for a closure: recorded in `FnCx::inferred_ret`.
+    InferLocal,
 }
 
 /// Per-function checking context.
@@ -114,10 +121,14 @@ pub(super) struct FnCx {
     pub is_entry: bool,
     /// A value-returning `return` was seen (for inferred return types).
     pub saw_value_return: bool,
+    /// The return type inferred so far, for `RetKind::InferLocal`.
+    pub inferred_ret: Option<Type>,
+    /// What this function (a closure) captures, with the type and binding facts of each.
+    pub captures: Vec<(CaptureSource, Type, VarInfo, String)>,
 }
 
 impl FnCx {
-    fn new(ret: RetKind, top_visible: usize, visible_fns: Vec<(String, usize)>) -> FnCx {
+    pub(super) fn new(ret: RetKind, top_visible: usize, visible_fns: Vec<(String, usize)>) -> FnCx {
         FnCx {
             locals: vec![],
             local_info: vec![],
@@ -129,6 +140,8 @@ impl FnCx {
             top_visible,
             visible_fns,
             saw_value_return: false,
+            captures: vec![],
+            inferred_ret: None,
         }
     }
 }
@@ -143,6 +156,14 @@ pub(super) struct Checker<'a, 's> {
     pub next_top: usize,
     pub functions: Vec<Option<TFunction>>,
     pub cx: FnCx,
+    /// Contexts of the functions enclosing the one being checked (closures), outermost first.
+    pub parents: Vec<FnCx>,
+    pub structs: Vec<super::objects::StructInfo<'a>>,
+    pub enums: Vec<super::objects::EnumInfo>,
+    /// Declared struct and enum names.
+    pub type_names: HashMap<String, Type>,
+    /// Instances of the built-in `Result`, by `Ok` payload type.
+    pub result_instances: Vec<(Type, u32)>,
     /// Instances whose bodies still need checking: (entry, instance index).
     pending: Vec<(usize, usize)>,
     depth: usize,
@@ -159,6 +180,11 @@ impl<'a, 's> Checker<'a, 's> {
             next_top: 0,
             functions: vec![],
             cx: FnCx::new(RetKind::Entry, 0, vec![]),
+            parents: vec![],
+            structs: vec![],
+            enums: vec![],
+            type_names: HashMap::new(),
+            result_instances: vec![],
             pending: vec![],
             depth: 0,
         }
@@ -190,6 +216,7 @@ impl<'a, 's> Checker<'a, 's> {
                     declared.push(&binding.name.name);
                     self.push_top_slot(binding.name.name.clone(), binding.mutable);
                 }
+                StmtKind::Impl(imp) => self.declare_impl(imp),
                 StmtKind::Fn(decl) => {
                     let index = self.register_fn(decl, self.top_vars.len(), vec![]);
                     if let Some(name) = &decl.name {
@@ -262,25 +289,30 @@ impl<'a, 's> Checker<'a, 's> {
     /// Resolves a written type; unknown names are E2003 and give `Type::Error`.
     pub fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Type {
         match &ty.kind {
-            ast::TypeExprKind::Named(name) => match Type::from_name(name) {
-                Some(t) => t,
-                None => {
-                    self.error(
-                        Code::UnknownType,
-                        ty.span,
-                        format!("this is a `{name}`, but `valid type` was expected"),
-                    );
-                    Type::Error
+            ast::TypeExprKind::Named(name)
+                if name == "Result" && !self.type_names.contains_key(name) =>
+            {
+                // A bare `Result` annotation means the built-in with an `i32` payload.
+                self.result_enum(&Type::I32)
+            }
+            ast::TypeExprKind::Named(name) => {
+                match Type::from_name(name).or_else(|| self.type_names.get(name).cloned()) {
+                    Some(t) => t,
+                    None => {
+                        self.error(
+                            Code::UnknownType,
+                            ty.span,
+                            format!("this is a `{name}`, but `valid type` was expected"),
+                        );
+                        Type::Error
+                    }
                 }
-            },
+            }
             ast::TypeExprKind::Array(elem) => Type::Array(Box::new(self.resolve_type(elem))),
-            ast::TypeExprKind::Fn { .. } => {
-                self.error(
-                    Code::Internal,
-                    ty.span,
-                    "function types are not supported yet",
-                );
-                Type::Error
+            ast::TypeExprKind::Fn { params, ret } => {
+                let params = params.iter().map(|p| self.resolve_type(p)).collect();
+                let ret = ret.as_ref().map_or(Type::Void, |r| self.resolve_type(r));
+                Type::Func(std::rc::Rc::new(super::FnType { params, ret }))
             }
         }
     }
@@ -406,6 +438,7 @@ impl<'a, 's> Checker<'a, 's> {
             self.fns[entry].visible_fns.clone(),
         );
         let saved = std::mem::replace(&mut self.cx, cx);
+        let saved_parents = std::mem::take(&mut self.parents);
         let saved_diags = self.diags.len();
         self.depth += 1;
         for (param, ty) in decl.params.iter().zip(&args) {
@@ -425,6 +458,7 @@ impl<'a, 's> Checker<'a, 's> {
         let body = self.block_stmts(&decl.body.stmts);
         self.depth -= 1;
         let cx = std::mem::replace(&mut self.cx, saved);
+        self.parents = saved_parents;
         // Errors inside a generic function are reported once, not once per instance.
         if self.fns[entry].instances.len() > 1 && self.diags.len() > saved_diags {
             let first = self.diags[..saved_diags].to_vec();
@@ -473,6 +507,7 @@ impl<'a, 's> Checker<'a, 's> {
         self.cx.locals.push(LocalVar {
             name: name.to_string(),
             ty,
+            captured: false,
         });
         self.cx.local_info.push(VarInfo {
             mutable,
@@ -497,6 +532,11 @@ impl<'a, 's> Checker<'a, 's> {
         }
         if let Some(&(_, f)) = self.cx.visible_fns.iter().rev().find(|(n, _)| n == name) {
             return Some(Sym::Func(f));
+        }
+        if !self.parents.is_empty() {
+            if let Some(sym) = self.lookup_in_parents(name) {
+                return Some(sym);
+            }
         }
         if !self.cx.is_entry {
             let visible = self.cx.top_visible.min(self.top_vars.len());

@@ -11,14 +11,18 @@
 //! (monomorphised per argument types for unannotated parameters).
 
 mod arrays;
+mod closures;
 mod expr;
 mod func;
 mod literal;
+mod matching;
+mod objects;
 mod scope;
 mod stmt;
 pub mod typed;
 
 use std::fmt;
+use std::rc::Rc;
 
 pub use func::check;
 
@@ -34,11 +38,26 @@ pub enum Type {
     Str,
     /// A growable array with reference semantics (spec §10).
     Array(Box<Type>),
+    /// A declared struct: its index in the checker's table, and its name.
+    Struct(u32, Rc<str>),
+    /// A declared enum (or the built-in `Result`): its index and name.
+    Enum(u32, Rc<str>),
+    /// A function value.
+    Func(Rc<FnType>),
+    /// The value bound by `catch name` (spec §14); written `error` in messages.
+    ErrorValue,
     /// The "no value" result of a function without a value-returning `return`.
     Void,
     /// The type of an expression that already produced a diagnostic; it unifies with
     /// everything so one mistake is reported once.
     Error,
+}
+
+/// Parameter and return types of a function value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FnType {
+    pub params: Vec<Type>,
+    pub ret: Type,
 }
 
 impl Type {
@@ -64,6 +83,11 @@ impl Type {
         match (self, other) {
             (Type::Error, _) | (_, Type::Error) => true,
             (Type::Array(a), Type::Array(b)) => a.compatible(b),
+            (Type::Func(a), Type::Func(b)) => {
+                a.params.len() == b.params.len()
+                    && a.params.iter().zip(&b.params).all(|(x, y)| x.compatible(y))
+                    && a.ret.compatible(&b.ret)
+            }
             _ => self == other,
         }
     }
@@ -103,6 +127,12 @@ impl fmt::Display for Type {
             Type::Bool => "bool",
             Type::Str => "string",
             Type::Array(elem) => return write!(f, "[{elem}]"),
+            Type::Struct(_, name) | Type::Enum(_, name) => name,
+            Type::Func(ft) => {
+                let params: Vec<String> = ft.params.iter().map(Type::to_string).collect();
+                return write!(f, "fn({}) -> {}", params.join(", "), ft.ret);
+            }
+            Type::ErrorValue => "error",
             Type::Void => "void",
             Type::Error => "unknown",
         })

@@ -9,6 +9,8 @@ pub(super) enum Sym {
     Top(TopId),
     /// A declared function (index into `Checker::fns`).
     Func(usize),
+    /// A variable of an enclosing function, captured by the current closure.
+    Capture(u16),
 }
 
 /// Facts about a variable binding that assignments need.

@@ -7,9 +7,9 @@ use super::Type;
 use crate::ast::{self, Binding, ForIter, Stmt, StmtKind};
 use crate::diag::{Code, Diagnostic, Span};
 
-impl<'a> Checker<'a, '_> {
+impl Checker<'_, '_> {
     /// Checks a block's statements in a new scope.
-    pub(super) fn scoped_block(&mut self, stmts: &'a [Stmt]) -> Vec<TStmt> {
+    pub(super) fn scoped_block(&mut self, stmts: &[Stmt]) -> Vec<TStmt> {
         self.cx.scopes.push(Scope::default());
         let body = self.block_stmts(stmts);
         self.cx.scopes.pop();
@@ -17,7 +17,7 @@ impl<'a> Checker<'a, '_> {
     }
 
     /// Checks statements in the current scope.
-    pub(super) fn block_stmts(&mut self, stmts: &'a [Stmt]) -> Vec<TStmt> {
+    pub(super) fn block_stmts(&mut self, stmts: &[Stmt]) -> Vec<TStmt> {
         let mut out = Vec::with_capacity(stmts.len());
         for stmt in stmts {
             self.stmt(stmt, &mut out);
@@ -25,7 +25,7 @@ impl<'a> Checker<'a, '_> {
         out
     }
 
-    fn stmt(&mut self, stmt: &'a Stmt, out: &mut Vec<TStmt>) {
+    fn stmt(&mut self, stmt: &Stmt, out: &mut Vec<TStmt>) {
         let span = stmt.span;
         let kind = match &stmt.kind {
             StmtKind::Bind(bindings) => {
@@ -112,48 +112,60 @@ impl<'a> Checker<'a, '_> {
             StmtKind::Return(value) => self.return_stmt(value.as_ref(), span),
             StmtKind::Fn(decl) => {
                 let at_top = self.cx.is_entry && self.cx.scopes.len() == 1;
-                let entry = if at_top {
-                    match decl.name.as_ref().and_then(|n| self.top_fns.get(&n.name)) {
-                        Some(&e) if std::ptr::eq(self.fns[e].decl, decl) => e,
-                        // A duplicate definition, already reported by the pre-pass.
-                        _ => return,
+                if !at_top {
+                    if let Some(s) = self.nested_fn(decl, span) {
+                        out.push(s);
                     }
-                } else {
-                    let mut visible = self.cx.visible_fns.clone();
-                    for scope in &self.cx.scopes {
-                        for (n, sym) in &scope.names {
-                            if let Sym::Func(f) = sym {
-                                visible.push((n.clone(), *f));
-                            }
-                        }
-                    }
-                    let top_visible = if self.cx.is_entry {
-                        self.next_top
-                    } else {
-                        self.cx.top_visible
-                    };
-                    let entry = self.register_fn(decl, top_visible, visible);
-                    if let Some(name) = &decl.name {
-                        self.cx
-                            .scopes
-                            .last_mut()
-                            .expect("scope")
-                            .names
-                            .push((name.name.clone(), Sym::Func(entry)));
-                    }
-                    entry
-                };
-                self.check_declared(entry);
+                    return;
+                }
+                match decl.name.as_ref().and_then(|n| self.top_fns.get(&n.name)) {
+                    Some(&e) if std::ptr::eq(self.fns[e].decl, decl) => self.check_declared(e),
+                    // A duplicate definition, already reported by the pre-pass.
+                    _ => {}
+                }
                 return;
             }
+            StmtKind::Struct(_) | StmtKind::Enum(_) | StmtKind::Impl(_)
+                if !(self.cx.is_entry && self.cx.scopes.len() == 1) =>
+            {
+                self.error(
+                    Code::NotAtModuleScope,
+                    span,
+                    "struct, enum and impl declarations are only allowed at module scope",
+                );
+                return;
+            }
+            StmtKind::Struct(decl) => {
+                // Defaults are checked here once, even if no literal ever uses them.
+                if let Some(Type::Struct(id, _)) = self.type_names.get(&decl.name.name).cloned() {
+                    let defaults: Vec<(ast::Expr, Type)> = self.structs[id as usize]
+                        .fields
+                        .iter()
+                        .filter_map(|f| f.default.map(|d| (d.clone(), f.ty.clone())))
+                        .collect();
+                    for (default, ty) in &defaults {
+                        self.expect_value(default, ty);
+                    }
+                }
+                return;
+            }
+            StmtKind::Enum(_) => return,
+            StmtKind::Impl(imp) => {
+                self.check_impl(imp);
+                return;
+            }
+            StmtKind::Match(m) => self.match_stmt(m),
+            StmtKind::Try {
+                body,
+                catch_name,
+                handler,
+            } => self.try_stmt(body, catch_name.as_ref(), handler),
+            StmtKind::Throw(value) => match self.throw_stmt(value) {
+                Some(kind) => kind,
+                None => return,
+            },
             other => {
                 let what = match other {
-                    StmtKind::Struct(_) => "struct declarations",
-                    StmtKind::Enum(_) => "enum declarations",
-                    StmtKind::Impl(_) => "impl blocks",
-                    StmtKind::Match(_) => "match statements",
-                    StmtKind::Try { .. } => "try/catch",
-                    StmtKind::Throw(_) => "throw",
                     StmtKind::Use(_) => "use declarations",
                     StmtKind::Module { .. } => "module declarations",
                     _ => "this statement",
@@ -215,7 +227,7 @@ impl<'a> Checker<'a, '_> {
             let prev_line = match previous {
                 Sym::Local(id) => self.cx.local_info[id].line,
                 Sym::Top(id) => self.top_vars[id].info.line,
-                Sym::Func(_) => line,
+                Sym::Func(_) | Sym::Capture(_) => line,
             };
             self.error(
                 Code::Redeclared,
@@ -286,6 +298,10 @@ impl<'a> Checker<'a, '_> {
                     return None;
                 }
             },
+            Sym::Capture(idx) => {
+                let (ty, info) = self.capture_info(idx);
+                (Place::Capture(idx), ty, info)
+            }
             Sym::Func(_) => {
                 self.error(
                     Code::InvalidAssignTarget,
@@ -333,14 +349,7 @@ impl<'a> Checker<'a, '_> {
         let name = match &target.kind {
             ast::ExprKind::Name(name) => name,
             ast::ExprKind::Index { base, index } => return self.set_index(base, index, op, value),
-            ast::ExprKind::Field { .. } => {
-                self.error(
-                    Code::Internal,
-                    target.span,
-                    "assignment to fields is not supported yet",
-                );
-                return None;
-            }
+            ast::ExprKind::Field { base, name } => return self.set_field(base, name, op, value),
             _ => {
                 self.error(
                     Code::InvalidAssignTarget,
@@ -449,6 +458,47 @@ impl<'a> Checker<'a, '_> {
         })
     }
 
+    /// `obj.field = v` and `obj.field op= v` (no `mut` needed, spec §5.2).
+    fn set_field(
+        &mut self,
+        base: &ast::Expr,
+        name: &ast::Ident,
+        op: Option<ast::BinOp>,
+        value: &ast::Expr,
+    ) -> Option<TStmtKind> {
+        let obj = self.value(base, None);
+        let Some((field, ty)) = self.field_slot(&obj, name) else {
+            self.value(value, None);
+            return None;
+        };
+        let value = match op {
+            None => self.expect_value(value, &ty),
+            Some(op) => {
+                let current = TExpr {
+                    kind: TExprKind::Int(0),
+                    ty: ty.clone(),
+                    span: base.span,
+                };
+                let rhs = self.value(value, Some(&ty));
+                let rhs_lit = super::expr::is_stringifiable_literal(value);
+                let combined = self.combine(op, current, rhs, false, rhs_lit, value.span);
+                if !combined.ty.compatible(&ty) {
+                    self.mismatch(value.span, &combined.ty, &ty);
+                }
+                match combined.kind {
+                    TExprKind::Binary { rhs, .. } => *rhs,
+                    _ => return None,
+                }
+            }
+        };
+        Some(TStmtKind::SetField {
+            obj,
+            field,
+            value,
+            op,
+        })
+    }
+
     /// `a, b = value`: each name declares (or assigns, if visible) like a plain binding.
     fn destructure(&mut self, names: &[ast::Ident], value: &ast::Expr) -> Option<TStmtKind> {
         let v = self.value(value, None);
@@ -547,8 +597,8 @@ impl<'a> Checker<'a, '_> {
         &mut self,
         label: &Option<ast::Ident>,
         var: &ast::Ident,
-        iter: &'a ForIter,
-        body: &'a ast::Block,
+        iter: &ForIter,
+        body: &ast::Block,
     ) -> Option<TStmtKind> {
         let (start, end, step, inclusive) = match iter {
             ForIter::Range {
@@ -645,7 +695,7 @@ impl<'a> Checker<'a, '_> {
             .collect()
     }
 
-    fn return_stmt(&mut self, value: Option<&'a ast::Expr>, span: Span) -> TStmtKind {
+    fn return_stmt(&mut self, value: Option<&ast::Expr>, span: Span) -> TStmtKind {
         match self.cx.ret.clone() {
             RetKind::Entry => TStmtKind::Return(value.map(|v| self.value(v, None))),
             RetKind::Declared(ty) => match value {
@@ -673,8 +723,8 @@ impl<'a> Checker<'a, '_> {
                     TStmtKind::Return(None)
                 }
             },
-            RetKind::Inferred(entry, inst) => {
-                let known = self.fns[entry].instances[inst].ret.clone();
+            kind @ (RetKind::Inferred(..) | RetKind::InferLocal) => {
+                let known = self.inferred_ret(&kind);
                 match (value, known) {
                     (Some(v), Some(ty)) => TStmtKind::Return(Some(self.expect_value(v, &ty))),
                     (Some(v), None) => {
@@ -684,7 +734,7 @@ impl<'a> Checker<'a, '_> {
                         } else {
                             t.ty.clone()
                         };
-                        self.fns[entry].instances[inst].ret = Some(ty);
+                        self.set_inferred_ret(&kind, ty);
                         self.cx.saw_value_return = true;
                         TStmtKind::Return(Some(t))
                     }
@@ -699,11 +749,28 @@ impl<'a> Checker<'a, '_> {
                         TStmtKind::Return(None)
                     }
                     (None, None) => {
-                        self.fns[entry].instances[inst].ret = Some(Type::Void);
+                        self.set_inferred_ret(&kind, Type::Void);
                         TStmtKind::Return(None)
                     }
                 }
             }
+        }
+    }
+
+    /// The return type inferred so far for the current function.
+    pub(super) fn inferred_ret(&self, kind: &RetKind) -> Option<Type> {
+        match *kind {
+            RetKind::Inferred(entry, inst) => self.fns[entry].instances[inst].ret.clone(),
+            RetKind::InferLocal => self.cx.inferred_ret.clone(),
+            _ => None,
+        }
+    }
+
+    fn set_inferred_ret(&mut self, kind: &RetKind, ty: Type) {
+        match *kind {
+            RetKind::Inferred(entry, inst) => self.fns[entry].instances[inst].ret = Some(ty),
+            RetKind::InferLocal => self.cx.inferred_ret = Some(ty),
+            _ => {}
         }
     }
 }

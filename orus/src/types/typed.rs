@@ -21,9 +21,25 @@ pub type LoopId = usize;
 #[derive(Clone, Debug)]
 pub struct TProgram {
     pub functions: Vec<TFunction>,
+    pub structs: Vec<StructDef>,
+    pub enums: Vec<EnumDef>,
     /// The function holding the top-level statements.
     pub entry: FuncId,
     pub top_vars: Vec<TopVar>,
+}
+
+/// A struct type: name and fields in declaration order.
+#[derive(Clone, Debug)]
+pub struct StructDef {
+    pub name: String,
+    pub fields: Vec<(String, Type)>,
+}
+
+/// An enum type: name and, per variant, its name and payload types.
+#[derive(Clone, Debug)]
+pub struct EnumDef {
+    pub name: String,
+    pub variants: Vec<(String, Vec<Type>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -50,6 +66,8 @@ pub struct TFunction {
 pub struct LocalVar {
     pub name: String,
     pub ty: Type,
+    /// Some closure captures this variable, so it lives in a heap cell.
+    pub captured: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -63,6 +81,37 @@ pub struct TStmt {
 pub enum Place {
     Local(LocalId),
     Top(TopId),
+    /// A variable of an enclosing function, captured by the running closure (its index in
+    /// the closure's capture list); always a cell.
+    Capture(u16),
+}
+
+/// Where a closure's captured value comes from, in the function that creates the closure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaptureSource {
+    /// A local of the creating function (captured locals hold their cell).
+    Local(LocalId),
+    /// Something the creating function itself captured.
+    Capture(u16),
+}
+
+/// How a match arm decides whether it applies.
+#[derive(Clone, Debug)]
+pub enum ArmTest {
+    Any,
+    /// The subject is this variant of its enum.
+    Variant(u16),
+    /// A `bool` expression comparing the subject (read from the match's hidden local) with
+    /// the pattern value.
+    Cond(TExpr),
+}
+
+/// One arm of a match: test, payload bindings (local, payload index), body.
+#[derive(Clone, Debug)]
+pub struct TArm<B> {
+    pub test: ArmTest,
+    pub binds: Vec<(LocalId, u16)>,
+    pub body: B,
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +165,27 @@ pub enum TStmtKind {
         value: TExpr,
         targets: Vec<Place>,
     },
+    /// `obj.field = value`, or `obj.field op= value` when `op` is set.
+    SetField {
+        obj: TExpr,
+        field: u16,
+        value: TExpr,
+        op: Option<BinOp>,
+    },
+    /// Statement `match`: the subject is stored in `temp`, then arms are tried in order.
+    Match {
+        subject: TExpr,
+        temp: LocalId,
+        arms: Vec<TArm<Vec<TStmt>>>,
+    },
+    /// `try: body catch [name]: handler`; the Error value lands in `error_local`.
+    Try {
+        body: Vec<TStmt>,
+        error_local: LocalId,
+        handler: Vec<TStmt>,
+    },
+    /// `throw value` of a string or an Error value.
+    Throw(TExpr),
     Break(LoopId),
     Continue(LoopId),
     Return(Option<TExpr>),
@@ -186,4 +256,35 @@ pub enum TExprKind {
     },
     /// `pop(array)`.
     Pop(Box<TExpr>),
+    /// A struct literal; fields in declaration order.
+    NewStruct {
+        id: u32,
+        fields: Vec<TExpr>,
+    },
+    GetField {
+        obj: Box<TExpr>,
+        field: u16,
+    },
+    /// An enum value.
+    NewEnum {
+        id: u32,
+        variant: u16,
+        payload: Vec<TExpr>,
+    },
+    /// A function value: the function and what it captures from the creating function.
+    Closure {
+        func: FuncId,
+        captures: Vec<CaptureSource>,
+    },
+    /// Calling a function value.
+    CallValue {
+        callee: Box<TExpr>,
+        args: Vec<TExpr>,
+    },
+    /// `match` as an expression.
+    Match {
+        subject: Box<TExpr>,
+        temp: LocalId,
+        arms: Vec<TArm<TExpr>>,
+    },
 }

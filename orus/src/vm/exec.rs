@@ -5,17 +5,19 @@
 //! returns. Operands are read by truncation and results written in canonical form through
 //! the [`Slot`] trait, so a typed arm is a load, an operation and a store: no tag checks,
 //! no allocation. Anything that can fail calls into `runtime` and sends the fault to the
-//! `#[cold]` `Vm::error`, which records the call trace. The budget is charged at calls,
-//! taken backward jumps and loop back-edges only. The instruction fetch and the register
+//! `#[cold]` `Vm::raise`, which either unwinds to the innermost `try` handler (see
+//! `unwind`) or records the call trace. The budget is charged at calls, taken backward
+//! jumps and loop back-edges only. The instruction fetch and the register
 //! accesses are the VM's only `unsafe` code: they skip bounds checks because
 //! `verify` proved them in range (each block says which fact it relies on; debug builds
 //! still assert). Table lookups (constants, globals, functions) stay checked.
 
-use super::frames::{self, Frame};
+use super::frames::{self, Frame, NO_CLOSURE};
 use super::{RuntimeError, Vm};
 use crate::bytecode::{Instr, ValType};
+use crate::diag::Code;
 use crate::runtime::heap::Handle;
-use crate::runtime::{arith, array, convert::convert, format};
+use crate::runtime::{arith, array, convert::convert, format, value, Fault};
 
 /// A Rust type stored in a register: read by truncation, written canonically.
 trait Slot: Copy {
@@ -140,9 +142,45 @@ impl Vm<'_, '_> {
                 put!($r, Slot::put($v))
             };
         }
+        // Raises a fault at the current instruction: leaves the dispatch loop (arms contain
+        // no loops of their own) for the one place that raises it, below.
         macro_rules! fail {
             ($fault:expr) => {
-                return Err(self.error(pc - 1, $fault))
+                break $fault
+            };
+        }
+        // Pushes a frame for `functions[func]` at R[args] and starts running it.
+        macro_rules! enter {
+            ($func:expr, $args:expr, $closure:expr) => {{
+                let func: u32 = $func;
+                let callee = &program.functions[func as usize];
+                let callee_base = base + usize::from($args);
+                let needed = callee_base + usize::from(callee.num_regs);
+                if self.regs.len() < needed {
+                    self.regs.resize(needed, 0);
+                }
+                if let Some(caller) = self.frames.last_mut() {
+                    caller.pc = pc;
+                }
+                let frame = Frame {
+                    func,
+                    base: callee_base,
+                    pc: 0,
+                    closure: $closure,
+                };
+                self.frames.push(frame);
+                code = &callee.code;
+                base = callee_base;
+                pc = 0;
+            }};
+        }
+        // Stores the handle an allocation produced, or raises its fault.
+        macro_rules! alloc {
+            ($dst:expr, $result:expr) => {
+                match $result {
+                    Ok(handle) => put!($dst, u64::from(handle)),
+                    Err(fault) => fail!(fault),
+                }
             };
         }
         macro_rules! bin {
@@ -216,360 +254,480 @@ impl Vm<'_, '_> {
         }
 
         loop {
-            debug_assert!(pc < code.len());
-            // SAFETY: `verify` checked that every function's code is non-empty and ends in
-            // an unconditional jump or return, that every jump lands inside the function,
-            // and a return resumes just after a `Call`, which is never last: so `pc`
-            // always indexes `code`.
-            let instr = unsafe { *code.get_unchecked(pc) };
-            pc += 1;
-            match instr {
-                // ---- moves and constants ----
-                Instr::Move { dst, src } => put!(dst, reg!(src)),
-                Instr::LoadInt { dst, value } => set!(dst, value),
-                Instr::LoadConst { dst, index } => put!(dst, program.consts[index as usize]),
-                Instr::LoadStr { dst, index } => put!(dst, u64::from(index)),
-                Instr::GetGlobal { dst, index } => put!(dst, self.globals[index as usize]),
-                Instr::SetGlobal { index, src } => self.globals[index as usize] = reg!(src),
+            let fault: Fault = loop {
+                debug_assert!(pc < code.len());
+                // SAFETY: `verify` checked that every function's code is non-empty and ends in
+                // an unconditional jump or return, that every jump and every `try` handler
+                // lands inside the function, and a return resumes just after a `Call` or
+                // `CallValue`, which is never last: so `pc` always indexes `code`.
+                let instr = unsafe { *code.get_unchecked(pc) };
+                pc += 1;
+                match instr {
+                    // ---- moves and constants ----
+                    Instr::Move { dst, src } => put!(dst, reg!(src)),
+                    Instr::LoadInt { dst, value } => set!(dst, value),
+                    Instr::LoadConst { dst, index } => put!(dst, program.consts[index as usize]),
+                    Instr::LoadStr { dst, index } => put!(dst, u64::from(index)),
+                    Instr::GetGlobal { dst, index } => put!(dst, self.globals[index as usize]),
+                    Instr::SetGlobal { index, src } => self.globals[index as usize] = reg!(src),
 
-                // ---- i32 ----
-                Instr::AddI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_add(y)),
-                Instr::AddI32Imm { dst, a, imm } => {
-                    let x = get!(i32, a);
-                    set!(dst, x.wrapping_add(imm));
-                }
-                Instr::SubI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_sub(y)),
-                Instr::MulI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_mul(y)),
-                Instr::DivI32 { dst, a, b } => checked!(i32, dst, a, b, arith::div_i32),
-                Instr::RemI32 { dst, a, b } => checked!(i32, dst, a, b, arith::rem_i32),
-                Instr::NegI32 { dst, src } => match arith::neg_i32(get!(i32, src)) {
-                    Ok(v) => set!(dst, v),
-                    Err(fault) => fail!(fault),
-                },
+                    // ---- i32 ----
+                    Instr::AddI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_add(y)),
+                    Instr::AddI32Imm { dst, a, imm } => {
+                        let x = get!(i32, a);
+                        set!(dst, x.wrapping_add(imm));
+                    }
+                    Instr::SubI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_sub(y)),
+                    Instr::MulI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_mul(y)),
+                    Instr::DivI32 { dst, a, b } => checked!(i32, dst, a, b, arith::div_i32),
+                    Instr::RemI32 { dst, a, b } => checked!(i32, dst, a, b, arith::rem_i32),
+                    Instr::NegI32 { dst, src } => match arith::neg_i32(get!(i32, src)) {
+                        Ok(v) => set!(dst, v),
+                        Err(fault) => fail!(fault),
+                    },
 
-                // ---- i64 ----
-                Instr::AddI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_add(y)),
-                Instr::SubI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_sub(y)),
-                Instr::MulI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_mul(y)),
-                Instr::DivI64 { dst, a, b } => checked!(i64, dst, a, b, arith::div_i64),
-                Instr::RemI64 { dst, a, b } => checked!(i64, dst, a, b, arith::rem_i64),
-                Instr::NegI64 { dst, src } => match arith::neg_i64(get!(i64, src)) {
-                    Ok(v) => set!(dst, v),
-                    Err(fault) => fail!(fault),
-                },
+                    // ---- i64 ----
+                    Instr::AddI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_add(y)),
+                    Instr::SubI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_sub(y)),
+                    Instr::MulI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_mul(y)),
+                    Instr::DivI64 { dst, a, b } => checked!(i64, dst, a, b, arith::div_i64),
+                    Instr::RemI64 { dst, a, b } => checked!(i64, dst, a, b, arith::rem_i64),
+                    Instr::NegI64 { dst, src } => match arith::neg_i64(get!(i64, src)) {
+                        Ok(v) => set!(dst, v),
+                        Err(fault) => fail!(fault),
+                    },
 
-                // ---- u32 ----
-                Instr::AddU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x.wrapping_add(y)),
-                Instr::SubU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x.wrapping_sub(y)),
-                Instr::MulU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x.wrapping_mul(y)),
-                Instr::DivU32 { dst, a, b } => checked!(u32, dst, a, b, arith::div_u32),
-                Instr::RemU32 { dst, a, b } => checked!(u32, dst, a, b, arith::rem_u32),
+                    // ---- u32 ----
+                    Instr::AddU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x.wrapping_add(y)),
+                    Instr::SubU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x.wrapping_sub(y)),
+                    Instr::MulU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x.wrapping_mul(y)),
+                    Instr::DivU32 { dst, a, b } => checked!(u32, dst, a, b, arith::div_u32),
+                    Instr::RemU32 { dst, a, b } => checked!(u32, dst, a, b, arith::rem_u32),
 
-                // ---- u64 ----
-                Instr::AddU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x.wrapping_add(y)),
-                Instr::SubU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x.wrapping_sub(y)),
-                Instr::MulU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x.wrapping_mul(y)),
-                Instr::DivU64 { dst, a, b } => checked!(u64, dst, a, b, arith::div_u64),
-                Instr::RemU64 { dst, a, b } => checked!(u64, dst, a, b, arith::rem_u64),
+                    // ---- u64 ----
+                    Instr::AddU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x.wrapping_add(y)),
+                    Instr::SubU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x.wrapping_sub(y)),
+                    Instr::MulU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x.wrapping_mul(y)),
+                    Instr::DivU64 { dst, a, b } => checked!(u64, dst, a, b, arith::div_u64),
+                    Instr::RemU64 { dst, a, b } => checked!(u64, dst, a, b, arith::rem_u64),
 
-                // ---- f64 ----
-                Instr::AddF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x + y),
-                Instr::SubF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x - y),
-                Instr::MulF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x * y),
-                Instr::DivF64 { dst, a, b } => checked!(f64, dst, a, b, arith::div_f64),
-                Instr::RemF64 { dst, a, b } => checked!(f64, dst, a, b, arith::rem_f64),
-                Instr::NegF64 { dst, src } => set!(dst, -get!(f64, src)),
+                    // ---- f64 ----
+                    Instr::AddF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x + y),
+                    Instr::SubF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x - y),
+                    Instr::MulF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x * y),
+                    Instr::DivF64 { dst, a, b } => checked!(f64, dst, a, b, arith::div_f64),
+                    Instr::RemF64 { dst, a, b } => checked!(f64, dst, a, b, arith::rem_f64),
+                    Instr::NegF64 { dst, src } => set!(dst, -get!(f64, src)),
 
-                // ---- comparisons ----
-                Instr::EqInt { dst, a, b } => bin!(u64, dst, a, b, |x, y| x == y),
-                Instr::NeInt { dst, a, b } => bin!(u64, dst, a, b, |x, y| x != y),
-                Instr::LtI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x < y),
-                Instr::LeI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x <= y),
-                Instr::LtI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x < y),
-                Instr::LeI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x <= y),
-                Instr::LtU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x < y),
-                Instr::LeU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x <= y),
-                Instr::LtU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x < y),
-                Instr::LeU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x <= y),
-                Instr::EqF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x == y),
-                Instr::NeF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x != y),
-                Instr::LtF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x < y),
-                Instr::LeF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x <= y),
-                Instr::EqStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x == y),
-                Instr::NeStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x != y),
-                Instr::LtStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x < y),
-                Instr::LeStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x <= y),
+                    // ---- comparisons ----
+                    Instr::EqInt { dst, a, b } => bin!(u64, dst, a, b, |x, y| x == y),
+                    Instr::NeInt { dst, a, b } => bin!(u64, dst, a, b, |x, y| x != y),
+                    Instr::LtI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x < y),
+                    Instr::LeI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x <= y),
+                    Instr::LtI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x < y),
+                    Instr::LeI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x <= y),
+                    Instr::LtU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x < y),
+                    Instr::LeU32 { dst, a, b } => bin!(u32, dst, a, b, |x, y| x <= y),
+                    Instr::LtU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x < y),
+                    Instr::LeU64 { dst, a, b } => bin!(u64, dst, a, b, |x, y| x <= y),
+                    Instr::EqF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x == y),
+                    Instr::NeF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x != y),
+                    Instr::LtF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x < y),
+                    Instr::LeF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x <= y),
+                    Instr::EqStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x == y),
+                    Instr::NeStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x != y),
+                    Instr::LtStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x < y),
+                    Instr::LeStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x <= y),
 
-                // ---- logic and bits ----
-                Instr::Not { dst, src } => set!(dst, !get!(bool, src)),
-                Instr::BitAnd { dst, a, b } => bin!(u64, dst, a, b, |x, y| x & y),
-                Instr::BitOr { dst, a, b } => bin!(u64, dst, a, b, |x, y| x | y),
-                Instr::BitXor { dst, a, b } => bin!(u64, dst, a, b, |x, y| x ^ y),
-                Instr::BitNot { dst, src } => set!(dst, !get!(u64, src)),
-                Instr::BitNotU32 { dst, src } => set!(dst, !get!(u32, src)),
-                Instr::ShlI32 { dst, a, b } => checked!(i32, dst, a, b, arith::shl_i32),
-                Instr::ShrI32 { dst, a, b } => checked!(i32, dst, a, b, arith::shr_i32),
-                Instr::ShlI64 { dst, a, b } => checked!(i64, dst, a, b, arith::shl_i64),
-                Instr::ShrI64 { dst, a, b } => checked!(i64, dst, a, b, arith::shr_i64),
-                Instr::ShlU32 { dst, a, b } => checked!(u32, dst, a, b, arith::shl_u32),
-                Instr::ShrU32 { dst, a, b } => checked!(u32, dst, a, b, arith::shr_u32),
-                Instr::ShlU64 { dst, a, b } => checked!(u64, dst, a, b, arith::shl_u64),
-                Instr::ShrU64 { dst, a, b } => checked!(u64, dst, a, b, arith::shr_u64),
+                    // ---- logic and bits ----
+                    Instr::Not { dst, src } => set!(dst, !get!(bool, src)),
+                    Instr::BitAnd { dst, a, b } => bin!(u64, dst, a, b, |x, y| x & y),
+                    Instr::BitOr { dst, a, b } => bin!(u64, dst, a, b, |x, y| x | y),
+                    Instr::BitXor { dst, a, b } => bin!(u64, dst, a, b, |x, y| x ^ y),
+                    Instr::BitNot { dst, src } => set!(dst, !get!(u64, src)),
+                    Instr::BitNotU32 { dst, src } => set!(dst, !get!(u32, src)),
+                    Instr::ShlI32 { dst, a, b } => checked!(i32, dst, a, b, arith::shl_i32),
+                    Instr::ShrI32 { dst, a, b } => checked!(i32, dst, a, b, arith::shr_i32),
+                    Instr::ShlI64 { dst, a, b } => checked!(i64, dst, a, b, arith::shl_i64),
+                    Instr::ShrI64 { dst, a, b } => checked!(i64, dst, a, b, arith::shr_i64),
+                    Instr::ShlU32 { dst, a, b } => checked!(u32, dst, a, b, arith::shl_u32),
+                    Instr::ShrU32 { dst, a, b } => checked!(u32, dst, a, b, arith::shr_u32),
+                    Instr::ShlU64 { dst, a, b } => checked!(u64, dst, a, b, arith::shl_u64),
+                    Instr::ShrU64 { dst, a, b } => checked!(u64, dst, a, b, arith::shr_u64),
 
-                // ---- conversions and strings ----
-                Instr::Convert { dst, src, from, to } => match convert(from, to, reg!(src)) {
-                    Ok(bits) => put!(dst, bits),
-                    Err(fault) => fail!(fault),
-                },
-                Instr::ToStr { dst, src, ty } => {
-                    let bits = reg!(src);
-                    let ty = &program.types[ty as usize];
-                    if *ty == ValType::Str {
-                        put!(dst, bits);
-                    } else {
-                        let mut text = std::mem::take(&mut self.scratch);
-                        text.clear();
-                        format::format_value(&mut text, bits, ty, &self.heap);
-                        let result = self.alloc_with([0, 0], |heap| heap.alloc_str(&text));
-                        self.scratch = text;
-                        match result {
+                    // ---- conversions and strings ----
+                    Instr::Convert { dst, src, from, to } => match convert(from, to, reg!(src)) {
+                        Ok(bits) => put!(dst, bits),
+                        Err(fault) => fail!(fault),
+                    },
+                    Instr::ToStr { dst, src, ty } => {
+                        let bits = reg!(src);
+                        let ty = &program.types[ty as usize];
+                        if *ty == ValType::Str {
+                            put!(dst, bits);
+                        } else {
+                            let mut text = std::mem::take(&mut self.scratch);
+                            text.clear();
+                            format::format_value(&mut text, bits, ty, &self.heap, program);
+                            let result = self.alloc_with([0, 0], |heap| heap.alloc_str(&text));
+                            self.scratch = text;
+                            match result {
+                                Ok(handle) => put!(dst, u64::from(handle)),
+                                Err(fault) => fail!(fault),
+                            }
+                        }
+                    }
+                    Instr::Concat { dst, a, b } => {
+                        let (x, y) = (reg!(a), reg!(b));
+                        match self.alloc_with([x, y], |heap| heap.concat(x as Handle, y as Handle))
+                        {
                             Ok(handle) => put!(dst, u64::from(handle)),
                             Err(fault) => fail!(fault),
                         }
                     }
-                }
-                Instr::Concat { dst, a, b } => {
-                    let (x, y) = (reg!(a), reg!(b));
-                    match self.alloc_with([x, y], |heap| heap.concat(x as Handle, y as Handle)) {
-                        Ok(handle) => put!(dst, u64::from(handle)),
-                        Err(fault) => fail!(fault),
-                    }
-                }
 
-                // ---- arrays and string access ----
-                Instr::NewArray {
-                    dst,
-                    base: first,
-                    count,
-                    elem_ref,
-                } => {
-                    let start = base + usize::from(first);
-                    let elems = start..start + usize::from(count);
-                    match self.alloc_from_regs([0, 0], elems, |heap, elems| {
-                        heap.alloc_array(elems, elem_ref)
-                    }) {
-                        Ok(handle) => put!(dst, u64::from(handle)),
-                        Err(fault) => fail!(fault),
+                    // ---- arrays and string access ----
+                    Instr::NewArray {
+                        dst,
+                        base: first,
+                        count,
+                        elem_ref,
+                    } => {
+                        let start = base + usize::from(first);
+                        let elems = start..start + usize::from(count);
+                        match self.alloc_from_regs([0, 0], elems, |heap, elems| {
+                            heap.alloc_array(elems, elem_ref)
+                        }) {
+                            Ok(handle) => put!(dst, u64::from(handle)),
+                            Err(fault) => fail!(fault),
+                        }
                     }
-                }
-                Instr::ArrayGet { dst, arr, index } => {
-                    let elems = self.heap.array(reg!(arr) as Handle);
-                    match array::element(reg!(index), elems.len()) {
-                        Ok(i) => put!(dst, elems[i]),
-                        Err(fault) => fail!(fault),
+                    Instr::ArrayGet { dst, arr, index } => {
+                        let elems = self.heap.array(reg!(arr) as Handle);
+                        match array::element(reg!(index), elems.len()) {
+                            Ok(i) => put!(dst, elems[i]),
+                            Err(fault) => fail!(fault),
+                        }
                     }
-                }
-                Instr::ArraySet { arr, index, src } => {
-                    let (i, value) = (reg!(index), reg!(src));
-                    let elems = self.heap.array_mut(reg!(arr) as Handle);
-                    match array::element(i, elems.len()) {
-                        Ok(i) => elems[i] = value,
-                        Err(fault) => fail!(fault),
+                    Instr::ArraySet { arr, index, src } => {
+                        let (i, value) = (reg!(index), reg!(src));
+                        let elems = self.heap.array_mut(reg!(arr) as Handle);
+                        match array::element(i, elems.len()) {
+                            Ok(i) => elems[i] = value,
+                            Err(fault) => fail!(fault),
+                        }
                     }
-                }
-                Instr::ArrayLen { dst, arr } => {
-                    // The heap keeps every array's length within i32.
-                    let len = self.heap.array(reg!(arr) as Handle).len();
-                    set!(dst, len as i32);
-                }
-                Instr::ArrayPush { arr, src } => {
-                    let (a, value) = (reg!(arr), reg!(src));
-                    if let Err(fault) =
-                        self.alloc_with([a, value], |heap| heap.array_push(a as Handle, value))
-                    {
+                    Instr::ArrayLen { dst, arr } => {
+                        // The heap keeps every array's length within i32.
+                        let len = self.heap.array(reg!(arr) as Handle).len();
+                        set!(dst, len as i32);
+                    }
+                    Instr::ArrayPush { arr, src } => {
+                        let (a, value) = (reg!(arr), reg!(src));
+                        if let Err(fault) =
+                            self.alloc_with([a, value], |heap| heap.array_push(a as Handle, value))
+                        {
+                            fail!(fault);
+                        }
+                    }
+                    Instr::ArrayPop { dst, arr } => {
+                        match self.heap.array_pop(reg!(arr) as Handle) {
+                            Some(value) => put!(dst, value),
+                            None => fail!(array::pop_empty()),
+                        }
+                    }
+                    Instr::ArraySlice {
+                        dst,
+                        arr,
+                        start,
+                        end,
+                        has_start,
+                        has_end,
+                    } => {
+                        let a = reg!(arr);
+                        let start = if has_start { Some(reg!(start)) } else { None };
+                        let end = if has_end { Some(reg!(end)) } else { None };
+                        let len = self.heap.array(a as Handle).len();
+                        let range = match array::slice_range(len, start, end) {
+                            Ok(range) => range,
+                            Err(fault) => fail!(fault),
+                        };
+                        match self
+                            .alloc_with([a, 0], |heap| heap.slice_array(a as Handle, range.clone()))
+                        {
+                            Ok(handle) => put!(dst, u64::from(handle)),
+                            Err(fault) => fail!(fault),
+                        }
+                    }
+                    Instr::StrLen { dst, s } => {
+                        // The heap keeps every string's length within i32.
+                        let len = string!(reg!(s)).len();
+                        set!(dst, len as i32);
+                    }
+                    Instr::StrIndex { dst, s, index } => {
+                        let bytes = string!(reg!(s));
+                        let byte = match array::byte(reg!(index), bytes.len()) {
+                            Ok(i) => bytes[i],
+                            Err(fault) => fail!(fault),
+                        };
+                        match self.alloc_with([0, 0], |heap| heap.byte_str(byte)) {
+                            Ok(handle) => put!(dst, u64::from(handle)),
+                            Err(fault) => fail!(fault),
+                        }
+                    }
+
+                    // ---- structs, enums, closures ----
+                    Instr::NewStruct {
+                        dst,
+                        base: first,
+                        count,
+                        layout,
+                    } => {
+                        let start = base + usize::from(first);
+                        let fields = start..start + usize::from(count);
+                        let result = self.alloc_from_regs([0, 0], fields, |heap, fields| {
+                            heap.alloc_struct(layout, fields)
+                        });
+                        alloc!(dst, result)
+                    }
+                    Instr::GetField { dst, obj, field } => {
+                        put!(dst, self.heap.field(reg!(obj) as Handle, field))
+                    }
+                    Instr::SetField { obj, field, src } => {
+                        let value = reg!(src);
+                        self.heap.set_field(reg!(obj) as Handle, field, value);
+                    }
+                    Instr::NewEnum {
+                        dst,
+                        base: first,
+                        count,
+                        variant,
+                        layout,
+                    } => {
+                        let start = base + usize::from(first);
+                        let payload = start..start + usize::from(count);
+                        let result = self.alloc_from_regs([0, 0], payload, |heap, payload| {
+                            heap.alloc_enum(layout, variant, payload)
+                        });
+                        alloc!(dst, result)
+                    }
+                    Instr::EnumTag { dst, obj } => {
+                        let (_, variant, _) = self.heap.enum_value(reg!(obj) as Handle);
+                        set!(dst, i32::from(variant));
+                    }
+                    Instr::EnumPayload { dst, obj, index } => {
+                        let (_, _, payload) = self.heap.enum_value(reg!(obj) as Handle);
+                        put!(dst, payload[usize::from(index)]);
+                    }
+                    Instr::EqValue { dst, a, b, ty } => {
+                        let ty = &program.types[ty as usize];
+                        let equal = value::values_equal(reg!(a), reg!(b), ty, &self.heap, program);
+                        set!(dst, equal);
+                    }
+                    Instr::NewCell { dst, src } => {
+                        let value = reg!(src);
+                        alloc!(
+                            dst,
+                            self.alloc_with([value, 0], |heap| heap.alloc_cell(value))
+                        )
+                    }
+                    Instr::GetCell { dst, cell } => put!(dst, self.heap.cell(reg!(cell) as Handle)),
+                    Instr::SetCell { cell, src } => {
+                        let value = reg!(src);
+                        self.heap.set_cell(reg!(cell) as Handle, value);
+                    }
+                    Instr::MakeClosure {
+                        dst,
+                        func,
+                        base: first,
+                        count,
+                    } => {
+                        let start = base + usize::from(first);
+                        let captures = start..start + usize::from(count);
+                        let result = self.alloc_from_regs([0, 0], captures, |heap, captures| {
+                            heap.alloc_closure(func, captures)
+                        });
+                        alloc!(dst, result)
+                    }
+                    Instr::GetCapture { dst, index } => {
+                        let closure = self.frames.last().map_or(NO_CLOSURE, |f| f.closure);
+                        match self.heap.capture(closure, index) {
+                            Some(value) => put!(dst, value),
+                            None => fail!(frames::no_capture(index)),
+                        }
+                    }
+
+                    // ---- errors ----
+                    Instr::PushTry { dst, offset } => {
+                        let target = pc.wrapping_add_signed(offset as isize);
+                        self.push_handler(target, dst, base);
+                    }
+                    Instr::PopTry {} => {
+                        if !self.pop_handler() {
+                            fail!(frames::no_handler());
+                        }
+                    }
+                    Instr::ThrowStr { src } => {
+                        let message = String::from_utf8_lossy(string!(reg!(src))).into_owned();
+                        fail!(Fault::new(Code::Thrown, message));
+                    }
+                    Instr::Rethrow { src } => {
+                        let (code, message) = self.heap.error_value(reg!(src) as Handle);
+                        let fault = Fault::new(code, message);
                         fail!(fault);
                     }
-                }
-                Instr::ArrayPop { dst, arr } => match self.heap.array_pop(reg!(arr) as Handle) {
-                    Some(value) => put!(dst, value),
-                    None => fail!(array::pop_empty()),
-                },
-                Instr::ArraySlice {
-                    dst,
-                    arr,
-                    start,
-                    end,
-                    has_start,
-                    has_end,
-                } => {
-                    let a = reg!(arr);
-                    let start = if has_start { Some(reg!(start)) } else { None };
-                    let end = if has_end { Some(reg!(end)) } else { None };
-                    let len = self.heap.array(a as Handle).len();
-                    let range = match array::slice_range(len, start, end) {
-                        Ok(range) => range,
-                        Err(fault) => fail!(fault),
-                    };
-                    match self
-                        .alloc_with([a, 0], |heap| heap.slice_array(a as Handle, range.clone()))
-                    {
-                        Ok(handle) => put!(dst, u64::from(handle)),
-                        Err(fault) => fail!(fault),
-                    }
-                }
-                Instr::StrLen { dst, s } => {
-                    // The heap keeps every string's length within i32.
-                    let len = string!(reg!(s)).len();
-                    set!(dst, len as i32);
-                }
-                Instr::StrIndex { dst, s, index } => {
-                    let bytes = string!(reg!(s));
-                    let byte = match array::byte(reg!(index), bytes.len()) {
-                        Ok(i) => bytes[i],
-                        Err(fault) => fail!(fault),
-                    };
-                    match self.alloc_with([0, 0], |heap| heap.byte_str(byte)) {
-                        Ok(handle) => put!(dst, u64::from(handle)),
-                        Err(fault) => fail!(fault),
-                    }
-                }
 
-                // ---- control flow ----
-                Instr::Jump { offset } => jump!(offset),
-                Instr::JumpIfFalse { cond, offset } => {
-                    if reg!(cond) == 0 {
-                        jump!(offset);
+                    // ---- control flow ----
+                    Instr::Jump { offset } => jump!(offset),
+                    Instr::JumpIfFalse { cond, offset } => {
+                        if reg!(cond) == 0 {
+                            jump!(offset);
+                        }
                     }
-                }
-                Instr::JumpIfTrue { cond, offset } => {
-                    if reg!(cond) != 0 {
-                        jump!(offset);
+                    Instr::JumpIfTrue { cond, offset } => {
+                        if reg!(cond) != 0 {
+                            jump!(offset);
+                        }
                     }
-                }
-                Instr::ForPrepI32 {
-                    base: b,
-                    inclusive,
-                    offset,
-                } => {
-                    for_prep!(i32, b, inclusive, offset)
-                }
-                Instr::ForLoopI32 {
-                    base: b,
-                    inclusive,
-                    offset,
-                } => {
-                    for_loop!(i32, b, inclusive, offset)
-                }
-                Instr::ForPrepI64 {
-                    base: b,
-                    inclusive,
-                    offset,
-                } => {
-                    for_prep!(i64, b, inclusive, offset)
-                }
-                Instr::ForLoopI64 {
-                    base: b,
-                    inclusive,
-                    offset,
-                } => {
-                    for_loop!(i64, b, inclusive, offset)
-                }
-                Instr::ForPrepU32 {
-                    base: b,
-                    inclusive,
-                    offset,
-                } => {
-                    for_prep!(u32, b, inclusive, offset)
-                }
-                Instr::ForLoopU32 {
-                    base: b,
-                    inclusive,
-                    offset,
-                } => {
-                    for_loop!(u32, b, inclusive, offset)
-                }
-                Instr::ForPrepU64 {
-                    base: b,
-                    inclusive,
-                    offset,
-                } => {
-                    for_prep!(u64, b, inclusive, offset)
-                }
-                Instr::ForLoopU64 {
-                    base: b,
-                    inclusive,
-                    offset,
-                } => {
-                    for_loop!(u64, b, inclusive, offset)
-                }
+                    Instr::ForPrepI32 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_prep!(i32, b, inclusive, offset)
+                    }
+                    Instr::ForLoopI32 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_loop!(i32, b, inclusive, offset)
+                    }
+                    Instr::ForPrepI64 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_prep!(i64, b, inclusive, offset)
+                    }
+                    Instr::ForLoopI64 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_loop!(i64, b, inclusive, offset)
+                    }
+                    Instr::ForPrepU32 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_prep!(u32, b, inclusive, offset)
+                    }
+                    Instr::ForLoopU32 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_loop!(u32, b, inclusive, offset)
+                    }
+                    Instr::ForPrepU64 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_prep!(u64, b, inclusive, offset)
+                    }
+                    Instr::ForLoopU64 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_loop!(u64, b, inclusive, offset)
+                    }
 
-                // ---- calls ----
-                Instr::Call { func, base: args } => {
-                    charge!();
-                    if self.frames.len() >= self.max_frames {
-                        fail!(frames::stack_overflow(self.max_frames));
+                    // ---- calls ----
+                    Instr::Call { func, base: args } => {
+                        charge!();
+                        if self.frames.len() >= self.max_frames {
+                            fail!(frames::stack_overflow(self.max_frames));
+                        }
+                        enter!(func, args, NO_CLOSURE);
                     }
-                    let callee = &program.functions[func as usize];
-                    let callee_base = base + usize::from(args);
-                    let needed = callee_base + usize::from(callee.num_regs);
-                    if self.regs.len() < needed {
-                        self.regs.resize(needed, 0);
+                    Instr::CallValue { callee, base: args } => {
+                        charge!();
+                        if self.frames.len() >= self.max_frames {
+                            fail!(frames::stack_overflow(self.max_frames));
+                        }
+                        let handle = reg!(callee) as Handle;
+                        let func = self.heap.closure_func(handle);
+                        // `verify` checks a `Call`'s arguments against the callee's arity; here
+                        // the callee is known only now.
+                        let arity = program.functions[func as usize].arity;
+                        let caller = self.frames.last().expect("a running frame").func;
+                        let caller_regs = program.functions[caller as usize].num_regs;
+                        if usize::from(args) + usize::from(arity) > usize::from(caller_regs) {
+                            fail!(frames::bad_call_value(func, arity));
+                        }
+                        enter!(func, args, handle);
                     }
-                    if let Some(caller) = self.frames.last_mut() {
-                        caller.pc = pc;
+                    Instr::Return { src } => {
+                        let result = reg!(src);
+                        self.frames.pop();
+                        if !self.handlers.is_empty() {
+                            self.drop_returned_handlers();
+                        }
+                        let Some(caller) = self.frames.last() else {
+                            return Ok(());
+                        };
+                        // The callee's R[0] is the caller's R[args].
+                        self.regs[base] = result;
+                        code = &program.functions[caller.func as usize].code;
+                        base = caller.base;
+                        pc = caller.pc;
                     }
-                    self.frames.push(Frame {
-                        func,
-                        base: callee_base,
-                        pc: 0,
-                    });
-                    code = &callee.code;
-                    base = callee_base;
-                    pc = 0;
-                }
-                Instr::Return { src } => {
-                    let result = reg!(src);
-                    self.frames.pop();
-                    let Some(caller) = self.frames.last() else {
-                        return Ok(());
-                    };
-                    // The callee's R[0] is the caller's R[args].
-                    self.regs[base] = result;
-                    code = &program.functions[caller.func as usize].code;
-                    base = caller.base;
-                    pc = caller.pc;
-                }
-                Instr::ReturnVoid {} => {
-                    self.frames.pop();
-                    let Some(caller) = self.frames.last() else {
-                        return Ok(());
-                    };
-                    code = &program.functions[caller.func as usize].code;
-                    base = caller.base;
-                    pc = caller.pc;
-                }
+                    Instr::ReturnVoid {} => {
+                        self.frames.pop();
+                        if !self.handlers.is_empty() {
+                            self.drop_returned_handlers();
+                        }
+                        let Some(caller) = self.frames.last() else {
+                            return Ok(());
+                        };
+                        code = &program.functions[caller.func as usize].code;
+                        base = caller.base;
+                        pc = caller.pc;
+                    }
 
-                // ---- built-ins ----
-                Instr::Print {
-                    base: args,
-                    count,
-                    format,
-                } => {
-                    let start = base + usize::from(args);
-                    let slots = &self.regs[start..start + usize::from(count)];
-                    self.scratch.clear();
-                    format::format_print(
-                        &mut self.scratch,
-                        slots,
-                        &program.print_formats[format as usize],
-                        &program.types,
-                        &self.heap,
-                    );
-                    // Like C's printf, a failed write (a closed pipe) does not stop the program.
-                    let _ = self.out.write_all(&self.scratch);
+                    // ---- built-ins ----
+                    Instr::Print {
+                        base: args,
+                        count,
+                        format,
+                    } => {
+                        let start = base + usize::from(args);
+                        let slots = &self.regs[start..start + usize::from(count)];
+                        self.scratch.clear();
+                        format::format_print(
+                            &mut self.scratch,
+                            slots,
+                            &program.print_formats[format as usize],
+                            program,
+                            &self.heap,
+                        );
+                        // Like C's printf, a failed write (a closed pipe) does not stop the program.
+                        let _ = self.out.write_all(&self.scratch);
+                    }
+                    Instr::TimeStamp { dst } => set!(dst, frames::now_seconds()),
                 }
-                Instr::TimeStamp { dst } => set!(dst, frames::now_seconds()),
-            }
+            };
+            // Either the program ends with the fault, or a handler caught it and execution
+            // continues in the handler's frame.
+            self.raise(pc - 1, fault)?;
+            let top = *self.frames.last().expect("the handler's frame");
+            code = &program.functions[top.func as usize].code;
+            base = top.base;
+            pc = top.pc;
         }
     }
 }

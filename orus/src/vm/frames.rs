@@ -1,14 +1,17 @@
 //! Frame records, the collector's roots, the clock, and the VM's own faults.
 //!
 //! A [`Frame`] is three words; the running frame's `pc` lives in a local of the dispatch
-//! loop and is stored into its record only when it calls, so a caller's record always
-//! holds its return address. The roots of a collection are the registers each live frame
-//! lists in `Function::ref_regs`, the globals marked `is_ref`, and the operands of the
-//! allocating instruction (for `NewArray`, its whole run of element registers); the heap
-//! ignores any root that is not a live handle.
+//! loop and is stored into its record only when it calls (or when a handler catches an
+//! error in it), so a caller's record always holds its return address. A frame made by
+//! `CallValue` remembers its closure, which `GetCapture` reads. The roots of a collection
+//! are the registers each live frame lists in `Function::ref_regs`, each live frame's
+//! closure, the globals marked `is_ref`, and the operands of the allocating instruction
+//! (for `NewArray`, `NewStruct`, `NewEnum` and `MakeClosure`, their whole run of operand
+//! registers); the heap ignores any root that is not a live handle.
 
 use super::Vm;
 use crate::diag::Code;
+use crate::runtime::heap::Handle;
 use crate::runtime::{Fault, Heap};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -23,7 +26,12 @@ pub(super) struct Frame {
     pub base: usize,
     /// For a caller: the pc to resume at (just after its `Call`).
     pub pc: usize,
+    /// The closure being run, for a frame made by `CallValue`; else [`NO_CLOSURE`].
+    pub closure: Handle,
 }
+
+/// `Frame::closure` of a frame made by `Call`; the heap never hands out this handle.
+pub(super) const NO_CLOSURE: Handle = Handle::MAX;
 
 static CLOCK_START: OnceLock<Instant> = OnceLock::new();
 
@@ -85,6 +93,7 @@ impl Vm<'_, '_> {
                 .iter()
                 .filter_map(move |&r| regs.get(frame.base + usize::from(r)).copied())
         });
+        let closure_roots = self.frames.iter().map(|frame| u64::from(frame.closure));
         let global_roots = program
             .globals
             .iter()
@@ -92,8 +101,12 @@ impl Vm<'_, '_> {
             .filter(|(info, _)| info.is_ref)
             .map(|(_, &slot)| slot);
         let operand_roots = regs[extra_regs].iter().copied().chain(extra);
-        self.heap
-            .collect(frame_roots.chain(global_roots).chain(operand_roots));
+        self.heap.collect(
+            frame_roots
+                .chain(closure_roots)
+                .chain(global_roots)
+                .chain(operand_roots),
+        );
     }
 }
 
@@ -113,4 +126,30 @@ pub(super) fn budget_exhausted() -> Fault {
 #[cold]
 pub(super) fn zero_step() -> Fault {
     Fault::new(Code::InvalidRange, "for loop step cannot be zero")
+}
+
+#[cold]
+pub(super) fn bad_call_value(func: u32, arity: u16) -> Fault {
+    Fault::new(
+        Code::Internal,
+        format!(
+            "invalid bytecode: the arguments of function {func} (arity {arity}) leave the frame"
+        ),
+    )
+}
+
+#[cold]
+pub(super) fn no_capture(index: u16) -> Fault {
+    Fault::new(
+        Code::Internal,
+        format!("invalid bytecode: no captured value {index} in this frame"),
+    )
+}
+
+#[cold]
+pub(super) fn no_handler() -> Fault {
+    Fault::new(
+        Code::Internal,
+        "invalid bytecode: PopTry without a handler of this frame",
+    )
 }

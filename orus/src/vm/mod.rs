@@ -6,12 +6,13 @@
 //! argument base (see `bytecode`), and frames are records in a `Vec`, so Orus recursion
 //! never recurses on the host stack; depth is capped by [`VmConfig::max_frames`] (E0005).
 //! The dispatch loop is in `exec`, frame bookkeeping and garbage-collection roots in
-//! `frames`. What operations mean (arithmetic, casts, printing, the heap) is not here but
+//! `frames`, `try` handlers and error unwinding in `unwind`. What operations mean (arithmetic, casts, printing, the heap) is not here but
 //! in `runtime`; this module knows nothing of syntax or types beyond the bytecode.
 //! Tests hand-assemble programs and live in `tests.rs`.
 
 mod exec;
 mod frames;
+mod unwind;
 pub mod verify;
 
 #[cfg(test)]
@@ -23,6 +24,7 @@ use crate::runtime::{Fault, Heap};
 use frames::Frame;
 use std::fmt;
 use std::io::Write;
+use unwind::Handler;
 
 /// Limits the embedder sets for one run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,6 +77,8 @@ struct Vm<'p, 'o> {
     regs: Vec<u64>,
     /// Live frames, the running one last.
     frames: Vec<Frame>,
+    /// Active `try` handlers, the innermost last; each belongs to a live frame.
+    handlers: Vec<Handler>,
     globals: Vec<u64>,
     heap: Heap,
     max_frames: usize,
@@ -97,6 +101,8 @@ impl<'p, 'o> Vm<'p, 'o> {
             trace: vec![(e.func, e.pc)],
         })?;
         frames::start_clock();
+        let mut heap = Heap::new(&program.strings, config.heap_limit);
+        heap.set_layouts(&program.structs, &program.enums);
         let entry = program.entry;
         let entry_regs = usize::from(program.functions[entry as usize].num_regs);
         Ok(Vm {
@@ -106,9 +112,11 @@ impl<'p, 'o> Vm<'p, 'o> {
                 func: entry,
                 base: 0,
                 pc: 0,
+                closure: frames::NO_CLOSURE,
             }],
+            handlers: Vec::new(),
             globals: vec![0; program.globals.len()],
-            heap: Heap::new(&program.strings, config.heap_limit),
+            heap,
             max_frames: config.max_frames,
             budget: config.instruction_budget.unwrap_or(u64::MAX),
             out,

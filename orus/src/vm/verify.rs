@@ -8,12 +8,20 @@
 //! both bounds of an `ArraySlice` even when unused, and every `ref_regs` entry, is below
 //! the frame's `num_regs`; every jump lands inside the function; every index into the
 //! constant, string, global, type, print-format and function tables is in range, and a
-//! print's format lists one type per argument. Register operands are checked, not types:
+//! print's format lists one type per argument. For the object instructions: layout
+//! indices exist, a `NewStruct`/`NewEnum` supplies exactly its layout's fields or its
+//! variant's payload, `GetField`/`SetField`/`EnumPayload` indices are below the largest
+//! layout's count (the instruction names no layout; the heap checks the exact one),
+//! `MakeClosure` names a function, `GetCapture` is below the fewest captures of any
+//! `MakeClosure` of its function, `try` handlers land inside the function, and every
+//! struct or enum named by a type exists. A `CallValue`'s callee is known only at run
+//! time, so the VM checks its arguments against the callee's arity there (E9001).
+//! Register operands are checked, not types:
 //! that an array instruction's operand holds an array is the type checker's promise, and
 //! the heap panics (a compiler bug) if it is broken. A program from `codegen` always
 //! passes; a failure is a compiler bug, reported as an internal error.
 
-use crate::bytecode::{Function, Instr, Program, Reg};
+use crate::bytecode::{Function, Instr, Program, Reg, ValType};
 
 /// Why a program was rejected, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,9 +48,16 @@ pub fn verify(program: &Program) -> Result<(), VerifyError> {
         }
         Some(_) => {}
     }
+    check_layouts(program).map_err(|message| fail(entry, 0, message))?;
+    let tables = Tables::new(program);
     for (index, func) in program.functions.iter().enumerate() {
+        let checker = Checker {
+            program,
+            func,
+            tables: &tables,
+            index,
+        };
         let index = index as u32;
-        let checker = Checker { program, func };
         if !matches!(
             func.code.last(),
             Some(Instr::Jump { .. } | Instr::Return { .. } | Instr::ReturnVoid {})
@@ -69,6 +84,68 @@ pub fn verify(program: &Program) -> Result<(), VerifyError> {
 struct Checker<'a> {
     program: &'a Program,
     func: &'a Function,
+    tables: &'a Tables,
+    /// Index of `func` in `Program::functions`.
+    index: usize,
+}
+
+/// Facts about the whole program that bound operands no layout operand names.
+struct Tables {
+    /// The most fields of any struct layout: `GetField`/`SetField` name no layout, so
+    /// their field index is checked against this (and the heap checks the rest).
+    max_fields: usize,
+    /// The most payload slots of any enum variant, for `EnumPayload`.
+    max_payload: usize,
+    /// Per function, the fewest captures of any `MakeClosure` of it (`None`: never
+    /// made into a closure), which bounds its `GetCapture` indices.
+    captures: Vec<Option<u16>>,
+}
+
+impl Tables {
+    fn new(program: &Program) -> Tables {
+        let max_fields = program.structs.iter().map(|s| s.fields.len());
+        let max_payload = program
+            .enums
+            .iter()
+            .flat_map(|e| e.variants.iter().map(|(_, payload)| payload.len()));
+        let mut captures = vec![None; program.functions.len()];
+        for instr in program.functions.iter().flat_map(|f| &f.code) {
+            if let Instr::MakeClosure { func, count, .. } = *instr {
+                if let Some(slot) = captures.get_mut(func as usize) {
+                    *slot = Some(slot.map_or(count, |c: u16| c.min(count)));
+                }
+            }
+        }
+        Tables {
+            max_fields: max_fields.max().unwrap_or(0),
+            max_payload: max_payload.max().unwrap_or(0),
+            captures,
+        }
+    }
+}
+
+/// Every struct and enum named by a type (in `types` and inside the layouts) exists.
+fn check_layouts(program: &Program) -> Result<(), String> {
+    let field_types = program
+        .structs
+        .iter()
+        .flat_map(|s| s.fields.iter().map(|f| &f.1));
+    let payload_types = program
+        .enums
+        .iter()
+        .flat_map(|e| e.variants.iter().flat_map(|v| &v.1));
+    for ty in program.types.iter().chain(field_types).chain(payload_types) {
+        let mut ty = ty;
+        while let ValType::Array(elem) = ty {
+            ty = elem;
+        }
+        match *ty {
+            ValType::Struct(layout) => in_table(layout, program.structs.len(), "struct layout")?,
+            ValType::Enum(layout) => in_table(layout, program.enums.len(), "enum layout")?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 impl Checker<'_> {
@@ -175,6 +252,77 @@ impl Checker<'_> {
             } => self.regs(&[dst, arr, start, end]),
             Instr::StrLen { dst, s } => self.regs(&[dst, s]),
             Instr::StrIndex { dst, s, index } => self.regs(&[dst, s, index]),
+            Instr::NewStruct {
+                dst,
+                base,
+                count,
+                layout,
+            } => {
+                self.regs(&[dst])?;
+                self.span(base, count)?;
+                in_table(layout, p.structs.len(), "struct layout")?;
+                let fields = p.structs[layout as usize].fields.len();
+                same_count(count, fields, "fields")
+            }
+            Instr::GetField { dst: r, obj, field } | Instr::SetField { obj, field, src: r } => {
+                self.regs(&[r, obj])?;
+                below(field, self.tables.max_fields, "field")
+            }
+            Instr::NewEnum {
+                dst,
+                base,
+                count,
+                variant,
+                layout,
+            } => {
+                self.regs(&[dst])?;
+                self.span(base, count)?;
+                in_table(layout, p.enums.len(), "enum layout")?;
+                let variants = &p.enums[layout as usize].variants;
+                in_table(u32::from(variant), variants.len(), "variant")?;
+                same_count(
+                    count,
+                    variants[usize::from(variant)].1.len(),
+                    "payload slots",
+                )
+            }
+            Instr::EnumTag { dst, obj } => self.regs(&[dst, obj]),
+            Instr::EnumPayload { dst, obj, index } => {
+                self.regs(&[dst, obj])?;
+                below(index, self.tables.max_payload, "payload index")
+            }
+            Instr::EqValue { dst, a, b, ty } => {
+                self.regs(&[dst, a, b])?;
+                in_table(ty, p.types.len(), "type")
+            }
+            Instr::NewCell { dst, src } => self.regs(&[dst, src]),
+            Instr::GetCell { dst, cell } => self.regs(&[dst, cell]),
+            Instr::SetCell { cell, src } => self.regs(&[cell, src]),
+            Instr::MakeClosure {
+                dst,
+                func,
+                base,
+                count,
+            } => {
+                self.regs(&[dst])?;
+                self.span(base, count)?;
+                in_table(func, p.functions.len(), "function")
+            }
+            Instr::GetCapture { dst, index } => {
+                self.regs(&[dst])?;
+                match self.tables.captures[self.index] {
+                    Some(count) => below(index, usize::from(count), "capture"),
+                    // Never made into a closure: running this is an E9001 runtime error.
+                    None => Ok(()),
+                }
+            }
+            Instr::CallValue { callee, base } => self.regs(&[callee, base]),
+            Instr::PushTry { dst, offset } => {
+                self.regs(&[dst])?;
+                self.target(pc, offset)
+            }
+            Instr::PopTry {} => Ok(()),
+            Instr::ThrowStr { src } | Instr::Rethrow { src } => self.regs(&[src]),
             Instr::Jump { offset } => self.target(pc, offset),
             Instr::JumpIfFalse { cond, offset } | Instr::JumpIfTrue { cond, offset } => {
                 self.regs(&[cond])?;
@@ -251,6 +399,24 @@ impl Checker<'_> {
                 pc as i64 + 1 + i64::from(offset)
             )),
         }
+    }
+}
+
+/// An index operand `index` is below `limit`.
+fn below(index: u16, limit: usize, what: &str) -> Result<(), String> {
+    if usize::from(index) < limit {
+        Ok(())
+    } else {
+        Err(format!("{what} {index} out of range (at most {limit})"))
+    }
+}
+
+/// An instruction's `count` equals what its layout needs.
+fn same_count(count: u16, needed: usize, what: &str) -> Result<(), String> {
+    if usize::from(count) == needed {
+        Ok(())
+    } else {
+        Err(format!("{count} values for {needed} {what}"))
     }
 }
 

@@ -1,9 +1,13 @@
 //! VM tests on hand-assembled programs: single instructions (`ops`), control flow and
 //! calls (`flow`), strings, printing and the collector (`strings`), arrays and string
-//! indexing (`arrays`).
+//! indexing (`arrays`), structs, enums and structural equality (`objects`), cells,
+//! closures and the collector on cyclic garbage (`closures`), `try`/`catch` (`errors`).
 
 mod arrays;
+mod closures;
+mod errors;
 mod flow;
+mod objects;
 mod ops;
 mod strings;
 
@@ -45,6 +49,12 @@ fn program(functions: Vec<Function>) -> Program {
         ],
         ..Program::default()
     }
+}
+
+/// Adds a type to the program's type table; returns its index.
+fn add_type(p: &mut Program, ty: ValType) -> u32 {
+    p.types.push(ty);
+    p.types.len() as u32 - 1
 }
 
 /// Adds a print format with these argument types; returns its index.

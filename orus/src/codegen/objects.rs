@@ -1,0 +1,279 @@
+//! Code generation for structs, enums, closures, `match` and `try`/`catch`.
+
+use super::{val_type, FnGen};
+use crate::bytecode::{Instr, Reg};
+use crate::types::typed::*;
+use crate::types::Type;
+
+impl FnGen<'_, '_> {
+    /// Evaluates values into consecutive fresh registers; returns the first.
+    fn consecutive(&mut self, values: &[TExpr]) -> Reg {
+        let base = self.next_reg as Reg;
+        for v in values {
+            let r = self.alloc();
+            self.expr_to(v, r);
+        }
+        base
+    }
+
+    pub(super) fn object_expr(&mut self, e: &TExpr, dst: Reg) {
+        match &e.kind {
+            TExprKind::NewStruct { id, fields } => {
+                let base = self.consecutive(fields);
+                self.span = e.span;
+                self.emit(Instr::NewStruct {
+                    dst,
+                    base,
+                    count: fields.len() as u16,
+                    layout: *id,
+                });
+            }
+            TExprKind::GetField { obj, field } => {
+                let o = self.expr_any(obj);
+                self.span = e.span;
+                self.emit(Instr::GetField {
+                    dst,
+                    obj: o,
+                    field: *field,
+                });
+            }
+            TExprKind::NewEnum {
+                id,
+                variant,
+                payload,
+            } => {
+                let base = self.consecutive(payload);
+                self.span = e.span;
+                self.emit(Instr::NewEnum {
+                    dst,
+                    base,
+                    count: payload.len() as u16,
+                    variant: *variant,
+                    layout: *id,
+                });
+            }
+            TExprKind::Closure { func, captures } => {
+                let base = self.next_reg as Reg;
+                for c in captures {
+                    let r = self.alloc();
+                    self.ref_regs.insert(r);
+                    match *c {
+                        CaptureSource::Local(id) => {
+                            let cell = self.local_regs[id].unwrap_or(r);
+                            self.emit(Instr::Move { dst: r, src: cell });
+                        }
+                        CaptureSource::Capture(index) => {
+                            self.emit(Instr::GetCapture { dst: r, index });
+                        }
+                    }
+                }
+                self.span = e.span;
+                self.emit(Instr::MakeClosure {
+                    dst,
+                    func: *func as u32,
+                    base,
+                    count: captures.len() as u16,
+                });
+            }
+            TExprKind::CallValue { callee, args } => {
+                let c = self.expr_any(callee);
+                let base = self.next_reg as Reg;
+                for arg in args {
+                    let r = self.alloc();
+                    self.expr_to(arg, r);
+                }
+                if args.is_empty() {
+                    self.alloc();
+                }
+                if val_type(&e.ty).is_ref() {
+                    self.ref_regs.insert(base);
+                }
+                self.span = e.span;
+                self.emit(Instr::CallValue { callee: c, base });
+                if base != dst {
+                    self.emit(Instr::Move { dst, src: base });
+                }
+            }
+            TExprKind::Match {
+                subject,
+                temp,
+                arms,
+            } => {
+                let subject_reg = self.alloc();
+                self.expr_to(subject, subject_reg);
+                self.local_regs[*temp] = Some(subject_reg);
+                let mut ends = vec![];
+                for arm in arms {
+                    let inner = self.next_reg;
+                    let skip = self.arm_test(&arm.test, subject_reg, &subject.ty);
+                    self.arm_binds(&arm.binds, subject_reg);
+                    self.expr_to(&arm.body, dst);
+                    self.span = e.span;
+                    ends.push(self.emit(Instr::Jump { offset: 0 }));
+                    self.free_to(inner);
+                    if let Some(skip) = skip {
+                        let here = self.code.len();
+                        self.patch(skip, here);
+                    }
+                }
+                let end = self.code.len();
+                for j in ends {
+                    self.patch(j, end);
+                }
+            }
+            other => unreachable!("not an object expression: {other:?}"),
+        }
+    }
+
+    /// Emits an arm's test; returns the jump taken when the arm does not apply.
+    fn arm_test(&mut self, test: &ArmTest, subject: Reg, subject_ty: &Type) -> Option<usize> {
+        match test {
+            ArmTest::Any => None,
+            ArmTest::Variant(v) => {
+                let _ = subject_ty;
+                let tag = self.alloc();
+                let want = self.alloc();
+                self.emit(Instr::EnumTag {
+                    dst: tag,
+                    obj: subject,
+                });
+                self.emit(Instr::LoadInt {
+                    dst: want,
+                    value: i32::from(*v),
+                });
+                self.emit(Instr::EqInt {
+                    dst: tag,
+                    a: tag,
+                    b: want,
+                });
+                Some(self.emit(Instr::JumpIfFalse {
+                    cond: tag,
+                    offset: 0,
+                }))
+            }
+            ArmTest::Cond(cond) => Some(self.jump_if_false(cond)),
+        }
+    }
+
+    /// Binds an arm's payload names.
+    fn arm_binds(&mut self, binds: &[(LocalId, u16)], subject: Reg) {
+        for &(local, index) in binds {
+            let r = self.alloc();
+            if val_type(&self.local_types[local]).is_ref() {
+                self.ref_regs.insert(r);
+            }
+            self.emit(Instr::EnumPayload {
+                dst: r,
+                obj: subject,
+                index,
+            });
+            let cell = self.cell_for(local);
+            self.bind_local(local, r, cell);
+        }
+    }
+
+    pub(super) fn object_stmt(&mut self, stmt: &TStmt) {
+        let mark = self.next_reg;
+        match &stmt.kind {
+            TStmtKind::SetField {
+                obj,
+                field,
+                value,
+                op,
+            } => {
+                let o = self.expr_any(obj);
+                let src = match op {
+                    None => self.expr_any(value),
+                    Some(op) => {
+                        let current = self.alloc();
+                        self.span = stmt.span;
+                        self.emit(Instr::GetField {
+                            dst: current,
+                            obj: o,
+                            field: *field,
+                        });
+                        let rhs = self.expr_any(value);
+                        self.span = value.span;
+                        let ty = if value.ty == Type::Str {
+                            Type::Str
+                        } else {
+                            value.ty.clone()
+                        };
+                        self.emit(super::expr::binary_instr(*op, &ty, current, current, rhs));
+                        current
+                    }
+                };
+                self.span = stmt.span;
+                self.emit(Instr::SetField {
+                    obj: o,
+                    field: *field,
+                    src,
+                });
+            }
+            TStmtKind::Match {
+                subject,
+                temp,
+                arms,
+            } => {
+                let subject_reg = self.alloc();
+                self.expr_to(subject, subject_reg);
+                self.local_regs[*temp] = Some(subject_reg);
+                let mut ends = vec![];
+                for arm in arms {
+                    let inner = self.next_reg;
+                    let skip = self.arm_test(&arm.test, subject_reg, &subject.ty);
+                    self.arm_binds(&arm.binds, subject_reg);
+                    self.stmts(&arm.body);
+                    self.span = stmt.span;
+                    ends.push(self.emit(Instr::Jump { offset: 0 }));
+                    self.free_to(inner);
+                    if let Some(skip) = skip {
+                        let here = self.code.len();
+                        self.patch(skip, here);
+                    }
+                }
+                let end = self.code.len();
+                for j in ends {
+                    self.patch(j, end);
+                }
+            }
+            TStmtKind::Try {
+                body,
+                error_local,
+                handler,
+            } => {
+                let err = self.alloc();
+                self.ref_regs.insert(err);
+                let cell = self.cell_for(*error_local);
+                self.span = stmt.span;
+                let push = self.emit(Instr::PushTry {
+                    dst: err,
+                    offset: 0,
+                });
+                self.try_depth += 1;
+                self.scoped(body);
+                self.try_depth -= 1;
+                self.span = stmt.span;
+                self.emit(Instr::PopTry {});
+                let skip = self.emit(Instr::Jump { offset: 0 });
+                let handler_start = self.code.len();
+                self.patch(push, handler_start);
+                self.bind_local(*error_local, err, cell);
+                self.scoped(handler);
+                let end = self.code.len();
+                self.patch(skip, end);
+            }
+            TStmtKind::Throw(value) => {
+                let v = self.expr_any(value);
+                self.span = stmt.span;
+                self.emit(if value.ty == Type::ErrorValue {
+                    Instr::Rethrow { src: v }
+                } else {
+                    Instr::ThrowStr { src: v }
+                });
+            }
+            other => unreachable!("not an object statement: {other:?}"),
+        }
+        self.free_to(mark);
+    }
+}

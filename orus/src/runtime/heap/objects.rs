@@ -1,0 +1,181 @@
+//! Struct instances, enum values, cells, closures and Error values: making and reading
+//! them. Readers return slots or slices in place and never allocate; like the array
+//! accessors they panic when a handle is not of the expected kind (the type checker
+//! guarantees it is, so that is a compiler bug), and so does a field or payload index
+//! beyond the object (the verifier bounds it by the largest layout).
+
+use super::{out_of_memory, Handle, Heap, Object};
+use crate::bytecode::{EnumLayout, StructLayout};
+use crate::diag::Code;
+use crate::runtime::Fault;
+
+impl Heap {
+    /// Learns which fields and payload slots of each layout hold handles, so the
+    /// collector can trace struct and enum values. Call once, before allocating any.
+    pub fn set_layouts(&mut self, structs: &[StructLayout], enums: &[EnumLayout]) {
+        self.struct_refs = structs
+            .iter()
+            .map(|s| s.fields.iter().map(|(_, ty)| ty.is_ref()).collect())
+            .collect();
+        self.enum_refs = enums
+            .iter()
+            .map(|e| {
+                e.variants
+                    .iter()
+                    .map(|(_, payload)| payload.iter().map(|ty| ty.is_ref()).collect())
+                    .collect()
+            })
+            .collect();
+        self.unit_enums = enums.iter().map(|e| vec![None; e.variants.len()]).collect();
+    }
+
+    /// Stores a new instance of struct layout `layout` with a copy of `fields`.
+    pub fn alloc_struct(&mut self, layout: u32, fields: &[u64]) -> Result<Handle, Fault> {
+        debug_assert!((layout as usize) < self.struct_refs.len(), "unknown layout");
+        self.insert(Object::Struct {
+            layout,
+            fields: fields.into(),
+        })
+    }
+
+    /// Field `field` of the struct at `handle`.
+    #[inline]
+    pub fn field(&self, handle: Handle, field: u16) -> u64 {
+        match self.object(handle) {
+            Some(Object::Struct { fields, .. }) => fields[usize::from(field)],
+            _ => wrong_kind(handle, "struct"),
+        }
+    }
+
+    /// Stores `value` into field `field` of the struct at `handle`.
+    #[inline]
+    pub fn set_field(&mut self, handle: Handle, field: u16, value: u64) {
+        match self.slots.get_mut(handle as usize) {
+            Some(Some(Object::Struct { fields, .. })) => fields[usize::from(field)] = value,
+            _ => wrong_kind(handle, "struct"),
+        }
+    }
+
+    /// The layout and the fields of the struct at `handle`.
+    pub fn struct_fields(&self, handle: Handle) -> (u32, &[u64]) {
+        match self.object(handle) {
+            Some(Object::Struct { layout, fields }) => (*layout, fields),
+            _ => wrong_kind(handle, "struct"),
+        }
+    }
+
+    /// Stores a new value of enum layout `layout`, variant `variant`, with a copy of
+    /// `payload`. A variant without payload is made once and shared.
+    pub fn alloc_enum(
+        &mut self,
+        layout: u32,
+        variant: u16,
+        payload: &[u64],
+    ) -> Result<Handle, Fault> {
+        let (l, v) = (layout as usize, usize::from(variant));
+        debug_assert!(l < self.enum_refs.len(), "unknown layout");
+        if payload.is_empty() {
+            if let Some(handle) = self.unit_enums[l][v] {
+                return Ok(handle);
+            }
+        }
+        let handle = self.insert(Object::Enum {
+            layout,
+            variant,
+            payload: payload.into(),
+        })?;
+        if payload.is_empty() {
+            self.unit_enums[l][v] = Some(handle);
+        }
+        Ok(handle)
+    }
+
+    /// The layout, variant and payload of the enum value at `handle`.
+    #[inline]
+    pub fn enum_value(&self, handle: Handle) -> (u32, u16, &[u64]) {
+        match self.object(handle) {
+            Some(Object::Enum {
+                layout,
+                variant,
+                payload,
+            }) => (*layout, *variant, payload),
+            _ => wrong_kind(handle, "enum value"),
+        }
+    }
+
+    /// Stores a new cell holding `value`.
+    pub fn alloc_cell(&mut self, value: u64) -> Result<Handle, Fault> {
+        self.insert(Object::Cell(value))
+    }
+
+    /// The contents of the cell at `handle`.
+    #[inline]
+    pub fn cell(&self, handle: Handle) -> u64 {
+        match self.object(handle) {
+            Some(Object::Cell(value)) => *value,
+            _ => wrong_kind(handle, "cell"),
+        }
+    }
+
+    /// Replaces the contents of the cell at `handle`.
+    #[inline]
+    pub fn set_cell(&mut self, handle: Handle, value: u64) {
+        match self.slots.get_mut(handle as usize) {
+            Some(Some(Object::Cell(slot))) => *slot = value,
+            _ => wrong_kind(handle, "cell"),
+        }
+    }
+
+    /// Stores a new closure of function `func` with a copy of `captures`.
+    pub fn alloc_closure(&mut self, func: u32, captures: &[u64]) -> Result<Handle, Fault> {
+        self.insert(Object::Closure {
+            func,
+            captures: captures.into(),
+        })
+    }
+
+    /// The function index of the closure at `handle`.
+    #[inline]
+    pub fn closure_func(&self, handle: Handle) -> u32 {
+        match self.object(handle) {
+            Some(Object::Closure { func, .. }) => *func,
+            _ => wrong_kind(handle, "closure"),
+        }
+    }
+
+    /// Captured slot `index` of the closure at `handle`; `None` beyond its captures or
+    /// when `handle` is no object at all (such as `Handle::MAX`, never handed out).
+    #[inline]
+    pub fn capture(&self, handle: Handle, index: u16) -> Option<u64> {
+        match self.object(handle) {
+            Some(Object::Closure { captures, .. }) => captures.get(usize::from(index)).copied(),
+            Some(_) => wrong_kind(handle, "closure"),
+            None => None,
+        }
+    }
+
+    /// Stores a new Error value for an error with `code` and `message`.
+    pub fn alloc_error(&mut self, code: Code, message: &str) -> Result<Handle, Fault> {
+        if message.len() > super::MAX_STR_LEN {
+            return Err(out_of_memory("string too large"));
+        }
+        self.insert(Object::Error {
+            code,
+            message: message.into(),
+        })
+    }
+
+    /// The code and message of the Error value at `handle`.
+    pub fn error_value(&self, handle: Handle) -> (Code, &str) {
+        match self.object(handle) {
+            Some(Object::Error { code, message }) => (*code, message),
+            _ => wrong_kind(handle, "Error value"),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_kind(handle: Handle, expected: &str) -> ! {
+    panic!("handle {handle} is not a live {expected}")
+}

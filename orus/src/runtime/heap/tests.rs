@@ -1,0 +1,275 @@
+//! Unit tests of the heap: strings, arrays, collection and limits.
+
+use super::*;
+use crate::bytecode::{EnumLayout, StructLayout};
+
+fn heap() -> Heap {
+    Heap::new(&[b"hello".to_vec(), b"".to_vec()], None)
+}
+
+#[test]
+fn interned_strings_have_their_index_as_handle() {
+    let heap = heap();
+    assert_eq!(heap.get_str(0), b"hello");
+    assert_eq!(heap.get_str(1), b"");
+    assert_eq!(heap.object_count(), 2);
+}
+
+#[test]
+fn collect_frees_unreachable_and_reuses_slots() {
+    let mut heap = heap();
+    let a = heap.alloc_str(b"a").unwrap();
+    let b = heap.alloc_str(b"b").unwrap();
+    heap.collect([u64::from(b)]);
+    assert_eq!(heap.object_count(), 3);
+    assert_eq!(heap.get_str(0), b"hello");
+    assert_eq!(heap.get_str(b), b"b");
+    let c = heap.alloc_str(b"c").unwrap();
+    assert_eq!(c, a, "freed slot reused");
+    assert_eq!(heap.peak_object_count(), 4);
+}
+
+#[test]
+fn garbage_roots_are_ignored() {
+    let mut heap = heap();
+    let a = heap.alloc_str(b"a").unwrap();
+    heap.collect([u64::MAX, 1 << 40, 999, u64::from(a) + 1, 0]);
+    assert_eq!(heap.object_count(), 2);
+    // A stale handle to a freed slot is no root either.
+    heap.collect([u64::from(a)]);
+    assert_eq!(heap.object_count(), 2);
+}
+
+#[test]
+fn concat_short_and_long() {
+    let mut heap = heap();
+    let ab = heap.concat(0, 0).unwrap();
+    assert_eq!(heap.get_str(ab), b"hellohello");
+    let long = heap.alloc_str(&[b'x'; 70]).unwrap();
+    let s = heap.concat(long, 0).unwrap();
+    assert_eq!(heap.get_str(s).len(), 75);
+    assert!(heap.get_str(s).ends_with(b"xhello"));
+}
+
+#[test]
+fn appending_in_place_keeps_old_prefixes() {
+    let mut heap = heap();
+    let mut s = heap.alloc_str(&[b'a'; 64]).unwrap();
+    s = heap.concat(s, 0).unwrap();
+    let before = s;
+    s = heap.concat(s, 0).unwrap();
+    assert_eq!(heap.get_str(before).len(), 69);
+    assert_eq!(heap.get_str(s).len(), 74);
+    // `before` no longer ends the buffer: appending to it must copy.
+    let branch = heap.concat(before, 1).unwrap();
+    let branch2 = heap.concat(branch, 0).unwrap();
+    assert_eq!(heap.get_str(branch2).len(), 74);
+    assert_eq!(heap.get_str(s), heap.get_str(branch2));
+    // Self-concatenation of a slice that ends its buffer.
+    let doubled = heap.concat(s, s).unwrap();
+    assert_eq!(heap.get_str(doubled).len(), 148);
+    assert_eq!(&heap.get_str(doubled)[..74], heap.get_str(s));
+    assert_eq!(&heap.get_str(doubled)[74..], heap.get_str(s));
+    // Collecting with only the slice as root keeps its buffer.
+    heap.collect([u64::from(doubled)]);
+    assert_eq!(heap.get_str(doubled).len(), 148);
+    assert_eq!(heap.object_count(), 2 + 2);
+}
+
+#[test]
+fn building_a_long_string_is_linear() {
+    let mut heap = heap();
+    let piece = heap.alloc_str(b"0123456789").unwrap();
+    let mut s = heap.alloc_str(b"").unwrap();
+    for _ in 0..100_000 {
+        s = heap.concat(s, piece).unwrap();
+    }
+    assert_eq!(heap.get_str(s).len(), 1_000_000);
+    // Slices charge only their overhead; the buffer doubles: far below 2 * n^2.
+    assert!(heap.live_bytes() < 10_000_000, "{}", heap.live_bytes());
+}
+
+#[test]
+fn limit_turns_into_out_of_memory() {
+    let mut heap = Heap::new(&[], Some(10_000));
+    let mut kept = Vec::new();
+    let fault = loop {
+        match heap.alloc_str(&vec![0; 1000]) {
+            Ok(h) => kept.push(h),
+            Err(fault) => break fault,
+        }
+    };
+    assert_eq!(fault.code, Code::OutOfMemory);
+    assert_eq!(fault.message, "heap limit exceeded");
+    heap.collect(kept.iter().map(|&h| u64::from(h)).skip(2));
+    assert!(heap.alloc_str(&vec![0; 1000]).is_ok());
+}
+
+#[test]
+fn arrays_push_pop_slice_in_place() {
+    let mut heap = heap();
+    let a = heap.alloc_array(&[1, 2, 3], false).unwrap();
+    assert_eq!(heap.array(a), &[1, 2, 3]);
+    heap.array_push(a, 4).unwrap();
+    heap.array_mut(a)[0] = 9;
+    assert_eq!(heap.array_pop(a), Some(4));
+    assert_eq!(heap.array(a), &[9, 2, 3]);
+    let s = heap.slice_array(a, 1..3).unwrap();
+    assert_eq!(heap.array(s), &[2, 3]);
+    heap.array_mut(s)[0] = 0;
+    assert_eq!(heap.array(a), &[9, 2, 3], "a slice is a copy");
+    let empty = heap.slice_array(a, 3..3).unwrap();
+    assert_eq!(heap.array_pop(empty), None);
+}
+
+#[test]
+fn array_growth_is_geometric_and_charged() {
+    let mut heap = Heap::new(&[], None);
+    let a = heap.alloc_array(&[], false).unwrap();
+    let before = heap.live_bytes();
+    let mut growths = 0;
+    let mut last = before;
+    for v in 0..1_000_000 {
+        heap.array_push(a, v).unwrap();
+        if heap.live_bytes() != last {
+            growths += 1;
+            last = heap.live_bytes();
+        }
+    }
+    assert!(growths < 25, "{growths} growths");
+    assert!(heap.live_bytes() - before >= 8_000_000);
+    assert!(
+        heap.wants_collection(),
+        "growth counts toward the next collection"
+    );
+    heap.collect([u64::from(a)]);
+    assert_eq!(heap.array(a).len(), 1_000_000);
+}
+
+#[test]
+fn only_reference_arrays_trace_their_elements() {
+    let mut heap = heap();
+    let x = heap.alloc_str(b"x").unwrap();
+    let y = heap.alloc_str(b"y").unwrap();
+    let refs = heap.alloc_array(&[u64::from(x)], true).unwrap();
+    // Integers that happen to equal a handle keep nothing alive.
+    let ints = heap.alloc_array(&[u64::from(y), u64::MAX], false).unwrap();
+    let outer = heap
+        .alloc_array(&[u64::from(refs), u64::from(ints)], true)
+        .unwrap();
+    heap.collect([u64::from(outer)]);
+    assert_eq!(heap.object_count(), 2 + 4, "y was freed");
+    assert_eq!(heap.get_str(x), b"x");
+    heap.collect([]);
+    assert_eq!(heap.object_count(), 2);
+}
+
+#[test]
+fn byte_strings_are_made_once_and_kept() {
+    let mut heap = heap();
+    let a = heap.byte_str(b'a').unwrap();
+    assert_eq!(heap.byte_str(b'a').unwrap(), a);
+    assert_eq!(heap.get_str(a), b"a");
+    heap.collect([]);
+    assert_eq!(heap.get_str(a), b"a");
+    assert_eq!(heap.byte_str(b'a').unwrap(), a);
+    assert_eq!(heap.object_count(), 3);
+}
+
+#[test]
+fn threshold_grows_with_live_size() {
+    let mut heap = Heap::new(&[], None);
+    assert!(!heap.wants_collection());
+    let big = heap.alloc_str(&vec![0; 3 << 20]).unwrap();
+    assert!(heap.wants_collection());
+    heap.collect([u64::from(big)]);
+    assert!(!heap.wants_collection());
+    heap.alloc_str(&vec![0; 4 << 20]).unwrap();
+    assert!(!heap.wants_collection(), "threshold is 2x live (6 MB)");
+    heap.alloc_str(&vec![0; 3 << 20]).unwrap();
+    assert!(heap.wants_collection());
+}
+
+fn layouts() -> (Vec<StructLayout>, Vec<EnumLayout>) {
+    use crate::bytecode::ValType;
+    let structs = vec![StructLayout {
+        name: "Pair".into(),
+        fields: vec![("n".into(), ValType::I32), ("s".into(), ValType::Str)],
+    }];
+    let enums = vec![EnumLayout {
+        name: "E".into(),
+        variants: vec![
+            ("Unit".into(), vec![]),
+            ("Two".into(), vec![ValType::U64, ValType::Str]),
+        ],
+    }];
+    (structs, enums)
+}
+
+#[test]
+fn struct_and_enum_slots_are_traced_by_layout() {
+    let mut heap = heap();
+    let (structs, enums) = layouts();
+    heap.set_layouts(&structs, &enums);
+    let x = heap.alloc_str(b"x").unwrap();
+    let y = heap.alloc_str(b"y").unwrap();
+    let z = heap.alloc_str(b"z").unwrap();
+    // The i32 field equals y's handle but is no reference.
+    let pair = heap.alloc_struct(0, &[u64::from(y), u64::from(x)]).unwrap();
+    let two = heap
+        .alloc_enum(0, 1, &[u64::from(z), u64::from(y)])
+        .unwrap();
+    heap.collect([u64::from(pair), u64::from(two)]);
+    assert_eq!(
+        heap.object_count(),
+        2 + 4,
+        "z was freed, y kept by the payload"
+    );
+    assert_eq!(heap.get_str(x), b"x");
+    heap.set_field(pair, 0, 7);
+    assert_eq!(heap.field(pair, 0), 7);
+    assert_eq!(heap.struct_fields(pair), (0, [7, u64::from(x)].as_slice()));
+    assert_eq!(heap.enum_value(two).1, 1);
+    heap.collect([]);
+    assert_eq!(heap.object_count(), 2);
+}
+
+#[test]
+fn unit_variants_are_shared_and_kept() {
+    let mut heap = heap();
+    let (structs, enums) = layouts();
+    heap.set_layouts(&structs, &enums);
+    let a = heap.alloc_enum(0, 0, &[]).unwrap();
+    heap.collect([]);
+    assert_eq!(heap.alloc_enum(0, 0, &[]).unwrap(), a);
+    assert_eq!(heap.enum_value(a), (0, 0, [].as_slice()));
+}
+
+#[test]
+fn cells_and_closures_are_traced_conservatively() {
+    let mut heap = heap();
+    let s = heap.alloc_str(b"s").unwrap();
+    let t = heap.alloc_str(b"t").unwrap();
+    // A cycle: cell -> closure -> cell, plus a string and an integer.
+    let cell = heap.alloc_cell(0).unwrap();
+    let closure = heap
+        .alloc_closure(3, &[u64::from(cell), u64::from(s), u64::MAX])
+        .unwrap();
+    heap.set_cell(cell, u64::from(closure));
+    heap.collect([u64::from(cell)]);
+    assert_eq!(heap.object_count(), 2 + 3, "t was freed");
+    assert_eq!(heap.closure_func(closure), 3);
+    assert_eq!(heap.capture(closure, 1), Some(u64::from(s)));
+    assert_eq!(heap.capture(closure, 3), None);
+    assert_eq!(heap.cell(cell), u64::from(closure));
+    let _ = t;
+    heap.collect([]);
+    assert_eq!(heap.object_count(), 2, "the cycle was freed");
+}
+
+#[test]
+fn error_values_keep_code_and_message() {
+    let mut heap = heap();
+    let e = heap.alloc_error(Code::Thrown, "bad").unwrap();
+    assert_eq!(heap.error_value(e), (Code::Thrown, "bad"));
+}

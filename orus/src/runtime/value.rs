@@ -1,0 +1,307 @@
+//! Walking heap values by their types: the print form of any value (spec §16.3) and
+//! structural equality (`EqValue`).
+//!
+//! Both walk with an explicit work stack, never host recursion, so a deeply nested value
+//! (a long list built from enum payloads) cannot overflow the host stack. Arrays print
+//! their elements joined by `, ` without brackets; a struct prints its field values in
+//! declaration order the same way; an enum prints `Name.Variant` or
+//! `Name.Variant(p1, p2)`; an Error prints `Error: <message>`, a function value
+//! `<fn NAME>`. Arrays and structs are mutable, so a value can contain itself; a container
+//! met again while it is still being printed prints as `...` instead of looping forever.
+//!
+//! Equality compares enums structurally (same layout and variant, payloads compared by
+//! their types: strings by content, `f64` by IEEE `==`, nested enums structurally) and
+//! everything with identity (arrays, structs, functions, Error values) by handle; scalars
+//! by their canonical bits. Enum values are immutable, so they cannot contain themselves
+//! and the walk ends.
+
+use super::format::{format_scalar, scalar_prim};
+use super::heap::{Handle, Heap};
+use crate::bytecode::{Program, ValType};
+use std::collections::HashSet;
+
+/// One pending piece of a value being printed.
+enum Step<'a> {
+    /// Print this value.
+    Value(u64, &'a ValType),
+    /// Print element `index` of a container (and the separator before it), then the rest.
+    Next(Seq<'a>, usize),
+    /// Print these bytes.
+    Text(&'static [u8]),
+}
+
+/// A container whose slots are printed one after another.
+#[derive(Clone, Copy)]
+enum Seq<'a> {
+    Array(Handle, &'a ValType),
+    Struct(Handle, u32),
+    Payload(Handle, &'a [ValType]),
+}
+
+/// Appends the print form of a value of type `ty` held in the slot `bits`; see the
+/// module documentation. `program` supplies the layouts and function names.
+pub fn format_value<'a>(
+    out: &mut Vec<u8>,
+    bits: u64,
+    ty: &'a ValType,
+    heap: &Heap,
+    program: &'a Program,
+) {
+    if let Some(prim) = scalar_prim(ty) {
+        format_scalar(out, bits, prim);
+        return;
+    }
+    if *ty == ValType::Str {
+        out.extend_from_slice(heap.get_str(bits as Handle));
+        return;
+    }
+    let mut stack = vec![Step::Value(bits, ty)];
+    // Containers (by handle) that are being printed and may be reached again.
+    let mut open: HashSet<Handle> = HashSet::new();
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Text(text) => out.extend_from_slice(text),
+            Step::Value(bits, ty) => {
+                let handle = bits as Handle;
+                let seq = match ty {
+                    ValType::Str => {
+                        out.extend_from_slice(heap.get_str(handle));
+                        continue;
+                    }
+                    ValType::Array(elem) => Seq::Array(handle, elem),
+                    ValType::Struct(layout) => Seq::Struct(handle, *layout),
+                    ValType::Enum(layout) => {
+                        let enum_layout = &program.enums[*layout as usize];
+                        let (_, variant, payload) = heap.enum_value(handle);
+                        let (name, types) = &enum_layout.variants[usize::from(variant)];
+                        out.extend_from_slice(enum_layout.name.as_bytes());
+                        out.push(b'.');
+                        out.extend_from_slice(name.as_bytes());
+                        if payload.is_empty() {
+                            continue;
+                        }
+                        out.push(b'(');
+                        stack.push(Step::Text(b")"));
+                        Seq::Payload(handle, types)
+                    }
+                    ValType::Func => {
+                        let func = heap.closure_func(handle);
+                        out.extend_from_slice(b"<fn ");
+                        out.extend_from_slice(program.functions[func as usize].name.as_bytes());
+                        out.push(b'>');
+                        continue;
+                    }
+                    ValType::Error => {
+                        out.extend_from_slice(b"Error: ");
+                        out.extend_from_slice(heap.error_value(handle).1.as_bytes());
+                        continue;
+                    }
+                    _ => {
+                        let prim = scalar_prim(ty).expect("every other type is a scalar");
+                        format_scalar(out, bits, prim);
+                        continue;
+                    }
+                };
+                if may_cycle(&seq, program) && !open.insert(handle) {
+                    out.extend_from_slice(b"...");
+                    continue;
+                }
+                stack.push(Step::Next(seq, 0));
+            }
+            Step::Next(seq, index) => {
+                let (len, handle) = match seq {
+                    Seq::Array(h, _) => (heap.array(h).len(), h),
+                    Seq::Struct(h, _) => (heap.struct_fields(h).1.len(), h),
+                    Seq::Payload(h, _) => (heap.enum_value(h).2.len(), h),
+                };
+                if index >= len {
+                    open.remove(&handle);
+                    continue;
+                }
+                if index > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                let (slot, ty) = match seq {
+                    Seq::Array(h, elem) => (heap.array(h)[index], elem),
+                    Seq::Struct(h, layout) => (
+                        heap.struct_fields(h).1[index],
+                        &program.structs[layout as usize].fields[index].1,
+                    ),
+                    Seq::Payload(h, types) => (heap.enum_value(h).2[index], &types[index]),
+                };
+                stack.push(Step::Next(seq, index + 1));
+                stack.push(Step::Value(slot, ty));
+            }
+        }
+    }
+}
+
+/// Whether printing the container `seq` can lead back to a container: only then is it
+/// tracked for cycles (an array of numbers never is).
+fn may_cycle(seq: &Seq<'_>, program: &Program) -> bool {
+    let nested = |ty: &ValType| {
+        matches!(
+            ty,
+            ValType::Array(_) | ValType::Struct(_) | ValType::Enum(_)
+        )
+    };
+    match seq {
+        Seq::Array(_, elem) => nested(elem),
+        Seq::Struct(_, layout) => program.structs[*layout as usize]
+            .fields
+            .iter()
+            .any(|(_, ty)| nested(ty)),
+        // Enum values are immutable; a cycle through one passes through an array or struct.
+        Seq::Payload(..) => false,
+    }
+}
+
+/// Whether the values `a` and `b` of type `ty` are equal; see the module documentation.
+pub fn values_equal(a: u64, b: u64, ty: &ValType, heap: &Heap, program: &Program) -> bool {
+    let mut stack: Vec<(u64, u64, &ValType)> = Vec::new();
+    let mut next = Some((a, b, ty));
+    while let Some((a, b, ty)) = next.take().or_else(|| stack.pop()) {
+        let equal = match ty {
+            ValType::F64 => f64::from_bits(a) == f64::from_bits(b),
+            ValType::Str => heap.get_str(a as Handle) == heap.get_str(b as Handle),
+            ValType::Enum(_) => {
+                let (layout_a, variant_a, payload_a) = heap.enum_value(a as Handle);
+                let (layout_b, variant_b, payload_b) = heap.enum_value(b as Handle);
+                if layout_a != layout_b || variant_a != variant_b {
+                    return false;
+                }
+                let types = &program.enums[layout_a as usize].variants[usize::from(variant_a)].1;
+                for ((&x, &y), ty) in payload_a.iter().zip(payload_b).zip(types) {
+                    match ty {
+                        ValType::Str | ValType::Enum(_) | ValType::F64 => stack.push((x, y, ty)),
+                        _ if x != y => return false,
+                        _ => {}
+                    }
+                }
+                true
+            }
+            // Integers and bools by canonical bits; arrays, structs, functions and Error
+            // values by identity.
+            _ => a == b,
+        };
+        if !equal {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytecode::{EnumLayout, Function, StructLayout};
+
+    /// `enum List: Nil, Cons(i32, List)`, `struct Box { items: [Box], n: f64 }`, and a
+    /// function named `f`.
+    fn program() -> Program {
+        Program {
+            structs: vec![StructLayout {
+                name: "Box".into(),
+                fields: vec![
+                    ("items".into(), ValType::Array(Box::new(ValType::Struct(0)))),
+                    ("n".into(), ValType::F64),
+                ],
+            }],
+            enums: vec![EnumLayout {
+                name: "List".into(),
+                variants: vec![
+                    ("Nil".into(), vec![]),
+                    ("Cons".into(), vec![ValType::I32, ValType::Enum(0)]),
+                ],
+            }],
+            functions: vec![Function {
+                name: "f".into(),
+                arity: 0,
+                num_regs: 0,
+                code: vec![],
+                spans: vec![],
+                ref_regs: vec![],
+            }],
+            ..Program::default()
+        }
+    }
+
+    fn show(heap: &Heap, program: &Program, bits: u64, ty: &ValType) -> String {
+        let mut out = Vec::new();
+        format_value(&mut out, bits, ty, heap, program);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// A list of `0..n`, innermost last.
+    fn list(heap: &mut Heap, n: i32) -> u64 {
+        let mut list = u64::from(heap.alloc_enum(0, 0, &[]).unwrap());
+        for v in (0..n).rev() {
+            list = u64::from(heap.alloc_enum(0, 1, &[v as u64, list]).unwrap());
+        }
+        list
+    }
+
+    #[test]
+    fn deep_values_use_no_host_stack() {
+        let program = program();
+        let mut heap = Heap::new(&[], None);
+        heap.set_layouts(&program.structs, &program.enums);
+        let ty = ValType::Enum(0);
+        let short = list(&mut heap, 2);
+        assert_eq!(
+            show(&heap, &program, short, &ty),
+            "List.Cons(0, List.Cons(1, List.Nil))"
+        );
+        let (a, b) = (list(&mut heap, 1_000_000), list(&mut heap, 1_000_000));
+        let text = show(&heap, &program, a, &ty);
+        assert!(text.starts_with("List.Cons(0, List.Cons(1, "));
+        let tail = format!("List.Cons(999999, List.Nil{}", ")".repeat(1_000_000));
+        assert!(text.ends_with(&tail));
+        assert!(values_equal(a, b, &ty, &heap, &program));
+        let c = list(&mut heap, 999_999);
+        assert!(!values_equal(a, c, &ty, &heap, &program));
+    }
+
+    #[test]
+    fn containers_that_contain_themselves_print_once() {
+        let program = program();
+        let mut heap = Heap::new(&[], None);
+        heap.set_layouts(&program.structs, &program.enums);
+        let items = heap.alloc_array(&[], true).unwrap();
+        let b = heap
+            .alloc_struct(0, &[u64::from(items), 0.5f64.to_bits()])
+            .unwrap();
+        heap.array_push(items, u64::from(b)).unwrap();
+        heap.array_push(items, u64::from(b)).unwrap();
+        let ty = ValType::Struct(0);
+        assert_eq!(show(&heap, &program, u64::from(b), &ty), "..., ..., 0.5");
+        // Shared but not cyclic: printed in full each time.
+        let leaf_items = heap.alloc_array(&[], true).unwrap();
+        let leaf = heap.alloc_struct(0, &[u64::from(leaf_items), 2f64.to_bits()]);
+        let leaf = u64::from(leaf.unwrap());
+        let both = heap.alloc_array(&[leaf, leaf], true).unwrap();
+        let top = heap
+            .alloc_struct(0, &[u64::from(both), 1f64.to_bits()])
+            .unwrap();
+        assert_eq!(show(&heap, &program, u64::from(top), &ty), ", 2, , 2, 1");
+        // Structs compare by identity.
+        assert!(values_equal(leaf, leaf, &ty, &heap, &program));
+        assert!(!values_equal(leaf, u64::from(top), &ty, &heap, &program));
+    }
+
+    #[test]
+    fn functions_and_errors_print() {
+        let program = program();
+        let mut heap = Heap::new(&[], None);
+        let f = heap.alloc_closure(0, &[]).unwrap();
+        let e = heap.alloc_error(crate::diag::Code::Thrown, "oops").unwrap();
+        assert_eq!(
+            show(&heap, &program, u64::from(f), &ValType::Func),
+            "<fn f>"
+        );
+        assert_eq!(
+            show(&heap, &program, u64::from(e), &ValType::Error),
+            "Error: oops"
+        );
+    }
+}

@@ -1,0 +1,299 @@
+//! Function values and closures (spec §9; ARCHITECTURE.md choice 21).
+//!
+//! An anonymous `fn` or a named `fn` nested in a block is checked where it appears, with
+//! the contexts of its enclosing functions kept in `Checker::parents`. A name that resolves
+//! to a local of an enclosing function is captured: the local is marked `captured` (it will
+//! live in a heap cell) and each function between the owner and the user gets a capture
+//! slot for it. Such functions must annotate their parameters; their return type may be
+//! inferred.
+
+use super::func::{Checker, FnCx, RetKind};
+use super::scope::{Scope, Sym, VarInfo};
+use super::typed::*;
+use super::{FnType, Type};
+use crate::ast::{self, FnDecl};
+use crate::diag::{Code, Span};
+use std::rc::Rc;
+
+impl Checker<'_, '_> {
+    /// Resolves `name` in the enclosing functions' scopes, capturing it if it is a local.
+    pub(super) fn lookup_in_parents(&mut self, name: &str) -> Option<Sym> {
+        for level in (0..self.parents.len()).rev() {
+            let found = self.parents[level]
+                .scopes
+                .iter()
+                .rev()
+                .find_map(|s| s.get(name));
+            let found = found.or_else(|| {
+                self.parents[level]
+                    .visible_fns
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .map(|&(_, f)| Sym::Func(f))
+            });
+            match found {
+                Some(Sym::Local(id)) => return Some(self.capture(level, CaptureSource::Local(id))),
+                Some(Sym::Capture(idx)) => {
+                    return Some(self.capture(level, CaptureSource::Capture(idx)))
+                }
+                Some(Sym::Top(id)) => {
+                    self.top_vars[id].captured = true;
+                    return Some(Sym::Top(id));
+                }
+                Some(sym @ Sym::Func(_)) => return Some(sym),
+                None => {}
+            }
+        }
+        None
+    }
+
+    /// Threads a variable owned by `parents[level]` down to the current function, adding a
+    /// capture slot to every function in between; returns the current function's slot.
+    fn capture(&mut self, level: usize, source: CaptureSource) -> Sym {
+        let (ty, info, name) = {
+            let owner = &mut self.parents[level];
+            match source {
+                CaptureSource::Local(id) => {
+                    owner.locals[id].captured = true;
+                    (
+                        owner.locals[id].ty.clone(),
+                        owner.local_info[id],
+                        owner.locals[id].name.clone(),
+                    )
+                }
+                CaptureSource::Capture(idx) => {
+                    let (_, ty, info, name) = &owner.captures[idx as usize];
+                    (ty.clone(), *info, name.clone())
+                }
+            }
+        };
+        let mut source = source;
+        for l in level + 1..=self.parents.len() {
+            let cx: &mut FnCx = if l == self.parents.len() {
+                &mut self.cx
+            } else {
+                &mut self.parents[l]
+            };
+            let idx = match cx.captures.iter().position(|c| c.0 == source) {
+                Some(i) => i,
+                None => {
+                    cx.captures.push((source, ty.clone(), info, name.clone()));
+                    cx.captures.len() - 1
+                }
+            };
+            source = CaptureSource::Capture(idx as u16);
+        }
+        match source {
+            CaptureSource::Capture(idx) => Sym::Capture(idx),
+            CaptureSource::Local(_) => unreachable!("a capture always ends in a slot"),
+        }
+    }
+
+    /// A named function used as a value (not called): a closure with no captures.
+    pub(super) fn function_value(&mut self, entry: usize, span: Span) -> TExpr {
+        let params: Option<Vec<Type>> = self.fns[entry].params.iter().cloned().collect();
+        let Some(params) = params else {
+            let name = self.fn_name(entry);
+            self.error(
+                Code::CannotInfer,
+                span,
+                format!("Function '{name}' has unannotated parameters, so it can't be used as a value; annotate them"),
+            );
+            return self.poisoned_expr(span);
+        };
+        let (func, ret) = self.instance(entry, &params, span);
+        TExpr {
+            kind: TExprKind::Closure {
+                func,
+                captures: vec![],
+            },
+            ty: Type::Func(Rc::new(FnType { params, ret })),
+            span,
+        }
+    }
+
+    /// Checks a closure body now, in a context nested in the current one. `self_local` is
+    /// the local that will hold a named nested function (so it can call itself).
+    pub(super) fn closure(&mut self, decl: &FnDecl, span: Span) -> TExpr {
+        let mut params = vec![];
+        for p in &decl.params {
+            match &p.ty {
+                Some(t) => params.push(self.resolve_type(t)),
+                None => {
+                    self.error(
+                        Code::CannotInfer,
+                        p.name.span,
+                        format!(
+                            "Could not infer the type of parameter '{}'; annotate it, like `{}: i32`",
+                            p.name.name, p.name.name
+                        ),
+                    );
+                    params.push(Type::Error);
+                }
+            }
+        }
+        let declared_ret = decl.ret.as_ref().map(|t| self.resolve_type(t));
+        let id = self.functions.len();
+        self.functions.push(None);
+        let ret_kind = match &declared_ret {
+            Some(t) => RetKind::Declared(t.clone()),
+            None => RetKind::InferLocal,
+        };
+        let top_visible = if self.cx.is_entry {
+            self.next_top
+        } else {
+            self.cx.top_visible
+        };
+        let mut cx = FnCx::new(ret_kind, top_visible, vec![]);
+        cx.is_entry = false;
+        let parent = std::mem::replace(&mut self.cx, cx);
+        self.parents.push(parent);
+        for (p, ty) in decl.params.iter().zip(&params) {
+            let line = self.line_of(p.name.span);
+            self.declare_local(&p.name.name, ty.clone(), false, false, line);
+        }
+        self.cx.scopes.push(Scope::default());
+        let body = self.block_stmts(&decl.body.stmts);
+        self.cx.scopes.pop();
+        let parent = self.parents.pop().expect("pushed above");
+        let cx = std::mem::replace(&mut self.cx, parent);
+        let ret = declared_ret
+            .or_else(|| cx.inferred_ret.clone())
+            .unwrap_or(Type::Void);
+        if ret != Type::Void && ret != Type::Error && !super::stmt::always_returns(&body) {
+            self.error(
+                Code::MissingReturn,
+                decl.name.as_ref().map_or(decl.span, |n| n.span),
+                format!("Function must return a value of type `{ret}` on every path"),
+            );
+        }
+        let captures = cx.captures.iter().map(|c| c.0).collect();
+        self.functions[id] = Some(TFunction {
+            name: decl
+                .name
+                .as_ref()
+                .map_or_else(|| "<anonymous>".to_string(), |n| n.name.clone()),
+            params: decl.params.len(),
+            locals: cx.locals,
+            ret: ret.clone(),
+            body,
+            span: decl.span,
+        });
+        TExpr {
+            kind: TExprKind::Closure { func: id, captures },
+            ty: Type::Func(Rc::new(FnType { params, ret })),
+            span,
+        }
+    }
+
+    /// A named `fn` nested in a block: a local variable holding its closure. The variable
+    /// is declared before the body is checked so the function can call itself (which
+    /// needs an annotated return type).
+    pub(super) fn nested_fn(&mut self, decl: &FnDecl, span: Span) -> Option<TStmt> {
+        let name = decl.name.as_ref()?;
+        let params: Vec<Type> = decl
+            .params
+            .iter()
+            .map(|p| p.ty.as_ref().map_or(Type::Error, |t| self.resolve_type(t)))
+            .collect();
+        let ret = decl
+            .ret
+            .as_ref()
+            .map_or(Type::Error, |t| self.resolve_type(t));
+        let line = self.line_of(name.span);
+        if let Some(Sym::Local(prev)) = self.cx.scopes.last().and_then(|s| s.get(&name.name)) {
+            let prev_line = self.cx.local_info[prev].line;
+            self.error(
+                Code::Redeclared,
+                name.span,
+                format!("'{}' is already defined on line {prev_line}", name.name),
+            );
+        }
+        let ty = Type::Func(Rc::new(FnType { params, ret }));
+        let local = self.declare_local(&name.name, ty, false, false, line);
+        let value = self.closure(decl, span);
+        let returns_value = matches!(&value.ty, Type::Func(ft) if ft.ret != Type::Void);
+        if decl.ret.is_none() && returns_value {
+            if let TExprKind::Closure { captures, .. } = &value.kind {
+                if captures.contains(&CaptureSource::Local(local)) {
+                    self.error(
+                        Code::CannotInfer,
+                        name.span,
+                        format!("Nested function '{}' calls itself, so annotate its return type, like `-> i32`", name.name),
+                    );
+                }
+            }
+        }
+        // The inferred return type is known now.
+        self.cx.locals[local].ty = value.ty.clone();
+        Some(TStmt {
+            kind: TStmtKind::Store {
+                place: Place::Local(local),
+                value,
+            },
+            span,
+        })
+    }
+
+    /// The type and binding facts of a capture slot of the current function.
+    pub(super) fn capture_info(&self, idx: u16) -> (Type, VarInfo) {
+        let c = &self.cx.captures[idx as usize];
+        (c.1.clone(), c.2)
+    }
+
+    /// Calls a function value.
+    pub(super) fn call_value(&mut self, callee: TExpr, args: &[ast::Expr], span: Span) -> TExpr {
+        let ft = match &callee.ty {
+            Type::Func(ft) => ft.clone(),
+            Type::Error => {
+                for a in args {
+                    self.value(a, None);
+                }
+                return self.poisoned_expr(span);
+            }
+            other => {
+                self.error(
+                    Code::NotCallable,
+                    callee.span,
+                    format!("this is a `{other}`, which can't be called"),
+                );
+                for a in args {
+                    self.value(a, None);
+                }
+                return self.poisoned_expr(span);
+            }
+        };
+        if ft.params.len() != args.len() {
+            let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+            self.error(
+                Code::ArityMismatch,
+                span,
+                format!(
+                    "This function expects {} {} but received {} {}",
+                    ft.params.len(),
+                    plural(ft.params.len()),
+                    args.len(),
+                    plural(args.len())
+                ),
+            );
+            for a in args {
+                self.value(a, None);
+            }
+            return self.poisoned_expr(span);
+        }
+        let args = args
+            .iter()
+            .zip(&ft.params)
+            .map(|(a, t)| self.expect_value(a, t))
+            .collect();
+        TExpr {
+            kind: TExprKind::CallValue {
+                callee: Box::new(callee),
+                args,
+            },
+            ty: ft.ret.clone(),
+            span,
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! `match` statements and expressions, `try`/`catch` and `throw` (spec §13.2–13.4, §14;
+//! ARCHITECTURE.md choices 20 and 22).
+
+use super::func::Checker;
+use super::scope::Scope;
+use super::typed::*;
+use super::Type;
+use crate::ast::{self, ArmBody, BinOp, Expr, ExprKind, MatchExpr, Pattern};
+use crate::diag::{Code, Span};
+
+/// What an arm's pattern turned out to be, before its body is checked.
+struct CheckedPattern {
+    test: ArmTest,
+    binds: Vec<(LocalId, u16)>,
+    /// For duplicate detection: a variant index or a literal's text.
+    key: Option<String>,
+    is_wildcard: bool,
+}
+
+impl Checker<'_, '_> {
+    /// Checks a match's pattern in the arm's (already pushed) scope.
+    fn pattern(&mut self, pattern: &Pattern, subject_ty: &Type, temp: LocalId) -> CheckedPattern {
+        let none = |test| CheckedPattern {
+            test,
+            binds: vec![],
+            key: None,
+            is_wildcard: false,
+        };
+        let e = match pattern {
+            Pattern::Wildcard(_) => {
+                return CheckedPattern {
+                    test: ArmTest::Any,
+                    binds: vec![],
+                    key: None,
+                    is_wildcard: true,
+                }
+            }
+            Pattern::Expr(e) => e,
+        };
+        if let Type::Enum(id, ename) = subject_ty {
+            // `Enum.Variant` or `Enum.Variant(a, _, c)`.
+            let (path, args) = match &e.kind {
+                ExprKind::Call { callee, args } => (&**callee, Some(args)),
+                _ => (e, None),
+            };
+            if let ExprKind::Field { base, name } = &path.kind {
+                if matches!(&base.kind, ExprKind::Name(n) if **n == **ename) {
+                    let variants = self.enums[*id as usize].variants.clone();
+                    let Some(v) = variants.iter().position(|(n, _)| *n == name.name) else {
+                        self.error(
+                            Code::UnknownMember,
+                            name.span,
+                            format!("{ename} has no variant '{}'", name.name),
+                        );
+                        return none(ArmTest::Any);
+                    };
+                    let payload = &variants[v].1;
+                    let mut binds = vec![];
+                    if let Some(args) = args {
+                        if args.len() != payload.len() {
+                            self.error(
+                                Code::ArityMismatch,
+                                e.span,
+                                format!(
+                                    "Pattern {ename}.{} binds {} values but the variant has {}",
+                                    name.name,
+                                    args.len(),
+                                    payload.len()
+                                ),
+                            );
+                        }
+                        for (k, (arg, ty)) in args.iter().zip(payload).enumerate() {
+                            match &arg.kind {
+                                ExprKind::Name(n) if n == "_" => {}
+                                ExprKind::Name(n) => {
+                                    let line = self.line_of(arg.span);
+                                    let local =
+                                        self.declare_local(n, ty.clone(), false, false, line);
+                                    binds.push((local, k as u16));
+                                }
+                                _ => {
+                                    self.error(
+                                        Code::ExpectedExpression,
+                                        arg.span,
+                                        "A variant pattern binds names or `_`",
+                                    );
+                                }
+                            }
+                        }
+                    }
+                    return CheckedPattern {
+                        test: ArmTest::Variant(v as u16),
+                        binds,
+                        key: Some(format!("{ename}.{}", name.name)),
+                        is_wildcard: false,
+                    };
+                }
+            }
+        }
+        // Any other pattern is a value compared with `==`.
+        let value = self.expect_value(e, subject_ty);
+        let key = match &value.kind {
+            TExprKind::Int(bits) => Some(format!("{bits}")),
+            TExprKind::Str(s) => Some(format!("{s:?}")),
+            TExprKind::Float(f) => Some(format!("f{}", f.to_bits())),
+            _ => None,
+        };
+        let subject = TExpr {
+            kind: TExprKind::Load(Place::Local(temp)),
+            ty: subject_ty.clone(),
+            span: e.span,
+        };
+        let cond = self.combine(BinOp::Eq, subject, value, false, false, e.span);
+        CheckedPattern {
+            test: ArmTest::Cond(cond),
+            binds: vec![],
+            key,
+            is_wildcard: false,
+        }
+    }
+
+    /// Reports duplicate arms and missing variants.
+    fn check_arms(
+        &mut self,
+        m: &MatchExpr,
+        subject_ty: &Type,
+        keys: &[(Option<String>, bool)],
+        is_expr: bool,
+    ) {
+        let mut seen: Vec<&str> = vec![];
+        for ((key, _), arm) in keys.iter().zip(&m.arms) {
+            if let Some(k) = key {
+                if seen.contains(&k.as_str()) {
+                    let what = if k.contains('.') && !k.starts_with('"') {
+                        k.clone()
+                    } else {
+                        "This pattern".to_string()
+                    };
+                    self.error(
+                        Code::DuplicateArm,
+                        arm.span,
+                        format!("{what} arm appears more than once"),
+                    );
+                } else {
+                    seen.push(k);
+                }
+            }
+        }
+        let has_wildcard = keys.iter().any(|(_, w)| *w);
+        if has_wildcard {
+            return;
+        }
+        match subject_ty {
+            Type::Enum(id, ename) => {
+                let missing: Vec<String> = self.enums[*id as usize]
+                    .variants
+                    .iter()
+                    .filter(|(n, _)| !seen.contains(&format!("{ename}.{n}").as_str()))
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                if !missing.is_empty() {
+                    self.error(
+                        Code::NonExhaustiveMatch,
+                        m.span,
+                        format!(
+                            "Match on {ename} is missing variant: {}",
+                            missing.join(", ")
+                        ),
+                    );
+                }
+            }
+            Type::Error => {}
+            other if is_expr => {
+                self.error(
+                    Code::NonExhaustiveMatch,
+                    m.span,
+                    format!("A match expression on `{other}` needs a `_` arm"),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// The hidden local holding the subject.
+    fn match_subject(&mut self, m: &MatchExpr) -> (TExpr, LocalId) {
+        let subject = self.value(&m.subject, None);
+        let line = self.line_of(m.span);
+        let temp = self.declare_local("<match>", subject.ty.clone(), false, false, line);
+        (subject, temp)
+    }
+
+    pub(super) fn match_stmt(&mut self, m: &MatchExpr) -> TStmtKind {
+        self.cx.scopes.push(Scope::default());
+        let (subject, temp) = self.match_subject(m);
+        let mut arms = vec![];
+        let mut keys = vec![];
+        for arm in &m.arms {
+            self.cx.scopes.push(Scope::default());
+            let p = self.pattern(&arm.pattern, &subject.ty, temp);
+            let body = match &arm.body {
+                ArmBody::Block(b) => self.scoped_block(&b.stmts),
+                ArmBody::Expr(e) => vec![TStmt {
+                    kind: TStmtKind::Expr(self.expr(e, None)),
+                    span: e.span,
+                }],
+            };
+            self.cx.scopes.pop();
+            keys.push((p.key, p.is_wildcard));
+            arms.push(TArm {
+                test: p.test,
+                binds: p.binds,
+                body,
+            });
+        }
+        self.cx.scopes.pop();
+        self.check_arms(m, &subject.ty, &keys, false);
+        TStmtKind::Match {
+            subject,
+            temp,
+            arms,
+        }
+    }
+
+    pub(super) fn match_expr(
+        &mut self,
+        m: &MatchExpr,
+        expected: Option<&Type>,
+        span: Span,
+    ) -> TExpr {
+        self.cx.scopes.push(Scope::default());
+        let (subject, temp) = self.match_subject(m);
+        let mut arms = vec![];
+        let mut keys = vec![];
+        let mut result_ty: Option<Type> = expected.cloned();
+        for arm in &m.arms {
+            self.cx.scopes.push(Scope::default());
+            let p = self.pattern(&arm.pattern, &subject.ty, temp);
+            let value = match &arm.body {
+                ArmBody::Expr(e) => match &result_ty {
+                    Some(t) => self.expect_value(e, &t.clone()),
+                    None => {
+                        let v = self.value(e, None);
+                        result_ty = Some(v.ty.clone());
+                        v
+                    }
+                },
+                ArmBody::Block(b) => {
+                    self.error(
+                        Code::ExpectedExpression,
+                        b.span,
+                        "A match expression's arms must be expressions on one line",
+                    );
+                    self.poisoned_expr(b.span)
+                }
+            };
+            self.cx.scopes.pop();
+            keys.push((p.key, p.is_wildcard));
+            arms.push(TArm {
+                test: p.test,
+                binds: p.binds,
+                body: value,
+            });
+        }
+        self.cx.scopes.pop();
+        self.check_arms(m, &subject.ty, &keys, true);
+        TExpr {
+            kind: TExprKind::Match {
+                subject: Box::new(subject),
+                temp,
+                arms,
+            },
+            ty: result_ty.unwrap_or(Type::Error),
+            span,
+        }
+    }
+
+    pub(super) fn try_stmt(
+        &mut self,
+        body: &ast::Block,
+        catch_name: Option<&ast::Ident>,
+        handler: &ast::Block,
+    ) -> TStmtKind {
+        let body = self.scoped_block(&body.stmts);
+        self.cx.scopes.push(Scope::default());
+        let (name, line) = match catch_name {
+            Some(n) => (n.name.as_str(), self.line_of(n.span)),
+            None => ("<error>", 0),
+        };
+        let error_local = self.declare_local(name, Type::ErrorValue, false, false, line);
+        let handler = self.scoped_block(&handler.stmts);
+        self.cx.scopes.pop();
+        TStmtKind::Try {
+            body,
+            error_local,
+            handler,
+        }
+    }
+
+    pub(super) fn throw_stmt(&mut self, value: &Expr) -> Option<TStmtKind> {
+        let v = self.value(value, Some(&Type::Str));
+        match v.ty {
+            Type::Str | Type::ErrorValue => Some(TStmtKind::Throw(v)),
+            Type::Error => None,
+            other => {
+                self.mismatch(value.span, &other, &Type::ErrorValue);
+                None
+            }
+        }
+    }
+}

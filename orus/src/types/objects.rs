@@ -1,0 +1,669 @@
+//! Structs, enums and methods: declaring them, literals, field access, method calls and
+//! enum constructors (spec §12, §13.1; ARCHITECTURE.md choices 18–19).
+
+use super::func::Checker;
+use super::typed::*;
+use super::Type;
+use crate::ast::{self, Expr, ExprKind, StmtKind};
+use crate::diag::{Code, Span};
+use std::rc::Rc;
+
+/// A declared struct.
+pub(super) struct StructInfo<'a> {
+    pub name: Rc<str>,
+    pub fields: Vec<FieldInfo<'a>>,
+    /// Methods: name, function entry, whether the first parameter is `self`.
+    pub methods: Vec<(String, usize, bool)>,
+    pub decl: Option<&'a ast::StructDecl>,
+}
+
+pub(super) struct FieldInfo<'a> {
+    pub name: String,
+    pub ty: Type,
+    pub default: Option<&'a Expr>,
+}
+
+/// A declared enum.
+pub(super) struct EnumInfo {
+    pub name: Rc<str>,
+    pub variants: Vec<(String, Vec<Type>)>,
+}
+
+impl StructInfo<'_> {
+    pub fn def(&self) -> StructDef {
+        StructDef {
+            name: self.name.to_string(),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), f.ty.clone()))
+                .collect(),
+        }
+    }
+}
+
+impl EnumInfo {
+    pub fn def(&self) -> EnumDef {
+        EnumDef {
+            name: self.name.to_string(),
+            variants: self.variants.clone(),
+        }
+    }
+}
+
+/// The enum id that stands for the built-in `Result` before its payload type is known.
+const BUILTIN_RESULT: u32 = u32::MAX;
+
+/// What `Name.member` names when `Name` is a type.
+enum TypeMember {
+    Variant(u32, u16),
+    Method(usize, bool),
+}
+
+impl<'a> Checker<'a, '_> {
+    /// Registers every top-level struct and enum, then their fields, payloads and impls, so
+    /// types may refer to each other in any order (decision D2).
+    pub(super) fn declare_types(&mut self, stmts: &'a [ast::Stmt]) {
+        for stmt in stmts {
+            let (name, is_struct) = match &stmt.kind {
+                StmtKind::Struct(s) => (&s.name, true),
+                StmtKind::Enum(e) => (&e.name, false),
+                _ => continue,
+            };
+            if self.type_names.contains_key(&name.name) || Type::from_name(&name.name).is_some() {
+                self.error(
+                    Code::Redeclared,
+                    name.span,
+                    format!("Type '{}' is already defined", name.name),
+                );
+                continue;
+            }
+            let rc: Rc<str> = Rc::from(name.name.as_str());
+            let ty = if is_struct {
+                self.structs.push(StructInfo {
+                    name: rc.clone(),
+                    fields: vec![],
+                    methods: vec![],
+                    decl: None,
+                });
+                Type::Struct(self.structs.len() as u32 - 1, rc)
+            } else {
+                self.enums.push(EnumInfo {
+                    name: rc.clone(),
+                    variants: vec![],
+                });
+                Type::Enum(self.enums.len() as u32 - 1, rc)
+            };
+            self.type_names.insert(name.name.clone(), ty);
+        }
+        for stmt in stmts {
+            match &stmt.kind {
+                StmtKind::Struct(decl) => {
+                    let Some(Type::Struct(id, _)) = self.type_names.get(&decl.name.name).cloned()
+                    else {
+                        continue;
+                    };
+                    if self.structs[id as usize].decl.is_some() {
+                        continue;
+                    }
+                    let mut fields: Vec<FieldInfo<'a>> = vec![];
+                    for f in &decl.fields {
+                        if fields.iter().any(|g| g.name == f.name.name) {
+                            self.error(
+                                Code::Redeclared,
+                                f.name.span,
+                                format!("Field '{}' is already defined", f.name.name),
+                            );
+                            continue;
+                        }
+                        let ty = self.resolve_type(&f.ty);
+                        fields.push(FieldInfo {
+                            name: f.name.name.clone(),
+                            ty,
+                            default: f.default.as_ref(),
+                        });
+                    }
+                    let info = &mut self.structs[id as usize];
+                    info.fields = fields;
+                    info.decl = Some(decl);
+                }
+                StmtKind::Enum(decl) => {
+                    let Some(Type::Enum(id, _)) = self.type_names.get(&decl.name.name).cloned()
+                    else {
+                        continue;
+                    };
+                    if !self.enums[id as usize].variants.is_empty() {
+                        continue;
+                    }
+                    let mut variants: Vec<(String, Vec<Type>)> = vec![];
+                    for v in &decl.variants {
+                        if variants.iter().any(|(n, _)| *n == v.name.name) {
+                            self.error(
+                                Code::Redeclared,
+                                v.name.span,
+                                format!("Variant '{}' is already defined", v.name.name),
+                            );
+                            continue;
+                        }
+                        let payload = v.fields.iter().map(|(_, t)| self.resolve_type(t)).collect();
+                        variants.push((v.name.name.clone(), payload));
+                    }
+                    self.enums[id as usize].variants = variants;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Registers the methods of a top-level `impl` (after `declare_types`, in the pre-pass,
+    /// so methods see the top-level variables declared above the impl).
+    pub(super) fn declare_impl(&mut self, imp: &'a ast::ImplDecl) {
+        {
+            let id = match self.type_names.get(&imp.type_name.name) {
+                Some(Type::Struct(id, _)) => *id as usize,
+                _ => {
+                    self.error(
+                        Code::UnknownType,
+                        imp.type_name.span,
+                        format!(
+                            "this is a `{}`, but `struct` was expected",
+                            imp.type_name.name
+                        ),
+                    );
+                    return;
+                }
+            };
+            let self_ty = self.type_names[&imp.type_name.name].clone();
+            for method in &imp.methods {
+                let Some(name) = &method.name else { continue };
+                if self.structs[id]
+                    .methods
+                    .iter()
+                    .any(|(n, _, _)| *n == name.name)
+                {
+                    self.error(
+                        Code::Redeclared,
+                        name.span,
+                        format!("Method '{}' is already defined", name.name),
+                    );
+                    continue;
+                }
+                let is_instance = method.params.first().is_some_and(|p| p.name.name == "self");
+                let entry = self.register_fn(method, self.top_vars.len(), vec![]);
+                if is_instance && method.params[0].ty.is_none() {
+                    self.fns[entry].params[0] = Some(self_ty.clone());
+                }
+                self.structs[id]
+                    .methods
+                    .push((name.name.clone(), entry, is_instance));
+            }
+        }
+    }
+
+    /// Checks the bodies of an impl's methods (at the impl's place in the file).
+    pub(super) fn check_impl(&mut self, imp: &ast::ImplDecl) {
+        let Some(Type::Struct(id, _)) = self.type_names.get(&imp.type_name.name).cloned() else {
+            return;
+        };
+        let entries: Vec<usize> = self.structs[id as usize]
+            .methods
+            .iter()
+            .map(|m| m.1)
+            .collect();
+        for entry in entries {
+            self.check_declared(entry);
+        }
+    }
+
+    fn type_member(&mut self, ty: &Type, member: &ast::Ident) -> Option<TypeMember> {
+        match ty {
+            Type::Enum(BUILTIN_RESULT, _) => None,
+            Type::Enum(id, name) => {
+                let found = self.enums[*id as usize]
+                    .variants
+                    .iter()
+                    .position(|(n, _)| *n == member.name);
+                match found {
+                    Some(v) => Some(TypeMember::Variant(*id, v as u16)),
+                    None => {
+                        self.error(
+                            Code::UnknownMember,
+                            member.span,
+                            format!("{name} has no variant '{}'", member.name),
+                        );
+                        None
+                    }
+                }
+            }
+            Type::Struct(id, name) => {
+                let found = self.structs[*id as usize]
+                    .methods
+                    .iter()
+                    .find(|(n, _, _)| *n == member.name)
+                    .map(|&(_, e, inst)| (e, inst));
+                match found {
+                    Some((e, inst)) => Some(TypeMember::Method(e, inst)),
+                    None => {
+                        self.error(
+                            Code::UnknownMember,
+                            member.span,
+                            format!("{name} has no method '{}'", member.name),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The type a bare name denotes, if it is a type name and not a variable. The built-in
+    /// `Result` (when not declared by the program) is `Type::Enum(BUILTIN_RESULT, ..)`.
+    fn type_named(&mut self, e: &Expr) -> Option<Type> {
+        let ExprKind::Name(name) = &e.kind else {
+            return None;
+        };
+        let ty = match self.type_names.get(name) {
+            Some(t) => t.clone(),
+            None if name == "Result" => Type::Enum(BUILTIN_RESULT, Rc::from("Result")),
+            None => return None,
+        };
+        if self.lookup(name).is_some() {
+            return None;
+        }
+        Some(ty)
+    }
+
+    /// The built-in `Result` enum whose `Ok` payload has type `ok` (one enum per payload
+    /// type, all named `Result`): `Ok(ok)`, `Err(string)`.
+    pub(super) fn result_enum(&mut self, ok: &Type) -> Type {
+        if let Some((_, id)) = self.result_instances.iter().find(|(t, _)| t == ok) {
+            return Type::Enum(*id, Rc::from("Result"));
+        }
+        let name: Rc<str> = Rc::from("Result");
+        self.enums.push(EnumInfo {
+            name: name.clone(),
+            variants: vec![
+                ("Ok".to_string(), vec![ok.clone()]),
+                ("Err".to_string(), vec![Type::Str]),
+            ],
+        });
+        let id = self.enums.len() as u32 - 1;
+        self.result_instances.push((ok.clone(), id));
+        Type::Enum(id, name)
+    }
+
+    /// `Result.Ok(value)` / `Result.Err(message)` of the built-in `Result`.
+    fn builtin_result(&mut self, name: &ast::Ident, args: Option<&[Expr]>, span: Span) -> TExpr {
+        let arity_error = |this: &mut Self, given: usize| {
+            this.error(
+                Code::ArityMismatch,
+                span,
+                format!(
+                    "Function '{}' expects 1 argument but received {given} argument{}",
+                    name.name,
+                    if given == 1 { "" } else { "s" }
+                ),
+            );
+            this.poisoned_expr(span)
+        };
+        match (name.name.as_str(), args) {
+            ("Ok" | "Err", None) => {
+                self.error(
+                    Code::ArityMismatch,
+                    span,
+                    format!("Enum variant '{}' expects 1 argument", name.name),
+                );
+                self.poisoned_expr(span)
+            }
+            ("Ok" | "Err", Some(args)) if args.len() != 1 => {
+                for a in args {
+                    self.value(a, None);
+                }
+                arity_error(self, args.len())
+            }
+            ("Ok", Some(args)) => {
+                let v = self.value(&args[0], None);
+                if v.ty == Type::Error {
+                    return self.poisoned_expr(span);
+                }
+                let ty = self.result_enum(&v.ty);
+                let Type::Enum(id, _) = ty else {
+                    unreachable!()
+                };
+                TExpr {
+                    kind: TExprKind::NewEnum {
+                        id,
+                        variant: 0,
+                        payload: vec![v],
+                    },
+                    ty,
+                    span,
+                }
+            }
+            ("Err", Some(args)) => {
+                let v = self.expect_value(&args[0], &Type::Str);
+                let ty = self.result_enum(&Type::I32);
+                let Type::Enum(id, _) = ty else {
+                    unreachable!()
+                };
+                TExpr {
+                    kind: TExprKind::NewEnum {
+                        id,
+                        variant: 1,
+                        payload: vec![v],
+                    },
+                    ty,
+                    span,
+                }
+            }
+            _ => {
+                self.error(
+                    Code::UnknownMember,
+                    name.span,
+                    format!("Result has no variant '{}'", name.name),
+                );
+                self.poisoned_expr(span)
+            }
+        }
+    }
+
+    /// `Name{ field: value, … }`.
+    pub(super) fn struct_literal(
+        &mut self,
+        name: &ast::Ident,
+        given: &[(ast::Ident, Expr)],
+        span: Span,
+    ) -> TExpr {
+        let Some(Type::Struct(id, sname)) = self.type_names.get(&name.name).cloned() else {
+            self.error(
+                Code::UnknownType,
+                name.span,
+                format!("this is a `{}`, but `valid type` was expected", name.name),
+            );
+            for (_, e) in given {
+                self.value(e, None);
+            }
+            return self.poisoned_expr(span);
+        };
+        let info_fields: Vec<(String, Type, Option<&'a Expr>)> = self.structs[id as usize]
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.ty.clone(), f.default))
+            .collect();
+        let mut values: Vec<Option<TExpr>> = vec![None; info_fields.len()];
+        let mut ok = true;
+        for (fname, e) in given {
+            match info_fields.iter().position(|(n, _, _)| *n == fname.name) {
+                Some(k) if values[k].is_none() => {
+                    values[k] = Some(self.expect_value(e, &info_fields[k].1));
+                }
+                Some(_) => {
+                    self.error(
+                        Code::Redeclared,
+                        fname.span,
+                        format!("Field '{}' is given more than once", fname.name),
+                    );
+                    ok = false;
+                }
+                None => {
+                    self.error(
+                        Code::UnknownMember,
+                        fname.span,
+                        format!("{sname} has no field '{}'", fname.name),
+                    );
+                    self.value(e, None);
+                    ok = false;
+                }
+            }
+        }
+        let mut fields = vec![];
+        for (k, slot) in values.into_iter().enumerate() {
+            match slot {
+                Some(v) => fields.push(v),
+                None => match info_fields[k].2 {
+                    Some(default) => fields.push(self.expect_value(default, &info_fields[k].1)),
+                    None => {
+                        self.error(
+                            Code::MissingField,
+                            span,
+                            format!("Missing field '{}' in {sname} literal", info_fields[k].0),
+                        );
+                        ok = false;
+                    }
+                },
+            }
+        }
+        if !ok {
+            return self.poisoned_expr(span);
+        }
+        TExpr {
+            kind: TExprKind::NewStruct { id, fields },
+            ty: Type::Struct(id, sname),
+            span,
+        }
+    }
+
+    /// `base.name` in value position: a field, or a payload-less enum variant.
+    pub(super) fn field(&mut self, base: &Expr, name: &ast::Ident, span: Span) -> TExpr {
+        if let Some(ty) = self.type_named(base) {
+            if let Type::Enum(BUILTIN_RESULT, _) = ty {
+                return self.builtin_result(name, None, span);
+            }
+            return match self.type_member(&ty, name) {
+                Some(TypeMember::Variant(id, v)) => self.construct(id, v, None, span),
+                Some(TypeMember::Method(..)) => {
+                    self.error(
+                        Code::Internal,
+                        span,
+                        "methods can't be used as values yet; call them",
+                    );
+                    self.poisoned_expr(span)
+                }
+                None => self.poisoned_expr(span),
+            };
+        }
+        let obj = self.value(base, None);
+        match &obj.ty {
+            Type::Struct(id, sname) => {
+                let found = self.structs[*id as usize]
+                    .fields
+                    .iter()
+                    .position(|f| f.name == name.name);
+                match found {
+                    Some(k) => {
+                        let ty = self.structs[*id as usize].fields[k].ty.clone();
+                        TExpr {
+                            kind: TExprKind::GetField {
+                                obj: Box::new(obj),
+                                field: k as u16,
+                            },
+                            ty,
+                            span,
+                        }
+                    }
+                    None => {
+                        self.error(
+                            Code::UnknownMember,
+                            name.span,
+                            format!("{sname} has no field '{}'", name.name),
+                        );
+                        self.poisoned_expr(span)
+                    }
+                }
+            }
+            Type::Error => self.poisoned_expr(span),
+            other => {
+                self.error(
+                    Code::UnknownMember,
+                    name.span,
+                    format!("`{other}` has no field '{}'", name.name),
+                );
+                self.poisoned_expr(span)
+            }
+        }
+    }
+
+    /// The field index and type of `obj.name` for an assignment.
+    pub(super) fn field_slot(&mut self, obj: &TExpr, name: &ast::Ident) -> Option<(u16, Type)> {
+        match &obj.ty {
+            Type::Struct(id, sname) => {
+                let info = &self.structs[*id as usize];
+                match info.fields.iter().position(|f| f.name == name.name) {
+                    Some(k) => Some((k as u16, info.fields[k].ty.clone())),
+                    None => {
+                        let msg = format!("{sname} has no field '{}'", name.name);
+                        self.error(Code::UnknownMember, name.span, msg);
+                        None
+                    }
+                }
+            }
+            Type::Error => None,
+            other => {
+                let msg = format!("`{other}` has no field '{}'", name.name);
+                self.error(Code::UnknownMember, name.span, msg);
+                None
+            }
+        }
+    }
+
+    /// Builds an enum value, checking the payload against the variant.
+    fn construct(&mut self, id: u32, variant: u16, args: Option<&[Expr]>, span: Span) -> TExpr {
+        let (vname, payload_types) = self.enums[id as usize].variants[variant as usize].clone();
+        let ename = self.enums[id as usize].name.clone();
+        let given = args.map_or(0, <[Expr]>::len);
+        if given != payload_types.len() {
+            let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+            let message = match args {
+                None => format!(
+                    "Enum variant '{vname}' expects {} {}",
+                    payload_types.len(),
+                    plural(payload_types.len())
+                ),
+                Some(_) => format!(
+                    "Function '{vname}' expects {} {} but received {given} {}",
+                    payload_types.len(),
+                    plural(payload_types.len()),
+                    plural(given)
+                ),
+            };
+            self.error(Code::ArityMismatch, span, message);
+            for a in args.unwrap_or_default() {
+                self.value(a, None);
+            }
+            return self.poisoned_expr(span);
+        }
+        let payload = args
+            .unwrap_or_default()
+            .iter()
+            .zip(&payload_types)
+            .map(|(a, t)| self.expect_value(a, t))
+            .collect();
+        TExpr {
+            kind: TExprKind::NewEnum {
+                id,
+                variant,
+                payload,
+            },
+            ty: Type::Enum(id, ename),
+            span,
+        }
+    }
+
+    /// `base.name(args)`: an enum constructor, a static method, an instance method, or a
+    /// call of a function-valued field. `None` when `base.name` is none of these and the
+    /// caller should treat the callee as an ordinary expression.
+    pub(super) fn member_call(
+        &mut self,
+        base: &Expr,
+        name: &ast::Ident,
+        args: &[Expr],
+        span: Span,
+    ) -> Option<TExpr> {
+        if let Some(ty) = self.type_named(base) {
+            if let Type::Enum(BUILTIN_RESULT, _) = ty {
+                return Some(self.builtin_result(name, Some(args), span));
+            }
+            return Some(match self.type_member(&ty, name) {
+                Some(TypeMember::Variant(id, v)) => self.construct(id, v, Some(args), span),
+                Some(TypeMember::Method(entry, true)) => {
+                    self.error(
+                        Code::ArityMismatch,
+                        span,
+                        format!(
+                            "Method '{}' takes `self`: call it on a value, like `value.{}(…)`",
+                            name.name, name.name
+                        ),
+                    );
+                    let _ = entry;
+                    for a in args {
+                        self.value(a, None);
+                    }
+                    self.poisoned_expr(span)
+                }
+                Some(TypeMember::Method(entry, false)) => {
+                    self.call_entry(entry, &name.name, None, args, span)
+                }
+                None => {
+                    for a in args {
+                        self.value(a, None);
+                    }
+                    self.poisoned_expr(span)
+                }
+            });
+        }
+        let obj = self.value(base, None);
+        let Type::Struct(id, sname) = obj.ty.clone() else {
+            if obj.ty == Type::Error {
+                for a in args {
+                    self.value(a, None);
+                }
+                return Some(self.poisoned_expr(span));
+            }
+            self.error(
+                Code::UnknownMember,
+                name.span,
+                format!("`{}` has no method '{}'", obj.ty, name.name),
+            );
+            for a in args {
+                self.value(a, None);
+            }
+            return Some(self.poisoned_expr(span));
+        };
+        let method = self.structs[id as usize]
+            .methods
+            .iter()
+            .find(|(n, _, _)| *n == name.name)
+            .map(|&(_, e, inst)| (e, inst));
+        match method {
+            Some((entry, true)) => Some(self.call_entry(entry, &name.name, Some(obj), args, span)),
+            Some((entry, false)) => Some(self.call_entry(entry, &name.name, None, args, span)),
+            None => {
+                let is_fn_field = self.structs[id as usize]
+                    .fields
+                    .iter()
+                    .any(|f| f.name == name.name && matches!(f.ty, Type::Func(_)));
+                if is_fn_field {
+                    return None;
+                }
+                self.error(
+                    Code::UnknownMember,
+                    name.span,
+                    format!("{sname} has no method '{}'", name.name),
+                );
+                for a in args {
+                    self.value(a, None);
+                }
+                Some(self.poisoned_expr(span))
+            }
+        }
+    }
+
+    pub(super) fn poisoned_expr(&self, span: Span) -> TExpr {
+        TExpr {
+            kind: TExprKind::Int(0),
+            ty: Type::Error,
+            span,
+        }
+    }
+}

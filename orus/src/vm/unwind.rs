@@ -1,0 +1,91 @@
+//! `try` handlers and error unwinding.
+//!
+//! `PushTry` records a [`Handler`]: the depth of its frame, the pc of the `catch` code, the
+//! register that receives the Error value and the frame's register base. Handlers form a
+//! stack in `Vm::handlers`, innermost last; because a returning frame discards its own
+//! handlers, every handler belongs to a live frame and the frames above the innermost
+//! handler's frame have none. Every fault goes through [`Vm::raise`]: when it is catchable
+//! (anything but an exhausted budget E0013, the heap limit E0014 and internal errors
+//! E9001) and a handler exists, the frames above the handler's frame are popped, the
+//! handler is popped, an Error value carrying the fault's code and message is stored in
+//! its register, and the dispatch loop resumes at the handler's pc. Otherwise the fault
+//! becomes the program's `RuntimeError`, with the call trace. Nothing is printed for a
+//! caught error.
+
+use super::{RuntimeError, Vm};
+use crate::bytecode::Reg;
+use crate::diag::Code;
+use crate::runtime::Fault;
+
+/// One active `try`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Handler {
+    /// `frames.len()` while its frame runs.
+    depth: usize,
+    /// Where the `catch` code starts.
+    pc: usize,
+    /// The register (of the handler's frame) that receives the Error value.
+    dst: Reg,
+    /// The register base of the handler's frame.
+    base: usize,
+}
+
+impl Vm<'_, '_> {
+    /// Installs a handler for the running frame (`PushTry`).
+    pub(super) fn push_handler(&mut self, pc: usize, dst: Reg, base: usize) {
+        self.handlers.push(Handler {
+            depth: self.frames.len(),
+            pc,
+            dst,
+            base,
+        });
+    }
+
+    /// Removes the innermost handler (`PopTry`); false if the running frame has none.
+    pub(super) fn pop_handler(&mut self) -> bool {
+        match self.handlers.last() {
+            Some(handler) if handler.depth == self.frames.len() => {
+                self.handlers.pop();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Discards the handlers of frames that returned (a `return` inside `try`).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn drop_returned_handlers(&mut self) {
+        let depth = self.frames.len();
+        while self.handlers.last().is_some_and(|h| h.depth > depth) {
+            self.handlers.pop();
+        }
+    }
+
+    /// Raises `fault` at `pc` of the running frame. `Ok` when a handler caught it: the
+    /// handler's frame is then the last one and its record holds the pc to resume at.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn raise(&mut self, pc: usize, fault: Fault) -> Result<(), RuntimeError> {
+        let catchable = !matches!(
+            fault.code,
+            Code::BudgetExhausted | Code::OutOfMemory | Code::Internal
+        );
+        let handler = match self.handlers.last() {
+            Some(&handler) if catchable => handler,
+            _ => return Err(self.error(pc, fault)),
+        };
+        self.handlers.pop();
+        self.frames.truncate(handler.depth);
+        let frame = self.frames.last_mut().expect("a handler's frame is live");
+        frame.pc = handler.pc;
+        let Fault { code, message } = fault;
+        match self.alloc_with([0, 0], |heap| heap.alloc_error(code, &message)) {
+            Ok(error) => {
+                self.regs[handler.base + usize::from(handler.dst)] = u64::from(error);
+                Ok(())
+            }
+            Err(fault) => Err(self.error(handler.pc, fault)),
+        }
+    }
+}
