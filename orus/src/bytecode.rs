@@ -311,7 +311,7 @@ opcodes! {
     /// R[obj].fields[field] := R[src]
     SetField { obj: Reg, field: u16, src: Reg },
     /// R[dst] := new value of enums[layout], variant `variant`, payload R[base..base+count]
-    NewEnum { dst: Reg, base: Reg, count: u16, variant: u16, layout: u32 },
+    NewEnum { dst: Reg, base: Reg, count: u16, variant: u16, layout: u16 },
     /// R[dst] := variant index of the enum value R[obj] (as i32)
     EnumTag { dst: Reg, obj: Reg },
     /// R[dst] := payload field `index` of the enum value R[obj]
@@ -401,6 +401,8 @@ pub struct PrintFormat {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Function {
     pub name: String,
+    /// The source file (module) the function was compiled from; its `spans` refer to it.
+    pub file: u32,
     pub arity: u16,
     /// Registers the frame needs: parameters first, then locals and temporaries.
     pub num_regs: u16,
@@ -499,6 +501,7 @@ mod tests {
         let program = Program {
             functions: vec![Function {
                 name: "main".into(),
+                file: 0,
                 arity: 0,
                 num_regs: 1,
                 code: vec![Instr::LoadInt { dst: 0, value: 7 }, Instr::ReturnVoid {}],

@@ -1,37 +1,196 @@
-//! The whole pipeline behind one call: source bytes → checked, compiled program.
+//! The whole pipeline behind one call: source bytes → loaded modules → checked, compiled
+//! program; and the mapping of errors back to source files for reporting.
 //!
-//! Used by the binary, and later by the REPL and the fuzz targets. It owns the order of
-//! the stages and the rule that a later stage only runs when the earlier ones reported
-//! no error.
+//! Used by the binary, the REPL, the benchmarks and the fuzz targets. It owns the order of
+//! the stages and the rule that a later stage only runs when the earlier ones reported no
+//! error.
 
 use crate::bytecode::Program;
-use crate::diag::{Diagnostic, SourceMap};
-use crate::{ast, codegen, parser, types};
+use crate::diag::{self, Code, Diagnostic, RenderOptions, SourceMap};
+use crate::modules::{self, SearchPath, SourceFile};
+use crate::opt::{self, OptStats};
+use crate::types::{self, ModuleInput};
+use crate::vm::RuntimeError;
+use crate::{ast, codegen};
+use std::path::Path;
 
 /// What a compilation produced.
 pub struct Compiled {
+    /// The main file's syntax tree.
     pub ast: ast::Program,
     pub typed: types::typed::TProgram,
     pub program: Program,
+    /// Every source file of the program (the main file first); diagnostics and function
+    /// spans refer to them by index.
+    pub files: Vec<SourceFile>,
+    /// What the optimizer did.
+    pub opt_stats: OptStats,
 }
 
-/// Parses, checks and compiles one source file. On failure returns every diagnostic found
-/// by the first stage that failed, sorted by position.
+/// A failed compilation: the diagnostics and the files they refer to.
+pub struct CompileFailure {
+    pub diags: Vec<Diagnostic>,
+    pub files: Vec<SourceFile>,
+}
+
+/// Compiles the program whose main file is `name` (a path, used to find its modules) with
+/// contents `source`. On failure returns every diagnostic of the first failing stage.
 pub fn compile(name: &str, source: &[u8]) -> Result<Compiled, Vec<Diagnostic>> {
-    let (ast, mut diags) = parser::parse(source);
-    if !diags.is_empty() {
-        crate::diag::sort_and_dedup(&mut diags);
-        return Err(diags);
+    compile_program(name, source, &SearchPath::from_env()).map_err(|f| f.diags)
+}
+
+/// How to compile.
+#[derive(Clone, Debug)]
+pub struct CompileOptions {
+    pub search: SearchPath,
+    /// Run the optimizer (`-O0` turns it off).
+    pub optimize: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions {
+            search: SearchPath::from_env(),
+            optimize: true,
+        }
     }
-    let map = SourceMap::new(name, source);
-    let (typed, diags) = types::check(&ast, &map);
+}
+
+/// [`compile`], keeping the source files of a failure for rendering.
+pub fn compile_program(
+    name: &str,
+    source: &[u8],
+    search: &SearchPath,
+) -> Result<Compiled, CompileFailure> {
+    let options = CompileOptions {
+        search: search.clone(),
+        optimize: true,
+    };
+    compile_with(name, source, &options)
+}
+
+/// Compiles with explicit options.
+pub fn compile_with(
+    name: &str,
+    source: &[u8],
+    options: &CompileOptions,
+) -> Result<Compiled, CompileFailure> {
+    let search = &options.search;
+    let (graph, mut diags) = modules::load(name, source.to_vec(), Path::new(name), search);
+    let fail = |mut diags: Vec<Diagnostic>, files: Vec<SourceFile>| {
+        diag::sort_and_dedup(&mut diags);
+        Err(CompileFailure { diags, files })
+    };
     if !diags.is_empty() {
-        return Err(diags);
+        return fail(diags, graph.files);
     }
-    let program = codegen::generate(&typed).map_err(|d| vec![d])?;
+    let maps: Vec<SourceMap<'_>> = graph
+        .files
+        .iter()
+        .map(|f| SourceMap::new(&f.display, &f.text))
+        .collect();
+    let inputs: Vec<ModuleInput<'_>> = graph
+        .modules
+        .iter()
+        .map(|m| ModuleInput {
+            file: m.file,
+            ast: &m.ast,
+            imports: m.imports.clone(),
+            source: SourceMap::new(maps[m.file as usize].name, maps[m.file as usize].text),
+            via: m.via,
+        })
+        .collect();
+    let (mut typed, type_diags) = types::check_modules(&inputs);
+    drop(inputs);
+    drop(maps);
+    diags = type_diags;
+    if !diags.is_empty() {
+        return fail(diags, graph.files);
+    }
+    let opt_stats = if options.optimize {
+        opt::optimize(&mut typed)
+    } else {
+        OptStats::default()
+    };
+    let program = match codegen::generate(&typed) {
+        Ok(p) => p,
+        Err(d) => return fail(vec![d], graph.files),
+    };
+    let mut modules = graph.modules;
+    let main = modules
+        .pop()
+        .map(|m| m.ast)
+        .unwrap_or(ast::Program { stmts: vec![] });
     Ok(Compiled {
-        ast,
+        ast: main,
         typed,
         program,
+        files: graph.files,
+        opt_stats,
     })
+}
+
+/// Renders diagnostics, each against the file it belongs to.
+pub fn render_diagnostics(
+    diags: &[Diagnostic],
+    files: &[SourceFile],
+    options: RenderOptions,
+) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let file = files.get(d.file.unwrap_or(0) as usize);
+        let (name, text) = file.map_or(("<unknown>", &b""[..]), |f| {
+            (f.display.as_str(), &f.text[..])
+        });
+        out.push_str(&diag::render(d, &SourceMap::new(name, text), options));
+    }
+    out
+}
+
+/// Turns a runtime error into a diagnostic located in the right file. An error raised
+/// while a module's top-level code runs (during its import) is E3008 (spec §15.2).
+pub fn runtime_diagnostic(
+    program: &Program,
+    files: &[SourceFile],
+    error: &RuntimeError,
+) -> Diagnostic {
+    let frame = error.trace.first().and_then(|&(func, pc)| {
+        let f = program.functions.get(func as usize)?;
+        Some((f.file, f.spans.get(pc).copied().unwrap_or_default()))
+    });
+    let (file, span) = frame.unwrap_or_default();
+    let in_module = error.trace.iter().find_map(|&(func, _)| {
+        let f = program.functions.get(func as usize)?;
+        f.name.starts_with("<module ").then_some(f.file)
+    });
+    match in_module {
+        Some(module_file) => {
+            // Reported at the main file's `use` that loaded the module: the outermost
+            // frame is the entry, stopped at the call of the module's initialiser.
+            let path = files
+                .get(module_file as usize)
+                .map_or("<unknown>", |f| f.display.as_str());
+            let (entry_file, use_span) = error
+                .trace
+                .last()
+                .and_then(|&(func, pc)| {
+                    let f = program.functions.get(func as usize)?;
+                    Some((f.file, f.spans.get(pc).copied().unwrap_or_default()))
+                })
+                .unwrap_or_default();
+            let mut d = Diagnostic::new(
+                Code::ModuleRuntimeError,
+                use_span,
+                format!("Runtime error in module: {path}"),
+            )
+            .with_note(format!("{}: {}", error.code, error.message));
+            d.file = Some(entry_file);
+            d
+        }
+        None => {
+            let mut d = Diagnostic::new(error.code, span, error.message.clone());
+            d.file = Some(file);
+            d
+        }
+    }
 }

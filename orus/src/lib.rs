@@ -11,6 +11,8 @@ pub mod codegen;
 pub mod diag;
 pub mod driver;
 pub mod lexer;
+pub mod modules;
+pub mod opt;
 pub mod parser;
 pub mod runtime;
 pub mod types;

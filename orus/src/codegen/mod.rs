@@ -72,8 +72,8 @@ pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
                 .collect(),
         })
         .collect();
-    for (id, func) in program.functions.iter().enumerate() {
-        let compiled = gen.function(func, id == program.entry)?;
+    for func in &program.functions {
+        let compiled = gen.function(func, func.is_toplevel)?;
         gen.out.functions.push(compiled);
     }
     Ok(gen.out)
@@ -183,6 +183,7 @@ impl<'p> Gen<'p> {
         }
         Ok(Function {
             name: func.name.clone(),
+            file: func.file,
             arity: func.params as u16,
             num_regs: fg.max_reg.max(1) as u16,
             code: fg.code,

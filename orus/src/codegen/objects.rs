@@ -49,7 +49,7 @@ impl FnGen<'_, '_> {
                     base,
                     count: payload.len() as u16,
                     variant: *variant,
-                    layout: *id,
+                    layout: *id as u16,
                 });
             }
             TExprKind::Closure { func, captures } => {
@@ -103,9 +103,17 @@ impl FnGen<'_, '_> {
                 self.expr_to(subject, subject_reg);
                 self.local_regs[*temp] = Some(subject_reg);
                 let mut ends = vec![];
-                for arm in arms {
+                for (index, arm) in arms.iter().enumerate() {
                     let inner = self.next_reg;
-                    let skip = self.arm_test(&arm.test, subject_reg, &subject.ty);
+                    // A match expression is exhaustive (the checker demands every variant
+                    // or `_`), so when every earlier arm failed the last one applies: it
+                    // gets no test. Testing it anyway left a path on which `dst` was never
+                    // written (found by the fuzzer's uninitialised-register check).
+                    let skip = if index + 1 == arms.len() {
+                        None
+                    } else {
+                        self.arm_test(&arm.test, subject_reg, &subject.ty)
+                    };
                     self.arm_binds(&arm.binds, subject_reg);
                     self.expr_to(&arm.body, dst);
                     self.span = e.span;

@@ -88,6 +88,15 @@ error_codes! {
     CannotInfer = 2011, "Can't infer this type";
     MissingField = 2012, "Missing field";
     UnknownMember = 2013, "Unknown member";
+    // Module errors.
+    ModuleNotFound = 3001, "Module not found";
+    CyclicImport = 3002, "Cyclic import";
+    SymbolNotExported = 3003, "Symbol not exported";
+    ModuleNameMismatch = 3004, "Module name mismatch";
+    InvalidModulePath = 3005, "Invalid module path";
+    MisplacedModule = 3006, "Misplaced module declaration";
+    ImportConflict = 3007, "Name already imported";
+    ModuleRuntimeError = 3008, "Error in a module";
     // Internal errors.
     Internal = 9001, "Internal compiler error";
 }

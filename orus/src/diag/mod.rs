@@ -1,11 +1,19 @@
 //! Diagnostics: the structured error value every stage returns, and its rendering in the
 //! layout of spec §17.2 with the code in the header (decision D3).
 //!
+//! A report has one primary span (caret `^`), optional secondary labels (`-`), and
+//! `help:`/`note:` lines; a diagnostic without its own help shows its code's general advice
+//! (`advice.rs`). The layout is written here rather than with a rendering crate
+//! (codespan-reporting, ariadne, annotate-snippets): each of those imposes its own header
+//! and gutter, while §17.2 fixes ours to the column and the harness parses it.
+//!
 //! This module knows source text only as bytes plus byte-offset spans; it knows nothing
 //! of tokens, types or bytecode. Rendering tests live at the bottom of this file.
 
+mod advice;
 mod code;
 
+pub use advice::general_help;
 pub use code::{Category, Code};
 
 use std::fmt::Write as _;
@@ -40,8 +48,21 @@ pub struct Diagnostic {
     pub code: Code,
     pub message: String,
     pub span: Span,
+    /// The source file the span belongs to, when a program has several (modules); `None`
+    /// means the file being compiled.
+    pub file: Option<u32>,
+    /// Secondary locations in the same file, each with a short text ("first defined
+    /// here"); printed under the primary caret line.
+    pub labels: Vec<Label>,
     pub help: Option<String>,
     pub note: Option<String>,
+}
+
+/// A secondary location of a diagnostic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -50,9 +71,19 @@ impl Diagnostic {
             code,
             message: message.into(),
             span,
+            file: None,
+            labels: Vec::new(),
             help: None,
             note: None,
         }
+    }
+
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -187,9 +218,25 @@ pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions)
             );
         }
     }
+    for label in &diag.labels {
+        let (line, col) = source.line_col(label.span.start);
+        if let Some(text) = source.line_text(line) {
+            let text = String::from_utf8_lossy(text);
+            let _ = writeln!(out, "{}{line:>3}{reset} | {text}", paint(BOLD));
+            let indent = (col - 1).min(text.len());
+            let _ = writeln!(
+                out,
+                "      | {}{}-{reset} {}",
+                " ".repeat(indent),
+                paint(CYAN),
+                label.message
+            );
+        }
+    }
     out.push_str("      |\n");
     let _ = writeln!(out, "      = {}", diag.message);
-    if let Some(help) = &diag.help {
+    // A stage with nothing specific to suggest leaves the help to the code's general advice.
+    if let Some(help) = diag.help.as_deref().or_else(|| general_help(diag.code)) {
         let _ = writeln!(out, "      = {}help{reset}: {help}", paint(CYAN));
     }
     if let Some(note) = &diag.note {
@@ -201,8 +248,8 @@ pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions)
 
 /// Sorts diagnostics by position and drops exact repeats (spec Q36: print each once).
 pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by_key(|d| (d.span.start, d.code));
-    diags.dedup_by(|a, b| a.span.start == b.span.start && a.code == b.code);
+    diags.sort_by_key(|d| (d.file, d.span.start, d.code));
+    diags.dedup_by(|a, b| a.file == b.file && a.span.start == b.span.start && a.code == b.code);
 }
 
 #[cfg(test)]
@@ -228,6 +275,32 @@ mod tests {
       |
       = this is a `string`, but `i32` was expected
       = help: Try converting one value to match the other's type.
+
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn labels_show_their_lines_and_missing_help_falls_back_to_advice() {
+        let src = b"mut n = 1\nmut n = 2\n";
+        let map = SourceMap::new("r.orus", src);
+        let diag = Diagnostic::new(
+            Code::Redeclared,
+            Span::new(14, 15),
+            "Variable 'n' is already defined on line 1",
+        )
+        .with_label(Span::new(4, 5), "first defined here");
+        let text = render(&diag, &map, RenderOptions::default());
+        let expected = "\
+-- SYNTAX ERROR [E1016]: This variable name is already taken --------- r.orus:2:5
+
+  2 | mut n = 2
+      |     ^ Variable 'n' is already defined on line 1
+  1 | mut n = 1
+      |     - first defined here
+      |
+      = Variable 'n' is already defined on line 1
+      = help: Choose another name, or assign to the existing variable without redeclaring it.
 
 ";
         assert_eq!(text, expected);

@@ -25,6 +25,9 @@
 //!
 //! One-byte strings (the results of `s[i]`) are made once per byte value and kept alive
 //! for the rest of the run, so indexing a string allocates at most 256 objects in total.
+//! Likewise an enum variant without payload and a closure without captures (a named
+//! function used as a value) are made once and shared: they are immutable, so sharing is
+//! invisible except that two references to one function compare equal.
 //!
 //! Collection is mark-sweep and is driven by the owner: the VM asks
 //! [`Heap::wants_collection`] before an allocation, and retries an allocation refused by
@@ -42,7 +45,7 @@
 //! buffer extends the buffer in place (older slices keep seeing their shorter prefix), so
 //! building a string piece by piece costs amortised O(piece) per step.
 //!
-//! This module knows nothing of frames or instructions. Tests are at the bottom.
+//! This module knows nothing of frames or instructions. Tests are in `heap/tests.rs`.
 
 use super::Fault;
 use crate::diag::Code;
@@ -140,6 +143,10 @@ pub struct Heap {
     /// Per enum layout and variant, the shared value of a payload-less variant, once made;
     /// roots of every collection (enum values are immutable and compare structurally).
     unit_enums: Vec<Vec<Option<Handle>>>,
+    /// Per function index, the shared closure without captures, once made; roots of
+    /// every collection (such a closure is immutable, and sharing it makes two
+    /// references to one named function the same value).
+    plain_closures: Vec<Option<Handle>>,
 }
 
 impl Heap {
@@ -166,6 +173,7 @@ impl Heap {
             struct_refs: Vec::new(),
             enum_refs: Vec::new(),
             unit_enums: Vec::new(),
+            plain_closures: Vec::new(),
         }
     }
 
@@ -326,6 +334,11 @@ impl Heap {
                 if let Some(handle) = self.unit_enums[layout][variant] {
                     self.mark(u64::from(handle));
                 }
+            }
+        }
+        for func in 0..self.plain_closures.len() {
+            if let Some(handle) = self.plain_closures[func] {
+                self.mark(u64::from(handle));
             }
         }
         for root in roots {

@@ -4,8 +4,10 @@
 //! Checked arithmetic and shifts live in [`arith`], the `as` cast table in [`convert`],
 //! the index and slice rules of arrays and strings in [`array`], the text form of scalars
 //! and the `print` template renderer in [`format`](mod@format), printing and structural
-//! equality of heap values by their types in [`value`], and the garbage-collected object
-//! store (strings, arrays, structs, enums, cells, closures, Error values) in [`heap`].
+//! equality of heap values by their types in [`value`], the checked generic paths behind
+//! the VM's loop fast paths (range stepping, range iterators, conditions) in [`loops`],
+//! and the garbage-collected object store (strings, arrays, structs, enums, cells,
+//! closures, Error values) in [`heap`].
 //! The VM calls these functions from its instruction arms, and a compile-time constant
 //! folder calls the very same ones, so a rule is written once (STYLE.md habit 4). This
 //! module knows nothing of syntax, of the type checker or of frames and registers; values
@@ -17,6 +19,7 @@ pub mod array;
 pub mod convert;
 pub mod format;
 pub mod heap;
+pub mod loops;
 pub mod value;
 
 pub use heap::Heap;

@@ -215,6 +215,7 @@ mod tests {
                 ],
             }],
             functions: vec![Function {
+                file: 0,
                 name: "f".into(),
                 arity: 0,
                 num_regs: 0,

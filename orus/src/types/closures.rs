@@ -170,6 +170,8 @@ impl Checker<'_, '_> {
         }
         let captures = cx.captures.iter().map(|c| c.0).collect();
         self.functions[id] = Some(TFunction {
+            file: self.file,
+            is_toplevel: false,
             name: decl
                 .name
                 .as_ref()

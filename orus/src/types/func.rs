@@ -18,57 +18,124 @@ use std::collections::HashMap;
 /// user for a return annotation instead (protects the host stack).
 const MAX_INSTANTIATION_DEPTH: usize = 64;
 
-/// Checks a parsed program. Returns the typed program and every diagnostic found; the
-/// typed program is only meaningful when no diagnostic was returned.
+/// Checks a single-file program. Returns the typed program and every diagnostic found;
+/// the typed program is only meaningful when no diagnostic was returned.
 pub fn check(program: &Program, source: &SourceMap<'_>) -> (TProgram, Vec<Diagnostic>) {
-    let mut checker = Checker::new(source);
-    checker.declare_types(&program.stmts);
-    checker.prepass(&program.stmts);
-    let entry = checker.check_entry(&program.stmts);
+    let module = ModuleInput {
+        file: 0,
+        ast: program,
+        imports: vec![],
+        source: SourceMap::new(source.name, source.text),
+        via: Span::default(),
+    };
+    check_modules(&[module])
+}
+
+/// One module to check: its syntax tree and the modules its `use`s resolved to.
+pub struct ModuleInput<'a> {
+    pub file: u32,
+    pub ast: &'a Program,
+    /// Per top-level `use`, in order: the index (in the slice given to `check_modules`)
+    /// of the imported module, or `None` if it failed to load.
+    pub imports: Vec<Option<usize>>,
+    pub source: SourceMap<'a>,
+    /// Where the main file first imported this module (the span of the call of its
+    /// initialiser).
+    pub via: Span,
+}
+
+/// Checks the modules of a program, given dependencies first and the main file last.
+pub fn check_modules(modules: &[ModuleInput<'_>]) -> (TProgram, Vec<Diagnostic>) {
+    let maps: Vec<(u32, &SourceMap<'_>)> = modules.iter().map(|m| (m.file, &m.source)).collect();
+    let mut checker = Checker::new(maps);
+    let mut inits = vec![];
+    let last = modules.len().saturating_sub(1);
+    for (index, module) in modules.iter().enumerate() {
+        checker.begin_module(index, module.file);
+        let before = checker.diags.len();
+        checker.declare_types(&module.ast.stmts);
+        checker.import_all(module, modules);
+        checker.prepass(&module.ast.stmts);
+        checker.stamp(before, module.file);
+        let before = checker.diags.len();
+        let name = if index == last {
+            "<main>".to_string()
+        } else {
+            format!("<module {}>", module.source.name)
+        };
+        // Only the program entry calls the module initialisers, in load order.
+        let calls: &[(FuncId, Span)] = if index == last { &inits } else { &[] };
+        let id = checker.check_entry(&module.ast.stmts, name, module.file, calls);
+        checker.stamp(before, module.file);
+        if index != last {
+            inits.push((id, module.via));
+        }
+    }
+    let before = checker.diags.len();
     checker.drain_pending();
-    let functions = checker
-        .functions
-        .into_iter()
-        .enumerate()
-        .map(|(id, f)| {
-            f.unwrap_or_else(|| TFunction {
-                name: format!("<unchecked #{id}>"),
-                params: 0,
-                locals: vec![],
-                ret: Type::Void,
-                body: vec![],
-                span: Span::default(),
+    let main_file = modules.last().map_or(0, |m| m.file);
+    checker.stamp(before, main_file);
+    checker.finish()
+}
+
+impl Checker<'_, '_> {
+    fn finish(self) -> (TProgram, Vec<Diagnostic>) {
+        let entry = self.entry.unwrap_or(0);
+        let functions = self
+            .functions
+            .into_iter()
+            .enumerate()
+            .map(|(id, f)| {
+                f.unwrap_or_else(|| TFunction {
+                    name: format!("<unchecked #{id}>"),
+                    file: 0,
+                    is_toplevel: false,
+                    params: 0,
+                    locals: vec![],
+                    ret: Type::Void,
+                    body: vec![],
+                    span: Span::default(),
+                })
             })
-        })
-        .collect();
-    let top_vars = checker
-        .top_vars
-        .into_iter()
-        .map(|t| TopVar {
-            name: t.name,
-            ty: t.ty.unwrap_or(Type::Error),
-            captured: t.captured,
-        })
-        .collect();
-    let structs = checker.structs.iter().map(|s| s.def()).collect();
-    let enums = checker.enums.iter().map(|e| e.def()).collect();
-    let mut diags = checker.diags;
-    crate::diag::sort_and_dedup(&mut diags);
-    (
-        TProgram {
-            functions,
-            entry,
-            top_vars,
-            structs,
-            enums,
-        },
-        diags,
-    )
+            .collect();
+        let top_vars = self
+            .top_vars
+            .into_iter()
+            .map(|t| TopVar {
+                name: t.name,
+                ty: t.ty.unwrap_or(Type::Error),
+                captured: t.captured,
+            })
+            .collect();
+        let structs = self.structs.iter().map(|s| s.def()).collect();
+        let enums = self.enums.iter().map(|e| e.def()).collect();
+        let mut diags = self.diags;
+        crate::diag::sort_and_dedup(&mut diags);
+        (
+            TProgram {
+                functions,
+                entry,
+                top_vars,
+                structs,
+                enums,
+            },
+            diags,
+        )
+    }
+
+    /// Marks the diagnostics found since `before` that have no file yet as `file`'s.
+    pub(super) fn stamp(&mut self, before: usize, file: u32) {
+        for d in &mut self.diags[before..] {
+            d.file.get_or_insert(file);
+        }
+    }
 }
 
 /// A top-level variable as the checker tracks it.
 pub(super) struct TopSlot {
     pub name: String,
+    /// The module (index in the checked list) that declares it.
+    pub module: usize,
     /// `None` until the main walk reaches the declaration.
     pub ty: Option<Type>,
     pub info: VarInfo,
@@ -78,6 +145,8 @@ pub(super) struct TopSlot {
 /// A declared function (top-level or nested) and its checked instances.
 pub(super) struct FnEntry<'a> {
     pub decl: &'a FnDecl,
+    /// The module it is declared in.
+    pub module: usize,
     /// Top-level variables visible to the body: `top_vars[..top_visible]`.
     pub top_visible: usize,
     /// Nested functions visible to the body (siblings declared before it, and itself).
@@ -147,7 +216,18 @@ impl FnCx {
 }
 
 pub(super) struct Checker<'a, 's> {
-    pub source: &'s SourceMap<'s>,
+    /// Source maps of the modules, by module index: (file id, map).
+    pub maps: Vec<(u32, &'s SourceMap<'s>)>,
+    /// The module being checked (index in the checked list) and its file.
+    pub module: usize,
+    pub file: u32,
+    /// Namespaces of the modules other than the current one (the current one's tables are
+    /// `top_fns`, `type_names` and `imports`).
+    pub namespaces: Vec<super::modules::Namespace>,
+    /// Names imported into the current module.
+    pub imports: HashMap<String, (super::modules::Import, Span)>,
+    /// The program entry (the main module's top-level function).
+    pub entry: Option<FuncId>,
     pub diags: Vec<Diagnostic>,
     pub fns: Vec<FnEntry<'a>>,
     pub top_fns: HashMap<String, usize>,
@@ -170,9 +250,14 @@ pub(super) struct Checker<'a, 's> {
 }
 
 impl<'a, 's> Checker<'a, 's> {
-    fn new(source: &'s SourceMap<'s>) -> Self {
+    fn new(maps: Vec<(u32, &'s SourceMap<'s>)>) -> Self {
         Checker {
-            source,
+            maps,
+            module: 0,
+            file: 0,
+            namespaces: vec![],
+            imports: HashMap::new(),
+            entry: None,
             diags: vec![],
             fns: vec![],
             top_fns: HashMap::new(),
@@ -195,7 +280,9 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     pub fn line_of(&self, span: Span) -> usize {
-        self.source.line_col(span.start).0
+        self.maps
+            .get(self.module)
+            .map_or(0, |m| m.1.line_col(span.start).0)
     }
 
     /// Numbers top-level variables in declaration order and registers top-level functions,
@@ -220,6 +307,13 @@ impl<'a, 's> Checker<'a, 's> {
                 StmtKind::Fn(decl) => {
                     let index = self.register_fn(decl, self.top_vars.len(), vec![]);
                     if let Some(name) = &decl.name {
+                        if let Some(&(_, site)) = self.imports.get(&name.name) {
+                            self.error(
+                                Code::ImportConflict,
+                                site,
+                                format!("'{}' is already defined in this module", name.name),
+                            );
+                        }
                         if let Some(&previous) = self.top_fns.get(&name.name) {
                             let line = self.fn_line(previous);
                             self.error(
@@ -243,6 +337,7 @@ impl<'a, 's> Checker<'a, 's> {
     fn push_top_slot(&mut self, name: String, mutable: bool) {
         self.top_vars.push(TopSlot {
             name,
+            module: self.module,
             ty: None,
             info: VarInfo {
                 mutable,
@@ -277,6 +372,7 @@ impl<'a, 's> Checker<'a, 's> {
         let ret = decl.ret.as_ref().map(|t| self.resolve_type(t));
         self.fns.push(FnEntry {
             decl,
+            module: self.module,
             top_visible,
             visible_fns,
             params,
@@ -296,7 +392,7 @@ impl<'a, 's> Checker<'a, 's> {
                 self.result_enum(&Type::I32)
             }
             ast::TypeExprKind::Named(name) => {
-                match Type::from_name(name).or_else(|| self.type_names.get(name).cloned()) {
+                match Type::from_name(name).or_else(|| self.lookup_type(name)) {
                     Some(t) => t,
                     None => {
                         self.error(
@@ -317,20 +413,47 @@ impl<'a, 's> Checker<'a, 's> {
         }
     }
 
-    /// Checks the top-level statements as the entry function.
-    fn check_entry(&mut self, stmts: &'a [ast::Stmt]) -> FuncId {
+    /// Checks a module's top-level statements as a function of their own: the program entry
+    /// for the main module (which first calls the initialisers of the imported modules,
+    /// `inits`), or a module initialiser.
+    fn check_entry(
+        &mut self,
+        stmts: &'a [ast::Stmt],
+        name: String,
+        file: u32,
+        inits: &[(FuncId, Span)],
+    ) -> FuncId {
         let id = self.functions.len();
         self.functions.push(None);
-        let body = self.block_stmts(stmts);
+        self.cx = FnCx::new(RetKind::Entry, 0, vec![]);
+        self.next_top = self.module_top_start();
+        let mut body: Vec<TStmt> = inits
+            .iter()
+            .map(|&(init, span)| TStmt {
+                kind: TStmtKind::Expr(TExpr {
+                    kind: TExprKind::Call {
+                        func: init,
+                        args: vec![],
+                    },
+                    ty: Type::Void,
+                    span,
+                }),
+                span,
+            })
+            .collect();
+        body.extend(self.block_stmts(stmts));
         let cx = std::mem::replace(&mut self.cx, FnCx::new(RetKind::Entry, 0, vec![]));
         self.functions[id] = Some(TFunction {
-            name: "<main>".into(),
+            name,
+            file,
+            is_toplevel: true,
             params: 0,
             locals: cx.locals,
             ret: Type::Void,
             body,
             span: Span::default(),
         });
+        self.entry = Some(id);
         id
     }
 
@@ -439,6 +562,8 @@ impl<'a, 's> Checker<'a, 's> {
         );
         let saved = std::mem::replace(&mut self.cx, cx);
         let saved_parents = std::mem::take(&mut self.parents);
+        let saved_module = self.module;
+        self.switch_module(self.fns[entry].module);
         let saved_diags = self.diags.len();
         self.depth += 1;
         for (param, ty) in decl.params.iter().zip(&args) {
@@ -457,6 +582,9 @@ impl<'a, 's> Checker<'a, 's> {
         }
         let body = self.block_stmts(&decl.body.stmts);
         self.depth -= 1;
+        let file = self.file;
+        self.stamp(saved_diags, file);
+        self.switch_module(saved_module);
         let cx = std::mem::replace(&mut self.cx, saved);
         self.parents = saved_parents;
         // Errors inside a generic function are reported once, not once per instance.
@@ -486,6 +614,8 @@ impl<'a, 's> Checker<'a, 's> {
         }
         self.functions[id] = Some(TFunction {
             name: self.fn_name(entry),
+            file: self.maps.get(self.fns[entry].module).map_or(0, |m| m.0),
+            is_toplevel: false,
             params: decl.params.len(),
             locals: cx.locals,
             ret,
@@ -540,15 +670,26 @@ impl<'a, 's> Checker<'a, 's> {
         }
         if !self.cx.is_entry {
             let visible = self.cx.top_visible.min(self.top_vars.len());
+            let module = self.module;
             if let Some(id) = self.top_vars[..visible]
                 .iter()
-                .rposition(|t| t.name == name)
+                .rposition(|t| t.name == name && t.module == module)
             {
                 self.top_vars[id].captured = true;
                 return Some(Sym::Top(id));
             }
         }
-        self.top_fns.get(name).map(|&f| Sym::Func(f))
+        if let Some(&f) = self.top_fns.get(name) {
+            return Some(Sym::Func(f));
+        }
+        match self.imports.get(name).map(|i| &i.0) {
+            Some(super::modules::Import::Func(f)) => Some(Sym::Func(*f)),
+            Some(super::modules::Import::Global(id)) => {
+                self.top_vars[*id].captured = true;
+                Some(Sym::Top(*id))
+            }
+            _ => None,
+        }
     }
 
     /// The name closest to `name` among those visible, for "did you mean" hints.

@@ -16,6 +16,7 @@ mod expr;
 mod func;
 mod literal;
 mod matching;
+mod modules;
 mod objects;
 mod scope;
 mod stmt;
@@ -24,7 +25,7 @@ pub mod typed;
 use std::fmt;
 use std::rc::Rc;
 
-pub use func::check;
+pub use func::{check, check_modules, ModuleInput};
 
 /// A static type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -263,8 +263,8 @@ impl<'a> Checker<'a, '_> {
         let ExprKind::Name(name) = &e.kind else {
             return None;
         };
-        let ty = match self.type_names.get(name) {
-            Some(t) => t.clone(),
+        let ty = match self.lookup_type(name) {
+            Some(t) => t,
             None if name == "Result" => Type::Enum(BUILTIN_RESULT, Rc::from("Result")),
             None => return None,
         };
@@ -375,7 +375,7 @@ impl<'a> Checker<'a, '_> {
         given: &[(ast::Ident, Expr)],
         span: Span,
     ) -> TExpr {
-        let Some(Type::Struct(id, sname)) = self.type_names.get(&name.name).cloned() else {
+        let Some(Type::Struct(id, sname)) = self.lookup_type(&name.name) else {
             self.error(
                 Code::UnknownType,
                 name.span,

@@ -164,19 +164,9 @@ impl Checker<'_, '_> {
                 Some(kind) => kind,
                 None => return,
             },
-            other => {
-                let what = match other {
-                    StmtKind::Use(_) => "use declarations",
-                    StmtKind::Module { .. } => "module declarations",
-                    _ => "this statement",
-                };
-                self.error(
-                    Code::Internal,
-                    span,
-                    format!("{what} are not supported yet"),
-                );
-                return;
-            }
+            // `use` was resolved before the walk and `module` removed by the loader; inside
+            // a block the parser has already reported them (E1026).
+            StmtKind::Use(_) | StmtKind::Module { .. } => return,
         };
         out.push(TStmt { kind, span });
     }
@@ -257,6 +247,7 @@ impl Checker<'_, '_> {
                 // Keep the numbering of the pre-pass even if it missed this declaration.
                 self.top_vars.push(super::func::TopSlot {
                     name: name.name.clone(),
+                    module: self.module,
                     ty: None,
                     info: VarInfo {
                         mutable,
@@ -329,10 +320,16 @@ impl Checker<'_, '_> {
                         name.name
                     ),
                 )
-                .with_help(format!(
-                    "declare it as `mut {}` (line {}) to allow changes",
-                    name.name, info.line
-                )),
+                .with_help(match sym {
+                    Sym::Top(id) if self.top_vars[id].module != self.module => format!(
+                        "it is imported; its module must declare it `global mut {}`",
+                        name.name
+                    ),
+                    _ => format!(
+                        "declare it as `mut {}` (line {}) to allow changes",
+                        name.name, info.line
+                    ),
+                }),
             );
             return None;
         }

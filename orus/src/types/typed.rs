@@ -54,6 +54,11 @@ pub struct TopVar {
 #[derive(Clone, Debug)]
 pub struct TFunction {
     pub name: String,
+    /// The source file (module) the function comes from.
+    pub file: u32,
+    /// Holds a module's top-level statements (the program entry or a module's
+    /// initialiser): its top-level variables may live in its registers.
+    pub is_toplevel: bool,
     /// The first `params` locals are the parameters, in order.
     pub params: usize,
     pub locals: Vec<LocalVar>,

@@ -11,12 +11,20 @@
 //! accesses are the VM's only `unsafe` code: they skip bounds checks because
 //! `verify` proved them in range (each block says which fact it relies on; debug builds
 //! still assert). Table lookups (constants, globals, functions) stay checked.
+//!
+//! The loop is monomorphised on two const parameters: `TRACE` (count loop telemetry, see
+//! `trace`) and `PLAIN` (every fast-path switch at its default). The default run uses
+//! `dispatch::<false, true>`, in which every `if TRACE` and every switch test is a
+//! constant, so it contains no telemetry code at all. The switches' alternative paths
+//! (checked generic range steps and increments, validated bools, boxed range iterators,
+//! hoisted loop guards) are in `trace` and `runtime::loops`.
 
 use super::frames::{self, Frame, NO_CLOSURE};
+use super::objects::Made;
 use super::{RuntimeError, Vm};
-use crate::bytecode::{Instr, ValType};
-use crate::diag::Code;
+use crate::bytecode::{Instr, Prim, ValType};
 use crate::runtime::heap::Handle;
+use crate::runtime::loops::{self, Step};
 use crate::runtime::{arith, array, convert::convert, format, value, Fault};
 
 /// A Rust type stored in a register: read by truncation, written canonically.
@@ -102,9 +110,57 @@ fn in_range<T: PartialOrd + Default>(v: T, end: T, step: T, inclusive: bool) -> 
     }
 }
 
+/// An integer type a range loop can count with.
+trait RangeIndex: Slot + PartialOrd + Default {
+    fn checked_step(self, step: Self) -> Option<Self>;
+}
+
+macro_rules! range_index {
+    ($($t:ty),*) => {$(
+        impl RangeIndex for $t {
+            #[inline(always)]
+            fn checked_step(self, step: $t) -> Option<$t> {
+                self.checked_add(step)
+            }
+        }
+    )*};
+}
+range_index!(i32, i64, u32, u64);
+
+/// A range loop's entry or back-edge decision on slots (index, end, step, inclusive).
+pub(super) type StepFn = fn(u64, u64, u64, bool) -> Step;
+
+/// The typed entry test of a range loop over `T`, on slots.
+fn typed_first<T: RangeIndex>(index: u64, end: u64, step: u64, inclusive: bool) -> Step {
+    if in_range(T::get(index), T::get(end), T::get(step), inclusive) {
+        Step::Next(index)
+    } else {
+        Step::Done
+    }
+}
+
+/// The typed back-edge of a range loop over `T`, on slots.
+fn typed_step<T: RangeIndex>(index: u64, end: u64, step: u64, inclusive: bool) -> Step {
+    let step = T::get(step);
+    match T::get(index).checked_step(step) {
+        Some(next) if in_range(next, T::get(end), step, inclusive) => Step::Next(next.put()),
+        Some(_) => Step::Done,
+        None => Step::Overflow,
+    }
+}
+
 impl Vm<'_, '_> {
-    /// Runs until the entry frame returns.
+    /// Runs until the entry frame returns, in the dispatch loop the configuration needs.
     pub(super) fn execute(&mut self) -> Result<(), RuntimeError> {
+        match (self.tracing, self.paths == super::FastPaths::DEFAULT) {
+            (false, true) => self.dispatch::<false, true>(),
+            (false, false) => self.dispatch::<false, false>(),
+            (true, _) => self.dispatch::<true, false>(),
+        }
+    }
+
+    /// The dispatch loop; see the module docs for `TRACE` and `PLAIN`.
+    fn dispatch<const TRACE: bool, const PLAIN: bool>(&mut self) -> Result<(), RuntimeError> {
         let program = self.program;
         let top = *self.frames.last().expect("the entry frame");
         let mut code: &[Instr] = &program.functions[top.func as usize].code;
@@ -214,25 +270,59 @@ impl Vm<'_, '_> {
                 pc = pc.wrapping_add_signed($offset as isize);
             }};
         }
+        // Range loops: the typed fast path inline; with a switch off, `trace`'s paths.
         macro_rules! for_prep {
-            ($t:ty, $b:expr, $inclusive:expr, $offset:expr) => {{
+            ($t:ty, $kind:expr, $b:expr, $inclusive:expr, $offset:expr) => {{
                 let i = usize::from($b);
-                let (index, end, step) = (get!($t, i), get!($t, i + 1), get!($t, i + 2));
-                if step == <$t>::default() {
-                    fail!(frames::zero_step());
-                }
-                if !in_range(index, end, step, $inclusive) {
-                    jump!($offset);
+                if PLAIN || self.fast_ranges {
+                    let (index, end, step) = (get!($t, i), get!($t, i + 1), get!($t, i + 2));
+                    if step == <$t>::default() {
+                        fail!(frames::zero_step());
+                    }
+                    if TRACE {
+                        self.trace.iter_alloc_saved += 1;
+                    }
+                    if !in_range(index, end, step, $inclusive) {
+                        if TRACE {
+                            self.trace.typed_miss += 1;
+                        }
+                        jump!($offset);
+                    } else if TRACE {
+                        self.trace.typed_hit += 1;
+                    }
+                } else {
+                    let typed: StepFn = typed_first::<$t>;
+                    match self.range_prep::<TRACE>($kind, typed, base + i, $inclusive) {
+                        Ok(true) => {}
+                        Ok(false) => jump!($offset),
+                        Err(fault) => fail!(fault),
+                    }
                 }
             }};
         }
         macro_rules! for_loop {
-            ($t:ty, $b:expr, $inclusive:expr, $offset:expr) => {{
+            ($t:ty, $kind:expr, $b:expr, $inclusive:expr, $offset:expr) => {{
                 let i = usize::from($b);
-                let (index, end, step) = (get!($t, i), get!($t, i + 1), get!($t, i + 2));
-                if let Some(next) = index.checked_add(step) {
-                    if in_range(next, end, step, $inclusive) {
-                        set!(i, next);
+                if PLAIN || self.fast_ranges {
+                    let (index, end, step) = (get!($t, i), get!($t, i + 1), get!($t, i + 2));
+                    if let Some(next) = index.checked_add(step) {
+                        if in_range(next, end, step, $inclusive) {
+                            set!(i, next);
+                            if TRACE {
+                                self.trace.typed_hit += 1;
+                            }
+                            charge!();
+                            pc = pc.wrapping_add_signed($offset as isize);
+                        } else if TRACE {
+                            self.trace.typed_miss += 1;
+                        }
+                    } else if TRACE {
+                        self.trace.typed_miss += 1;
+                        self.trace.boxed_overflow_guard += 1;
+                    }
+                } else {
+                    let typed: StepFn = typed_step::<$t>;
+                    if self.range_loop::<TRACE>($kind, typed, base + i, $inclusive) {
                         charge!();
                         pc = pc.wrapping_add_signed($offset as isize);
                     }
@@ -265,7 +355,12 @@ impl Vm<'_, '_> {
                 match instr {
                     // ---- moves and constants ----
                     Instr::Move { dst, src } => put!(dst, reg!(src)),
-                    Instr::LoadInt { dst, value } => set!(dst, value),
+                    Instr::LoadInt { dst, value } => {
+                        set!(dst, value);
+                        if TRACE {
+                            self.note_load(pc - 1);
+                        }
+                    }
                     Instr::LoadConst { dst, index } => put!(dst, program.consts[index as usize]),
                     Instr::LoadStr { dst, index } => put!(dst, u64::from(index)),
                     Instr::GetGlobal { dst, index } => put!(dst, self.globals[index as usize]),
@@ -275,7 +370,18 @@ impl Vm<'_, '_> {
                     Instr::AddI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_add(y)),
                     Instr::AddI32Imm { dst, a, imm } => {
                         let x = get!(i32, a);
-                        set!(dst, x.wrapping_add(imm));
+                        if PLAIN || self.paths.inc_typed {
+                            if TRACE && x.checked_add(imm).is_none() {
+                                self.trace.inc_overflow_bailouts += 1;
+                            }
+                            set!(dst, x.wrapping_add(imm));
+                        } else {
+                            let (v, wrapped) = loops::add_i32_imm(x, imm);
+                            if TRACE && wrapped {
+                                self.trace.inc_overflow_bailouts += 1;
+                            }
+                            set!(dst, v);
+                        }
                     }
                     Instr::SubI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_sub(y)),
                     Instr::MulI32 { dst, a, b } => bin!(i32, dst, a, b, |x, y| x.wrapping_mul(y)),
@@ -485,10 +591,7 @@ impl Vm<'_, '_> {
                     } => {
                         let start = base + usize::from(first);
                         let fields = start..start + usize::from(count);
-                        let result = self.alloc_from_regs([0, 0], fields, |heap, fields| {
-                            heap.alloc_struct(layout, fields)
-                        });
-                        alloc!(dst, result)
+                        alloc!(dst, self.new_object(Made::Struct(layout), fields))
                     }
                     Instr::GetField { dst, obj, field } => {
                         put!(dst, self.heap.field(reg!(obj) as Handle, field))
@@ -506,10 +609,10 @@ impl Vm<'_, '_> {
                     } => {
                         let start = base + usize::from(first);
                         let payload = start..start + usize::from(count);
-                        let result = self.alloc_from_regs([0, 0], payload, |heap, payload| {
-                            heap.alloc_enum(layout, variant, payload)
-                        });
-                        alloc!(dst, result)
+                        alloc!(
+                            dst,
+                            self.new_object(Made::Enum(u32::from(layout), variant), payload)
+                        )
                     }
                     Instr::EnumTag { dst, obj } => {
                         let (_, variant, _) = self.heap.enum_value(reg!(obj) as Handle);
@@ -524,13 +627,7 @@ impl Vm<'_, '_> {
                         let equal = value::values_equal(reg!(a), reg!(b), ty, &self.heap, program);
                         set!(dst, equal);
                     }
-                    Instr::NewCell { dst, src } => {
-                        let value = reg!(src);
-                        alloc!(
-                            dst,
-                            self.alloc_with([value, 0], |heap| heap.alloc_cell(value))
-                        )
-                    }
+                    Instr::NewCell { dst, src } => alloc!(dst, self.new_cell(reg!(src))),
                     Instr::GetCell { dst, cell } => put!(dst, self.heap.cell(reg!(cell) as Handle)),
                     Instr::SetCell { cell, src } => {
                         let value = reg!(src);
@@ -542,12 +639,14 @@ impl Vm<'_, '_> {
                         base: first,
                         count,
                     } => {
+                        // A function used as a value, without captures, is made once.
+                        if let Some(handle) = self.heap.plain_closure(func) {
+                            put!(dst, u64::from(handle));
+                            continue;
+                        }
                         let start = base + usize::from(first);
                         let captures = start..start + usize::from(count);
-                        let result = self.alloc_from_regs([0, 0], captures, |heap, captures| {
-                            heap.alloc_closure(func, captures)
-                        });
-                        alloc!(dst, result)
+                        alloc!(dst, self.new_object(Made::Closure(func), captures))
                     }
                     Instr::GetCapture { dst, index } => {
                         let closure = self.frames.last().map_or(NO_CLOSURE, |f| f.closure);
@@ -567,25 +666,40 @@ impl Vm<'_, '_> {
                             fail!(frames::no_handler());
                         }
                     }
-                    Instr::ThrowStr { src } => {
-                        let message = String::from_utf8_lossy(string!(reg!(src))).into_owned();
-                        fail!(Fault::new(Code::Thrown, message));
-                    }
-                    Instr::Rethrow { src } => {
-                        let (code, message) = self.heap.error_value(reg!(src) as Handle);
-                        let fault = Fault::new(code, message);
-                        fail!(fault);
-                    }
+                    Instr::ThrowStr { src } => fail!(self.thrown(reg!(src))),
+                    Instr::Rethrow { src } => fail!(self.rethrown(reg!(src))),
 
                     // ---- control flow ----
                     Instr::Jump { offset } => jump!(offset),
                     Instr::JumpIfFalse { cond, offset } => {
-                        if reg!(cond) == 0 {
+                        let truth = if PLAIN || self.paths.bool_branch {
+                            reg!(cond) != 0
+                        } else {
+                            match loops::checked_bool(reg!(cond)) {
+                                Ok(truth) => truth,
+                                Err(fault) => fail!(fault),
+                            }
+                        };
+                        if TRACE {
+                            self.note_branch(pc - 1, truth);
+                        }
+                        if !truth {
                             jump!(offset);
                         }
                     }
                     Instr::JumpIfTrue { cond, offset } => {
-                        if reg!(cond) != 0 {
+                        let truth = if PLAIN || self.paths.bool_branch {
+                            reg!(cond) != 0
+                        } else {
+                            match loops::checked_bool(reg!(cond)) {
+                                Ok(truth) => truth,
+                                Err(fault) => fail!(fault),
+                            }
+                        };
+                        if TRACE {
+                            self.note_branch(pc - 1, truth);
+                        }
+                        if truth {
                             jump!(offset);
                         }
                     }
@@ -594,56 +708,56 @@ impl Vm<'_, '_> {
                         inclusive,
                         offset,
                     } => {
-                        for_prep!(i32, b, inclusive, offset)
+                        for_prep!(i32, Prim::I32, b, inclusive, offset)
                     }
                     Instr::ForLoopI32 {
                         base: b,
                         inclusive,
                         offset,
                     } => {
-                        for_loop!(i32, b, inclusive, offset)
+                        for_loop!(i32, Prim::I32, b, inclusive, offset)
                     }
                     Instr::ForPrepI64 {
                         base: b,
                         inclusive,
                         offset,
                     } => {
-                        for_prep!(i64, b, inclusive, offset)
+                        for_prep!(i64, Prim::I64, b, inclusive, offset)
                     }
                     Instr::ForLoopI64 {
                         base: b,
                         inclusive,
                         offset,
                     } => {
-                        for_loop!(i64, b, inclusive, offset)
+                        for_loop!(i64, Prim::I64, b, inclusive, offset)
                     }
                     Instr::ForPrepU32 {
                         base: b,
                         inclusive,
                         offset,
                     } => {
-                        for_prep!(u32, b, inclusive, offset)
+                        for_prep!(u32, Prim::U32, b, inclusive, offset)
                     }
                     Instr::ForLoopU32 {
                         base: b,
                         inclusive,
                         offset,
                     } => {
-                        for_loop!(u32, b, inclusive, offset)
+                        for_loop!(u32, Prim::U32, b, inclusive, offset)
                     }
                     Instr::ForPrepU64 {
                         base: b,
                         inclusive,
                         offset,
                     } => {
-                        for_prep!(u64, b, inclusive, offset)
+                        for_prep!(u64, Prim::U64, b, inclusive, offset)
                     }
                     Instr::ForLoopU64 {
                         base: b,
                         inclusive,
                         offset,
                     } => {
-                        for_loop!(u64, b, inclusive, offset)
+                        for_loop!(u64, Prim::U64, b, inclusive, offset)
                     }
 
                     // ---- calls ----

@@ -8,12 +8,17 @@
 //! The dispatch loop is in `exec`, frame bookkeeping and garbage-collection roots in
 //! `frames`, `try` handlers and error unwinding in `unwind`. What operations mean (arithmetic, casts, printing, the heap) is not here but
 //! in `runtime`; this module knows nothing of syntax or types beyond the bytecode.
-//! Tests hand-assemble programs and live in `tests.rs`.
+//! Loop telemetry and the fast-path switches (spec §18) are in `trace`; [`run_traced`]
+//! returns the counters. Tests hand-assemble programs and live in `tests/`.
 
 mod exec;
 mod frames;
+mod objects;
+mod trace;
 mod unwind;
 pub mod verify;
+
+pub use trace::{FastPaths, LoopTrace};
 
 #[cfg(test)]
 mod tests;
@@ -35,6 +40,10 @@ pub struct VmConfig {
     pub instruction_budget: Option<u64>,
     /// When set, the most bytes the heap may hold before E0014.
     pub heap_limit: Option<usize>,
+    /// Count loop telemetry ([`LoopTrace`], returned by [`run_traced`]).
+    pub trace_loops: bool,
+    /// The fast-path switches; they change only the telemetry, never the output.
+    pub fastpaths: FastPaths,
 }
 
 impl Default for VmConfig {
@@ -43,6 +52,8 @@ impl Default for VmConfig {
             max_frames: 10_000,
             instruction_budget: None,
             heap_limit: None,
+            trace_loops: false,
+            fastpaths: FastPaths::DEFAULT,
         }
     }
 }
@@ -66,8 +77,22 @@ impl std::error::Error for RuntimeError {}
 
 /// Runs `program` from its entry function, writing `print` output to `out` (not flushed).
 pub fn run(program: &Program, config: &VmConfig, out: &mut dyn Write) -> Result<(), RuntimeError> {
-    let mut vm = Vm::new(program, config, out)?;
-    vm.execute()
+    run_traced(program, config, out).0
+}
+
+/// [`run`], also returning the loop telemetry counted so far, also when the run failed.
+/// The counters are all zero unless `config.trace_loops` is set.
+pub fn run_traced(
+    program: &Program,
+    config: &VmConfig,
+    out: &mut dyn Write,
+) -> (Result<(), RuntimeError>, LoopTrace) {
+    let mut vm = match Vm::new(program, config, out) {
+        Ok(vm) => vm,
+        Err(e) => return (Err(e), LoopTrace::default()),
+    };
+    let result = vm.execute();
+    (result, vm.trace)
 }
 
 /// The state of one run.
@@ -87,6 +112,16 @@ struct Vm<'p, 'o> {
     out: &'o mut dyn Write,
     /// Reused buffer for text being formatted.
     scratch: Vec<u8>,
+    /// Whether loop telemetry is counted (selects the traced dispatch loop).
+    tracing: bool,
+    paths: FastPaths,
+    /// `paths.fast_ranges()`: range loops need no `LoopRecord`.
+    fast_ranges: bool,
+    trace: LoopTrace,
+    /// Per function, the telemetry role of each instruction; empty unless tracing.
+    roles: Vec<Vec<trace::PcRole>>,
+    /// Range loops with a boxed iterator or hoisted guards.
+    loop_records: trace::LoopRecords,
 }
 
 impl<'p, 'o> Vm<'p, 'o> {
@@ -121,6 +156,20 @@ impl<'p, 'o> Vm<'p, 'o> {
             budget: config.instruction_budget.unwrap_or(u64::MAX),
             out,
             scratch: Vec::new(),
+            tracing: config.trace_loops,
+            paths: config.fastpaths,
+            fast_ranges: config.fastpaths.fast_ranges(),
+            trace: LoopTrace::default(),
+            roles: if config.trace_loops {
+                program
+                    .functions
+                    .iter()
+                    .map(|f| trace::roles(&f.code))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            loop_records: trace::LoopRecords::default(),
         })
     }
 

@@ -277,7 +277,7 @@ impl Checker<'_> {
             } => {
                 self.regs(&[dst])?;
                 self.span(base, count)?;
-                in_table(layout, p.enums.len(), "enum layout")?;
+                in_table(u32::from(layout), p.enums.len(), "enum layout")?;
                 let variants = &p.enums[layout as usize].variants;
                 in_table(u32::from(variant), variants.len(), "variant")?;
                 same_count(

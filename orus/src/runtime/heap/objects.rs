@@ -126,12 +126,32 @@ impl Heap {
         }
     }
 
-    /// Stores a new closure of function `func` with a copy of `captures`.
+    /// Stores a new closure of function `func` with a copy of `captures`. A closure
+    /// without captures is made once per function and shared.
     pub fn alloc_closure(&mut self, func: u32, captures: &[u64]) -> Result<Handle, Fault> {
-        self.insert(Object::Closure {
+        let index = func as usize;
+        if captures.is_empty() {
+            if let Some(handle) = self.plain_closure(func) {
+                return Ok(handle);
+            }
+        }
+        let handle = self.insert(Object::Closure {
             func,
             captures: captures.into(),
-        })
+        })?;
+        if captures.is_empty() {
+            if self.plain_closures.len() <= index {
+                self.plain_closures.resize(index + 1, None);
+            }
+            self.plain_closures[index] = Some(handle);
+        }
+        Ok(handle)
+    }
+
+    /// The shared closure without captures of function `func`, if it was made already.
+    #[inline]
+    pub fn plain_closure(&self, func: u32) -> Option<Handle> {
+        self.plain_closures.get(func as usize).copied().flatten()
     }
 
     /// The function index of the closure at `handle`.

@@ -273,3 +273,14 @@ fn error_values_keep_code_and_message() {
     let e = heap.alloc_error(Code::Thrown, "bad").unwrap();
     assert_eq!(heap.error_value(e), (Code::Thrown, "bad"));
 }
+
+#[test]
+fn closures_without_captures_are_shared_and_kept() {
+    let mut heap = heap();
+    let f = heap.alloc_closure(5, &[]).unwrap();
+    heap.collect([]);
+    assert_eq!(heap.alloc_closure(5, &[]).unwrap(), f);
+    assert_ne!(heap.alloc_closure(4, &[]).unwrap(), f);
+    assert_ne!(heap.alloc_closure(5, &[1]).unwrap(), f);
+    assert_eq!(heap.closure_func(f), 5);
+}

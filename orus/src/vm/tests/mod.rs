@@ -18,6 +18,7 @@ use crate::diag::Span;
 fn func(name: &str, arity: u16, num_regs: u16, ref_regs: &[u16], code: Vec<Instr>) -> Function {
     Function {
         name: name.into(),
+        file: 0,
         arity,
         num_regs,
         spans: vec![Span::default(); code.len()],

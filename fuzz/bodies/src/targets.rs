@@ -1,0 +1,316 @@
+//! One body per fuzz target. Each takes arbitrary bytes and panics when an invariant of
+//! `crate::invariants` breaks; anything else it returns is a pass.
+//!
+//! | target | input | what runs |
+//! |---|---|---|
+//! | `lexer` | source bytes | `lexer::tokenize` |
+//! | `parser` | source bytes | `parser::parse` |
+//! | `typeck` | source bytes | parse, then `types::check` and `codegen::generate` when parsing succeeded |
+//! | `vm` | source bytes, or `0xFF` + generator bytes | the whole driver, then the VM under a budget and a heap cap |
+//! | `opt_diff` | generator bytes | a generated program compiled twice and run; both runs must agree |
+//!
+//! Every compiling stage runs on a thread with a 64 MiB stack, as the binary does: the
+//! parser bounds nesting depth, and the passes after it recurse over the tree, so a debug
+//! build needs more than the 2 MiB of a test thread. A Rust stack overflow still aborts the
+//! process, which the fuzzer reports as a crash.
+
+use crate::gen;
+use crate::invariants::{self, check_diagnostics, check_span, spans_in_debug, Stage};
+use orus::bytecode::Program;
+use orus::diag::{Category, Code, Diagnostic};
+use orus::driver::{self, CompileOptions};
+use orus::modules::SearchPath;
+use orus::modules::SourceFile;
+use orus::vm::{self, VmConfig};
+use std::io::Write;
+
+/// The main file's name. Its directory does not exist, so every `use` fails to load
+/// (E3001) instead of reading whatever files happen to be on the machine.
+pub const MAIN_NAME: &str = "/nonexistent-orus-fuzz-dir/main.orus";
+
+/// A first byte that selects the generator in the `vm` target. Orus source never starts
+/// with it (it is not ASCII and not valid UTF-8), so seed files need no prefix.
+pub const GENERATOR_MODE: u8 = 0xFF;
+
+/// Stack of the compiler thread.
+const COMPILER_STACK: usize = 64 * 1024 * 1024;
+
+/// Limits of every run: calls and loop back-edges, heap bytes, frames, and how much
+/// output is kept (the rest is counted, not stored).
+pub fn vm_limits() -> VmConfig {
+    VmConfig {
+        max_frames: 2_000,
+        instruction_budget: Some(20_000),
+        heap_limit: Some(4 << 20),
+        ..VmConfig::default()
+    }
+}
+const OUTPUT_CAP: usize = 1 << 16;
+
+/// `lexer`: tokens have spans inside the source, in order, ending with `Eof`.
+pub fn lexer(data: &[u8]) {
+    let (tokens, diags) = orus::lexer::tokenize(data);
+    let mut last = 0;
+    for t in &tokens {
+        check_span(t.span, data.len(), &format!("token {:?}", t.kind));
+        assert!(
+            t.span.start >= last,
+            "token {:?} at {} starts before the previous token ({last})",
+            t.kind,
+            t.span.start
+        );
+        last = t.span.start;
+    }
+    assert!(
+        matches!(
+            tokens.last().map(|t| &t.kind),
+            Some(orus::lexer::TokenKind::Eof)
+        ),
+        "the token stream does not end with Eof"
+    );
+    check_diagnostics(&diags, data, Stage::Lexer);
+}
+
+/// `parser`: every span of the tree and of the diagnostics is inside the source.
+pub fn parser(data: &[u8]) {
+    let source = data.to_vec();
+    on_big_stack(move || {
+        let (program, diags) = orus::parser::parse(&source);
+        check_diagnostics(&diags, &source, Stage::Parser);
+        check_tree_spans(&format!("{program:?}"), source.len(), "syntax tree");
+    });
+}
+
+/// `typeck`: a file that parses is checked; a file that checks is compiled and the
+/// bytecode verified.
+pub fn typeck(data: &[u8]) {
+    let source = data.to_vec();
+    on_big_stack(move || {
+        let (program, diags) = orus::parser::parse(&source);
+        check_diagnostics(&diags, &source, Stage::Parser);
+        if !diags.is_empty() {
+            return;
+        }
+        let map = orus::diag::SourceMap::new("fuzz.orus", &source);
+        let (typed, diags) = orus::types::check(&program, &map);
+        check_diagnostics(&diags, &source, Stage::Checker);
+        if !diags.is_empty() {
+            return;
+        }
+        check_tree_spans(&format!("{typed:?}"), source.len(), "typed tree");
+        match orus::codegen::generate(&typed) {
+            Ok(compiled) => invariants::check_compiled(&compiled, &source),
+            Err(d) => check_codegen_error(&d, &source),
+        }
+    });
+}
+
+/// `vm`: compile and run. With [`GENERATOR_MODE`] first, the rest of the input drives the
+/// program generator, and the program must compile.
+pub fn vm(data: &[u8]) {
+    match data.split_first() {
+        Some((&GENERATOR_MODE, rest)) => {
+            let source = gen::generate(rest);
+            let compiled = compile_generated(&source, true);
+            let _ = run_checked(&compiled, source.as_bytes());
+        }
+        _ => {
+            if let Some(compiled) = compile_checked(data, true) {
+                let _ = run_checked(&compiled, data);
+            }
+        }
+    }
+}
+
+/// `opt_diff`: a generated program compiled without the optimizer (`-O0`) and with it
+/// must print the same bytes and end the same way; and compiling the same program twice
+/// must give identical bytecode (determinism).
+pub fn opt_diff(data: &[u8]) {
+    let source = gen::generate(data);
+    // OPTIMIZER HOOK: the two sides of the comparison. `false` is `-O0`; when more
+    // optimization levels or passes that can be switched separately land, compare each
+    // against `false` here.
+    let unoptimized = compile_generated(&source, false);
+    let optimized = compile_generated(&source, true);
+    let again = compile_generated(&source, true);
+    assert!(
+        optimized.program == again.program,
+        "two compilations of the same program differ\n{source}"
+    );
+    let a = run_checked(&unoptimized, source.as_bytes());
+    let b = run_checked(&optimized, source.as_bytes());
+    if a != b {
+        panic!(
+            "-O0 and the optimizer disagree\n--- -O0: {:?}\n{}\n--- optimized: {:?}\n{}\n--- program:\n{source}",
+            a.end,
+            String::from_utf8_lossy(&a.stdout),
+            b.end,
+            String::from_utf8_lossy(&b.stdout)
+        );
+    }
+}
+
+/// How a run ended, and what it printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunOutcome {
+    /// `None` for a normal end, else the runtime error's code.
+    pub end: Option<Code>,
+    /// The first [`OUTPUT_CAP`] bytes of stdout.
+    pub stdout: Vec<u8>,
+    /// Every byte printed.
+    pub printed: u64,
+}
+
+/// Compiles `source` with the driver (no module search path), checking every diagnostic
+/// and, on success, the bytecode. `None` when compilation failed.
+pub fn compile_checked(source: &[u8], optimize: bool) -> Option<Compiled> {
+    match compile(source, optimize) {
+        Ok(compiled) => {
+            invariants::check_compiled(&compiled.program, source);
+            Some(compiled)
+        }
+        Err(diags) => {
+            let (codegen, front): (Vec<_>, Vec<_>) =
+                diags.into_iter().partition(|d| d.code == Code::Internal);
+            check_diagnostics(&front, source, Stage::Checker);
+            for d in &codegen {
+                check_codegen_error(d, source);
+            }
+            None
+        }
+    }
+}
+
+/// Compiles a generated program, which must succeed.
+pub fn compile_generated(source: &str, optimize: bool) -> Compiled {
+    match compile(source.as_bytes(), optimize) {
+        Ok(compiled) => {
+            invariants::check_compiled(&compiled.program, source.as_bytes());
+            compiled
+        }
+        Err(diags) => {
+            let map = orus::diag::SourceMap::new("gen.orus", source.as_bytes());
+            let text: String = diags
+                .iter()
+                .map(|d| orus::diag::render(d, &map, Default::default()))
+                .collect();
+            panic!("a generated program does not compile:\n{text}\n--- program:\n{source}");
+        }
+    }
+}
+
+/// Runs a compiled program under [`vm_limits`] and checks how it ended: a runtime error
+/// has a runtime code (never an internal one) and a trace whose frames map to spans
+/// inside the source.
+pub fn run_checked(compiled: &Compiled, source: &[u8]) -> RunOutcome {
+    let mut out = CappedOutput::default();
+    let result = vm::run(&compiled.program, &vm_limits(), &mut out);
+    let end = match result {
+        Ok(()) => None,
+        Err(error) => {
+            assert!(
+                error.code.category() == Category::Runtime,
+                "the VM raised {} ({}), not a runtime error\n{}",
+                error.code,
+                error.message,
+                orus::bytecode::disassemble(&compiled.program)
+            );
+            assert!(
+                !error.trace.is_empty(),
+                "runtime error without a trace: {error:?}"
+            );
+            for &(func, pc) in &error.trace {
+                let f = compiled
+                    .program
+                    .functions
+                    .get(func as usize)
+                    .unwrap_or_else(|| panic!("trace names function {func}: {error:?}"));
+                assert!(
+                    pc < f.code.len(),
+                    "trace pc {pc} outside function {func}: {error:?}"
+                );
+            }
+            let d = driver::runtime_diagnostic(&compiled.program, &compiled.files, &error);
+            if d.file.unwrap_or(0) == 0 {
+                check_span(d.span, source.len(), &format!("runtime error {error:?}"));
+                invariants::render_both(&d, source);
+            }
+            Some(error.code)
+        }
+    };
+    RunOutcome {
+        end,
+        stdout: out.kept,
+        printed: out.printed,
+    }
+}
+
+/// What the targets keep of a compilation (the driver's `Compiled` also holds the trees,
+/// which cannot leave the compiler thread).
+pub struct Compiled {
+    pub program: Program,
+    pub files: Vec<SourceFile>,
+}
+
+/// Compiles `source` with the driver on the big-stack thread, with no module search path.
+fn compile(source: &[u8], optimize: bool) -> Result<Compiled, Vec<Diagnostic>> {
+    let source = source.to_vec();
+    on_big_stack(move || {
+        let options = CompileOptions {
+            search: SearchPath::default(),
+            optimize,
+        };
+        driver::compile_with(MAIN_NAME, &source, &options)
+            .map(|c| Compiled {
+                program: c.program,
+                files: c.files,
+            })
+            .map_err(|f| f.diags)
+    })
+}
+
+/// A codegen failure must be a known limitation with a span inside the source.
+fn check_codegen_error(d: &Diagnostic, source: &[u8]) {
+    assert!(invariants::is_known_internal(d), "codegen failed: {d:?}");
+    check_span(d.span, source.len(), "codegen error");
+    invariants::render_both(d, source);
+}
+
+fn check_tree_spans(debug: &str, len: usize, what: &str) {
+    for span in spans_in_debug(debug) {
+        check_span(span, len, what);
+    }
+}
+
+/// Runs `job` on a thread with [`COMPILER_STACK`] bytes of stack; a panic in it is
+/// re-raised here so that the caller (the fuzzer or a test) sees it.
+pub fn on_big_stack<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> T {
+    let handle = std::thread::Builder::new()
+        .stack_size(COMPILER_STACK)
+        .spawn(job)
+        .expect("spawning the compiler thread");
+    match handle.join() {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Keeps the first [`OUTPUT_CAP`] bytes written and counts the rest.
+#[derive(Default)]
+struct CappedOutput {
+    kept: Vec<u8>,
+    printed: u64,
+}
+
+impl Write for CappedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.printed += buf.len() as u64;
+        let room = OUTPUT_CAP.saturating_sub(self.kept.len());
+        self.kept.extend_from_slice(&buf[..buf.len().min(room)]);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,146 @@
+//! The stable-toolchain replay of the fuzz targets, part of `cargo test --workspace`.
+//!
+//! * Every file under `fuzz/regressions/<target>/` goes through that target's body: the
+//!   minimized inputs of fixed crashes and a small set of seeds (`fuzz/seed.sh` makes the
+//!   full seed corpus; `fuzz/README.md` says how files get here).
+//! * Programs generated from a fixed list of pseudo-random byte strings go through the
+//!   `vm` target in generator mode and through `opt_diff`, so the generator and the
+//!   checker are kept in agreement without running the fuzzer.
+//!
+//! A failure names the input file (or the generator seed) and the broken invariant; all
+//! failures of a target are collected before the test fails.
+
+use orus_fuzz::{gen, targets};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+/// Number of generator seeds replayed per target.
+const GENERATED: u64 = 200;
+
+fn regressions(target: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../regressions")
+        .join(target);
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect(),
+        Err(_) => vec![],
+    };
+    files.sort();
+    files
+}
+
+/// Runs `body` on every regression input of `target`; panics listing the failures.
+fn replay(target: &str, body: fn(&[u8])) {
+    let files = regressions(target);
+    let mut failures = vec![];
+    for path in &files {
+        let data = std::fs::read(path).expect("reading a regression input");
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| body(&data))) {
+            failures.push(format!("{}: {}", path.display(), message(&panic)));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} `{target}` inputs fail:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
+
+fn message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "non-string panic".into())
+}
+
+/// The bytes of generator seed `seed`: a xorshift stream of a seed-dependent length.
+pub fn seed_bytes(seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let len = 16 + (next() % 2048) as usize;
+    (0..len).map(|_| next() as u8).collect()
+}
+
+fn replay_generated(name: &str, body: impl Fn(&[u8])) {
+    let mut failures = vec![];
+    for seed in 0..GENERATED {
+        let data = seed_bytes(seed);
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| body(&data))) {
+            failures.push(format!("seed {seed}: {}", message(&panic)));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {GENERATED} generated programs fail `{name}`:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn lexer_regressions() {
+    replay("lexer", targets::lexer);
+}
+
+#[test]
+fn parser_regressions() {
+    replay("parser", targets::parser);
+}
+
+#[test]
+fn typeck_regressions() {
+    replay("typeck", targets::typeck);
+}
+
+#[test]
+fn vm_regressions() {
+    replay("vm", targets::vm);
+}
+
+#[test]
+fn opt_diff_regressions() {
+    replay("opt_diff", targets::opt_diff);
+}
+
+#[test]
+fn generated_programs_compile_and_run() {
+    replay_generated("vm", |data| {
+        let mut input = vec![targets::GENERATOR_MODE];
+        input.extend_from_slice(data);
+        targets::vm(&input);
+    });
+}
+
+#[test]
+fn generated_programs_agree_with_and_without_optimizer() {
+    replay_generated("opt_diff", targets::opt_diff);
+}
+
+#[test]
+fn generated_programs_exercise_the_language() {
+    // The generator must reach the constructs it promises, not only leaves.
+    let text: String = (0..GENERATED)
+        .map(|s| gen::generate(&seed_bytes(s)))
+        .collect();
+    for construct in [
+        "struct ", "enum ", "impl ", "fn(", "match ", "try:", "catch", "throw ", "while ", "for ",
+        "break", "continue", "elif ", " as ", "push(", "pop(", "len(", "global ", "'lbl", "<<",
+        "print(",
+    ] {
+        assert!(
+            text.contains(construct),
+            "no generated program contains `{construct}`"
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! cargo-fuzz entry for the `parser` target; the body and its invariants are
+//! `orus_fuzz::targets::parser` (fuzz/bodies/src/targets.rs).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| orus_fuzz::targets::parser(data));

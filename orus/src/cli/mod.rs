@@ -1,0 +1,133 @@
+//! The `orus` command line (spec §18): `orus FILE [ARGS…]`, `orus check FILE`,
+//! `orus -e CODE`, `orus --explain E2001`, and without a file the REPL (stdin a terminal)
+//! or the program read from stdin.
+//!
+//! `args` defines the options (clap) and maps misuse to exit 64; `run` compiles, runs and
+//! reports; `explain` prints entries of `docs/errors.md`. The REPL lives in `crate::repl`.
+//! Exit codes (spec §17.4, decision D4): 0 success, 64 usage error, 65 compile error,
+//! 66 unreadable source file, 70 runtime error. Tests: unit tests in each module, and
+//! `orus/tests/cli.rs`, `orus/tests/repl.rs` drive the built binary.
+
+pub mod args;
+pub mod explain;
+pub mod run;
+
+use args::{Cli, Command, ErrorFormatArg, Options};
+use clap::Parser;
+use orus::diag::{ErrorFormat, RenderOptions};
+use orus::vm::{FastPaths, VmConfig};
+use run::{Dumps, Settings, EXIT_NO_INPUT, EXIT_OK, EXIT_USAGE};
+use std::io::{IsTerminal, Read, Write};
+
+/// What `orus --version` prints.
+pub const VERSION: &str = concat!(
+    "Orus Language Interpreter v0.6.0 (orus-rs ",
+    env!("CARGO_PKG_VERSION"),
+    ")"
+);
+
+/// Parses the command line, does what it asks, and returns the exit code.
+pub fn main() -> u8 {
+    let argv = args::strip_prefixed_compat_flags(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let early = args::early_exit(error);
+            if early.to_stdout {
+                print!("{}", early.text);
+            } else {
+                eprint!("{}", early.text);
+            }
+            return early.exit;
+        }
+    };
+    if cli.version {
+        println!("{VERSION}");
+        return EXIT_OK;
+    }
+    if let Some(code) = &cli.explain {
+        return match explain::explain(code) {
+            Some(text) => {
+                let _ = std::io::stdout().write_all(text.as_bytes());
+                EXIT_OK
+            }
+            None => {
+                eprintln!("Error: `{code}` is not an Orus error code (they look like E2001).");
+                eprintln!("docs/errors.md lists every code.");
+                EXIT_USAGE
+            }
+        };
+    }
+    let settings = settings(&cli.options);
+    match (cli.command, cli.eval, cli.file) {
+        (Some(Command::Check { file }), _, _) => match read_source(&file) {
+            Ok(source) => run::check_program(&file, &source, &settings),
+            Err(code) => code,
+        },
+        (None, Some(code), _) => run::run_program("<eval>", code.as_bytes(), &settings),
+        (None, None, Some(file)) => match read_source(&file) {
+            Ok(source) => run::run_program(&file, &source, &settings),
+            Err(code) => code,
+        },
+        (None, None, None) if std::io::stdin().is_terminal() => {
+            crate::repl::run(settings, !cli.options.quiet)
+        }
+        (None, None, None) => {
+            let mut source = Vec::new();
+            if std::io::stdin().read_to_end(&mut source).is_err() {
+                eprintln!("Could not read the program from standard input.");
+                return EXIT_NO_INPUT;
+            }
+            run::run_program("<stdin>", &source, &settings)
+        }
+    }
+}
+
+/// The settings the options ask for.
+fn settings(options: &Options) -> Settings {
+    let format = match options.error_format {
+        ErrorFormatArg::Long => ErrorFormat::Long,
+        ErrorFormatArg::Short => ErrorFormat::Short,
+    };
+    let default = VmConfig::default();
+    Settings {
+        render: RenderOptions {
+            format,
+            color: run::use_colour(options.no_colors),
+        },
+        vm: VmConfig {
+            max_frames: options
+                .max_recursion
+                .map_or(default.max_frames, |n| n as usize),
+            trace_loops: trace_loops(options),
+            fastpaths: FastPaths::from_env(),
+            ..default
+        },
+        dumps: Dumps {
+            tokens: options.show_tokens,
+            ast: options.show_ast,
+            typed_ast: options.show_typed_ast,
+            bytecode: options.show_bytecode,
+        },
+        optimize: options.opt_level.as_deref() != Some("0"),
+        opt_stats: options.show_opt_stats,
+    }
+}
+
+/// Whether to print the loop telemetry line (spec §18): the flags win over
+/// `ORUS_TRACE_TYPED_FALLBACKS` (`1` or, in any case, `true`).
+fn trace_loops(options: &Options) -> bool {
+    if options.trace_typed_fallbacks || options.no_trace_typed_fallbacks {
+        return options.trace_typed_fallbacks;
+    }
+    std::env::var("ORUS_TRACE_TYPED_FALLBACKS")
+        .is_ok_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// Reads a source file; a failure prints `Could not open file "<path>".` and gives 66.
+fn read_source(path: &str) -> Result<Vec<u8>, u8> {
+    std::fs::read(path).map_err(|_| {
+        eprintln!("Could not open file \"{path}\".");
+        EXIT_NO_INPUT
+    })
+}

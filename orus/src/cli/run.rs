@@ -1,0 +1,361 @@
+//! Compiling and running one program for the command line: the debug dumps, the VM,
+//! the rendering of compile and runtime errors (with the runtime stack trace), and the
+//! exit codes of spec §17.4.
+//!
+//! The pipeline itself, and the mapping of errors to source files (modules), are the
+//! library's `driver`. The REPL reuses the pieces here (`compile_isolated`, `trace_frames`,
+//! `format_trace`) with its own source layout.
+
+use orus::bytecode::{self, Program};
+use orus::diag::{self, Category, Code, ErrorFormat, RenderOptions, SourceMap, Span};
+use orus::driver::{self, CompileFailure, CompileOptions};
+use orus::modules::{SearchPath, SourceFile};
+use orus::opt::OptStats;
+use orus::vm::{self, LoopTrace, RuntimeError, VmConfig};
+use std::io::{IsTerminal, Write};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_USAGE: u8 = 64;
+pub const EXIT_COMPILE: u8 = 65;
+pub const EXIT_NO_INPUT: u8 = 66;
+pub const EXIT_RUNTIME: u8 = 70;
+
+/// Stack size of the compiler thread: the parser bounds nesting, but a generous stack keeps
+/// debug builds and long operator chains well away from the host limit.
+const COMPILER_STACK: usize = 256 * 1024 * 1024;
+
+/// A stack trace longer than this many lines keeps its first and last halves.
+const MAX_TRACE_LINES: usize = 40;
+
+/// How a program is compiled, run and reported.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub render: RenderOptions,
+    pub vm: VmConfig,
+    pub dumps: Dumps,
+    /// Run the optimiser (`-O0` turns it off).
+    pub optimize: bool,
+    /// Print the optimiser's counters to stderr after compiling (`--show-opt-stats`).
+    pub opt_stats: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            render: RenderOptions::default(),
+            vm: VmConfig::default(),
+            dumps: Dumps::default(),
+            optimize: true,
+            opt_stats: false,
+        }
+    }
+}
+
+impl Settings {
+    /// The library's compile options for these settings.
+    pub fn compile_options(&self) -> CompileOptions {
+        CompileOptions {
+            search: SearchPath::from_env(),
+            optimize: self.optimize,
+        }
+    }
+}
+
+/// Which intermediate stages to print.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Dumps {
+    /// Print the tokens and stop.
+    pub tokens: bool,
+    /// Print the syntax tree and stop.
+    pub ast: bool,
+    /// Print the typed tree and stop.
+    pub typed_ast: bool,
+    /// Print the bytecode, then run.
+    pub bytecode: bool,
+}
+
+/// Whether diagnostics get colour: stderr is a terminal, `NO_COLOR` is unset, `TERM` is set
+/// and not `dumb` (spec §18), and `--no-colors` was not given.
+pub fn use_colour(no_colors: bool) -> bool {
+    let term_ok = std::env::var("TERM").is_ok_and(|t| !t.is_empty() && t != "dumb");
+    !no_colors
+        && std::env::var_os("NO_COLOR").is_none()
+        && term_ok
+        && std::io::stderr().is_terminal()
+}
+
+/// Compiles and runs `source`, named `name` in diagnostics; returns the exit code.
+pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
+    let compiled = compile_isolated({
+        let (name, source) = (name.to_string(), source.to_vec());
+        let (dumps, options) = (settings.dumps, settings.compile_options());
+        move || compile_stage(&name, &source, dumps, &options)
+    });
+    let (program, files, stats) = match compiled {
+        Some(Ok(Some(compiled))) => compiled,
+        Some(Ok(None)) => return EXIT_OK,
+        Some(Err(failure)) => return compile_failed(name, &failure, settings),
+        None => return compiler_crashed(),
+    };
+    if settings.opt_stats {
+        eprintln!("{stats}");
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let (result, loops) = vm::run_traced(&program, &settings.vm, &mut out);
+    let _ = out.flush();
+    drop(out);
+    let exit = match result {
+        Ok(()) => EXIT_OK,
+        Err(error) => {
+            let diag = driver::runtime_diagnostic(&program, &files, &error);
+            let mut text =
+                driver::render_diagnostics(std::slice::from_ref(&diag), &files, settings.render);
+            // A runtime error inside a module's initialiser is a module error (E3008),
+            // reported at the `use`; its trace would only show the loading machinery.
+            if settings.render.format == ErrorFormat::Long && diag.code == error.code {
+                let frames = trace_frames(&error, &program, |file, span| {
+                    let source = files.get(file as usize);
+                    let (display, text) = source.map_or(("<unknown>", &b""[..]), |f| {
+                        (f.display.as_str(), &f.text[..])
+                    });
+                    let line = SourceMap::new(display, text).line_col(span.start).0;
+                    (display.to_string(), line)
+                });
+                text.push_str(&format_trace(&frames));
+            }
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            exit_code_for(diag.code)
+        }
+    };
+    if settings.vm.trace_loops {
+        eprintln!("{loops}");
+    }
+    exit
+}
+
+/// Parses and type-checks `source` without running it: prints nothing on success.
+pub fn check_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
+    let compiled = compile_isolated({
+        let (name, source, options) = (
+            name.to_string(),
+            source.to_vec(),
+            settings.compile_options(),
+        );
+        move || driver::compile_with(&name, &source, &options).map(|_| ())
+    });
+    match compiled {
+        Some(Ok(())) => EXIT_OK,
+        Some(Err(failure)) => compile_failed(
+            name,
+            &failure,
+            &Settings {
+                vm: VmConfig::default(),
+                ..settings.clone()
+            },
+        ),
+        None => compiler_crashed(),
+    }
+}
+
+/// The exit code for a program that stopped with an error of this code (spec §17.4).
+pub fn exit_code_for(code: Code) -> u8 {
+    match code.category() {
+        Category::Runtime => EXIT_RUNTIME,
+        _ => EXIT_COMPILE,
+    }
+}
+
+/// Runs `job` (a compilation) on a thread with a large stack. `None` means it panicked,
+/// which is a compiler bug; the panic message has already been printed by the hook.
+pub fn compile_isolated<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    std::thread::Builder::new()
+        .stack_size(COMPILER_STACK)
+        .spawn(job)
+        .expect("spawning the compiler thread")
+        .join()
+        .ok()
+}
+
+/// One stack frame as it is printed: the function's name, the file and the line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    pub function: String,
+    pub file: String,
+    pub line: usize,
+}
+
+/// The frames of a runtime error, innermost first; `locate` turns a file index and a span
+/// into a file name and a 1-based line.
+pub fn trace_frames(
+    error: &RuntimeError,
+    program: &Program,
+    locate: impl Fn(u32, Span) -> (String, usize),
+) -> Vec<Frame> {
+    error
+        .trace
+        .iter()
+        .map(|&(func, pc)| {
+            let function = program.functions.get(func as usize);
+            let (file, line) = locate(
+                function.map_or(0, |f| f.file),
+                frame_span(program, func, pc).unwrap_or_default(),
+            );
+            let function = function.map_or_else(|| "<unknown>".to_string(), |f| f.name.clone());
+            Frame {
+                function,
+                file,
+                line,
+            }
+        })
+        .collect()
+}
+
+/// The stack trace printed after a runtime error report: one `  at f (file:line)` line per
+/// frame, innermost first. A frame repeated more than three times in a row (deep
+/// recursion) is printed three times and counted, and a trace longer than
+/// `MAX_TRACE_LINES` keeps its two ends.
+pub fn format_trace(frames: &[Frame]) -> String {
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < frames.len() {
+        let run = frames[i..].iter().take_while(|f| **f == frames[i]).count();
+        let f = &frames[i];
+        for _ in 0..run.min(3) {
+            lines.push(format!("  at {} ({}:{})", f.function, f.file, f.line));
+        }
+        if run > 3 {
+            lines.push(format!(
+                "  ... the frame above repeats {} more times",
+                run - 3
+            ));
+        }
+        i += run;
+    }
+    if lines.len() > MAX_TRACE_LINES {
+        let half = MAX_TRACE_LINES / 2;
+        let omitted = lines.len() - 2 * half;
+        let tail = lines.split_off(lines.len() - half);
+        lines.truncate(half);
+        lines.push(format!("  ... {omitted} more lines ..."));
+        lines.extend(tail);
+    }
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+/// Prints compile diagnostics, the loop telemetry line when it is on (all zeros: nothing
+/// ran) and the closing `Compilation failed` line; returns 65.
+pub fn compile_failed(name: &str, failure: &CompileFailure, settings: &Settings) -> u8 {
+    let text = driver::render_diagnostics(&failure.diags, &failure.files, settings.render);
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    if settings.vm.trace_loops {
+        let _ = writeln!(err, "{}", LoopTrace::default());
+    }
+    let _ = writeln!(err, "Compilation failed for \"{name}\".");
+    EXIT_COMPILE
+}
+
+fn compiler_crashed() -> u8 {
+    eprintln!("-- INTERNAL ERROR [E9001]: the compiler crashed; please report this bug");
+    EXIT_COMPILE
+}
+
+fn frame_span(program: &Program, func: u32, pc: usize) -> Option<Span> {
+    program.functions.get(func as usize)?.spans.get(pc).copied()
+}
+
+/// Runs the front end and code generator, printing any requested dumps. `Ok(None)` means
+/// a dump-only flag asked us to stop after printing.
+fn compile_stage(
+    path: &str,
+    source: &[u8],
+    dumps: Dumps,
+    options: &CompileOptions,
+) -> Result<Option<(Program, Vec<SourceFile>, OptStats)>, CompileFailure> {
+    let main_file = || {
+        vec![SourceFile {
+            display: path.to_string(),
+            text: source.to_vec(),
+        }]
+    };
+    if dumps.tokens {
+        let (tokens, _) = orus::lexer::tokenize(source);
+        let map = SourceMap::new(path, source);
+        let mut out = std::io::stdout().lock();
+        for t in &tokens {
+            let (line, col) = map.line_col(t.span.start);
+            let _ = writeln!(out, "{line}:{col} {}", t.kind.describe());
+        }
+        return Ok(None);
+    }
+    if dumps.ast {
+        let (ast, mut diags) = orus::parser::parse(source);
+        if !diags.is_empty() {
+            diag::sort_and_dedup(&mut diags);
+            return Err(CompileFailure {
+                diags,
+                files: main_file(),
+            });
+        }
+        println!("{ast:#?}");
+        return Ok(None);
+    }
+    let compiled = driver::compile_with(path, source, options)?;
+    if dumps.typed_ast {
+        println!("{:#?}", compiled.typed);
+        return Ok(None);
+    }
+    if dumps.bytecode {
+        print!("{}", bytecode::disassemble(&compiled.program));
+    }
+    Ok(Some((compiled.program, compiled.files, compiled.opt_stats)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(function: &str, line: usize) -> Frame {
+        Frame {
+            function: function.into(),
+            file: "f.orus".into(),
+            line,
+        }
+    }
+
+    #[test]
+    fn trace_lists_frames_innermost_first() {
+        let text = format_trace(&[frame("fib", 4), frame("<main>", 9)]);
+        assert_eq!(text, "  at fib (f.orus:4)\n  at <main> (f.orus:9)\n");
+    }
+
+    #[test]
+    fn deep_recursion_is_summarised() {
+        let mut frames = vec![frame("down", 2)];
+        frames.extend(vec![frame("down", 3); 500]);
+        frames.push(frame("<main>", 5));
+        let text = format_trace(&frames);
+        assert_eq!(
+            text,
+            "  at down (f.orus:2)\n  at down (f.orus:3)\n  at down (f.orus:3)\n  \
+             at down (f.orus:3)\n  ... the frame above repeats 497 more times\n  \
+             at <main> (f.orus:5)\n"
+        );
+    }
+
+    #[test]
+    fn long_alternating_traces_keep_both_ends() {
+        let frames: Vec<Frame> = (0..100)
+            .map(|i| frame(if i % 2 == 0 { "even" } else { "odd" }, 2 + i % 2))
+            .collect();
+        let text = format_trace(&frames);
+        assert_eq!(text.lines().count(), MAX_TRACE_LINES + 1);
+        assert!(text.contains("  ... 60 more lines ...\n"));
+    }
+}

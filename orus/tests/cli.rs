@@ -1,0 +1,328 @@
+//! The `orus` command line as a script or a user calls it: subcommands, flags, exit codes
+//! and what goes to stdout and stderr. Each test runs the built binary.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+/// The outcome of one run.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().expect("orus was killed by a signal"),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `orus` with `args` in `dir`, stdin empty, no colour.
+fn orus_in(dir: &PathBuf, args: &[&str]) -> Run {
+    Command::new(env!("CARGO_BIN_EXE_orus"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running orus")
+        .into()
+}
+
+fn orus(args: &[&str]) -> Run {
+    orus_in(&std::env::temp_dir(), args)
+}
+
+/// A folder holding `files` (name, contents), fresh for each test.
+fn folder(test: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("orus-cli-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir
+}
+
+const FIB: &str = "\
+fn fib(n: i32) -> i32:
+    if n < 2:
+        return n / 0
+    return fib(n - 1) + fib(n - 2)
+
+print(\"start\")
+print(fib(3))
+";
+
+#[test]
+fn runs_a_file_and_ignores_extra_arguments() {
+    let dir = folder("run", &[("hi.orus", "print(\"hi\")\n")]);
+    let run = orus_in(&dir, &["hi.orus", "one", "two", "--", "-three"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "hi\n", "")
+    );
+}
+
+#[test]
+fn check_prints_nothing_for_a_correct_program_and_does_not_run_it() {
+    let dir = folder("check-ok", &[("ok.orus", "print(1 / 0)\n")]);
+    let run = orus_in(&dir, &["check", "ok.orus"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
+}
+
+#[test]
+fn check_reports_every_error_and_exits_65() {
+    let dir = folder("check-bad", &[("bad.orus", "x: i32 = \"a\"\nprint(y)\n")]);
+    let run = orus_in(&dir, &["check", "bad.orus"]);
+    assert_eq!(run.code, 65);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("[E2001]") && run.stderr.contains("bad.orus:1:"));
+    assert!(run.stderr.contains("[E1014]") && run.stderr.contains("bad.orus:2:"));
+    assert!(run
+        .stderr
+        .ends_with("Compilation failed for \"bad.orus\".\n"));
+}
+
+#[test]
+fn eval_runs_code_named_eval() {
+    let run = orus(&["-e", "x = 20\nprint(x + 1)"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "21\n"));
+    let run = orus(&["-e", "print(nope)"]);
+    assert_eq!(run.code, 65);
+    assert!(run.stderr.contains("<eval>:1:7"), "{}", run.stderr);
+}
+
+#[test]
+fn explain_prints_the_entry_of_a_code() {
+    let run = orus(&["--explain", "E2001"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.starts_with("E2001: Type mismatch found\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Example:"), "{}", run.stdout);
+    let lower = orus(&["--explain", "e1014"]);
+    assert!(lower
+        .stdout
+        .starts_with("E1014: Can't find this variable\n"));
+}
+
+#[test]
+fn explain_of_an_unknown_code_is_a_usage_error() {
+    let run = orus(&["--explain", "E4242"]);
+    assert_eq!((run.code, run.stdout.as_str()), (64, ""));
+    assert!(run.stderr.contains("E4242"), "{}", run.stderr);
+}
+
+#[test]
+fn usage_errors_exit_64() {
+    let unknown = orus(&["-x", "f.orus"]);
+    assert_eq!(unknown.code, 64);
+    assert!(
+        unknown.stderr.starts_with("Unknown option: -x\n"),
+        "{}",
+        unknown.stderr
+    );
+    for args in [
+        &["--max-recursion=9", "f.orus"][..],
+        &["--max-recursion=100001", "f.orus"],
+        &["--error-format=xml", "f.orus"],
+        &["--verbose", "--quiet", "f.orus"],
+        &["check"],
+        &["-e"],
+    ] {
+        let run = orus(args);
+        assert_eq!(run.code, 64, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("Error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn unreadable_file_exits_66() {
+    let run = orus(&["no/such/file.orus"]);
+    assert_eq!(run.code, 66);
+    assert_eq!(run.stderr, "Could not open file \"no/such/file.orus\".\n");
+    let run = orus(&["check", "no/such/file.orus"]);
+    assert_eq!(run.code, 66);
+}
+
+#[test]
+fn version_and_help() {
+    for flag in ["--version", "-v"] {
+        let run = orus(&[flag]);
+        assert_eq!(run.code, 0);
+        assert!(
+            run.stdout.starts_with("Orus Language Interpreter v0.6.0"),
+            "{}",
+            run.stdout
+        );
+    }
+    let help = orus(&["--help"]);
+    assert_eq!(help.code, 0);
+    for needle in [
+        "check",
+        "--eval",
+        "--explain",
+        "--max-recursion",
+        "--error-format",
+        "-O",
+    ] {
+        assert!(help.stdout.contains(needle), "--help lacks {needle}");
+    }
+}
+
+#[test]
+fn reference_options_are_accepted_without_effect() {
+    let dir = folder("compat", &[("p.orus", "print(7)\n")]);
+    let run = orus_in(
+        &dir,
+        &[
+            "-O0",
+            "--no-context",
+            "--gc-threshold=9",
+            "--profile",
+            "--stack-size=1M",
+            "--benchmark",
+            "-t",
+            "p.orus",
+        ],
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "7\n", "")
+    );
+}
+
+#[test]
+fn short_error_format_is_one_line_per_error() {
+    let dir = folder("short", &[("s.orus", "x = 1\nx = 2\nprint(y)\n")]);
+    let run = orus_in(&dir, &["--error-format=short", "s.orus"]);
+    assert_eq!(run.code, 65);
+    assert_eq!(
+        run.stderr,
+        "s.orus:2:1: error[E1015]: Cannot assign to immutable variable 'x'. Add 'mut' when declaring it.\n\
+         s.orus:3:7: error[E1014]: Undefined variable 'y'. Variables must be declared before use.\n\
+         Compilation failed for \"s.orus\".\n"
+    );
+}
+
+#[test]
+fn runtime_errors_end_with_a_stack_trace() {
+    let dir = folder("trace", &[("fib.orus", FIB)]);
+    let run = orus_in(&dir, &["fib.orus"]);
+    assert_eq!((run.code, run.stdout.as_str()), (70, "start\n"));
+    assert!(
+        run.stderr
+            .starts_with("-- RUNTIME PANIC [E0001]: This operation isn't allowed here"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.ends_with(
+            "\n\n  at fib (fib.orus:3)\n  at fib (fib.orus:4)\n  at fib (fib.orus:4)\n  \
+             at <main> (fib.orus:7)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // The short format stays one line.
+    let short = orus_in(&dir, &["--error-format=short", "fib.orus"]);
+    assert_eq!(
+        short.stderr,
+        "fib.orus:3:18: error[E0001]: Division by zero\n"
+    );
+}
+
+#[test]
+fn max_recursion_sets_the_frame_limit() {
+    let dir = folder(
+        "recursion",
+        &[(
+            "deep.orus",
+            "fn depth(n: i32) -> i32:\n    if n == 0:\n        return 0\n    return depth(n - 1) + 1\nprint(depth(50))\n",
+        )],
+    );
+    assert_eq!(orus_in(&dir, &["deep.orus"]).stdout, "50\n");
+    let limited = orus_in(&dir, &["--max-recursion=20", "deep.orus"]);
+    assert_eq!(limited.code, 70);
+    assert!(limited.stderr.contains("[E0005]"), "{}", limited.stderr);
+    assert!(
+        limited.stderr.contains("  ... the frame above repeats"),
+        "{}",
+        limited.stderr
+    );
+}
+
+#[test]
+fn without_a_file_a_program_is_read_from_stdin() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orus"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"print(\"from stdin\")\nprint(oops)\n")
+        .unwrap();
+    let run: Run = child.wait_with_output().unwrap().into();
+    assert_eq!(run.code, 65);
+    assert!(run.stderr.contains("<stdin>:2:7"), "{}", run.stderr);
+}
+
+#[test]
+fn debug_dumps() {
+    let dir = folder("dumps", &[("d.orus", "print(1 + 2)\n")]);
+    let tokens = orus_in(&dir, &["--show-tokens", "d.orus"]);
+    assert_eq!(tokens.code, 0);
+    assert!(tokens.stdout.starts_with("1:1 "), "{}", tokens.stdout);
+    let ast = orus_in(&dir, &["--show-ast", "d.orus"]);
+    assert!(ast.stdout.contains("Print"), "{}", ast.stdout);
+    let typed = orus_in(&dir, &["--show-typed-ast", "d.orus"]);
+    assert_eq!(typed.code, 0);
+    assert!(!typed.stdout.is_empty() && !typed.stdout.ends_with("3\n"));
+    let bytecode = orus_in(&dir, &["-d", "d.orus"]);
+    assert_eq!(bytecode.code, 0);
+    assert!(bytecode.stdout.ends_with("3\n") && bytecode.stdout.len() > 2);
+}
+
+#[test]
+fn loop_telemetry_line_follows_the_flag_and_the_environment() {
+    let dir = folder("telemetry", &[("l.orus", "for i in 0..3:\n    print(i)\n")]);
+    let traced = orus_in(&dir, &["--trace-typed-fallbacks", "l.orus"]);
+    assert_eq!(traced.stdout, "0\n1\n2\n");
+    assert!(
+        traced.stderr.starts_with("[loop-trace] typed_hit="),
+        "{}",
+        traced.stderr
+    );
+    assert_eq!(traced.stderr.lines().count(), 1);
+    let plain = orus_in(&dir, &["l.orus"]);
+    assert_eq!(plain.stderr, "");
+    let from_env = Command::new(env!("CARGO_BIN_EXE_orus"))
+        .args(["--no-trace-typed-fallbacks", "l.orus"])
+        .current_dir(&dir)
+        .env("ORUS_TRACE_TYPED_FALLBACKS", "true")
+        .output()
+        .unwrap();
+    assert!(
+        from_env.stderr.is_empty(),
+        "the flag overrides the environment"
+    );
+}

@@ -1,0 +1,9 @@
+# Recursive Fibonacci: call and return, integer compare, add.
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+N = 32
+print(fib(N))
