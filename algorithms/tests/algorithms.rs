@@ -5,5 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    harness::main_for(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))
+    // Every fixture runs twice: as written and with the optimizer off (`-O0`).
+    harness::Suite::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))
+        .also_with_flags(["-O0"])
+        .run(&harness::Arguments::from_args())
 }

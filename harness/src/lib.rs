@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use libtest_mimic::{Arguments, Failed, Trial};
+pub use libtest_mimic::Arguments;
+use libtest_mimic::{Failed, Trial};
 
 pub use binary::{orus_binary, workspace_root};
 pub use case::{derived_exit_code, discover, read_expectations, Case, ErrorAt, Expectations};

@@ -1,3 +1,5 @@
+import heapq
+
 from graph_common import INF
 from orus_ref import Rng, check, out
 
@@ -45,8 +47,6 @@ out(stats(st))
 check("no negative cycle reported", cyc is None)
 
 # Independent: plain Dijkstra (heapq) on the non-negative base weights, shifted back.
-import heapq  # noqa: E402
-
 d2 = [INF] * N
 d2[0] = 0
 pq = [(0, 0)]

@@ -1,5 +1,6 @@
 import bisect
 import re
+from collections import deque
 
 from orus_ref import Rng, check, out
 
@@ -38,8 +39,6 @@ for p in ["ababab", "abba", "bbb", "abababababababab"]:
 M, W = 300000, 100
 ys = [rng.next(1000000) for _ in range(M)]
 maxima = []
-from collections import deque  # noqa: E402
-
 dq = deque()
 for i, y in enumerate(ys):
     while dq and ys[dq[-1]] <= y:

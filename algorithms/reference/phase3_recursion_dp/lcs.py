@@ -1,5 +1,3 @@
-from functools import lru_cache
-
 from orus_ref import Rng, check, out
 
 

@@ -7,7 +7,7 @@
 //! | `parser` | source bytes | `parser::parse` |
 //! | `typeck` | source bytes | parse, then `types::check` and `codegen::generate` when parsing succeeded |
 //! | `vm` | source bytes, or `0xFF` + generator bytes | the whole driver, then the VM under a budget and a heap cap |
-//! | `opt_diff` | generator bytes | a generated program compiled twice and run; both runs must agree |
+//! | `opt_diff` | generator bytes | a generated program compiled with the optimizer (twice: the bytecode must be identical) and without it (`-O0`, run with the VM's fast paths flipped); both runs must agree |
 //!
 //! Every compiling stage runs on a thread with a 64 MiB stack, as the binary does: the
 //! parser bounds nesting depth, and the passes after it recurse over the tree, so a debug
@@ -108,6 +108,11 @@ pub fn typeck(data: &[u8]) {
 /// `vm`: compile and run. With [`GENERATOR_MODE`] first, the rest of the input drives the
 /// program generator, and the program must compile.
 pub fn vm(data: &[u8]) {
+    let data = data.to_vec();
+    on_big_stack(move || vm_body(&data));
+}
+
+fn vm_body(data: &[u8]) {
     match data.split_first() {
         Some((&GENERATOR_MODE, rest)) => {
             let source = gen::generate(rest);
@@ -123,9 +128,15 @@ pub fn vm(data: &[u8]) {
 }
 
 /// `opt_diff`: a generated program compiled without the optimizer (`-O0`) and with it
-/// must print the same bytes and end the same way; and compiling the same program twice
-/// must give identical bytecode (determinism).
+/// must print the same bytes and end the same way (the `-O0` run also flips the VM's
+/// fast-path switches); and compiling the same program twice must give identical bytecode
+/// (determinism).
 pub fn opt_diff(data: &[u8]) {
+    let data = data.to_vec();
+    on_big_stack(move || opt_diff_body(&data));
+}
+
+fn opt_diff_body(data: &[u8]) {
     let source = gen::generate(data);
     // OPTIMIZER HOOK: the two sides of the comparison. `false` is `-O0`; when more
     // optimization levels or passes that can be switched separately land, compare each
@@ -137,9 +148,14 @@ pub fn opt_diff(data: &[u8]) {
         optimized.program == again.program,
         "two compilations of the same program differ\n{source}"
     );
-    let a = run_checked(&unoptimized, source.as_bytes());
+    // The -O0 side also runs every VM fast path the other way, with loop telemetry on:
+    // they are documented to change only the telemetry.
+    let a = run_with(&unoptimized, source.as_bytes(), &alternative_paths());
     let b = run_checked(&optimized, source.as_bytes());
-    if a != b {
+    // Constant folding may allocate less, so a run that hit the heap cap may legitimately
+    // stop at a different point; such runs are not compared.
+    let out_of_memory = |r: &RunOutcome| r.end == Some(Code::OutOfMemory);
+    if a != b && !out_of_memory(&a) && !out_of_memory(&b) {
         panic!(
             "-O0 and the optimizer disagree\n--- -O0: {:?}\n{}\n--- optimized: {:?}\n{}\n--- program:\n{source}",
             a.end,
@@ -162,7 +178,8 @@ pub struct RunOutcome {
 }
 
 /// Compiles `source` with the driver (no module search path), checking every diagnostic
-/// and, on success, the bytecode. `None` when compilation failed.
+/// and, on success, the bytecode. `None` when compilation failed. Runs on the caller's
+/// thread, which needs a big stack ([`on_big_stack`]).
 pub fn compile_checked(source: &[u8], optimize: bool) -> Option<Compiled> {
     match compile(source, optimize) {
         Ok(compiled) => {
@@ -181,7 +198,8 @@ pub fn compile_checked(source: &[u8], optimize: bool) -> Option<Compiled> {
     }
 }
 
-/// Compiles a generated program, which must succeed.
+/// Compiles a generated program, which must succeed (on the caller's thread, like
+/// [`compile_checked`]).
 pub fn compile_generated(source: &str, optimize: bool) -> Compiled {
     match compile(source.as_bytes(), optimize) {
         Ok(compiled) => {
@@ -203,8 +221,25 @@ pub fn compile_generated(source: &str, optimize: bool) -> Compiled {
 /// has a runtime code (never an internal one) and a trace whose frames map to spans
 /// inside the source.
 pub fn run_checked(compiled: &Compiled, source: &[u8]) -> RunOutcome {
+    run_with(compiled, source, &vm_limits())
+}
+
+/// [`vm_limits`] with every fast-path switch flipped and loop telemetry counted.
+fn alternative_paths() -> VmConfig {
+    let mut config = vm_limits();
+    let paths = &mut config.fastpaths;
+    paths.inc_typed = !paths.inc_typed;
+    paths.bool_branch = !paths.bool_branch;
+    paths.boxed_iterators = !paths.boxed_iterators;
+    paths.licm_typed_guards = !paths.licm_typed_guards;
+    config.trace_loops = true;
+    config
+}
+
+/// [`run_checked`] under `config`.
+fn run_with(compiled: &Compiled, source: &[u8], config: &VmConfig) -> RunOutcome {
     let mut out = CappedOutput::default();
-    let result = vm::run(&compiled.program, &vm_limits(), &mut out);
+    let result = vm::run(&compiled.program, config, &mut out);
     let end = match result {
         Ok(()) => None,
         Err(error) => {
@@ -245,28 +280,25 @@ pub fn run_checked(compiled: &Compiled, source: &[u8]) -> RunOutcome {
     }
 }
 
-/// What the targets keep of a compilation (the driver's `Compiled` also holds the trees,
-/// which cannot leave the compiler thread).
+/// What the targets keep of a compilation: the program and its source files.
 pub struct Compiled {
     pub program: Program,
     pub files: Vec<SourceFile>,
 }
 
-/// Compiles `source` with the driver on the big-stack thread, with no module search path.
+/// Compiles `source` with the driver, with no module search path. Call it on a thread
+/// with a big stack ([`on_big_stack`]).
 fn compile(source: &[u8], optimize: bool) -> Result<Compiled, Vec<Diagnostic>> {
-    let source = source.to_vec();
-    on_big_stack(move || {
-        let options = CompileOptions {
-            search: SearchPath::default(),
-            optimize,
-        };
-        driver::compile_with(MAIN_NAME, &source, &options)
-            .map(|c| Compiled {
-                program: c.program,
-                files: c.files,
-            })
-            .map_err(|f| f.diags)
-    })
+    let options = CompileOptions {
+        search: SearchPath::default(),
+        optimize,
+    };
+    driver::compile_with(MAIN_NAME, source, &options)
+        .map(|c| Compiled {
+            program: c.program,
+            files: c.files,
+        })
+        .map_err(|f| f.diags)
 }
 
 /// A codegen failure must be a known limitation with a span inside the source.

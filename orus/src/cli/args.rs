@@ -143,7 +143,7 @@ pub struct Options {
     pub quiet: bool,
 
     /// Optimisation level: 0 turns the optimiser off; 1 and 2 (the default) turn it on
-    #[arg(short = 'O', value_name = "LEVEL", global = true, value_parser = ["0", "1", "2"])]
+    #[arg(short = 'O', value_name = "LEVEL", global = true, value_parser = ["0", "1", "2"], overrides_with = "opt_level")]
     pub opt_level: Option<String>,
 
     /// Print the optimiser's counters to stderr before running

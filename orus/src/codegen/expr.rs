@@ -234,36 +234,37 @@ impl FnGen<'_, '_> {
                 // Small literals are built from consecutive registers in one instruction;
                 // long ones start empty and push, so no literal needs a huge register window.
                 const DIRECT: usize = 64;
-                if elems.len() > DIRECT && (dst as usize) < self.next_reg {
-                    // `dst` may be a variable the later elements read: build aside.
-                    let tmp = self.alloc();
-                    self.expr_to(e, tmp);
-                    self.emit(Instr::Move { dst, src: tmp });
-                    self.free_to(mark);
-                    return;
-                }
-                let base = self.next_reg as Reg;
-                let direct = if elems.len() <= DIRECT {
-                    elems.len()
+                if elems.len() <= DIRECT {
+                    let base = self.next_reg as Reg;
+                    for elem in elems {
+                        let r = self.alloc();
+                        self.expr_to(elem, r);
+                    }
+                    self.span = e.span;
+                    self.emit(Instr::NewArray {
+                        dst,
+                        base,
+                        count: elems.len() as u16,
+                        elem_ref,
+                    });
                 } else {
-                    0
-                };
-                for elem in &elems[..direct] {
-                    let r = self.alloc();
-                    self.expr_to(elem, r);
-                }
-                self.span = e.span;
-                self.emit(Instr::NewArray {
-                    dst,
-                    base,
-                    count: direct as u16,
-                    elem_ref,
-                });
-                for elem in &elems[direct..] {
-                    let inner = self.next_reg;
-                    let r = self.expr_any(elem);
-                    self.emit(Instr::ArrayPush { arr: dst, src: r });
-                    self.free_to(inner);
+                    // Built in a temporary: `dst` may be a variable the elements read.
+                    let arr = self.alloc();
+                    self.ref_regs.insert(arr);
+                    self.span = e.span;
+                    self.emit(Instr::NewArray {
+                        dst: arr,
+                        base: arr,
+                        count: 0,
+                        elem_ref,
+                    });
+                    for elem in elems {
+                        let inner = self.next_reg;
+                        let r = self.expr_any(elem);
+                        self.emit(Instr::ArrayPush { arr, src: r });
+                        self.free_to(inner);
+                    }
+                    self.emit(Instr::Move { dst, src: arr });
                 }
             }
             TExprKind::Index { base, index } => {

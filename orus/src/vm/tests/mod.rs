@@ -1,7 +1,8 @@
 //! VM tests on hand-assembled programs: single instructions (`ops`), control flow and
 //! calls (`flow`), strings, printing and the collector (`strings`), arrays and string
 //! indexing (`arrays`), structs, enums and structural equality (`objects`), cells,
-//! closures and the collector on cyclic garbage (`closures`), `try`/`catch` (`errors`).
+//! closures and the collector on cyclic garbage (`closures`), `try`/`catch` (`errors`),
+//! loop telemetry and the fast-path switches (`telemetry`).
 
 mod arrays;
 mod closures;
@@ -10,6 +11,7 @@ mod flow;
 mod objects;
 mod ops;
 mod strings;
+mod telemetry;
 
 use super::*;
 use crate::bytecode::{Function, GlobalInfo, Instr, Instr::*, Prim, PrintFormat, ValType};
