@@ -283,14 +283,74 @@ fn clean_symbol(raw: &str) -> String {
                 i += 2;
                 continue;
             }
-            return format!("{}: {}", &s[..i], &s[i + 1..]);
+            return format!("{} ({})", short_file(&s[..i]), short_fn(&s[i + 1..]));
         }
         i += 1;
     }
     s.to_string()
 }
 
+/// "./malloc/./malloc/malloc.c" → "malloc/malloc.c"; workspace and Rust library paths
+/// ("orus/src/vm/exec.rs", "core/src/slice/index.rs") stay whole.
+fn short_file(path: &str) -> String {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let keep_whole = ["orus/", "core/", "alloc/", "std/"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    if keep_whole || parts.len() <= 2 {
+        parts.join("/")
+    } else {
+        parts[parts.len() - 2..].join("/")
+    }
+}
+
+/// "orus::vm::exec::<impl orus::vm::Vm>::dispatch" → "Vm::dispatch": the last two path
+/// segments, with `<impl path::Type>` read as `Type`.
+fn short_fn(name: &str) -> String {
+    let mut text = name.to_string();
+    while let Some(start) = text.find("<impl ") {
+        let Some(len) = text[start..].find('>') else {
+            break;
+        };
+        let inner = &text[start + "<impl ".len()..start + len];
+        let ty = inner.rsplit("::").next().unwrap_or(inner).to_string();
+        text.replace_range(start..start + len + 1, &ty);
+    }
+    let segments: Vec<&str> = text.split("::").collect();
+    if segments.len() <= 2 {
+        text
+    } else {
+        segments[segments.len() - 2..].join("::")
+    }
+}
+
 /// Peak RSS, a readable unit.
 pub fn mib(kb: u64) -> String {
     format!("{:.1} MiB", kb as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortens_callgrind_locations() {
+        assert_eq!(
+            clean_symbol(
+                "/rustc/abc/library/core/src/slice/index.rs:orus::vm::exec::<impl orus::vm::Vm>::dispatch [/x/orus]"
+            ),
+            "core/src/slice/index.rs (Vm::dispatch)"
+        );
+        assert_eq!(
+            clean_symbol("./malloc/./malloc/malloc.c:_int_free [/lib/libc.so.6]"),
+            "malloc/malloc.c (_int_free)"
+        );
+        assert_eq!(
+            short_fn("orus::runtime::heap::Heap::get_str"),
+            "Heap::get_str"
+        );
+    }
 }

@@ -70,7 +70,7 @@ fn check_function(program: &Program, func: &Function) -> Result<(), (usize, Reg)
     }
     state[0] = Some(entry);
     let effects: Vec<Effect> = (0..n)
-        .map(|pc| effect(program, &func.code[pc], pc, usize::from(func.num_regs)))
+        .map(|pc| effect(program, &func.code[pc], pc))
         .collect();
     // Forward must-analysis: join is intersection; iterate to a fixed point.
     while let Some(pc) = work.pop() {
@@ -158,8 +158,8 @@ fn rel(pc: usize, offset: i32) -> usize {
     (pc as i64 + 1 + i64::from(offset)).max(0) as usize
 }
 
-/// The effect of `instr` at `pc`, in a frame of `num_regs` registers.
-fn effect(program: &Program, instr: &Instr, pc: usize, num_regs: usize) -> Effect {
+/// The effect of `instr` at `pc`.
+fn effect(program: &Program, instr: &Instr, pc: usize) -> Effect {
     use Instr::*;
     let rw = |reads: Vec<Range<usize>>, writes: Vec<Range<usize>>| Effect {
         reads,
@@ -333,7 +333,6 @@ fn effect(program: &Program, instr: &Instr, pc: usize, num_regs: usize) -> Effec
         Print { base, count, .. } => rw(vec![run(base, count)], vec![]),
         #[allow(unreachable_patterns)]
         _ => Effect {
-            writes: vec![0..num_regs],
             writes_all: true,
             ..Effect::default()
         },

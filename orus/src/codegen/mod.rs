@@ -82,7 +82,7 @@ pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
 /// The runtime view of a static type.
 pub(crate) fn val_type(ty: &Type) -> ValType {
     match ty {
-        Type::I32 | Type::Error | Type::Void => ValType::I32,
+        Type::I32 | Type::Error | Type::Void | Type::Hole(_) => ValType::I32,
         Type::I64 => ValType::I64,
         Type::U32 => ValType::U32,
         Type::U64 => ValType::U64,

@@ -5,7 +5,7 @@ use super::func::Checker;
 use super::typed::*;
 use super::Type;
 use crate::ast::Expr;
-use crate::diag::{Code, Diagnostic, Span};
+use crate::diag::{Code, Span};
 
 impl Checker<'_, '_> {
     /// `[a, b, c]`: the expected element type, or the first non-literal element's type,
@@ -25,15 +25,13 @@ impl Checker<'_, '_> {
                     .position(|e| !super::expr::is_literal(e))
                     .or(if elems.is_empty() { None } else { Some(0) })
                 else {
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::CannotInfer,
-                            span,
-                            "Can't infer the element type of an empty array",
-                        )
-                        .with_help("annotate the variable, like `xs: [i32] = []`"),
-                    );
-                    return self.poison(span);
+                    // `[]` with nothing to say what it holds: decided by the first store.
+                    let hole = self.new_hole();
+                    return TExpr {
+                        kind: TExprKind::Array(vec![]),
+                        ty: Type::Array(Box::new(hole)),
+                        span,
+                    };
                 };
                 let first = self.value(&elems[anchor], None);
                 first.ty.clone()
@@ -81,7 +79,10 @@ impl Checker<'_, '_> {
         let b = self.value(base, None);
         let i = self.index_value(index);
         let ty = match &b.ty {
-            Type::Array(elem) => (**elem).clone(),
+            Type::Array(elem) => match self.known_element(elem, span) {
+                Some(t) => t,
+                None => return self.poison(span),
+            },
             Type::Str => Type::Str,
             Type::Error => return self.poison(span),
             other => {
@@ -180,7 +181,7 @@ impl Checker<'_, '_> {
                 return Some(self.poison(span));
             }
             (Type::Str, "len") => None,
-            (Type::Array(elem), _) => Some((**elem).clone()),
+            (Type::Array(elem), _) => Some(self.resolve(elem)),
             (other, _) => {
                 self.error(
                     Code::TypeMismatch,
@@ -203,18 +204,26 @@ impl Checker<'_, '_> {
             },
             "push" => {
                 let elem = elem.expect("push takes an array");
+                // The first push into an empty literal decides its element type.
                 let value = Box::new(self.expect_value(&args[1], &elem));
+                let array_ty = self.resolve(&array_ty);
                 TExpr {
                     kind: TExprKind::Push { array, value },
                     ty: array_ty,
                     span,
                 }
             }
-            _ => TExpr {
-                kind: TExprKind::Pop(array),
-                ty: elem.expect("pop takes an array"),
-                span,
-            },
+            _ => {
+                let elem = elem.expect("pop takes an array");
+                let Some(elem) = self.known_element(&elem, span) else {
+                    return Some(self.poison(span));
+                };
+                TExpr {
+                    kind: TExprKind::Pop(array),
+                    ty: elem,
+                    span,
+                }
+            }
         })
     }
 }

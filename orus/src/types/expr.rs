@@ -97,7 +97,9 @@ impl<'a> Checker<'a, '_> {
 
     /// Checks a value against an expected type (literals adapt), reporting E2001.
     pub(super) fn expect_value(&mut self, e: &Expr, expected: &Type) -> TExpr {
+        let expected = &self.resolve(expected);
         let t = self.value(e, Some(expected));
+        self.unify(expected, &t.ty);
         if !t.ty.compatible(expected) {
             self.mismatch(e.span, &t.ty, expected);
         }
@@ -126,10 +128,10 @@ impl<'a> Checker<'a, '_> {
             ExprKind::Name(name) => match self.lookup(name) {
                 Some(Sym::Local(id)) => (
                     TExprKind::Load(Place::Local(id)),
-                    self.cx.locals[id].ty.clone(),
+                    self.resolve(&self.cx.locals[id].ty),
                 ),
                 Some(Sym::Top(id)) => match self.top_vars[id].ty.clone() {
-                    Some(ty) => (TExprKind::Load(Place::Top(id)), ty),
+                    Some(ty) => (TExprKind::Load(Place::Top(id)), self.resolve(&ty)),
                     None => {
                         self.undefined(name, span);
                         return self.poisoned(span);

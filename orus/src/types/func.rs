@@ -79,10 +79,24 @@ pub fn check_modules(modules: &[ModuleInput<'_>]) -> (TProgram, Vec<Diagnostic>)
 }
 
 impl Checker<'_, '_> {
-    fn finish(self) -> (TProgram, Vec<Diagnostic>) {
+    fn finish(mut self) -> (TProgram, Vec<Diagnostic>) {
         let entry = self.entry.unwrap_or(0);
-        let functions = self
-            .functions
+        let mut functions = std::mem::take(&mut self.functions);
+        // Functions never checked stay `None` (they only exist after errors).
+        let present: Vec<bool> = functions.iter().map(Option::is_some).collect();
+        let mut fs: Vec<TFunction> = functions.iter_mut().filter_map(Option::take).collect();
+        let mut tops: Vec<Option<Type>> = self.top_vars.iter().map(|t| t.ty.clone()).collect();
+        self.resolve_all(&mut fs, &mut tops);
+        let mut fs = fs.into_iter();
+        for (f, was) in functions.iter_mut().zip(present) {
+            if was {
+                *f = fs.next();
+            }
+        }
+        for (slot, ty) in self.top_vars.iter_mut().zip(tops) {
+            slot.ty = ty;
+        }
+        let functions = functions
             .into_iter()
             .enumerate()
             .map(|(id, f)| {
@@ -244,6 +258,8 @@ pub(super) struct Checker<'a, 's> {
     pub type_names: HashMap<String, Type>,
     /// Instances of the built-in `Result`, by `Ok` payload type.
     pub result_instances: Vec<(Type, u32)>,
+    /// Element types of empty array literals (see `holes.rs`).
+    pub holes: Vec<Option<Type>>,
     /// Instances whose bodies still need checking: (entry, instance index).
     pending: Vec<(usize, usize)>,
     depth: usize,
@@ -270,6 +286,7 @@ impl<'a, 's> Checker<'a, 's> {
             enums: vec![],
             type_names: HashMap::new(),
             result_instances: vec![],
+            holes: vec![],
             pending: vec![],
             depth: 0,
         }
@@ -476,7 +493,11 @@ impl<'a, 's> Checker<'a, 's> {
             None => {
                 let id = self.functions.len();
                 self.functions.push(None);
-                let ret = self.fns[entry].ret.clone();
+                // Without an annotation and without any `return value`, the function is
+                // void, known before its body is checked (so it may recurse freely).
+                let ret = self.fns[entry].ret.clone().or_else(|| {
+                    (!returns_value(&self.fns[entry].decl.body.stmts)).then_some(Type::Void)
+                });
                 self.fns[entry].instances.push(Instance {
                     args: args.to_vec(),
                     id,
@@ -724,4 +745,27 @@ impl<'a, 's> Checker<'a, 's> {
         }
         self.diags.push(diag);
     }
+}
+
+/// Whether a function body contains a `return` with a value (outside nested functions).
+fn returns_value(stmts: &[ast::Stmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        StmtKind::Return(v) => v.is_some(),
+        StmtKind::If {
+            branches,
+            else_block,
+        } => {
+            branches.iter().any(|(_, b)| returns_value(&b.stmts))
+                || else_block.as_ref().is_some_and(|b| returns_value(&b.stmts))
+        }
+        StmtKind::While { body, .. } | StmtKind::For { body, .. } => returns_value(&body.stmts),
+        StmtKind::Try { body, handler, .. } => {
+            returns_value(&body.stmts) || returns_value(&handler.stmts)
+        }
+        StmtKind::Match(m) => m.arms.iter().any(|a| match &a.body {
+            ast::ArmBody::Block(b) => returns_value(&b.stmts),
+            ast::ArmBody::Expr(_) => false,
+        }),
+        _ => false,
+    })
 }

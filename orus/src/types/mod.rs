@@ -14,6 +14,7 @@ mod arrays;
 mod closures;
 mod expr;
 mod func;
+mod holes;
 mod literal;
 mod matching;
 mod modules;
@@ -47,6 +48,9 @@ pub enum Type {
     Func(Rc<FnType>),
     /// The value bound by `catch name` (spec §14); written `error` in messages.
     ErrorValue,
+    /// The element type of an empty array literal, not known yet: fixed by the first value
+    /// stored into the array (ARCHITECTURE.md choice 13). Indexes `Checker::holes`.
+    Hole(u32),
     /// The "no value" result of a function without a value-returning `return`.
     Void,
     /// The type of an expression that already produced a diagnostic; it unifies with
@@ -82,7 +86,7 @@ impl Type {
     /// Whether two types agree, treating `Error` as a wildcard (also inside arrays).
     pub fn compatible(&self, other: &Type) -> bool {
         match (self, other) {
-            (Type::Error, _) | (_, Type::Error) => true,
+            (Type::Error | Type::Hole(_), _) | (_, Type::Error | Type::Hole(_)) => true,
             (Type::Array(a), Type::Array(b)) => a.compatible(b),
             (Type::Func(a), Type::Func(b)) => {
                 a.params.len() == b.params.len()
@@ -134,6 +138,7 @@ impl fmt::Display for Type {
                 return write!(f, "fn({}) -> {}", params.join(", "), ft.ret);
             }
             Type::ErrorValue => "error",
+            Type::Hole(_) => "unknown",
             Type::Void => "void",
             Type::Error => "unknown",
         })

@@ -400,7 +400,7 @@ impl Checker<'_, '_> {
             self.mismatch(index.span, &index_t.ty, &Type::I32);
         }
         let elem = match &array.ty {
-            Type::Array(elem) => (**elem).clone(),
+            Type::Array(elem) => self.resolve(elem),
             Type::Str => {
                 self.diags.push(
                     Diagnostic::new(
@@ -615,7 +615,7 @@ impl Checker<'_, '_> {
             ForIter::Each(e) => {
                 let end = self.value(e, None);
                 if let Type::Array(elem) = &end.ty {
-                    let elem = (**elem).clone();
+                    let elem = self.known_element(&elem.clone(), e.span)?;
                     self.cx.scopes.push(Scope::default());
                     let line = self.line_of(var.span);
                     let var_id = self.declare_local(&var.name, elem, false, true, line);

@@ -386,8 +386,7 @@ impl Gen<'_, '_> {
     fn cast_to(&mut self, ty: &Ty, d: usize) -> String {
         let from = if *ty == Ty::Str || *ty == Ty::Bool || self.chance(80) {
             // Strings convert to nothing; everything else converts to everything.
-            let t = PRIMS[self.pick(6)].clone();
-            t
+            PRIMS[self.pick(6)].clone()
         } else {
             ty.clone()
         };

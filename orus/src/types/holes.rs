@@ -1,0 +1,105 @@
+//! Element types of empty array literals, inferred from the first value stored.
+//!
+//! `xs = []` gives `xs` the type `[?h]` with a fresh hole `h`. The first `push(xs, v)`,
+//! `xs[i] = v`, assignment of a non-empty array, or use where an array type is expected
+//! binds the hole; every later read of `xs` sees the resolved type. Reading an element
+//! while the hole is open is E2011. When checking ends, every type in the typed tree is
+//! resolved (a hole never bound, e.g. of an array that stays empty, becomes `i32`, which no
+//! observable behaviour depends on).
+
+use super::func::Checker;
+use super::typed::*;
+use super::Type;
+use crate::diag::{Code, Diagnostic, Span};
+use crate::opt::{for_each_child, for_each_subexpr, Child};
+
+impl Checker<'_, '_> {
+    pub(super) fn new_hole(&mut self) -> Type {
+        self.holes.push(None);
+        Type::Hole(self.holes.len() as u32 - 1)
+    }
+
+    /// `ty` with every bound hole replaced by its type.
+    pub(super) fn resolve(&self, ty: &Type) -> Type {
+        match ty {
+            Type::Hole(h) => match &self.holes[*h as usize] {
+                Some(t) => self.resolve(t),
+                None => ty.clone(),
+            },
+            Type::Array(elem) => Type::Array(Box::new(self.resolve(elem))),
+            _ => ty.clone(),
+        }
+    }
+
+    /// Binds open holes of `a` to the matching parts of `b`, and of `b` to `a`'s.
+    pub(super) fn unify(&mut self, a: &Type, b: &Type) {
+        let (a, b) = (self.resolve(a), self.resolve(b));
+        match (&a, &b) {
+            (Type::Hole(h), other) | (other, Type::Hole(h))
+                if !matches!(other, Type::Hole(_) | Type::Error) =>
+            {
+                self.holes[*h as usize] = Some(other.clone());
+            }
+            (Type::Array(x), Type::Array(y)) => self.unify(x, y),
+            _ => {}
+        }
+    }
+
+    /// The element type of an array that is about to be read; E2011 while still open.
+    pub(super) fn known_element(&mut self, elem: &Type, span: Span) -> Option<Type> {
+        let elem = self.resolve(elem);
+        if let Type::Hole(_) = elem {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::CannotInfer,
+                    span,
+                    "Can't infer the element type of this array: nothing has been stored in it yet",
+                )
+                .with_help("annotate the variable, like `xs: [i32] = []`"),
+            );
+            return None;
+        }
+        Some(elem)
+    }
+
+    /// Replaces every hole in the finished program's types.
+    pub(super) fn resolve_all(&self, functions: &mut [TFunction], tops: &mut [Option<Type>]) {
+        let finalize = |ty: &mut Type| {
+            let resolved = self.resolve(ty);
+            *ty = default_holes(resolved);
+        };
+        for f in functions.iter_mut() {
+            for l in &mut f.locals {
+                finalize(&mut l.ty);
+            }
+            f.ret = default_holes(self.resolve(&f.ret));
+            for s in &mut f.body {
+                self.resolve_stmt(s);
+            }
+        }
+        for t in tops.iter_mut().flatten() {
+            finalize(t);
+        }
+    }
+
+    fn resolve_stmt(&self, s: &mut TStmt) {
+        for_each_child(s, &mut |child| match child {
+            Child::Expr(e) => self.resolve_expr(e),
+            Child::Block(b) => b.iter_mut().for_each(|s| self.resolve_stmt(s)),
+        });
+    }
+
+    fn resolve_expr(&self, e: &mut TExpr) {
+        e.ty = default_holes(self.resolve(&e.ty));
+        for_each_subexpr(e, &mut |c| self.resolve_expr(c));
+    }
+}
+
+/// An open hole left at the end (an array never given an element) becomes `i32`.
+fn default_holes(ty: Type) -> Type {
+    match ty {
+        Type::Hole(_) => Type::I32,
+        Type::Array(elem) => Type::Array(Box::new(default_holes(*elem))),
+        other => other,
+    }
+}
