@@ -575,7 +575,7 @@ fn render(
         let _ = writeln!(s, "## Instructions (callgrind)\n");
         let _ = writeln!(
             s,
-            "Each program at its gate size N (about a tenth of the work above), whole process under \
+            "Each program at its gate size N (a tenth to a twentieth of the work above), whole process under \
              `valgrind --tool=callgrind`. Ratios use the counts minus each interpreter's hello-world \
              count (start-up: Orus {}, Python {}, Lua {} instructions), so they compare the work itself.\n",
             startup.ir[0].map_or("–".into(), group),
@@ -816,7 +816,7 @@ fn render(
             "Self instructions per source location of the release binary at gate size \
              (`callgrind_annotate --inclusive=no`; code inlined into the dispatch loop is \
              attributed to the file it came from, so `core/src/slice/index.rs` is bounds \
-             checks and `alloc/src/vec/mod.rs` vector operations inside `execute`).\n"
+             checks and `alloc/src/vec/mod.rs` vector operations inside the dispatch loop).\n"
         );
         let _ = writeln!(s, "| workload | top self-cost locations |\n|---|---|");
         for r in rows {

@@ -20,7 +20,7 @@ pub struct Workload {
     pub what: &'static str,
     /// The `N` written in the files: ~0.3–1 s in CPython on the reference machine.
     pub full: u64,
-    /// The `N` for instruction counts (gate, gungraun, criterion): ~1/10 of the work.
+    /// The `N` for instruction counts (gate, gungraun, criterion): 1/10 to 1/20 of the work.
     pub gate: u64,
     /// The `N` for the checksum test: a few milliseconds.
     pub test: u64,
@@ -31,7 +31,7 @@ pub const WORKLOADS: &[Workload] = &[
     Workload {
         name: "fib",
         what: "recursive Fibonacci (calls, compare, add)",
-        full: 32,
+        full: 33,
         gate: 27,
         test: 12,
     },
@@ -45,56 +45,56 @@ pub const WORKLOADS: &[Workload] = &[
     Workload {
         name: "matmul",
         what: "nested loops: integer matrix multiply on arrays of arrays",
-        full: 160,
+        full: 220,
         gate: 74,
         test: 6,
     },
     Workload {
         name: "sort",
         what: "hand-written recursive quicksort of an i32 array",
-        full: 200_000,
+        full: 300_000,
         gate: 20_000,
         test: 300,
     },
     Workload {
         name: "sieve",
         what: "sieve of Eratosthenes on a bool array",
-        full: 3_000_000,
+        full: 5_000_000,
         gate: 300_000,
         test: 1_000,
     },
     Workload {
         name: "strings",
         what: "string building: concat, int→string, len, index, ==",
-        full: 1_500_000,
+        full: 3_000_000,
         gate: 150_000,
         test: 500,
     },
     Workload {
         name: "calls",
         what: "many small function calls (3 per iteration)",
-        full: 2_000_000,
+        full: 3_000_000,
         gate: 200_000,
         test: 1_000,
     },
     Workload {
         name: "mandelbrot",
         what: "f64 kernel: Mandelbrot iteration counts",
-        full: 300,
+        full: 450,
         gate: 95,
         test: 8,
     },
     Workload {
         name: "structs",
         what: "struct field reads and writes, a method call",
-        full: 1_200,
+        full: 4_000,
         gate: 120,
         test: 2,
     },
     Workload {
         name: "closures",
         what: "closure calls: captured values, a mutable capture, higher-order call",
-        full: 1_500_000,
+        full: 3_000_000,
         gate: 150_000,
         test: 1_000,
     },

@@ -21,5 +21,5 @@ local function run(n)
     return sum
 end
 
-local N = 2000000
+local N = 3000000
 print(run(N))

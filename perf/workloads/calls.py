@@ -20,5 +20,5 @@ def run(n):
     return total
 
 
-N = 2000000
+N = 3000000
 print(run(N))

@@ -30,5 +30,5 @@ local function run(n)
     return sum
 end
 
-local N = 1500000
+local N = 3000000
 print(run(N))

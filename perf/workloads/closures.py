@@ -31,5 +31,5 @@ def run(n):
     return total
 
 
-N = 1500000
+N = 3000000
 print(run(N))

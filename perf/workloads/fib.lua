@@ -6,5 +6,5 @@ local function fib(n)
     return fib(n - 1) + fib(n - 2)
 end
 
-local N = 32
+local N = 33
 print(fib(N))

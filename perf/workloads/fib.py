@@ -5,5 +5,5 @@ def fib(n):
     return fib(n - 1) + fib(n - 2)
 
 
-N = 32
+N = 33
 print(fib(N))

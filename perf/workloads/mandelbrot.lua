@@ -21,5 +21,5 @@ local function mandel(size)
     return total
 end
 
-local N = 300
+local N = 450
 print(mandel(N))

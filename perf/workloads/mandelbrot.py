@@ -18,5 +18,5 @@ def mandel(size):
     return total
 
 
-N = 300
+N = 450
 print(mandel(N))

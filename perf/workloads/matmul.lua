@@ -39,5 +39,5 @@ local function checksum(n)
     return sum
 end
 
-local N = 160
+local N = 220
 print(checksum(N))

@@ -32,5 +32,5 @@ def checksum(n):
     return total
 
 
-N = 160
+N = 220
 print(checksum(N))

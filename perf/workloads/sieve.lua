@@ -18,5 +18,5 @@ local function sieve(n)
     return count
 end
 
-local N = 3000000
+local N = 5000000
 print(sieve(N))

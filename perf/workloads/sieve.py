@@ -13,5 +13,5 @@ def sieve(n):
     return count
 
 
-N = 3000000
+N = 5000000
 print(sieve(N))

@@ -43,5 +43,5 @@ local function run(n)
     return sum
 end
 
-local N = 200000
+local N = 300000
 print(run(N))

@@ -35,5 +35,5 @@ def run(n):
     return total
 
 
-N = 200000
+N = 300000
 print(run(N))

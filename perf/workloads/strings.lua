@@ -16,5 +16,5 @@ local function build(n)
     return total + ones * 1000 + #line
 end
 
-local N = 1500000
+local N = 3000000
 print(build(N))

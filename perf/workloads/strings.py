@@ -13,5 +13,5 @@ def build(n):
     return total + ones * 1000 + len(line)
 
 
-N = 1500000
+N = 3000000
 print(build(N))

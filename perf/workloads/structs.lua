@@ -35,5 +35,5 @@ local function simulate(steps)
     return sum
 end
 
-local N = 1200
+local N = 4000
 print(simulate(N))

@@ -30,5 +30,5 @@ def simulate(steps):
     return total
 
 
-N = 1200
+N = 4000
 print(simulate(N))

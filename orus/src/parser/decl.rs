@@ -240,11 +240,41 @@ impl Parser<'_> {
     }
 
     fn path(&mut self, after: &str) -> PResult<Vec<Ident>> {
+        self.reject_file_path()?;
         let mut path = vec![self.ident(&format!("Expected a module path after {after}"))?];
         while self.eat(TokenKind::Dot) {
+            self.reject_file_path()?;
             path.push(self.ident("Expected a name after '.'")?);
         }
+        if matches!(self.kind(), TokenKind::DotDot | TokenKind::Slash) {
+            self.reject_file_path()?;
+        }
         Ok(path)
+    }
+
+    /// Module paths are dotted names: a file path (`/abs`, `../up`, `"x.orus"`) can never
+    /// reach the file system through `use` (E3005).
+    fn reject_file_path(&mut self) -> PResult<()> {
+        if matches!(
+            self.kind(),
+            TokenKind::DotDot
+                | TokenKind::DotDotEq
+                | TokenKind::Slash
+                | TokenKind::Dot
+                | TokenKind::Str(_)
+        ) {
+            let span = self.span();
+            self.err(
+                Code::InvalidModulePath,
+                span,
+                format!(
+                    "Module paths are dotted names like 'geo.shapes', not file paths; found {}",
+                    self.found()
+                ),
+            );
+            return Err(Fail);
+        }
+        Ok(())
     }
 
     /// `global [mut] NAME [: T] = value`; `start` includes a `pub` prefix.
