@@ -11,6 +11,7 @@
 //! (monomorphised per argument types for unannotated parameters).
 
 mod arrays;
+mod bindings;
 mod closures;
 mod expr;
 mod func;

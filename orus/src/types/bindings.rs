@@ -1,0 +1,386 @@
+//! Declarations and assignments: plain and annotated bindings, redeclaration and
+//! mutability checks, and assignment to variables, array elements, struct fields and
+//! destructuring targets (spec §5).
+
+use super::func::Checker;
+use super::scope::{Sym, VarInfo};
+use super::typed::*;
+use super::Type;
+use crate::ast::{self, Binding};
+use crate::diag::{Code, Diagnostic};
+
+impl Checker<'_, '_> {
+    pub(super) fn binding_owned(&mut self, b: &Binding) -> Option<TStmt> {
+        // Same as `binding`, for a binding that does not outlive this call.
+        let value_ty = b.ty.as_ref().map(|t| self.resolve_type(t));
+        let value = match &value_ty {
+            Some(t) => self.expect_value(&b.value, t),
+            None => self.value(&b.value, None),
+        };
+        let ty = value_ty.unwrap_or_else(|| value.ty.clone());
+        let place = self.declare(&b.name, ty, b.mutable);
+        Some(TStmt {
+            kind: TStmtKind::Store { place, value },
+            span: b.span,
+        })
+    }
+
+    /// `x = e`, `mut x = e`, `x: T = e`: declares, or assigns an existing variable.
+    pub(super) fn binding(&mut self, b: &Binding) -> Option<TStmt> {
+        let existing = if b.declares {
+            None
+        } else {
+            match self.lookup(&b.name.name) {
+                Some(Sym::Func(_)) | None => None,
+                found => found,
+            }
+        };
+        match existing {
+            Some(sym) => {
+                let (place, ty) = self.assignable(sym, &b.name)?;
+                let value = self.expect_value(&b.value, &ty);
+                Some(TStmt {
+                    kind: TStmtKind::Store { place, value },
+                    span: b.span,
+                })
+            }
+            None => self.binding_owned(b),
+        }
+    }
+
+    /// Declares a variable in the innermost scope, reporting a redeclaration there.
+    fn declare(&mut self, name: &ast::Ident, ty: Type, mutable: bool) -> Place {
+        let line = self.line_of(name.span);
+        let scope = self.cx.scopes.last().expect("scope");
+        if let Some(previous) = scope.get(&name.name) {
+            let prev_line = match previous {
+                Sym::Local(id) => self.cx.local_info[id].line,
+                Sym::Top(id) => self.top_vars[id].info.line,
+                Sym::Func(_) | Sym::Capture(_) => line,
+            };
+            self.error(
+                Code::Redeclared,
+                name.span,
+                format!(
+                    "Variable '{}' is already defined on line {prev_line}",
+                    name.name
+                ),
+            );
+        } else if self.cx.is_entry && self.cx.scopes.len() == 1 {
+            if let Some(&f) = self.top_fns.get(&name.name) {
+                let fl = self.line_of(self.fns[f].decl.span);
+                self.error(
+                    Code::Redeclared,
+                    name.span,
+                    format!(
+                        "'{}' is already defined as a function on line {fl}",
+                        name.name
+                    ),
+                );
+            }
+        }
+        if self.cx.is_entry && self.cx.scopes.len() == 1 {
+            let id = self.next_top;
+            self.next_top += 1;
+            if id >= self.top_vars.len() {
+                // Keep the numbering of the pre-pass even if it missed this declaration.
+                self.top_vars.push(super::func::TopSlot {
+                    name: name.name.clone(),
+                    module: self.module,
+                    ty: None,
+                    info: VarInfo {
+                        mutable,
+                        loop_var: false,
+                        line,
+                    },
+                    captured: false,
+                });
+            }
+            let slot = &mut self.top_vars[id];
+            slot.name = name.name.clone();
+            slot.ty = Some(ty);
+            slot.info = VarInfo {
+                mutable,
+                loop_var: false,
+                line,
+            };
+            self.cx.scopes[0]
+                .names
+                .push((name.name.clone(), Sym::Top(id)));
+            Place::Top(id)
+        } else {
+            Place::Local(self.declare_local(&name.name, ty, mutable, false, line))
+        }
+    }
+
+    /// The place and type of an existing variable being assigned, after the mutability check.
+    fn assignable(&mut self, sym: Sym, name: &ast::Ident) -> Option<(Place, Type)> {
+        let (place, ty, info) = match sym {
+            Sym::Local(id) => (
+                Place::Local(id),
+                self.cx.locals[id].ty.clone(),
+                self.cx.local_info[id],
+            ),
+            Sym::Top(id) => match &self.top_vars[id].ty {
+                Some(ty) => (Place::Top(id), ty.clone(), self.top_vars[id].info),
+                None => {
+                    self.undefined(&name.name, name.span);
+                    return None;
+                }
+            },
+            Sym::Capture(idx) => {
+                let (ty, info) = self.capture_info(idx);
+                (Place::Capture(idx), ty, info)
+            }
+            Sym::Func(_) => {
+                self.error(
+                    Code::InvalidAssignTarget,
+                    name.span,
+                    format!("Can't assign to function '{}'", name.name),
+                );
+                return None;
+            }
+        };
+        if info.loop_var {
+            self.error(
+                Code::LoopVariableAssign,
+                name.span,
+                "Loop variables can't be modified inside the loop",
+            );
+            return None;
+        }
+        if !info.mutable {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ImmutableAssign,
+                    name.span,
+                    format!(
+                        "Cannot assign to immutable variable '{}'. Add 'mut' when declaring it.",
+                        name.name
+                    ),
+                )
+                .with_help(match sym {
+                    Sym::Top(id) if self.top_vars[id].module != self.module => format!(
+                        "it is imported; its module must declare it `global mut {}`",
+                        name.name
+                    ),
+                    _ => format!(
+                        "declare it as `mut {}` (line {}) to allow changes",
+                        name.name, info.line
+                    ),
+                }),
+            );
+            return None;
+        }
+        Some((place, ty))
+    }
+
+    /// Assignment to a target expression, plain or compound.
+    pub(super) fn assign(
+        &mut self,
+        target: &ast::Expr,
+        op: Option<ast::BinOp>,
+        value: &ast::Expr,
+    ) -> Option<TStmtKind> {
+        let name = match &target.kind {
+            ast::ExprKind::Name(name) => name,
+            ast::ExprKind::Index { base, index } => return self.set_index(base, index, op, value),
+            ast::ExprKind::Field { base, name } => return self.set_field(base, name, op, value),
+            _ => {
+                self.error(
+                    Code::InvalidAssignTarget,
+                    target.span,
+                    "Can't assign to this expression",
+                );
+                return None;
+            }
+        };
+        let ident = ast::Ident {
+            name: name.clone(),
+            span: target.span,
+        };
+        let Some(sym) = self.lookup(name) else {
+            self.undefined(name, target.span);
+            return None;
+        };
+        let (place, ty) = self.assignable(sym, &ident)?;
+        let value = match op {
+            None => self.expect_value(value, &ty),
+            Some(op) => {
+                let current = TExpr {
+                    kind: TExprKind::Load(place),
+                    ty: ty.clone(),
+                    span: target.span,
+                };
+                let rhs = self.value(value, Some(&ty));
+                let rhs_lit = super::expr::is_stringifiable_literal(value);
+                let span = value.span;
+                let result = self.combine(op, current, rhs, false, rhs_lit, span);
+                if !result.ty.compatible(&ty) {
+                    self.mismatch(span, &result.ty, &ty);
+                }
+                result
+            }
+        };
+        Some(TStmtKind::Store { place, value })
+    }
+
+    /// `a[i] = v` and `a[i] op= v`.
+    fn set_index(
+        &mut self,
+        base: &ast::Expr,
+        index: &ast::Expr,
+        op: Option<ast::BinOp>,
+        value: &ast::Expr,
+    ) -> Option<TStmtKind> {
+        let array = self.value(base, None);
+        let index_t = self.value(index, None);
+        if !index_t.ty.is_integer() && index_t.ty != Type::Error {
+            self.mismatch(index.span, &index_t.ty, &Type::I32);
+        }
+        let elem = match &array.ty {
+            Type::Array(elem) => self.resolve(elem),
+            Type::Str => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidAssignTarget,
+                        base.span,
+                        "Strings are immutable: can't assign to a character",
+                    )
+                    .with_help("build a new string with `+` instead"),
+                );
+                self.value(value, None);
+                return None;
+            }
+            Type::Error => {
+                self.value(value, None);
+                return None;
+            }
+            other => {
+                self.error(
+                    Code::OperatorNotSupported,
+                    base.span,
+                    format!("Indexing is not defined for `{other}`"),
+                );
+                self.value(value, None);
+                return None;
+            }
+        };
+        let value = match op {
+            None => self.expect_value(value, &elem),
+            Some(op) => {
+                let current = TExpr {
+                    kind: TExprKind::Int(0),
+                    ty: elem.clone(),
+                    span: base.span,
+                };
+                let rhs = self.value(value, Some(&elem));
+                let rhs_lit = super::expr::is_stringifiable_literal(value);
+                let combined = self.combine(op, current, rhs, false, rhs_lit, value.span);
+                if !combined.ty.compatible(&elem) {
+                    self.mismatch(value.span, &combined.ty, &elem);
+                }
+                match combined.kind {
+                    TExprKind::Binary { rhs, .. } => *rhs,
+                    _ => return None,
+                }
+            }
+        };
+        Some(TStmtKind::SetIndex {
+            array,
+            index: index_t,
+            value,
+            op,
+        })
+    }
+
+    /// `obj.field = v` and `obj.field op= v` (no `mut` needed, spec §5.2).
+    fn set_field(
+        &mut self,
+        base: &ast::Expr,
+        name: &ast::Ident,
+        op: Option<ast::BinOp>,
+        value: &ast::Expr,
+    ) -> Option<TStmtKind> {
+        let obj = self.value(base, None);
+        let Some((field, ty)) = self.field_slot(&obj, name) else {
+            self.value(value, None);
+            return None;
+        };
+        let value = match op {
+            None => self.expect_value(value, &ty),
+            Some(op) => {
+                let current = TExpr {
+                    kind: TExprKind::Int(0),
+                    ty: ty.clone(),
+                    span: base.span,
+                };
+                let rhs = self.value(value, Some(&ty));
+                let rhs_lit = super::expr::is_stringifiable_literal(value);
+                let combined = self.combine(op, current, rhs, false, rhs_lit, value.span);
+                if !combined.ty.compatible(&ty) {
+                    self.mismatch(value.span, &combined.ty, &ty);
+                }
+                match combined.kind {
+                    TExprKind::Binary { rhs, .. } => *rhs,
+                    _ => return None,
+                }
+            }
+        };
+        Some(TStmtKind::SetField {
+            obj,
+            field,
+            value,
+            op,
+        })
+    }
+
+    /// `a, b = value`: each name declares (or assigns, if visible) like a plain binding.
+    pub(super) fn destructure(
+        &mut self,
+        names: &[ast::Ident],
+        value: &ast::Expr,
+    ) -> Option<TStmtKind> {
+        let v = self.value(value, None);
+        let elem = match &v.ty {
+            Type::Array(elem) => (**elem).clone(),
+            Type::Error => Type::Error,
+            other => {
+                self.mismatch(value.span, other, &Type::Array(Box::new(Type::Error)));
+                Type::Error
+            }
+        };
+        if let TExprKind::Array(items) = &v.kind {
+            if items.len() != names.len() {
+                self.error(
+                    Code::UnpackCount,
+                    value.span,
+                    format!(
+                        "Expected {} values to unpack but the array has {}",
+                        names.len(),
+                        items.len()
+                    ),
+                );
+            }
+        }
+        let mut targets = vec![];
+        for name in names {
+            let existing = match self.lookup(&name.name) {
+                Some(Sym::Func(_)) | None => None,
+                found => found,
+            };
+            let place = match existing {
+                Some(sym) => {
+                    let (place, ty) = self.assignable(sym, name)?;
+                    if !ty.compatible(&elem) {
+                        self.mismatch(name.span, &elem, &ty);
+                    }
+                    place
+                }
+                None => self.declare(name, elem.clone(), false),
+            };
+            targets.push(place);
+        }
+        Some(TStmtKind::Destructure { value: v, targets })
+    }
+}
