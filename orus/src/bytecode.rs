@@ -151,6 +151,12 @@ opcodes! {
     RemI32 { dst: Reg, a: Reg, b: Reg },
     /// R[dst] := -R[src] (i32; E0002 on MIN)
     NegI32 { dst: Reg, src: Reg },
+    /// R[dst] := R[a] * imm (i32, wrapping)
+    MulI32Imm { dst: Reg, a: Reg, imm: i32 },
+    /// R[dst] := R[a] / imm (i32, toward zero; E0001 when imm is 0, E0002 on MIN / -1)
+    DivI32Imm { dst: Reg, a: Reg, imm: i32 },
+    /// R[dst] := R[a] % imm (i32, sign of dividend; E0001 when imm is 0, E0002 on MIN % -1)
+    RemI32Imm { dst: Reg, a: Reg, imm: i32 },
 
     // ---- i64 arithmetic ----
     /// R[dst] := R[a] + R[b] (i64, wrapping)
@@ -271,6 +277,17 @@ opcodes! {
     ShlU64 { dst: Reg, a: Reg, b: Reg },
     /// R[dst] := R[a] >> R[b] (u64, logical; E0007 unless R[b] < 64)
     ShrU64 { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[a] & sign_extend(imm) (raw bits: any integer type, like BitAnd with a
+    /// register loaded by LoadInt)
+    BitAndImm { dst: Reg, a: Reg, imm: i32 },
+    /// R[dst] := R[a] | sign_extend(imm) (raw bits: any integer type)
+    BitOrImm { dst: Reg, a: Reg, imm: i32 },
+    /// R[dst] := R[a] ^ sign_extend(imm) (raw bits: any integer type)
+    BitXorImm { dst: Reg, a: Reg, imm: i32 },
+    /// R[dst] := R[a] << imm (i32; E0007 unless 0 <= imm < 32)
+    ShlI32Imm { dst: Reg, a: Reg, imm: i32 },
+    /// R[dst] := R[a] >> imm (i32, arithmetic; E0007 unless 0 <= imm < 32)
+    ShrI32Imm { dst: Reg, a: Reg, imm: i32 },
 
     // ---- conversions and strings ----
     /// R[dst] := R[src] as `to`, from `from` (spec §7; E0006 when the value does not fit)
@@ -279,6 +296,8 @@ opcodes! {
     ToStr { dst: Reg, src: Reg, ty: u32 },
     /// R[dst] := R[a] + R[b] (string concatenation; allocates)
     Concat { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] := R[base] + R[base+1] + ... + R[base+count-1] (strings; one allocation)
+    ConcatN { dst: Reg, base: Reg, count: u16 },
 
     // ---- arrays and string access ----
     // Indices are read as signed 64-bit values (i32 and i64 are sign-extended, u32 is
@@ -330,6 +349,12 @@ opcodes! {
     MakeClosure { dst: Reg, func: u32, base: Reg, count: u16 },
     /// R[dst] := captured value `index` of the running closure
     GetCapture { dst: Reg, index: u16 },
+    /// R[dst] := contents of the cell that is captured value `index` of the running closure
+    /// (GetCapture then GetCell: reads a captured variable)
+    GetCaptured { dst: Reg, index: u16 },
+    /// contents of the cell that is captured value `index` of the running closure := R[src]
+    /// (writes a captured variable)
+    SetCaptured { index: u16, src: Reg },
     /// call the closure R[callee] with its frame at R[base] (arguments in R[base..]); the
     /// result lands in R[base]. E0005 when the frame limit is reached
     CallValue { callee: Reg, base: Reg },
@@ -353,6 +378,42 @@ opcodes! {
     JumpIfFalse { cond: Reg, offset: i32 },
     /// if R[cond] then pc += offset
     JumpIfTrue { cond: Reg, offset: i32 },
+    // Fused compare-and-branch: `JumpIfNot*` is taken when the comparison is false, as for
+    // the condition of `if`/`while` (`a > b` is `b < a`; for f64, "not <" includes NaN);
+    // `JumpIfLtF64`/`JumpIfLeF64` when it is true (integers need no such forms: "not <" is
+    // ">=" for them).
+    /// if not (R[a] == R[b]) then pc += offset (raw bits: any integer type or bool)
+    JumpIfNotEq { a: Reg, b: Reg, offset: i32 },
+    /// if not (R[a] != R[b]) then pc += offset (raw bits: any integer type or bool)
+    JumpIfNotNe { a: Reg, b: Reg, offset: i32 },
+    /// if not (R[a] == sign_extend(imm)) then pc += offset (raw bits, like JumpIfNotEq)
+    JumpIfNotEqImm { a: Reg, imm: i32, offset: i32 },
+    /// if not (R[a] != sign_extend(imm)) then pc += offset (raw bits, like JumpIfNotNe)
+    JumpIfNotNeImm { a: Reg, imm: i32, offset: i32 },
+    /// if not (R[a] < R[b]) then pc += offset (i32)
+    JumpIfNotLtI32 { a: Reg, b: Reg, offset: i32 },
+    /// if not (R[a] <= R[b]) then pc += offset (i32)
+    JumpIfNotLeI32 { a: Reg, b: Reg, offset: i32 },
+    /// if not (R[a] < imm) then pc += offset (i32)
+    JumpIfNotLtI32Imm { a: Reg, imm: i32, offset: i32 },
+    /// if not (R[a] <= imm) then pc += offset (i32)
+    JumpIfNotLeI32Imm { a: Reg, imm: i32, offset: i32 },
+    /// if not (R[a] > imm) then pc += offset (i32)
+    JumpIfNotGtI32Imm { a: Reg, imm: i32, offset: i32 },
+    /// if not (R[a] >= imm) then pc += offset (i32)
+    JumpIfNotGeI32Imm { a: Reg, imm: i32, offset: i32 },
+    /// if not (R[a] < R[b]) then pc += offset (i64)
+    JumpIfNotLtI64 { a: Reg, b: Reg, offset: i32 },
+    /// if not (R[a] <= R[b]) then pc += offset (i64)
+    JumpIfNotLeI64 { a: Reg, b: Reg, offset: i32 },
+    /// if not (R[a] < R[b]) then pc += offset (f64: taken when either is NaN)
+    JumpIfNotLtF64 { a: Reg, b: Reg, offset: i32 },
+    /// if not (R[a] <= R[b]) then pc += offset (f64: taken when either is NaN)
+    JumpIfNotLeF64 { a: Reg, b: Reg, offset: i32 },
+    /// if R[a] < R[b] then pc += offset (f64: not taken when either is NaN)
+    JumpIfLtF64 { a: Reg, b: Reg, offset: i32 },
+    /// if R[a] <= R[b] then pc += offset (f64: not taken when either is NaN)
+    JumpIfLeF64 { a: Reg, b: Reg, offset: i32 },
     /// i32 range loop entry. R[base]=index, R[base+1]=end, R[base+2]=step. E0008 if step == 0;
     /// pc += offset if the range is empty (end excluded, or included when `inclusive`)
     ForPrepI32 { base: Reg, inclusive: bool, offset: i32 },
@@ -371,6 +432,12 @@ opcodes! {
     ForPrepU64 { base: Reg, inclusive: bool, offset: i32 },
     /// ForLoopI32 for u64 ranges
     ForLoopU64 { base: Reg, inclusive: bool, offset: i32 },
+    /// array loop entry. R[base]=array, R[base+1]=index, R[base+2]=element. If the array is
+    /// empty then pc += offset, else R[base+1] := 0 and R[base+2] := R[base][0]
+    ForEachPrep { base: Reg, offset: i32 },
+    /// array loop back-edge: R[base+1] += 1; if it is below the array's current length then
+    /// R[base+2] := R[base][R[base+1]] and pc += offset
+    ForEachNext { base: Reg, offset: i32 },
 
     // ---- calls ----
     /// call functions[func] with its frame at R[base] (arguments in R[base..]); the result
@@ -386,6 +453,78 @@ opcodes! {
     Print { base: Reg, count: u16, format: u32 },
     /// R[dst] := monotonic time in seconds (f64)
     TimeStamp { dst: Reg },
+}
+
+impl Instr {
+    /// The offset of a jump, branch or loop instruction (`PushTry`'s handler offset too).
+    pub fn jump_offset_mut(&mut self) -> Option<&mut i32> {
+        match self {
+            Instr::Jump { offset }
+            | Instr::JumpIfFalse { offset, .. }
+            | Instr::JumpIfTrue { offset, .. }
+            | Instr::JumpIfNotEq { offset, .. }
+            | Instr::JumpIfNotNe { offset, .. }
+            | Instr::JumpIfNotEqImm { offset, .. }
+            | Instr::JumpIfNotNeImm { offset, .. }
+            | Instr::JumpIfNotLtI32 { offset, .. }
+            | Instr::JumpIfNotLeI32 { offset, .. }
+            | Instr::JumpIfNotLtI32Imm { offset, .. }
+            | Instr::JumpIfNotLeI32Imm { offset, .. }
+            | Instr::JumpIfNotGtI32Imm { offset, .. }
+            | Instr::JumpIfNotGeI32Imm { offset, .. }
+            | Instr::JumpIfNotLtI64 { offset, .. }
+            | Instr::JumpIfNotLeI64 { offset, .. }
+            | Instr::JumpIfNotLtF64 { offset, .. }
+            | Instr::JumpIfNotLeF64 { offset, .. }
+            | Instr::JumpIfLtF64 { offset, .. }
+            | Instr::JumpIfLeF64 { offset, .. }
+            | Instr::ForPrepI32 { offset, .. }
+            | Instr::ForLoopI32 { offset, .. }
+            | Instr::ForPrepI64 { offset, .. }
+            | Instr::ForLoopI64 { offset, .. }
+            | Instr::ForPrepU32 { offset, .. }
+            | Instr::ForLoopU32 { offset, .. }
+            | Instr::ForPrepU64 { offset, .. }
+            | Instr::ForLoopU64 { offset, .. }
+            | Instr::ForEachPrep { offset, .. }
+            | Instr::ForEachNext { offset, .. }
+            | Instr::PushTry { offset, .. } => Some(offset),
+            _ => None,
+        }
+    }
+
+    /// The offset of a jump, branch or loop instruction (`PushTry`'s handler offset too).
+    pub fn jump_offset(&self) -> Option<i32> {
+        let mut copy = *self;
+        copy.jump_offset_mut().copied()
+    }
+
+    /// Whether this is a conditional jump on a condition: `JumpIfFalse`, `JumpIfTrue` or a
+    /// fused compare-and-branch (`JumpIfNot*`, `JumpIfLtF64`, `JumpIfLeF64`). Loop
+    /// instructions are not.
+    pub fn is_conditional_jump(&self) -> bool {
+        matches!(
+            self,
+            Instr::JumpIfFalse { .. }
+                | Instr::JumpIfTrue { .. }
+                | Instr::JumpIfNotEq { .. }
+                | Instr::JumpIfNotNe { .. }
+                | Instr::JumpIfNotEqImm { .. }
+                | Instr::JumpIfNotNeImm { .. }
+                | Instr::JumpIfNotLtI32 { .. }
+                | Instr::JumpIfNotLeI32 { .. }
+                | Instr::JumpIfNotLtI32Imm { .. }
+                | Instr::JumpIfNotLeI32Imm { .. }
+                | Instr::JumpIfNotGtI32Imm { .. }
+                | Instr::JumpIfNotGeI32Imm { .. }
+                | Instr::JumpIfNotLtI64 { .. }
+                | Instr::JumpIfNotLeI64 { .. }
+                | Instr::JumpIfNotLtF64 { .. }
+                | Instr::JumpIfNotLeF64 { .. }
+                | Instr::JumpIfLtF64 { .. }
+                | Instr::JumpIfLeF64 { .. }
+        )
+    }
 }
 
 /// How one `print` statement renders its arguments.

@@ -66,19 +66,147 @@ pub(super) fn binary_instr(op: BinOp, ty: &Type, dst: Reg, a: Reg, b: Reg) -> In
     }
 }
 
-/// An `i32` immediate usable by `AddI32Imm` for `a op rhs`.
-fn add_immediate(op: BinOp, ty: &Type, rhs: &TExpr) -> Option<i32> {
-    if *ty != Type::I32 {
-        return None;
-    }
-    let TExprKind::Int(bits) = rhs.kind else {
-        return None;
-    };
-    let v = bits as i64 as i32;
-    match op {
-        BinOp::Add => Some(v),
-        BinOp::Sub if v != i32::MIN => Some(-v),
+/// The constant `e` as an immediate: an integer or bool literal whose register slot is
+/// what `LoadInt` of the immediate writes (the sign extension of an `i32`).
+fn immediate(e: &TExpr) -> Option<i32> {
+    match e.kind {
+        TExprKind::Int(bits) => i32::try_from(bits as i64).ok(),
         _ => None,
+    }
+}
+
+fn is_integer(ty: &Type) -> bool {
+    matches!(ty, Type::I32 | Type::I64 | Type::U32 | Type::U64)
+}
+
+/// The most strings one `ConcatN` joins (a longer `+` chain takes several).
+const CONCAT_CHUNK: u16 = 64;
+
+/// The operands of a chain of string `+`, left to right, into `out`.
+fn concat_parts<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
+    // Iterative along the left spine (chains are left-nested), recursive on the right.
+    let mut spine = vec![];
+    let mut at = e;
+    while let TExprKind::Binary {
+        op: BinOp::Add,
+        lhs,
+        rhs,
+    } = &at.kind
+    {
+        if at.ty != Type::Str {
+            break;
+        }
+        spine.push(&**rhs);
+        at = lhs;
+    }
+    out.push(at);
+    for rhs in spine.into_iter().rev() {
+        concat_parts(rhs, out);
+    }
+}
+
+/// Which immediate instruction computes `x op imm`.
+#[derive(Clone, Copy)]
+enum ImmOp {
+    Add,
+    Mul,
+    Div,
+    Rem,
+    Shl,
+    Shr,
+    And,
+    Or,
+    Xor,
+}
+
+impl ImmOp {
+    fn instr(self, dst: Reg, a: Reg, imm: i32) -> Instr {
+        match self {
+            ImmOp::Add => Instr::AddI32Imm { dst, a, imm },
+            ImmOp::Mul => Instr::MulI32Imm { dst, a, imm },
+            ImmOp::Div => Instr::DivI32Imm { dst, a, imm },
+            ImmOp::Rem => Instr::RemI32Imm { dst, a, imm },
+            ImmOp::Shl => Instr::ShlI32Imm { dst, a, imm },
+            ImmOp::Shr => Instr::ShrI32Imm { dst, a, imm },
+            ImmOp::And => Instr::BitAndImm { dst, a, imm },
+            ImmOp::Or => Instr::BitOrImm { dst, a, imm },
+            ImmOp::Xor => Instr::BitXorImm { dst, a, imm },
+        }
+    }
+}
+
+/// `lhs op rhs` as one immediate instruction: the operand to evaluate, the operation and
+/// the immediate. A constant on the left is used for commutative operators only (it has
+/// no effects, so the order of evaluation does not matter).
+fn binary_immediate<'e>(
+    op: BinOp,
+    ty: &Type,
+    lhs: &'e TExpr,
+    rhs: &'e TExpr,
+) -> Option<(&'e TExpr, ImmOp, i32)> {
+    let commutative = |imm_op: ImmOp| match (immediate(rhs), immediate(lhs)) {
+        (Some(v), _) => Some((lhs, imm_op, v)),
+        (None, Some(v)) => Some((rhs, imm_op, v)),
+        (None, None) => None,
+    };
+    let right = |imm_op: ImmOp| immediate(rhs).map(|v| (lhs, imm_op, v));
+    match op {
+        BinOp::BitAnd if is_integer(ty) => commutative(ImmOp::And),
+        BinOp::BitOr if is_integer(ty) => commutative(ImmOp::Or),
+        BinOp::BitXor if is_integer(ty) => commutative(ImmOp::Xor),
+        _ if *ty != Type::I32 => None,
+        BinOp::Add => commutative(ImmOp::Add),
+        BinOp::Sub => match immediate(rhs) {
+            Some(v) if v != i32::MIN => Some((lhs, ImmOp::Add, -v)),
+            _ => None,
+        },
+        BinOp::Mul => commutative(ImmOp::Mul),
+        BinOp::Div => right(ImmOp::Div),
+        BinOp::Rem => right(ImmOp::Rem),
+        BinOp::Shl => right(ImmOp::Shl),
+        BinOp::Shr => right(ImmOp::Shr),
+        _ => None,
+    }
+}
+
+/// An ordering comparison, normalised: `a < b` or `a <= b`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Order {
+    fn of(op: BinOp) -> Option<Order> {
+        match op {
+            BinOp::Lt => Some(Order::Lt),
+            BinOp::Le => Some(Order::Le),
+            BinOp::Gt => Some(Order::Gt),
+            BinOp::Ge => Some(Order::Ge),
+            _ => None,
+        }
+    }
+
+    /// `b op' a` means `a op b`.
+    fn flipped(self) -> Order {
+        match self {
+            Order::Lt => Order::Gt,
+            Order::Le => Order::Ge,
+            Order::Gt => Order::Lt,
+            Order::Ge => Order::Le,
+        }
+    }
+
+    /// `not (a op b)` is `a op' b` (integers only: not for NaN).
+    fn negated(self) -> Order {
+        match self {
+            Order::Lt => Order::Ge,
+            Order::Le => Order::Gt,
+            Order::Gt => Order::Le,
+            Order::Ge => Order::Lt,
+        }
     }
 }
 
@@ -91,8 +219,10 @@ impl FnGen<'_, '_> {
                 return r;
             }
         }
-        if let TExprKind::Call { .. } = e.kind {
-            // A call leaves its result in its own base register: use that directly.
+        if let TExprKind::Call { .. } | TExprKind::CallValue { .. } = e.kind {
+            // A call leaves its result in its own base register: use that directly. (A
+            // `CallValue` whose callee needs a temporary puts it there and moves the
+            // result down to it afterwards.)
             let base = self.next_reg;
             self.expr_to(e, base as Reg);
             self.next_reg = base;
@@ -101,6 +231,19 @@ impl FnGen<'_, '_> {
         let r = self.alloc();
         self.expr_to(e, r);
         r
+    }
+
+    /// [`FnGen::expr_to`] into a register `r` just allocated (the topmost) that `e` does
+    /// not read: a call then makes `r` its base, so its result needs no move.
+    pub(super) fn expr_to_top(&mut self, e: &TExpr, r: Reg) {
+        let is_call = matches!(e.kind, TExprKind::Call { .. } | TExprKind::CallValue { .. });
+        if is_call && usize::from(r) + 1 == self.next_reg {
+            self.next_reg = usize::from(r);
+            self.expr_to(e, r);
+            self.next_reg = usize::from(r) + 1;
+        } else {
+            self.expr_to(e, r);
+        }
     }
 
     /// Evaluates `e` into `dst`.
@@ -130,12 +273,22 @@ impl FnGen<'_, '_> {
                     (UnaryOp::BitNot, _) => Instr::BitNot { dst, src },
                 });
             }
+            TExprKind::Binary {
+                op: BinOp::Add,
+                lhs,
+                rhs,
+            } if e.ty == Type::Str => {
+                let mut parts = vec![];
+                concat_parts(lhs, &mut parts);
+                concat_parts(rhs, &mut parts);
+                self.concat(dst, &parts, e.span);
+            }
             TExprKind::Binary { op, lhs, rhs } => {
                 let ty = lhs.ty.clone();
-                if let Some(imm) = add_immediate(*op, &ty, rhs) {
-                    let a = self.expr_any(lhs);
+                if let Some((operand, imm_op, imm)) = binary_immediate(*op, &ty, lhs, rhs) {
+                    let a = self.expr_any(operand);
                     self.span = e.span;
-                    self.emit(Instr::AddI32Imm { dst, a, imm });
+                    self.emit(imm_op.instr(dst, a, imm));
                 } else {
                     let ty = if *op == BinOp::Add && e.ty == Type::Str {
                         Type::Str
@@ -208,7 +361,7 @@ impl FnGen<'_, '_> {
                 let base = self.next_reg as Reg;
                 for arg in args {
                     let r = self.alloc();
-                    self.expr_to(arg, r);
+                    self.expr_to_top(arg, r);
                 }
                 if args.is_empty() {
                     // The callee's frame needs R[base] to hold the result.
@@ -238,7 +391,7 @@ impl FnGen<'_, '_> {
                     let base = self.next_reg as Reg;
                     for elem in elems {
                         let r = self.alloc();
-                        self.expr_to(elem, r);
+                        self.expr_to_top(elem, r);
                     }
                     self.span = e.span;
                     self.emit(Instr::NewArray {
@@ -336,6 +489,208 @@ impl FnGen<'_, '_> {
             }
         }
         self.free_to(mark);
+    }
+
+    /// Emits the test of the bool condition `e`: jumps taken when its value is `when`
+    /// (to be patched; returned), falling through otherwise. `not`, `and` and `or` become
+    /// jumps, and a comparison a fused compare-and-branch where one exists.
+    pub(super) fn cond_jump(&mut self, e: &TExpr, when: bool) -> Vec<usize> {
+        let mark = self.next_reg;
+        let jumps = match &e.kind {
+            TExprKind::Int(bits) if e.ty == Type::Bool => {
+                if (*bits != 0) == when {
+                    self.span = e.span;
+                    vec![self.emit(Instr::Jump { offset: 0 })]
+                } else {
+                    vec![]
+                }
+            }
+            TExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+            } => self.cond_jump(operand, !when),
+            TExprKind::Logic { is_and, lhs, rhs } => {
+                if *is_and != when {
+                    // `a and b` is false when either is; `a or b` true when either is.
+                    let mut jumps = self.cond_jump(lhs, when);
+                    jumps.extend(self.cond_jump(rhs, when));
+                    jumps
+                } else {
+                    // `a and b` is true when `a` is and then `b` is (and dually for `or`).
+                    let skip = self.cond_jump(lhs, !when);
+                    let jumps = self.cond_jump(rhs, when);
+                    let here = self.code.len();
+                    self.patch_all(skip, here);
+                    jumps
+                }
+            }
+            TExprKind::Binary { op, lhs, rhs } => match self.compare_jump(e, *op, lhs, rhs, when) {
+                Some(at) => vec![at],
+                None => self.bool_jump(e, when),
+            },
+            _ => self.bool_jump(e, when),
+        };
+        self.free_to(mark);
+        jumps
+    }
+
+    /// The fallback of [`FnGen::cond_jump`]: the bool in a register, then a jump on it.
+    fn bool_jump(&mut self, e: &TExpr, when: bool) -> Vec<usize> {
+        let cond = self.expr_any(e);
+        self.span = e.span;
+        vec![self.emit(if when {
+            Instr::JumpIfTrue { cond, offset: 0 }
+        } else {
+            Instr::JumpIfFalse { cond, offset: 0 }
+        })]
+    }
+
+    /// The comparison `lhs op rhs` as one fused compare-and-branch taken when its value is
+    /// `when`, if there is such an instruction; else emits nothing.
+    fn compare_jump(
+        &mut self,
+        e: &TExpr,
+        op: BinOp,
+        lhs: &TExpr,
+        rhs: &TExpr,
+        when: bool,
+    ) -> Option<usize> {
+        let ty = &lhs.ty;
+        let raw_bits = is_integer(ty) || *ty == Type::Bool;
+        if matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Matches) && raw_bits {
+            // Taken when `a == b` is false, i.e. for `==` when `when` is false.
+            let unless_eq = (op == BinOp::Ne) == when;
+            let instr = match (immediate(rhs), immediate(lhs)) {
+                (Some(imm), _) | (None, Some(imm)) => {
+                    let operand = if immediate(rhs).is_some() { lhs } else { rhs };
+                    let a = self.expr_any(operand);
+                    if unless_eq {
+                        Instr::JumpIfNotEqImm { a, imm, offset: 0 }
+                    } else {
+                        Instr::JumpIfNotNeImm { a, imm, offset: 0 }
+                    }
+                }
+                (None, None) => {
+                    let a = self.expr_any(lhs);
+                    let b = self.expr_any(rhs);
+                    if unless_eq {
+                        Instr::JumpIfNotEq { a, b, offset: 0 }
+                    } else {
+                        Instr::JumpIfNotNe { a, b, offset: 0 }
+                    }
+                }
+            };
+            self.span = e.span;
+            return Some(self.emit(instr));
+        }
+        let order = Order::of(op)?;
+        let instr = match ty {
+            Type::I32 => {
+                let imm_form = match (immediate(rhs), immediate(lhs)) {
+                    (Some(imm), _) => Some((lhs, order, imm)),
+                    (None, Some(imm)) => Some((rhs, order.flipped(), imm)),
+                    (None, None) => None,
+                };
+                if let Some((operand, order, imm)) = imm_form {
+                    let a = self.expr_any(operand);
+                    // Taken when `a order imm` is false, i.e. `not (a order' imm)`.
+                    let order = if when { order.negated() } else { order };
+                    let offset = 0;
+                    match order {
+                        Order::Lt => Instr::JumpIfNotLtI32Imm { a, imm, offset },
+                        Order::Le => Instr::JumpIfNotLeI32Imm { a, imm, offset },
+                        Order::Gt => Instr::JumpIfNotGtI32Imm { a, imm, offset },
+                        Order::Ge => Instr::JumpIfNotGeI32Imm { a, imm, offset },
+                    }
+                } else {
+                    let (a, b, lt) = self.ordered_operands(lhs, rhs, order, when);
+                    if lt {
+                        Instr::JumpIfNotLtI32 { a, b, offset: 0 }
+                    } else {
+                        Instr::JumpIfNotLeI32 { a, b, offset: 0 }
+                    }
+                }
+            }
+            Type::I64 => {
+                let (a, b, lt) = self.ordered_operands(lhs, rhs, order, when);
+                if lt {
+                    Instr::JumpIfNotLtI64 { a, b, offset: 0 }
+                } else {
+                    Instr::JumpIfNotLeI64 { a, b, offset: 0 }
+                }
+            }
+            // `not (a < b)` is not `a >= b` when a NaN is involved: each sense has its own
+            // instructions.
+            Type::F64 => {
+                let (a, b, lt) = self.ordered_operands(lhs, rhs, order, false);
+                match (when, lt) {
+                    (false, true) => Instr::JumpIfNotLtF64 { a, b, offset: 0 },
+                    (false, false) => Instr::JumpIfNotLeF64 { a, b, offset: 0 },
+                    (true, true) => Instr::JumpIfLtF64 { a, b, offset: 0 },
+                    (true, false) => Instr::JumpIfLeF64 { a, b, offset: 0 },
+                }
+            }
+            _ => return None,
+        };
+        self.span = e.span;
+        Some(self.emit(instr))
+    }
+
+    /// Evaluates `lhs` then `rhs` for an ordering jump; returns `(a, b, lt)` such that
+    /// `lhs order rhs` is `a < b` (`lt`) or `a <= b`, negated first when `when` (so the
+    /// jump `JumpIfNotLt a b` or `JumpIfNotLe a b` is taken exactly when the comparison is
+    /// `when`). `when` must be false unless the operands are integers: the negation swaps
+    /// `<` and `>=`, which NaN does not allow.
+    fn ordered_operands(
+        &mut self,
+        lhs: &TExpr,
+        rhs: &TExpr,
+        order: Order,
+        when: bool,
+    ) -> (Reg, Reg, bool) {
+        let l = self.expr_any(lhs);
+        let r = self.expr_any(rhs);
+        let order = if when { order.negated() } else { order };
+        match order {
+            Order::Lt => (l, r, true),
+            Order::Le => (l, r, false),
+            // `l > r` is `r < l`, exactly, also for floats.
+            Order::Gt => (r, l, true),
+            Order::Ge => (r, l, false),
+        }
+    }
+
+    /// `R[dst] := parts[0] + parts[1] + ...` (strings), evaluated left to right into
+    /// consecutive temporaries and joined by one `ConcatN` per [`CONCAT_CHUNK`] parts.
+    fn concat(&mut self, dst: Reg, parts: &[&TExpr], span: crate::diag::Span) {
+        let base = self.next_reg as Reg;
+        let mut count = 0;
+        for part in parts {
+            if count == CONCAT_CHUNK {
+                // Joins what is there into the first temporary and goes on after it.
+                self.span = span;
+                self.emit(Instr::ConcatN {
+                    dst: base,
+                    base,
+                    count,
+                });
+                self.free_to(usize::from(base) + 1);
+                count = 1;
+            }
+            let r = self.alloc();
+            self.expr_to_top(part, r);
+            count += 1;
+        }
+        self.span = span;
+        self.emit(if count == 2 {
+            Instr::Concat {
+                dst,
+                a: base,
+                b: base + 1,
+            }
+        } else {
+            Instr::ConcatN { dst, base, count }
+        });
     }
 
     fn load_bits(&mut self, dst: Reg, bits: u64) {

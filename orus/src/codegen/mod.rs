@@ -251,16 +251,16 @@ impl FnGen<'_, '_> {
     /// Points the jump at `at` to `target`.
     fn patch(&mut self, at: usize, target: usize) {
         let off = Self::offset(at, target);
-        match &mut self.code[at] {
-            Instr::Jump { offset }
-            | Instr::JumpIfFalse { offset, .. }
-            | Instr::JumpIfTrue { offset, .. }
-            | Instr::ForPrepI32 { offset, .. }
-            | Instr::ForPrepI64 { offset, .. }
-            | Instr::ForPrepU32 { offset, .. }
-            | Instr::ForPrepU64 { offset, .. }
-            | Instr::PushTry { offset, .. } => *offset = off,
-            other => unreachable!("patching a non-jump {other:?}"),
+        match self.code[at].jump_offset_mut() {
+            Some(offset) => *offset = off,
+            None => unreachable!("patching a non-jump {:?}", self.code[at]),
+        }
+    }
+
+    /// Points every jump in `jumps` to `target`.
+    fn patch_all(&mut self, jumps: Vec<usize>, target: usize) {
+        for at in jumps {
+            self.patch(at, target);
         }
     }
 
@@ -283,7 +283,18 @@ impl FnGen<'_, '_> {
             TStmtKind::Store { place, value } => self.store(*place, value),
             TStmtKind::Expr(e) => {
                 let mark = self.next_reg;
-                self.expr_any(e);
+                match &e.kind {
+                    // The value (the array) is unused: no copy of it is needed.
+                    TExprKind::Push { array, value } => {
+                        let arr = self.expr_any(array);
+                        let v = self.expr_any(value);
+                        self.span = e.span;
+                        self.emit(Instr::ArrayPush { arr, src: v });
+                    }
+                    _ => {
+                        self.expr_any(e);
+                    }
+                }
                 self.free_to(mark);
             }
             TStmtKind::Print { args, newline } => {
@@ -291,7 +302,7 @@ impl FnGen<'_, '_> {
                 let base = self.next_reg as Reg;
                 for arg in args {
                     let r = self.alloc();
-                    self.expr_to(arg, r);
+                    self.expr_to_top(arg, r);
                 }
                 let arg_types = args.iter().map(|a| self.gen.type_index(&a.ty)).collect();
                 let format = self.gen.out.print_formats.len() as u32;
@@ -321,7 +332,7 @@ impl FnGen<'_, '_> {
                         ends.push(self.emit(Instr::Jump { offset: 0 }));
                     }
                     let here = self.code.len();
-                    self.patch(skip, here);
+                    self.patch_all(skip, here);
                 }
                 if let Some(body) = else_body {
                     self.scoped(body);
@@ -332,8 +343,10 @@ impl FnGen<'_, '_> {
                 }
             }
             TStmtKind::While { id, cond, body } => {
-                let top = self.code.len();
-                let exit = self.jump_if_false(cond);
+                // The condition is tested at the entry and again at the bottom, where the
+                // test jumps back to the body: one jump per iteration, not two.
+                let exits = self.jump_if_false(cond);
+                let body_start = self.code.len();
                 self.loops.push(LoopCx {
                     id: *id,
                     try_depth: self.try_depth,
@@ -341,12 +354,14 @@ impl FnGen<'_, '_> {
                     continues: vec![],
                 });
                 self.scoped(body);
-                self.span = stmt.span;
-                let back = self.emit(Instr::Jump { offset: 0 });
-                self.patch(back, top);
+                let cont = self.code.len();
+                let mark = self.next_reg;
+                let backs = self.cond_jump(cond, true);
+                self.free_to(mark);
+                self.patch_all(backs, body_start);
                 let end = self.code.len();
-                self.patch(exit, end);
-                self.close_loop(top, end);
+                self.patch_all(exits, end);
+                self.close_loop(cont, end);
             }
             TStmtKind::ForRange {
                 id,
@@ -586,38 +601,20 @@ impl FnGen<'_, '_> {
     }
 
     /// `for var in array`: an index counts up while it is below the array's current length.
+    /// The array, the index and the element are consecutive registers (`ForEachPrep`).
     fn for_each(&mut self, span: Span, id: LoopId, var: LocalId, array: &TExpr, body: &[TStmt]) {
         let mark = self.next_reg;
-        let arr = self.alloc();
-        self.expr_to(array, arr);
-        let index = self.alloc();
-        let len = self.alloc();
+        let base = self.alloc();
+        self.expr_to(array, base);
+        let _index = self.alloc();
         let item = self.alloc();
         if array.ty.element().is_some_and(|e| val_type(e).is_ref()) {
             self.ref_regs.insert(item);
         }
         let item_cell = self.cell_for(var);
         self.span = span;
-        self.emit(Instr::LoadInt {
-            dst: index,
-            value: 0,
-        });
-        let top = self.code.len();
-        self.emit(Instr::ArrayLen { dst: len, arr });
-        self.emit(Instr::LtI32 {
-            dst: len,
-            a: index,
-            b: len,
-        });
-        let exit = self.emit(Instr::JumpIfFalse {
-            cond: len,
-            offset: 0,
-        });
-        self.emit(Instr::ArrayGet {
-            dst: item,
-            arr,
-            index,
-        });
+        let prep = self.emit(Instr::ForEachPrep { base, offset: 0 });
+        let body_start = self.code.len();
         self.bind_local(var, item, item_cell);
         self.loops.push(LoopCx {
             id,
@@ -628,26 +625,21 @@ impl FnGen<'_, '_> {
         self.scoped(body);
         self.span = span;
         let cont = self.code.len();
-        self.emit(Instr::AddI32Imm {
-            dst: index,
-            a: index,
-            imm: 1,
+        self.emit(Instr::ForEachNext {
+            base,
+            offset: Self::offset(cont, body_start),
         });
-        let back = self.emit(Instr::Jump { offset: 0 });
-        self.patch(back, top);
-        let end = self.code.len();
-        self.patch(exit, end);
-        self.close_loop(cont, end);
+        let exit = self.code.len();
+        self.patch(prep, exit);
+        self.close_loop(cont, exit);
         self.free_to(mark);
     }
 
-    /// Evaluates a condition and emits a jump taken when it is false; returns the jump.
-    fn jump_if_false(&mut self, cond: &TExpr) -> usize {
+    /// Evaluates a condition and emits the jumps taken when it is false; returns them.
+    fn jump_if_false(&mut self, cond: &TExpr) -> Vec<usize> {
         let mark = self.next_reg;
-        let r = self.expr_any(cond);
-        self.span = cond.span;
-        let at = self.emit(Instr::JumpIfFalse { cond: r, offset: 0 });
+        let jumps = self.cond_jump(cond, false);
         self.free_to(mark);
-        at
+        jumps
     }
 }

@@ -11,7 +11,7 @@ impl FnGen<'_, '_> {
         let base = self.next_reg as Reg;
         for v in values {
             let r = self.alloc();
-            self.expr_to(v, r);
+            self.expr_to_top(v, r);
         }
         base
     }
@@ -80,7 +80,7 @@ impl FnGen<'_, '_> {
                 let base = self.next_reg as Reg;
                 for arg in args {
                     let r = self.alloc();
-                    self.expr_to(arg, r);
+                    self.expr_to_top(arg, r);
                 }
                 if args.is_empty() {
                     self.alloc();
@@ -121,7 +121,7 @@ impl FnGen<'_, '_> {
                     self.free_to(inner);
                     if let Some(skip) = skip {
                         let here = self.code.len();
-                        self.patch(skip, here);
+                        self.patch_all(skip, here);
                     }
                 }
                 let end = self.code.len();
@@ -134,30 +134,21 @@ impl FnGen<'_, '_> {
     }
 
     /// Emits an arm's test; returns the jump taken when the arm does not apply.
-    fn arm_test(&mut self, test: &ArmTest, subject: Reg, subject_ty: &Type) -> Option<usize> {
+    fn arm_test(&mut self, test: &ArmTest, subject: Reg, subject_ty: &Type) -> Option<Vec<usize>> {
         match test {
             ArmTest::Any => None,
             ArmTest::Variant(v) => {
                 let _ = subject_ty;
                 let tag = self.alloc();
-                let want = self.alloc();
                 self.emit(Instr::EnumTag {
                     dst: tag,
                     obj: subject,
                 });
-                self.emit(Instr::LoadInt {
-                    dst: want,
-                    value: i32::from(*v),
-                });
-                self.emit(Instr::EqInt {
-                    dst: tag,
+                Some(vec![self.emit(Instr::JumpIfNotEqImm {
                     a: tag,
-                    b: want,
-                });
-                Some(self.emit(Instr::JumpIfFalse {
-                    cond: tag,
+                    imm: i32::from(*v),
                     offset: 0,
-                }))
+                })])
             }
             ArmTest::Cond(cond) => Some(self.jump_if_false(cond)),
         }
@@ -237,7 +228,7 @@ impl FnGen<'_, '_> {
                     self.free_to(inner);
                     if let Some(skip) = skip {
                         let here = self.code.len();
-                        self.patch(skip, here);
+                        self.patch_all(skip, here);
                     }
                 }
                 let end = self.code.len();

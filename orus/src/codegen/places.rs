@@ -3,7 +3,8 @@
 //! A local that some closure captures lives in a heap cell for its whole life: its
 //! register holds the cell, created when the declaration runs (so every loop iteration
 //! gets a fresh one), and every read or write goes through `GetCell`/`SetCell`. A closure
-//! reaches the cells it captured with `GetCapture`.
+//! reads and writes the variables it captured with `GetCaptured`/`SetCaptured`, and
+//! passes their cells on to closures it makes with `GetCapture`.
 
 use super::{val_type, FnGen};
 use crate::bytecode::{Instr, Reg};
@@ -53,8 +54,7 @@ impl FnGen<'_, '_> {
                 }
             }
             Place::Capture(index) => {
-                self.emit(Instr::GetCapture { dst, index });
-                self.emit(Instr::GetCell { dst, cell: dst });
+                self.emit(Instr::GetCaptured { dst, index });
             }
         }
     }
@@ -93,7 +93,7 @@ impl FnGen<'_, '_> {
                     None => {
                         let r = self.alloc();
                         self.local_regs[id] = Some(r);
-                        return self.expr_to(value, r);
+                        return self.expr_to_top(value, r);
                     }
                 };
                 self.expr_to(value, reg);
@@ -108,7 +108,7 @@ impl FnGen<'_, '_> {
                         None => {
                             let r = self.alloc();
                             self.top_regs[id] = Some(r);
-                            return self.expr_to(value, r);
+                            return self.expr_to_top(value, r);
                         }
                     };
                     self.expr_to(value, reg);
@@ -116,9 +116,7 @@ impl FnGen<'_, '_> {
             }
             Place::Capture(index) => {
                 let v = self.expr_any(value);
-                let cell = self.alloc();
-                self.emit(Instr::GetCapture { dst: cell, index });
-                self.emit(Instr::SetCell { cell, src: v });
+                self.emit(Instr::SetCaptured { index, src: v });
             }
         }
         self.free_to(mark);
@@ -175,9 +173,7 @@ impl FnGen<'_, '_> {
                 }
             }
             Place::Capture(index) => {
-                let cell = self.alloc();
-                self.emit(Instr::GetCapture { dst: cell, index });
-                self.emit(Instr::SetCell { cell, src });
+                self.emit(Instr::SetCaptured { index, src });
             }
         }
     }

@@ -15,22 +15,43 @@ use crate::diag::Code;
 use std::ops::Range;
 
 /// The position of the element that the index slot `index` names in an array of `len`.
-#[inline]
+#[inline(always)]
 pub fn element(index: u64, len: usize) -> Result<usize, Fault> {
+    // A negative index reads as a huge unsigned one: one comparison finds both faults.
+    if index < len as u64 {
+        Ok(index as usize)
+    } else {
+        Err(element_fault(index, len))
+    }
+}
+
+/// The fault of an index slot that names no element of an array of `len`.
+#[cold]
+#[inline(never)]
+pub fn element_fault(index: u64, len: usize) -> Fault {
     match position(index, len) {
-        Ok(i) => Ok(i),
-        Err(Position::Negative) => Err(negative_index()),
-        Err(Position::PastEnd) => Err(index_out_of_bounds()),
+        Err(Position::Negative) => negative_index(),
+        _ => index_out_of_bounds(),
     }
 }
 
 /// The position of the byte that the index slot `index` names in a string of `len` bytes.
-#[inline]
+#[inline(always)]
 pub fn byte(index: u64, len: usize) -> Result<usize, Fault> {
+    if index < len as u64 {
+        Ok(index as usize)
+    } else {
+        Err(byte_fault(index, len))
+    }
+}
+
+/// The fault of an index slot that names no byte of a string of `len` bytes.
+#[cold]
+#[inline(never)]
+fn byte_fault(index: u64, len: usize) -> Fault {
     match position(index, len) {
-        Ok(i) => Ok(i),
-        Err(Position::Negative) => Err(string_fault("String index must be a non-negative integer")),
-        Err(Position::PastEnd) => Err(string_fault("String index out of bounds")),
+        Err(Position::Negative) => string_fault("String index must be a non-negative integer"),
+        _ => string_fault("String index out of bounds"),
     }
 }
 

@@ -42,21 +42,69 @@ pub fn format_fixed(v: f64, decimals: usize) -> String {
 
 /// Appends the print form of a non-heap value.
 pub fn format_scalar(out: &mut Vec<u8>, bits: u64, prim: Prim) {
-    // Writing to a Vec cannot fail.
-    let _ = match prim {
-        Prim::I32 => write!(out, "{}", bits as u32 as i32),
-        Prim::I64 => write!(out, "{}", bits as i64),
-        Prim::U32 => write!(out, "{}", bits as u32),
-        Prim::U64 => write!(out, "{}", bits),
-        Prim::F64 => {
-            write_f64(out, f64::from_bits(bits));
-            Ok(())
-        }
-        Prim::Bool => {
-            out.extend_from_slice(if bits != 0 { b"true" } else { b"false" });
-            Ok(())
-        }
-    };
+    match prim {
+        Prim::I32 => write_int(out, i64::from(bits as u32 as i32)),
+        Prim::I64 => write_int(out, bits as i64),
+        Prim::U32 => write_uint(out, u64::from(bits as u32)),
+        Prim::U64 => write_uint(out, bits),
+        Prim::F64 => write_f64(out, f64::from_bits(bits)),
+        Prim::Bool => out.extend_from_slice(if bits != 0 { b"true" } else { b"false" }),
+    }
+}
+
+/// Appends the decimal form of `v` (a leading `-` when negative).
+#[inline]
+pub fn write_int(out: &mut Vec<u8>, v: i64) {
+    let mut buf = [0; 20];
+    out.extend_from_slice(int_digits(&mut buf, v));
+}
+
+/// Appends the decimal form of `v`.
+#[inline]
+pub fn write_uint(out: &mut Vec<u8>, v: u64) {
+    let mut buf = [0; 20];
+    out.extend_from_slice(uint_digits(&mut buf, v));
+}
+
+/// The decimal form of `v` (a leading `-` when negative), written into the end of `buf`.
+#[inline]
+pub fn int_digits(buf: &mut [u8; 20], v: i64) -> &[u8] {
+    let len = uint_digits(buf, v.unsigned_abs()).len();
+    if v >= 0 {
+        return &buf[20 - len..];
+    }
+    // |i64::MIN| has 19 digits, so the sign fits.
+    let at = 20 - len - 1;
+    buf[at] = b'-';
+    &buf[at..]
+}
+
+/// The decimal form of `v`, written into the end of `buf`.
+#[inline]
+pub fn uint_digits(buf: &mut [u8; 20], mut v: u64) -> &[u8] {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut at = buf.len();
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        at -= 2;
+        buf[at] = PAIRS[pair];
+        buf[at + 1] = PAIRS[pair + 1];
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        at -= 2;
+        buf[at] = PAIRS[pair];
+        buf[at + 1] = PAIRS[pair + 1];
+    } else {
+        at -= 1;
+        buf[at] = b'0' + v as u8;
+    }
+    &buf[at..]
 }
 
 /// Appends the output of one `print` statement whose argument slots are `args`, with

@@ -69,12 +69,18 @@ const MAX_ARRAY_LEN: usize = i32::MAX as usize;
 /// Most bytes a string may hold, so that `len` fits the `i32` it returns.
 const MAX_STR_LEN: usize = i32::MAX as usize;
 
+/// Most bytes of a string stored inside its object (no separate allocation).
+const SMALL_LEN: usize = 23;
+
 /// One heap object.
 #[derive(Debug)]
 enum Object {
     /// An immutable string owning its bytes.
     Str(Box<[u8]>),
-    /// The string formed by the first `len` bytes of the [`Object::Buffer`] at `buf`.
+    /// An immutable string of at most [`SMALL_LEN`] bytes, held in the object itself.
+    Small { len: u8, bytes: [u8; SMALL_LEN] },
+    /// The string formed by the first `len` bytes of the [`Object::Buffer`] at `buf`;
+    /// always at least `SLICE_MIN_LEN` bytes long.
     Slice { buf: Handle, len: u32 },
     /// Append-only storage shared by slices; never itself a language value.
     Buffer(Vec<u8>),
@@ -97,11 +103,38 @@ enum Object {
 }
 
 impl Object {
+    /// An immutable string holding a copy of `bytes`: small ones inline.
+    #[inline]
+    fn string(bytes: &[u8]) -> Object {
+        Object::string_of(&[bytes])
+    }
+
+    /// An immutable string holding the concatenation of `parts`: small ones inline.
+    #[inline]
+    fn string_of(parts: &[&[u8]]) -> Object {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        if total <= SMALL_LEN {
+            let mut bytes = [0; SMALL_LEN];
+            let mut at = 0;
+            for part in parts {
+                bytes[at..at + part.len()].copy_from_slice(part);
+                at += part.len();
+            }
+            Object::Small {
+                len: total as u8,
+                bytes,
+            }
+        } else {
+            Object::Str(parts.concat().into_boxed_slice())
+        }
+    }
+
     /// Bytes charged against the collection threshold and the heap limit.
     fn size(&self) -> usize {
         OBJECT_OVERHEAD
             + match self {
                 Object::Str(bytes) => bytes.len(),
+                Object::Small { len, .. } => usize::from(*len),
                 Object::Slice { .. } => 0,
                 Object::Buffer(bytes) => bytes.capacity(),
                 Object::Array { elems, .. } => elems.capacity() * SLOT_BYTES,
@@ -181,8 +214,20 @@ impl Heap {
     ///
     /// # Panics
     /// When `handle` is not a live string: the compiler guarantees it is, so this is a bug.
+    #[inline(always)]
     pub fn get_str(&self, handle: Handle) -> &[u8] {
         match self.object(handle) {
+            Some(Object::Small { len, bytes }) => &bytes[..usize::from(*len)],
+            Some(Object::Str(bytes)) => bytes,
+            _ => self.get_long_str(handle),
+        }
+    }
+
+    /// [`Heap::get_str`] of a slice (or a buffer), or a panic.
+    #[inline(never)]
+    fn get_long_str(&self, handle: Handle) -> &[u8] {
+        match self.object(handle) {
+            Some(Object::Small { len, bytes }) => &bytes[..usize::from(*len)],
             Some(Object::Str(bytes)) => bytes,
             Some(Object::Slice { buf, len }) => match self.object(*buf) {
                 Some(Object::Buffer(bytes)) => &bytes[..*len as usize],
@@ -274,38 +319,65 @@ impl Heap {
         if bytes.len() > MAX_STR_LEN {
             return Err(out_of_memory("string too large"));
         }
-        self.insert(Object::Str(bytes.into()))
+        self.insert(Object::string(bytes))
     }
 
     /// Stores the concatenation of the strings `a` and `b`. On failure (E0014) the heap
     /// holds at most some extra garbage, so the call can be retried after a collection.
     pub fn concat(&mut self, a: Handle, b: Handle) -> Result<Handle, Fault> {
-        let (a_len, b_len) = (self.get_str(a).len(), self.get_str(b).len());
-        let total = a_len + b_len;
+        self.concat_many(&[u64::from(a), u64::from(b)])
+    }
+
+    /// Stores the concatenation of the strings whose handles are the slots `parts`, in
+    /// order. Like [`Heap::concat`]: when the first part is a slice that ends its buffer,
+    /// the others are appended to that buffer in place.
+    pub fn concat_many(&mut self, parts: &[u64]) -> Result<Handle, Fault> {
+        let total: usize = parts.iter().map(|&p| self.get_str(p as Handle).len()).sum();
         if total > MAX_STR_LEN {
             return Err(out_of_memory("string too large"));
         }
-        if let Some(Object::Slice { buf, len }) = self.object(a) {
-            let (buf, len) = (*buf, *len as usize);
-            if matches!(self.object(buf), Some(Object::Buffer(v)) if v.len() == len) {
-                self.append_to_buffer(buf, b, b_len)?;
-                return self.insert(Object::Slice {
-                    buf,
-                    len: total as u32,
-                });
-            }
-        }
         if total < SLICE_MIN_LEN {
-            let mut bytes = Vec::with_capacity(total);
-            bytes.extend_from_slice(self.get_str(a));
-            bytes.extend_from_slice(self.get_str(b));
-            return self.insert(Object::Str(bytes.into_boxed_slice()));
+            // Short (so no part is a slice: those are longer): a plain string, inline
+            // when it is small enough.
+            let object = if total <= SMALL_LEN {
+                let mut bytes = [0; SMALL_LEN];
+                let mut at = 0;
+                for &p in parts {
+                    let part = self.get_str(p as Handle);
+                    bytes[at..at + part.len()].copy_from_slice(part);
+                    at += part.len();
+                }
+                Object::Small {
+                    len: total as u8,
+                    bytes,
+                }
+            } else {
+                let mut bytes = Vec::with_capacity(total);
+                for &p in parts {
+                    bytes.extend_from_slice(self.get_str(p as Handle));
+                }
+                Object::Str(bytes.into_boxed_slice())
+            };
+            return self.insert(object);
+        }
+        if let Some((&first, rest)) = parts.split_first() {
+            if let Some(Object::Slice { buf, len }) = self.object(first as Handle) {
+                let (buf, len) = (*buf, *len as usize);
+                if matches!(self.object(buf), Some(Object::Buffer(v)) if v.len() == len) {
+                    self.append_to_buffer(buf, rest, total - len)?;
+                    return self.insert(Object::Slice {
+                        buf,
+                        len: total as u32,
+                    });
+                }
+            }
         }
         // Exact capacity: a one-off concatenation wastes nothing, and a buffer that is
         // appended to grows geometrically from then on.
         let mut bytes = Vec::with_capacity(total);
-        bytes.extend_from_slice(self.get_str(a));
-        bytes.extend_from_slice(self.get_str(b));
+        for &p in parts {
+            bytes.extend_from_slice(self.get_str(p as Handle));
+        }
         let buf = self.insert(Object::Buffer(bytes))?;
         self.insert(Object::Slice {
             buf,
@@ -385,6 +457,7 @@ impl Heap {
         self.collections
     }
 
+    #[inline(always)]
     fn object(&self, handle: Handle) -> Option<&Object> {
         self.slots.get(handle as usize)?.as_ref()
     }
@@ -431,15 +504,14 @@ impl Heap {
         Ok(())
     }
 
-    /// Appends the string `b` to the buffer `buf`, growing it geometrically.
-    fn append_to_buffer(&mut self, buf: Handle, b: Handle, b_len: usize) -> Result<(), Fault> {
-        let same_buffer = matches!(self.object(b), Some(Object::Slice { buf: other, .. }) if *other == buf)
-            || b == buf;
+    /// Appends the strings `parts` (`added` bytes in all) to the buffer `buf`, growing it
+    /// geometrically. A part may be a slice of `buf` itself: a prefix of what it holds.
+    fn append_to_buffer(&mut self, buf: Handle, parts: &[u64], added: usize) -> Result<(), Fault> {
         let Some(Some(Object::Buffer(bytes))) = self.slots.get_mut(buf as usize) else {
             unreachable!("checked by the caller");
         };
         let mut bytes = std::mem::take(bytes);
-        let needed = bytes.len() + b_len;
+        let needed = bytes.len() + added;
         if needed > bytes.capacity() {
             let new_capacity = needed.max(bytes.capacity() * 2);
             if let Err(fault) = self.charge(new_capacity - bytes.capacity()) {
@@ -448,10 +520,17 @@ impl Heap {
             }
             bytes.reserve_exact(new_capacity - bytes.len());
         }
-        if same_buffer {
-            bytes.extend_from_within(..b_len);
-        } else {
-            bytes.extend_from_slice(self.get_str(b));
+        let original = bytes.len();
+        for &p in parts {
+            let part = p as Handle;
+            match self.object(part) {
+                // The buffer is taken out of its slot: copy the prefix from `bytes`.
+                Some(Object::Slice { buf: other, len }) if *other == buf => {
+                    bytes.extend_from_within(..*len as usize);
+                }
+                _ if part == buf => bytes.extend_from_within(..original),
+                _ => bytes.extend_from_slice(self.get_str(part)),
+            }
         }
         self.slots[buf as usize] = Some(Object::Buffer(bytes));
         Ok(())
@@ -522,7 +601,11 @@ impl Heap {
                 }
             }
             Some(
-                Object::Str(_) | Object::Buffer(_) | Object::Array { .. } | Object::Error { .. },
+                Object::Str(_)
+                | Object::Small { .. }
+                | Object::Buffer(_)
+                | Object::Array { .. }
+                | Object::Error { .. },
             )
             | None => {}
         }

@@ -1,23 +1,26 @@
 //! The dispatch loop.
 //!
-//! One `match` on [`Instr`] per instruction. The running function's code slice, its
-//! register base, the pc and the remaining budget are locals, reloaded only by calls and
-//! returns. Operands are read by truncation and results written in canonical form through
-//! the [`Slot`] trait, so a typed arm is a load, an operation and a store: no tag checks,
-//! no allocation. Anything that can fail calls into `runtime` and sends the fault to the
-//! `#[cold]` `Vm::raise`, which either unwinds to the innermost `try` handler (see
-//! `unwind`) or records the call trace. The budget is charged at calls, taken backward
-//! jumps and loop back-edges only. The instruction fetch and the register
-//! accesses are the VM's only `unsafe` code: they skip bounds checks because
-//! `verify` proved them in range (each block says which fact it relies on; debug builds
-//! still assert). Table lookups (constants, globals, functions) stay checked.
+//! One `match` on [`Instr`] per instruction. The instruction pointer, a pointer to the
+//! running frame's `R[0]`, its register base and the remaining budget are locals, reloaded
+//! only by calls, returns and caught errors; the pc (an index) is computed from the
+//! instruction pointer only where an instruction or an error needs it. Operands are read
+//! by truncation and results written in canonical form through the [`Slot`] trait, so a
+//! typed arm is a load, an operation and a store: no tag checks, no allocation. Anything
+//! that can fail calls into `runtime` and sends the fault to the `#[cold]` `Vm::raise`,
+//! which either unwinds to the innermost `try` handler (see `unwind`) or records the call
+//! trace. The budget is charged at calls, taken backward jumps and loop back-edges only.
+//! The instruction fetch and the register accesses are the VM's only `unsafe` code: they
+//! skip bounds checks because `verify` proved them in range (each block says which fact
+//! it relies on; debug builds still assert). Table lookups (constants, globals, functions)
+//! stay checked.
 //!
-//! The loop is monomorphised on two const parameters: `TRACE` (count loop telemetry, see
-//! `trace`) and `PLAIN` (every fast-path switch at its default). The default run uses
-//! `dispatch::<false, true>`, in which every `if TRACE` and every switch test is a
-//! constant, so it contains no telemetry code at all. The switches' alternative paths
-//! (checked generic range steps and increments, validated bools, boxed range iterators,
-//! hoisted loop guards) are in `trace` and `runtime::loops`.
+//! The loop is monomorphised on three const parameters: `TRACE` (count loop telemetry, see
+//! `trace`), `PLAIN` (every fast-path switch at its default) and `BUDGET` (an instruction
+//! budget is set). The default run uses `dispatch::<false, true, false>`, in which every
+//! `if TRACE`, every switch test and every budget charge is a constant, so it contains no
+//! telemetry or budget code at all. The switches' alternative paths (checked generic range
+//! steps and increments, validated bools, boxed range iterators, hoisted loop guards) are
+//! in `trace` and `runtime::loops`.
 
 use super::frames::{self, Frame, NO_CLOSURE};
 use super::objects::Made;
@@ -152,40 +155,61 @@ fn typed_step<T: RangeIndex>(index: u64, end: u64, step: u64, inclusive: bool) -
 impl Vm<'_, '_> {
     /// Runs until the entry frame returns, in the dispatch loop the configuration needs.
     pub(super) fn execute(&mut self) -> Result<(), RuntimeError> {
-        match (self.tracing, self.paths == super::FastPaths::DEFAULT) {
-            (false, true) => self.dispatch::<false, true>(),
-            (false, false) => self.dispatch::<false, false>(),
-            (true, _) => self.dispatch::<true, false>(),
+        let limited = self.budget != u64::MAX;
+        match (
+            self.tracing,
+            self.paths == super::FastPaths::DEFAULT,
+            limited,
+        ) {
+            (false, true, false) => self.dispatch::<false, true, false>(),
+            (false, true, true) => self.dispatch::<false, true, true>(),
+            (false, false, _) => self.dispatch::<false, false, true>(),
+            (true, _, _) => self.dispatch::<true, false, true>(),
         }
     }
 
     /// The dispatch loop; see the module docs for `TRACE` and `PLAIN`.
-    fn dispatch<const TRACE: bool, const PLAIN: bool>(&mut self) -> Result<(), RuntimeError> {
+    fn dispatch<const TRACE: bool, const PLAIN: bool, const BUDGET: bool>(
+        &mut self,
+    ) -> Result<(), RuntimeError> {
         let program = self.program;
         let top = *self.frames.last().expect("the entry frame");
-        let mut code: &[Instr] = &program.functions[top.func as usize].code;
+        // The next instruction to run, the frame's register base and a pointer to its R[0].
+        // `fp` is re-derived from the register file whenever the file may have grown
+        // (calls) or the frame changed.
+        let mut ip: *const Instr = program.functions[top.func as usize].code.as_ptr();
         let mut base = top.base;
-        let mut pc = top.pc;
+        let mut fp: *mut u64 = self.regs.as_mut_ptr().wrapping_add(base);
         let mut budget = self.budget;
 
+        // The pc of the next instruction (the running one is `pc!() - 1`); only for the
+        // rare instructions and the error path that need it.
+        macro_rules! pc {
+            () => {{
+                let running = self.frames.last().expect("a running frame");
+                frames::pc_of(program, running.func, ip)
+            }};
+        }
         // SAFETY (the two register macros): `verify` checked every register operand of
         // every function against its `num_regs`, and while a frame runs the register file
-        // holds at least `base + num_regs` slots (grown by each call, never shrunk).
+        // holds at least `base + num_regs` slots (grown by each call, never shrunk), and
+        // `fp` is `regs.as_mut_ptr() + base`, re-derived after every growth. `fp` comes
+        // from `Vec::as_mut_ptr`, so other (safe) uses of `self.regs` do not invalidate it.
         macro_rules! reg {
             ($r:expr) => {{
-                let index = base + usize::from($r);
-                debug_assert!(index < self.regs.len());
+                let r = usize::from($r);
+                debug_assert!(base + r < self.regs.len());
                 // SAFETY: see above.
-                unsafe { *self.regs.get_unchecked(index) }
+                unsafe { *fp.add(r) }
             }};
         }
         macro_rules! put {
             ($r:expr, $bits:expr) => {{
                 let bits: u64 = $bits;
-                let index = base + usize::from($r);
-                debug_assert!(index < self.regs.len());
+                let r = usize::from($r);
+                debug_assert!(base + r < self.regs.len());
                 // SAFETY: see above.
-                unsafe { *self.regs.get_unchecked_mut(index) = bits }
+                unsafe { *fp.add(r) = bits }
             }};
         }
         macro_rules! get {
@@ -213,21 +237,35 @@ impl Vm<'_, '_> {
                 let callee_base = base + usize::from($args);
                 let needed = callee_base + usize::from(callee.num_regs);
                 if self.regs.len() < needed {
-                    self.regs.resize(needed, 0);
+                    self.grow_registers(needed);
                 }
-                if let Some(caller) = self.frames.last_mut() {
-                    caller.pc = pc;
-                }
-                let frame = Frame {
+                self.frames.push(Frame {
                     func,
-                    base: callee_base,
-                    pc: 0,
                     closure: $closure,
-                };
-                self.frames.push(frame);
-                code = &callee.code;
+                    base: callee_base,
+                    ret_ip: ip,
+                    ret_base: base,
+                });
+                ip = callee.code.as_ptr();
                 base = callee_base;
-                pc = 0;
+                fp = self.regs.as_mut_ptr().wrapping_add(base);
+            }};
+        }
+        // Pops the running frame and resumes its caller; ends the run after the entry frame.
+        macro_rules! leave {
+            () => {{
+                let Some(frame) = self.frames.pop() else {
+                    return Ok(());
+                };
+                if !self.handlers.is_empty() {
+                    self.drop_returned_handlers();
+                }
+                if frame.ret_ip.is_null() {
+                    return Ok(());
+                }
+                ip = frame.ret_ip;
+                base = frame.ret_base;
+                fp = self.regs.as_mut_ptr().wrapping_add(base);
             }};
         }
         // Stores the handle an allocation produced, or raises its fault.
@@ -254,21 +292,72 @@ impl Vm<'_, '_> {
                 }
             };
         }
+        macro_rules! checked_imm {
+            ($dst:expr, $a:expr, $imm:expr, $f:path) => {
+                match $f(get!(i32, $a), $imm) {
+                    Ok(v) => set!($dst, v),
+                    Err(fault) => fail!(fault),
+                }
+            };
+        }
         macro_rules! charge {
             () => {
-                if budget == 0 {
-                    fail!(frames::budget_exhausted());
+                if BUDGET {
+                    if budget == 0 {
+                        fail!(frames::budget_exhausted());
+                    }
+                    budget -= 1;
                 }
-                budget -= 1;
             };
         }
         macro_rules! jump {
             ($offset:expr) => {{
-                if $offset < 0 {
+                let offset: i32 = $offset;
+                if offset < 0 {
                     charge!();
                 }
-                pc = pc.wrapping_add_signed($offset as isize);
+                ip = ip.wrapping_offset(offset as isize);
             }};
+        }
+        // A conditional jump on the bool slot `$bits`, taken when it is `$when`.
+        macro_rules! branch {
+            ($bits:expr, $when:expr, $offset:expr) => {{
+                let bits: u64 = $bits;
+                let truth = if PLAIN || self.paths.bool_branch {
+                    bits != 0
+                } else {
+                    match loops::checked_bool(bits) {
+                        Ok(truth) => truth,
+                        Err(fault) => fail!(fault),
+                    }
+                };
+                if TRACE {
+                    self.note_branch(pc!() - 1);
+                }
+                if truth == $when {
+                    jump!($offset);
+                }
+            }};
+        }
+        // A fused compare-and-branch: taken when the comparison is `$when`. With the bool
+        // fast path off, the comparison's bool goes through the same validation as a
+        // `JumpIfFalse` condition.
+        macro_rules! branch_if {
+            ($cmp:expr, $when:expr, $offset:expr) => {{
+                let cmp: bool = $cmp;
+                if PLAIN || (self.paths.bool_branch && !TRACE) {
+                    if cmp == $when {
+                        jump!($offset);
+                    }
+                } else {
+                    branch!(u64::from(cmp), $when, $offset)
+                }
+            }};
+        }
+        macro_rules! branch_unless {
+            ($cmp:expr, $offset:expr) => {
+                branch_if!($cmp, false, $offset)
+            };
         }
         // Range loops: the typed fast path inline; with a switch off, `trace`'s paths.
         macro_rules! for_prep {
@@ -305,29 +394,46 @@ impl Vm<'_, '_> {
                 let i = usize::from($b);
                 if PLAIN || self.fast_ranges {
                     let (index, end, step) = (get!($t, i), get!($t, i + 1), get!($t, i + 2));
-                    if let Some(next) = index.checked_add(step) {
-                        if in_range(next, end, step, $inclusive) {
-                            set!(i, next);
-                            if TRACE {
-                                self.trace.typed_hit += 1;
-                            }
-                            charge!();
-                            pc = pc.wrapping_add_signed($offset as isize);
-                        } else if TRACE {
-                            self.trace.typed_miss += 1;
+                    // One copy of the test per flag value, so each is a single comparison.
+                    let next = index.checked_add(step);
+                    let running = match next {
+                        Some(next) if $inclusive => in_range(next, end, step, true),
+                        Some(next) => in_range(next, end, step, false),
+                        None => false,
+                    };
+                    if running {
+                        set!(i, next.unwrap_or_default());
+                        if TRACE {
+                            self.trace.typed_hit += 1;
                         }
+                        charge!();
+                        ip = ip.wrapping_offset($offset as isize);
                     } else if TRACE {
                         self.trace.typed_miss += 1;
-                        self.trace.boxed_overflow_guard += 1;
+                        if next.is_none() {
+                            self.trace.boxed_overflow_guard += 1;
+                        }
                     }
                 } else {
                     let typed: StepFn = typed_step::<$t>;
                     if self.range_loop::<TRACE>($kind, typed, base + i, $inclusive) {
                         charge!();
-                        pc = pc.wrapping_add_signed($offset as isize);
+                        ip = ip.wrapping_offset($offset as isize);
                     }
                 }
             }};
+        }
+        // Counts an array-loop iteration begun (`true`) or the loop's exit (`false`).
+        macro_rules! note_each {
+            ($begun:expr) => {
+                if TRACE {
+                    if $begun && self.paths.inc_typed {
+                        self.trace.typed_hit += 1;
+                    } else {
+                        self.trace.typed_miss += 1;
+                    }
+                }
+            };
         }
         macro_rules! string {
             ($bits:expr) => {
@@ -345,22 +451,22 @@ impl Vm<'_, '_> {
 
         loop {
             let fault: Fault = loop {
-                debug_assert!(pc < code.len());
+                debug_assert!(
+                    pc!()
+                        < program.functions[self.frames.last().unwrap().func as usize]
+                            .code
+                            .len()
+                );
                 // SAFETY: `verify` checked that every function's code is non-empty and ends in
                 // an unconditional jump or return, that every jump and every `try` handler
                 // lands inside the function, and a return resumes just after a `Call` or
-                // `CallValue`, which is never last: so `pc` always indexes `code`.
-                let instr = unsafe { *code.get_unchecked(pc) };
-                pc += 1;
-                match instr {
+                // `CallValue`, which is never last: so `ip` always points into `code`.
+                let instr = unsafe { &*ip };
+                ip = ip.wrapping_add(1);
+                match *instr {
                     // ---- moves and constants ----
                     Instr::Move { dst, src } => put!(dst, reg!(src)),
-                    Instr::LoadInt { dst, value } => {
-                        set!(dst, value);
-                        if TRACE {
-                            self.note_load(pc - 1);
-                        }
-                    }
+                    Instr::LoadInt { dst, value } => set!(dst, value),
                     Instr::LoadConst { dst, index } => put!(dst, program.consts[index as usize]),
                     Instr::LoadStr { dst, index } => put!(dst, u64::from(index)),
                     Instr::GetGlobal { dst, index } => put!(dst, self.globals[index as usize]),
@@ -391,6 +497,9 @@ impl Vm<'_, '_> {
                         Ok(v) => set!(dst, v),
                         Err(fault) => fail!(fault),
                     },
+                    Instr::MulI32Imm { dst, a, imm } => set!(dst, get!(i32, a).wrapping_mul(imm)),
+                    Instr::DivI32Imm { dst, a, imm } => checked_imm!(dst, a, imm, arith::div_i32),
+                    Instr::RemI32Imm { dst, a, imm } => checked_imm!(dst, a, imm, arith::rem_i32),
 
                     // ---- i64 ----
                     Instr::AddI64 { dst, a, b } => bin!(i64, dst, a, b, |x, y| x.wrapping_add(y)),
@@ -460,6 +569,11 @@ impl Vm<'_, '_> {
                     Instr::ShrU32 { dst, a, b } => checked!(u32, dst, a, b, arith::shr_u32),
                     Instr::ShlU64 { dst, a, b } => checked!(u64, dst, a, b, arith::shl_u64),
                     Instr::ShrU64 { dst, a, b } => checked!(u64, dst, a, b, arith::shr_u64),
+                    Instr::BitAndImm { dst, a, imm } => put!(dst, reg!(a) & sign_extend(imm)),
+                    Instr::BitOrImm { dst, a, imm } => put!(dst, reg!(a) | sign_extend(imm)),
+                    Instr::BitXorImm { dst, a, imm } => put!(dst, reg!(a) ^ sign_extend(imm)),
+                    Instr::ShlI32Imm { dst, a, imm } => checked_imm!(dst, a, imm, arith::shl_i32),
+                    Instr::ShrI32Imm { dst, a, imm } => checked_imm!(dst, a, imm, arith::shr_i32),
 
                     // ---- conversions and strings ----
                     Instr::Convert { dst, src, from, to } => match convert(from, to, reg!(src)) {
@@ -469,8 +583,26 @@ impl Vm<'_, '_> {
                     Instr::ToStr { dst, src, ty } => {
                         let bits = reg!(src);
                         let ty = &program.types[ty as usize];
+                        let mut digits = [0; 20];
+                        let int = match ty {
+                            ValType::I32 => {
+                                Some(format::int_digits(&mut digits, bits as u32 as i32 as i64))
+                            }
+                            ValType::I64 => Some(format::int_digits(&mut digits, bits as i64)),
+                            ValType::U32 => {
+                                Some(format::uint_digits(&mut digits, bits as u32 as u64))
+                            }
+                            ValType::U64 => Some(format::uint_digits(&mut digits, bits)),
+                            _ => None,
+                        };
                         if *ty == ValType::Str {
                             put!(dst, bits);
+                        } else if let Some(text) = int {
+                            // Integers are formatted in place: no scratch buffer.
+                            match self.alloc_with([0, 0], |heap| heap.alloc_str(text)) {
+                                Ok(handle) => put!(dst, u64::from(handle)),
+                                Err(fault) => fail!(fault),
+                            }
                         } else {
                             let mut text = std::mem::take(&mut self.scratch);
                             text.clear();
@@ -486,6 +618,21 @@ impl Vm<'_, '_> {
                     Instr::Concat { dst, a, b } => {
                         let (x, y) = (reg!(a), reg!(b));
                         match self.alloc_with([x, y], |heap| heap.concat(x as Handle, y as Handle))
+                        {
+                            Ok(handle) => put!(dst, u64::from(handle)),
+                            Err(fault) => fail!(fault),
+                        }
+                    }
+
+                    Instr::ConcatN {
+                        dst,
+                        base: first,
+                        count,
+                    } => {
+                        let start = base + usize::from(first);
+                        let parts = start..start + usize::from(count);
+                        match self
+                            .alloc_from_regs([0, 0], parts, |heap, parts| heap.concat_many(parts))
                         {
                             Ok(handle) => put!(dst, u64::from(handle)),
                             Err(fault) => fail!(fault),
@@ -508,19 +655,23 @@ impl Vm<'_, '_> {
                             Err(fault) => fail!(fault),
                         }
                     }
+                    // A negative index slot reads as a huge `usize`: one bounds check finds
+                    // both faults (`array::element`).
                     Instr::ArrayGet { dst, arr, index } => {
                         let elems = self.heap.array(reg!(arr) as Handle);
-                        match array::element(reg!(index), elems.len()) {
-                            Ok(i) => put!(dst, elems[i]),
-                            Err(fault) => fail!(fault),
+                        let i = reg!(index);
+                        match usize::try_from(i).ok().and_then(|i| elems.get(i)) {
+                            Some(&value) => put!(dst, value),
+                            None => fail!(array::element_fault(i, elems.len())),
                         }
                     }
                     Instr::ArraySet { arr, index, src } => {
                         let (i, value) = (reg!(index), reg!(src));
                         let elems = self.heap.array_mut(reg!(arr) as Handle);
-                        match array::element(i, elems.len()) {
-                            Ok(i) => elems[i] = value,
-                            Err(fault) => fail!(fault),
+                        let len = elems.len();
+                        match usize::try_from(i).ok().and_then(|i| elems.get_mut(i)) {
+                            Some(slot) => *slot = value,
+                            None => fail!(array::element_fault(i, len)),
                         }
                     }
                     Instr::ArrayLen { dst, arr } => {
@@ -655,10 +806,24 @@ impl Vm<'_, '_> {
                             None => fail!(frames::no_capture(index)),
                         }
                     }
+                    Instr::GetCaptured { dst, index } => {
+                        let closure = self.frames.last().map_or(NO_CLOSURE, |f| f.closure);
+                        match self.heap.capture(closure, index) {
+                            Some(cell) => put!(dst, self.heap.cell(cell as Handle)),
+                            None => fail!(frames::no_capture(index)),
+                        }
+                    }
+                    Instr::SetCaptured { index, src } => {
+                        let closure = self.frames.last().map_or(NO_CLOSURE, |f| f.closure);
+                        match self.heap.capture(closure, index) {
+                            Some(cell) => self.heap.set_cell(cell as Handle, reg!(src)),
+                            None => fail!(frames::no_capture(index)),
+                        }
+                    }
 
                     // ---- errors ----
                     Instr::PushTry { dst, offset } => {
-                        let target = pc.wrapping_add_signed(offset as isize);
+                        let target = pc!().wrapping_add_signed(offset as isize);
                         self.push_handler(target, dst, base);
                     }
                     Instr::PopTry {} => {
@@ -671,37 +836,55 @@ impl Vm<'_, '_> {
 
                     // ---- control flow ----
                     Instr::Jump { offset } => jump!(offset),
-                    Instr::JumpIfFalse { cond, offset } => {
-                        let truth = if PLAIN || self.paths.bool_branch {
-                            reg!(cond) != 0
-                        } else {
-                            match loops::checked_bool(reg!(cond)) {
-                                Ok(truth) => truth,
-                                Err(fault) => fail!(fault),
-                            }
-                        };
-                        if TRACE {
-                            self.note_branch(pc - 1, truth);
-                        }
-                        if !truth {
-                            jump!(offset);
-                        }
+                    Instr::JumpIfFalse { cond, offset } => branch!(reg!(cond), false, offset),
+                    Instr::JumpIfTrue { cond, offset } => branch!(reg!(cond), true, offset),
+                    Instr::JumpIfNotEq { a, b, offset } => {
+                        branch_unless!(reg!(a) == reg!(b), offset)
                     }
-                    Instr::JumpIfTrue { cond, offset } => {
-                        let truth = if PLAIN || self.paths.bool_branch {
-                            reg!(cond) != 0
-                        } else {
-                            match loops::checked_bool(reg!(cond)) {
-                                Ok(truth) => truth,
-                                Err(fault) => fail!(fault),
-                            }
-                        };
-                        if TRACE {
-                            self.note_branch(pc - 1, truth);
-                        }
-                        if truth {
-                            jump!(offset);
-                        }
+                    Instr::JumpIfNotNe { a, b, offset } => {
+                        branch_unless!(reg!(a) != reg!(b), offset)
+                    }
+                    Instr::JumpIfNotEqImm { a, imm, offset } => {
+                        branch_unless!(reg!(a) == sign_extend(imm), offset)
+                    }
+                    Instr::JumpIfNotNeImm { a, imm, offset } => {
+                        branch_unless!(reg!(a) != sign_extend(imm), offset)
+                    }
+                    Instr::JumpIfNotLtI32 { a, b, offset } => {
+                        branch_unless!(get!(i32, a) < get!(i32, b), offset)
+                    }
+                    Instr::JumpIfNotLeI32 { a, b, offset } => {
+                        branch_unless!(get!(i32, a) <= get!(i32, b), offset)
+                    }
+                    Instr::JumpIfNotLtI32Imm { a, imm, offset } => {
+                        branch_unless!(get!(i32, a) < imm, offset)
+                    }
+                    Instr::JumpIfNotLeI32Imm { a, imm, offset } => {
+                        branch_unless!(get!(i32, a) <= imm, offset)
+                    }
+                    Instr::JumpIfNotGtI32Imm { a, imm, offset } => {
+                        branch_unless!(get!(i32, a) > imm, offset)
+                    }
+                    Instr::JumpIfNotGeI32Imm { a, imm, offset } => {
+                        branch_unless!(get!(i32, a) >= imm, offset)
+                    }
+                    Instr::JumpIfNotLtI64 { a, b, offset } => {
+                        branch_unless!(get!(i64, a) < get!(i64, b), offset)
+                    }
+                    Instr::JumpIfNotLeI64 { a, b, offset } => {
+                        branch_unless!(get!(i64, a) <= get!(i64, b), offset)
+                    }
+                    Instr::JumpIfNotLtF64 { a, b, offset } => {
+                        branch_unless!(get!(f64, a) < get!(f64, b), offset)
+                    }
+                    Instr::JumpIfNotLeF64 { a, b, offset } => {
+                        branch_unless!(get!(f64, a) <= get!(f64, b), offset)
+                    }
+                    Instr::JumpIfLtF64 { a, b, offset } => {
+                        branch_if!(get!(f64, a) < get!(f64, b), true, offset)
+                    }
+                    Instr::JumpIfLeF64 { a, b, offset } => {
+                        branch_if!(get!(f64, a) <= get!(f64, b), true, offset)
                     }
                     Instr::ForPrepI32 {
                         base: b,
@@ -759,6 +942,50 @@ impl Vm<'_, '_> {
                     } => {
                         for_loop!(u64, Prim::U64, b, inclusive, offset)
                     }
+                    Instr::ForEachPrep { base: b, offset } => {
+                        let b = usize::from(b);
+                        if TRACE {
+                            self.trace.iter_alloc_saved += 1;
+                        }
+                        match self.heap.array(reg!(b) as Handle).first() {
+                            Some(&first) => {
+                                put!(b + 1, 0);
+                                put!(b + 2, first);
+                                note_each!(true);
+                            }
+                            None => {
+                                note_each!(false);
+                                jump!(offset);
+                            }
+                        }
+                    }
+                    Instr::ForEachNext { base: b, offset } => {
+                        let b = usize::from(b);
+                        let index = get!(i32, b + 1);
+                        let next = if PLAIN || self.paths.inc_typed {
+                            if TRACE && index == i32::MAX {
+                                self.trace.inc_overflow_bailouts += 1;
+                            }
+                            index.wrapping_add(1)
+                        } else {
+                            let (next, wrapped) = loops::add_i32_imm(index, 1);
+                            if TRACE && wrapped {
+                                self.trace.inc_overflow_bailouts += 1;
+                            }
+                            next
+                        };
+                        set!(b + 1, next);
+                        let elems = self.heap.array(reg!(b) as Handle);
+                        match usize::try_from(next).ok().and_then(|i| elems.get(i)) {
+                            Some(&item) => {
+                                put!(b + 2, item);
+                                note_each!(true);
+                                charge!();
+                                ip = ip.wrapping_offset(offset as isize);
+                            }
+                            None => note_each!(false),
+                        }
+                    }
 
                     // ---- calls ----
                     Instr::Call { func, base: args } => {
@@ -786,32 +1013,12 @@ impl Vm<'_, '_> {
                         enter!(func, args, handle);
                     }
                     Instr::Return { src } => {
-                        let result = reg!(src);
-                        self.frames.pop();
-                        if !self.handlers.is_empty() {
-                            self.drop_returned_handlers();
-                        }
-                        let Some(caller) = self.frames.last() else {
-                            return Ok(());
-                        };
-                        // The callee's R[0] is the caller's R[args].
-                        self.regs[base] = result;
-                        code = &program.functions[caller.func as usize].code;
-                        base = caller.base;
-                        pc = caller.pc;
+                        // The callee's R[0] is the caller's R[args]; it exists because
+                        // `src` is a register of the callee.
+                        put!(0u16, reg!(src));
+                        leave!();
                     }
-                    Instr::ReturnVoid {} => {
-                        self.frames.pop();
-                        if !self.handlers.is_empty() {
-                            self.drop_returned_handlers();
-                        }
-                        let Some(caller) = self.frames.last() else {
-                            return Ok(());
-                        };
-                        code = &program.functions[caller.func as usize].code;
-                        base = caller.base;
-                        pc = caller.pc;
-                    }
+                    Instr::ReturnVoid {} => leave!(),
 
                     // ---- built-ins ----
                     Instr::Print {
@@ -837,11 +1044,26 @@ impl Vm<'_, '_> {
             };
             // Either the program ends with the fault, or a handler caught it and execution
             // continues in the handler's frame.
-            self.raise(pc - 1, fault)?;
+            let handler_pc = self.raise(pc!() - 1, fault)?;
             let top = *self.frames.last().expect("the handler's frame");
-            code = &program.functions[top.func as usize].code;
+            // `verify` checked that the handler's pc lies inside the function.
+            ip = program.functions[top.func as usize].code[handler_pc..].as_ptr();
             base = top.base;
-            pc = top.pc;
+            fp = self.regs.as_mut_ptr().wrapping_add(base);
         }
     }
+
+    /// Grows the register file to at least `needed` slots (geometrically).
+    #[cold]
+    #[inline(never)]
+    fn grow_registers(&mut self, needed: usize) {
+        let len = needed.max(self.regs.len() * 2);
+        self.regs.resize(len, 0);
+    }
+}
+
+/// The register slot of an immediate: sign-extended, like `LoadInt` writes it.
+#[inline(always)]
+fn sign_extend(imm: i32) -> u64 {
+    i64::from(imm) as u64
 }

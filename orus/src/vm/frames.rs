@@ -1,8 +1,10 @@
 //! Frame records, the collector's roots, the clock, and the VM's own faults.
 //!
-//! A [`Frame`] is three words; the running frame's `pc` lives in a local of the dispatch
-//! loop and is stored into its record only when it calls (or when a handler catches an
-//! error in it), so a caller's record always holds its return address. A frame made by
+//! A [`Frame`] is four words: besides the function, its register base and its closure, it
+//! holds where its caller resumes (the instruction after the `Call` and the caller's
+//! register base), so that a return reads only the record it pops. The running frame's
+//! instruction pointer lives in a local of the dispatch loop; the pc of a caller is that
+//! return address in the record above it. A frame made by
 //! `CallValue` remembers its closure, which `GetCapture` reads. The roots of a collection
 //! are the registers each live frame lists in `Function::ref_regs`, each live frame's
 //! closure, the globals marked `is_ref`, and the operands of the allocating instruction
@@ -10,6 +12,7 @@
 //! registers); the heap ignores any root that is not a live handle.
 
 use super::Vm;
+use crate::bytecode::{Instr, Program};
 use crate::diag::Code;
 use crate::runtime::heap::Handle;
 use crate::runtime::{Fault, Heap};
@@ -22,12 +25,22 @@ use std::time::Instant;
 pub(super) struct Frame {
     /// Index into `Program::functions`.
     pub func: u32,
-    /// Index of the frame's `R[0]` in the register file.
-    pub base: usize,
-    /// For a caller: the pc to resume at (just after its `Call`).
-    pub pc: usize,
     /// The closure being run, for a frame made by `CallValue`; else [`NO_CLOSURE`].
     pub closure: Handle,
+    /// Index of the frame's `R[0]` in the register file.
+    pub base: usize,
+    /// Where the caller resumes when this frame returns: the instruction just after its
+    /// `Call`, a pointer into the caller's code (never one past its end: a call is never
+    /// last). Null for the entry frame.
+    pub ret_ip: *const Instr,
+    /// The caller's register base.
+    pub ret_base: usize,
+}
+
+/// The index of the instruction `ip` points at in the code of `functions[func]`.
+pub(super) fn pc_of(program: &Program, func: u32, ip: *const Instr) -> usize {
+    let code = &program.functions[func as usize].code;
+    (ip as usize).wrapping_sub(code.as_ptr() as usize) / std::mem::size_of::<Instr>()
 }
 
 /// `Frame::closure` of a frame made by `Call`; the heap never hands out this handle.

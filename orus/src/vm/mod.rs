@@ -145,9 +145,10 @@ impl<'p, 'o> Vm<'p, 'o> {
             regs: vec![0; entry_regs.max(1)],
             frames: vec![Frame {
                 func: entry,
-                base: 0,
-                pc: 0,
                 closure: frames::NO_CLOSURE,
+                base: 0,
+                ret_ip: std::ptr::null(),
+                ret_base: 0,
             }],
             handlers: Vec::new(),
             globals: vec![0; program.globals.len()],
@@ -178,12 +179,15 @@ impl<'p, 'o> Vm<'p, 'o> {
     #[inline(never)]
     fn error(&self, pc: usize, fault: Fault) -> RuntimeError {
         let mut trace = Vec::with_capacity(self.frames.len());
-        let mut frames = self.frames.iter().rev();
-        if let Some(top) = frames.next() {
+        if let Some(top) = self.frames.last() {
             trace.push((top.func, pc));
         }
-        // Each caller's saved pc is just after its Call instruction.
-        trace.extend(frames.map(|f| (f.func, f.pc.saturating_sub(1))));
+        // Each caller resumes just after its Call instruction.
+        for pair in self.frames.windows(2).rev() {
+            let (caller, callee) = (pair[0], pair[1]);
+            let resume = frames::pc_of(self.program, caller.func, callee.ret_ip);
+            trace.push((caller.func, resume.saturating_sub(1)));
+        }
         RuntimeError {
             code: fault.code,
             message: fault.message,

@@ -4,29 +4,30 @@
 //! machinery executed, and [`LoopTrace`] prints the `[loop-trace]` line. Orus registers
 //! are statically typed and untagged, so the counters of the reference (which talk about
 //! boxed values) are defined for this VM as follows. A *typed loop* is a range loop
-//! (`ForPrep*` … `ForLoop*`) or a `for x in array` loop (recognised by the code
-//! generator's fixed instruction pattern, see [`roles`]); an *iteration begins* when a range
-//! loop's `ForPrep*` finds the range non-empty or its `ForLoop*` takes the back-edge, or
-//! when a `for x in array` header finds the index below the length.
+//! (`ForPrep*` … `ForLoop*`) or a `for x in array` loop (`ForEachPrep` … `ForEachNext`);
+//! an *iteration begins* when a loop's entry instruction (`ForPrep*`, `ForEachPrep`) finds
+//! the range or array non-empty, or its back-edge (`ForLoop*`, `ForEachNext`) is taken.
 //!
 //! | counter | counts |
 //! |---|---|
 //! | `typed_hit` | iterations of typed loops begun on the typed fast path |
-//! | `typed_miss` | typed-loop steps off the fast path: every loop exit through a typed loop instruction (range exhausted, overflow guard, array index at the length), plus every iteration begun by a fallback (the checked generic step when `inc_typed` is off, the boxed iterator when `boxed_iterators` is on) |
+//! | `typed_miss` | typed-loop steps off the fast path: every loop exit through a typed loop instruction (range exhausted, overflow guard, array empty or index at the length), plus every iteration begun by a fallback (the checked generic step when `inc_typed` is off, the boxed iterator when `boxed_iterators` is on) |
 //! | `boxed_type_mismatch` | always 0: a register's type is fixed by the instruction, so no operand can have the wrong type at run time (the verifier and the checker guarantee it) |
 //! | `boxed_overflow_guard` | range loops ended by the overflow guard: the next index would leave the index type (e.g. `for i in 2147483646..=2147483647`) |
-//! | `branch_fast_hits` | conditional jumps (`JumpIfFalse`/`JumpIfTrue`, `for x in array` headers excluded) that lie inside a loop body and ran on the bool fast path |
+//! | `branch_fast_hits` | conditional jumps (`JumpIfFalse`/`JumpIfTrue` and the fused compare-and-branch `JumpIfNot*`) that lie inside a loop body and ran on the bool fast path |
 //! | `branch_fast_misses` | the same jumps when they ran on the checked path that validates the bool (`bool_branch` off) |
-//! | `inc_overflow_bailouts` | `AddI32Imm` (`x += k` on `i32`, and the `for x in array` index step) results that wrapped around |
+//! | `inc_overflow_bailouts` | `AddI32Imm` (`x += k` on `i32`) and `ForEachNext` index steps whose results wrapped around |
 //! | `inc_type_instability` | always 0: an increment's operand type is fixed at compile time and can never change between iterations |
-//! | `iter_alloc_saved` | typed loops entered without allocating an iterator: every `ForPrep*` that did not fault (unless boxed iterators are forced) and every `for x in array` entry |
+//! | `iter_alloc_saved` | typed loops entered without allocating an iterator: every `ForPrep*` that did not fault (unless boxed iterators are forced) and every `ForEachPrep` |
 //! | `iter_fallbacks` | range loops entered with a materialised heap iterator (`boxed_iterators` on) |
 //! | `licm_guard_fusions` | range loops entered with `licm_typed_guards` on: the loop-invariant end and step are read once at the entry (the guard is fused into `ForPrep*`) and the back-edges step with those hoisted values |
 //! | `licm_guard_demotions` | back-edges where the hoisted guard failed (end or step register changed inside the loop): the loop is demoted to the register values again; compiled code never writes those registers, so this stays 0 for Orus programs |
 //!
-//! "Inside a loop body" is static: a pc between the target of a back-edge (`ForLoop*` or
-//! a backward `Jump`) and the back-edge itself, in the same function; code in a function
-//! called from a loop does not count. All counters are deterministic for a given program,
+//! "Inside a loop body" is static: a pc between the target of a back-edge (`ForLoop*`,
+//! `ForEachNext` or a backward jump, conditional or not) and the back-edge itself, in the
+//! same function; code in a function called from a loop does not count. A fused
+//! compare-and-branch counts like the `JumpIfFalse` it replaces; with `bool_branch` off it
+//! validates its comparison result as a bool like `JumpIfFalse` does. All counters are deterministic for a given program,
 //! input and configuration. `docs/loop-trace.md` repeats these definitions for users.
 //!
 //! Zero cost when off: the dispatch loop is monomorphised on `TRACE` and on whether every
@@ -155,29 +156,26 @@ pub(super) enum PcRole {
     Other,
     /// A conditional jump inside a loop body.
     LoopBranch,
-    /// The `LoadInt index, 0` that starts a `for x in array` loop.
-    EachStart,
-    /// The `JumpIfFalse` that ends a `for x in array` loop when the index reaches the length.
-    EachHead,
 }
 
-/// The role of every instruction of `code`.
-///
-/// A `for x in array` loop is the code generator's pattern (`codegen::for_each`):
-/// `LoadInt i, 0; top: ArrayLen n, a; LtI32 n, i, n; JumpIfFalse n, exit; ArrayGet x, a, i;
-/// … ; AddI32Imm i, i, 1; Jump top; exit:`.
+/// The role of every instruction of `code`: a conditional jump (`JumpIfFalse`,
+/// `JumpIfTrue` or a fused `JumpIfNot*`) is a loop branch when it lies in a loop region,
+/// from the target of a back-edge (`ForLoop*`, `ForEachNext` or any backward jump) to the
+/// back-edge itself.
 pub(super) fn roles(code: &[Instr]) -> Vec<PcRole> {
     let mut roles = vec![PcRole::Other; code.len()];
     // +1 where a loop region starts, -1 just after it ends.
     let mut depth = vec![0i32; code.len() + 1];
     for (pc, instr) in code.iter().enumerate() {
         let back = match *instr {
-            Instr::Jump { offset }
-            | Instr::ForLoopI32 { offset, .. }
-            | Instr::ForLoopI64 { offset, .. }
-            | Instr::ForLoopU32 { offset, .. }
-            | Instr::ForLoopU64 { offset, .. } => offset,
-            _ => continue,
+            Instr::PushTry { .. } | Instr::ForPrepI32 { .. } | Instr::ForPrepI64 { .. } => continue,
+            Instr::ForPrepU32 { .. } | Instr::ForPrepU64 { .. } | Instr::ForEachPrep { .. } => {
+                continue
+            }
+            _ => match instr.jump_offset() {
+                Some(offset) => offset,
+                None => continue,
+            },
         };
         if let Some(target) = (pc + 1).checked_add_signed(back as isize) {
             if target <= pc {
@@ -189,45 +187,11 @@ pub(super) fn roles(code: &[Instr]) -> Vec<PcRole> {
     let mut inside = 0;
     for pc in 0..code.len() {
         inside += depth[pc];
-        if inside > 0
-            && matches!(
-                code[pc],
-                Instr::JumpIfFalse { .. } | Instr::JumpIfTrue { .. }
-            )
-        {
+        if inside > 0 && code[pc].is_conditional_jump() {
             roles[pc] = PcRole::LoopBranch;
         }
     }
-    for p in 3..code.len().saturating_sub(1) {
-        if is_each_head(code, p) {
-            roles[p - 3] = PcRole::EachStart;
-            roles[p] = PcRole::EachHead;
-        }
-    }
     roles
-}
-
-/// Whether `code[p]` is the header jump of a `for x in array` loop (see [`roles`]).
-fn is_each_head(code: &[Instr], p: usize) -> bool {
-    let Instr::JumpIfFalse { cond, offset } = code[p] else {
-        return false;
-    };
-    let Instr::LtI32 { dst, a: index, b } = code[p - 1] else {
-        return false;
-    };
-    let Instr::ArrayLen { dst: len, arr } = code[p - 2] else {
-        return false;
-    };
-    let Some(exit) = (p + 1).checked_add_signed(offset as isize) else {
-        return false;
-    };
-    if exit < p + 3 || exit > code.len() || !(dst == cond && b == cond && len == cond) {
-        return false;
-    }
-    matches!(code[p - 3], Instr::LoadInt { dst, value: 0 } if dst == index)
-        && matches!(code[p + 1], Instr::ArrayGet { arr: a, index: i, .. } if a == arr && i == index)
-        && matches!(code[exit - 2], Instr::AddI32Imm { dst, a, imm: 1 } if dst == index && a == index)
-        && matches!(code[exit - 1], Instr::Jump { offset } if exit.checked_add_signed(offset as isize) == Some(p - 2))
 }
 
 /// The state a range loop keeps outside its registers when a switch asks for it: the
@@ -413,26 +377,16 @@ impl Vm<'_, '_> {
         }
     }
 
-    /// Telemetry of a conditional jump at `pc` of the running function that found its
-    /// condition `truth`.
+    /// Telemetry of a conditional jump at `pc` of the running function.
     #[inline(never)]
-    pub(super) fn note_branch(&mut self, pc: usize, truth: bool) {
+    pub(super) fn note_branch(&mut self, pc: usize) {
         let func = self.frames.last().expect("a running frame").func;
-        match self.roles[func as usize][pc] {
-            PcRole::LoopBranch if self.paths.bool_branch => self.trace.branch_fast_hits += 1,
-            PcRole::LoopBranch => self.trace.branch_fast_misses += 1,
-            PcRole::EachHead if truth && self.paths.inc_typed => self.trace.typed_hit += 1,
-            PcRole::EachHead => self.trace.typed_miss += 1,
-            PcRole::Other | PcRole::EachStart => {}
-        }
-    }
-
-    /// Telemetry of a `LoadInt` at `pc` of the running function.
-    #[inline(never)]
-    pub(super) fn note_load(&mut self, pc: usize) {
-        let func = self.frames.last().expect("a running frame").func;
-        if self.roles[func as usize][pc] == PcRole::EachStart {
-            self.trace.iter_alloc_saved += 1;
+        if self.roles[func as usize][pc] == PcRole::LoopBranch {
+            if self.paths.bool_branch {
+                self.trace.branch_fast_hits += 1;
+            } else {
+                self.trace.branch_fast_misses += 1;
+            }
         }
     }
 }

@@ -62,11 +62,11 @@ impl Vm<'_, '_> {
         }
     }
 
-    /// Raises `fault` at `pc` of the running frame. `Ok` when a handler caught it: the
-    /// handler's frame is then the last one and its record holds the pc to resume at.
+    /// Raises `fault` at `pc` of the running frame. `Ok(pc)` when a handler caught it: the
+    /// handler's frame is then the last one, to resume at that pc.
     #[cold]
     #[inline(never)]
-    pub(super) fn raise(&mut self, pc: usize, fault: Fault) -> Result<(), RuntimeError> {
+    pub(super) fn raise(&mut self, pc: usize, fault: Fault) -> Result<usize, RuntimeError> {
         let catchable = !matches!(
             fault.code,
             Code::BudgetExhausted | Code::OutOfMemory | Code::Internal
@@ -77,13 +77,11 @@ impl Vm<'_, '_> {
         };
         self.handlers.pop();
         self.frames.truncate(handler.depth);
-        let frame = self.frames.last_mut().expect("a handler's frame is live");
-        frame.pc = handler.pc;
         let Fault { code, message } = fault;
         match self.alloc_with([0, 0], |heap| heap.alloc_error(code, &message)) {
             Ok(error) => {
                 self.regs[handler.base + usize::from(handler.dst)] = u64::from(error);
-                Ok(())
+                Ok(handler.pc)
             }
             Err(fault) => Err(self.error(handler.pc, fault)),
         }

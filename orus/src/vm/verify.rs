@@ -3,7 +3,7 @@
 //!
 //! Checked: the entry function exists and takes no arguments; every function's code is
 //! non-empty and ends in `Jump`, `Return` or `ReturnVoid` (so the pc never runs off the
-//! end); every register operand, including the three registers of a range loop, the
+//! end); every register operand, including the three registers of a range or array loop, the
 //! arguments of a call and of a print, the elements of a `NewArray` (`base + count`),
 //! both bounds of an `ArraySlice` even when unused, and every `ref_regs` entry, is below
 //! the frame's `num_regs`; every jump lands inside the function; every index into the
@@ -166,7 +166,15 @@ impl Checker<'_> {
                 self.regs(&[r])?;
                 in_table(index, p.globals.len(), "global")
             }
-            Instr::AddI32Imm { dst, a, .. } => self.regs(&[dst, a]),
+            Instr::AddI32Imm { dst, a, .. }
+            | Instr::MulI32Imm { dst, a, .. }
+            | Instr::DivI32Imm { dst, a, .. }
+            | Instr::RemI32Imm { dst, a, .. }
+            | Instr::BitAndImm { dst, a, .. }
+            | Instr::BitOrImm { dst, a, .. }
+            | Instr::BitXorImm { dst, a, .. }
+            | Instr::ShlI32Imm { dst, a, .. }
+            | Instr::ShrI32Imm { dst, a, .. } => self.regs(&[dst, a]),
             Instr::AddI32 { dst, a, b }
             | Instr::SubI32 { dst, a, b }
             | Instr::MulI32 { dst, a, b }
@@ -235,7 +243,8 @@ impl Checker<'_> {
             }
             Instr::NewArray {
                 dst, base, count, ..
-            } => {
+            }
+            | Instr::ConcatN { dst, base, count } => {
                 self.regs(&[dst])?;
                 self.span(base, count)
             }
@@ -308,8 +317,10 @@ impl Checker<'_> {
                 self.span(base, count)?;
                 in_table(func, p.functions.len(), "function")
             }
-            Instr::GetCapture { dst, index } => {
-                self.regs(&[dst])?;
+            Instr::GetCapture { dst: r, index }
+            | Instr::GetCaptured { dst: r, index }
+            | Instr::SetCaptured { index, src: r } => {
+                self.regs(&[r])?;
                 match self.tables.captures[self.index] {
                     Some(count) => below(index, usize::from(count), "capture"),
                     // Never made into a closure: running this is an E9001 runtime error.
@@ -324,8 +335,28 @@ impl Checker<'_> {
             Instr::PopTry {} => Ok(()),
             Instr::ThrowStr { src } | Instr::Rethrow { src } => self.regs(&[src]),
             Instr::Jump { offset } => self.target(pc, offset),
-            Instr::JumpIfFalse { cond, offset } | Instr::JumpIfTrue { cond, offset } => {
-                self.regs(&[cond])?;
+            Instr::JumpIfFalse { cond: a, offset }
+            | Instr::JumpIfTrue { cond: a, offset }
+            | Instr::JumpIfNotEqImm { a, offset, .. }
+            | Instr::JumpIfNotNeImm { a, offset, .. }
+            | Instr::JumpIfNotLtI32Imm { a, offset, .. }
+            | Instr::JumpIfNotLeI32Imm { a, offset, .. }
+            | Instr::JumpIfNotGtI32Imm { a, offset, .. }
+            | Instr::JumpIfNotGeI32Imm { a, offset, .. } => {
+                self.regs(&[a])?;
+                self.target(pc, offset)
+            }
+            Instr::JumpIfNotEq { a, b, offset }
+            | Instr::JumpIfNotNe { a, b, offset }
+            | Instr::JumpIfNotLtI32 { a, b, offset }
+            | Instr::JumpIfNotLeI32 { a, b, offset }
+            | Instr::JumpIfNotLtI64 { a, b, offset }
+            | Instr::JumpIfNotLeI64 { a, b, offset }
+            | Instr::JumpIfNotLtF64 { a, b, offset }
+            | Instr::JumpIfNotLeF64 { a, b, offset }
+            | Instr::JumpIfLtF64 { a, b, offset }
+            | Instr::JumpIfLeF64 { a, b, offset } => {
+                self.regs(&[a, b])?;
                 self.target(pc, offset)
             }
             Instr::ForPrepI32 { base, offset, .. }
@@ -335,7 +366,9 @@ impl Checker<'_> {
             | Instr::ForPrepU32 { base, offset, .. }
             | Instr::ForLoopU32 { base, offset, .. }
             | Instr::ForPrepU64 { base, offset, .. }
-            | Instr::ForLoopU64 { base, offset, .. } => {
+            | Instr::ForLoopU64 { base, offset, .. }
+            | Instr::ForEachPrep { base, offset }
+            | Instr::ForEachNext { base, offset } => {
                 self.span(base, 3)?;
                 self.target(pc, offset)
             }

@@ -26,16 +26,22 @@ const FLOATS: [&str; 10] = [
     "0.0", "1.0", "0.5", "2.5", "100.25", "1e10", "1e-7", "3.14159", "1e300", "123456.7",
 ];
 
-const STRINGS: [&str; 9] = [
+/// String literals as written in the source; the `@` ones are `print` templates when they
+/// come first. The last one holds a non-ASCII character.
+const STRINGS: [&str; 13] = [
     "",
     "a",
     "hello",
     "x y",
     "@",
     "@x @",
+    "@.2f|@b|@o|@X",
+    "@.0 @.3f",
     "tab\\there",
     "q\\\"uote",
     "line\\nbreak",
+    "nul\\0byte",
+    "caf\u{e9}",
 ];
 
 impl Gen<'_, '_> {
@@ -101,9 +107,10 @@ impl Gen<'_, '_> {
             _ if v >= 0 && v <= i32::MAX as i128 => format!("({v} as {})", self.ty_name(ty)),
             Ty::U32 => format!("({} as u32)", v as u32 as i32),
             Ty::U64 if v <= i64::MAX as i128 => format!("({v} as u64)"),
+            // Above i64::MAX: (v - 2^63) fits in i64, and 2^63 is i64::MAX + 1.
             Ty::U64 => format!(
-                "(({} as u64) + (9223372036854775807 as u64))",
-                v - i64::MAX as i128
+                "((({} as u64) + (9223372036854775807 as u64)) + (1 as u64))",
+                v - i64::MAX as i128 - 1
             ),
             _ => format!("((-{}) as {})", -v, self.ty_name(ty)),
         }

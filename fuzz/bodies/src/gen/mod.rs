@@ -546,11 +546,13 @@ impl<'a, 'b> Gen<'a, 'b> {
         });
         self.indent += 1;
         let n = self.pick(6);
+        let before = self.out.len();
         self.block_body(1, n);
         if let Some(t) = &ret {
             let value = self.expr_ctx(t, 0);
             self.line(&format!("return {value}"));
-        } else if n == 0 {
+        } else if self.out.len() == before {
+            // No statement was written (none chosen, or the program is full).
             self.line("print(\"void\")");
         }
         self.indent -= 1;

@@ -436,7 +436,8 @@ fn while_loops_and_wrapping_increments() {
     }
 }
 
-/// The code generator's `for x in xs` pattern over [3, 4, 5], summing.
+/// The code generator's `for x in xs` pattern over [3, 4, 5], summing; then the same loop
+/// over an empty array.
 fn for_each_sum() -> Program {
     let mut p = program(vec![func(
         "main",
@@ -454,22 +455,29 @@ fn for_each_sum() -> Program {
                 elem_ref: false,
             },
             LoadInt { dst: 4, value: 0 },
-            LoadInt { dst: 1, value: 0 },
-            ArrayLen { dst: 2, arr: 0 },
-            LtI32 { dst: 2, a: 1, b: 2 },
-            JumpIfFalse { cond: 2, offset: 4 },
-            ArrayGet {
-                dst: 3,
-                arr: 0,
-                index: 1,
+            ForEachPrep { base: 0, offset: 2 },
+            AddI32 { dst: 4, a: 4, b: 2 },
+            ForEachNext {
+                base: 0,
+                offset: -2,
             },
-            AddI32 { dst: 4, a: 4, b: 3 },
-            AddI32Imm {
-                dst: 1,
-                a: 1,
-                imm: 1,
+            Print {
+                base: 4,
+                count: 1,
+                format: 0,
             },
-            Jump { offset: -7 },
+            NewArray {
+                dst: 0,
+                base: 5,
+                count: 0,
+                elem_ref: false,
+            },
+            ForEachPrep { base: 0, offset: 2 },
+            AddI32 { dst: 4, a: 4, b: 2 },
+            ForEachNext {
+                base: 0,
+                offset: -2,
+            },
             Print {
                 base: 4,
                 count: 1,
@@ -485,11 +493,11 @@ fn for_each_sum() -> Program {
 #[test]
 fn array_loops_are_typed_loops() {
     let (out, traces) = every_path(&for_each_sum(), &VmConfig::default());
-    assert_eq!(out, "12\n");
+    assert_eq!(out, "12\n12\n");
     let expected = LoopTrace {
         typed_hit: 3,
-        typed_miss: 1,
-        iter_alloc_saved: 1,
+        typed_miss: 2,
+        iter_alloc_saved: 2,
         ..LoopTrace::default()
     };
     assert_eq!(trace_of(&traces, DEFAULT), expected);
@@ -501,7 +509,7 @@ fn array_loops_are_typed_loops() {
         trace_of(&traces, NO_INC),
         LoopTrace {
             typed_hit: 0,
-            typed_miss: 4,
+            typed_miss: 5,
             ..expected
         }
     );
