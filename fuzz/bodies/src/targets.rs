@@ -11,8 +11,9 @@
 //!
 //! Every compiling stage runs on a thread with a 64 MiB stack, as the binary does: the
 //! parser bounds nesting depth, and the passes after it recurse over the tree, so a debug
-//! build needs more than the 2 MiB of a test thread. A Rust stack overflow still aborts the
-//! process, which the fuzzer reports as a crash.
+//! build needs more than the 2 MiB of a test thread. One such thread serves the whole
+//! process ([`on_big_stack`]). A Rust stack overflow still aborts the process, which the
+//! fuzzer reports as a crash.
 
 use crate::gen;
 use crate::invariants::{self, check_diagnostics, check_span, spans_in_debug, Stage};
@@ -23,6 +24,8 @@ use orus::modules::SearchPath;
 use orus::modules::SourceFile;
 use orus::vm::{self, VmConfig};
 use std::io::Write;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::{mpsc, Mutex, OnceLock};
 
 /// The main file's name. Its directory does not exist, so every `use` fails to load
 /// (E3001) instead of reading whatever files happen to be on the machine.
@@ -314,17 +317,44 @@ fn check_tree_spans(debug: &str, len: usize, what: &str) {
     }
 }
 
-/// Runs `job` on a thread with [`COMPILER_STACK`] bytes of stack; a panic in it is
-/// re-raised here so that the caller (the fuzzer or a test) sees it.
+/// Runs `job` on the compiler thread, which has [`COMPILER_STACK`] bytes of stack; a panic
+/// in it is re-raised here so that the caller (the fuzzer or a test) sees it.
+///
+/// The thread lives as long as the process and runs one job at a time: spawning a thread
+/// per input cost a large share of each execution and let the fuzzer's resident memory
+/// grow under AddressSanitizer.
 pub fn on_big_stack<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> T {
-    let handle = std::thread::Builder::new()
-        .stack_size(COMPILER_STACK)
-        .spawn(job)
-        .expect("spawning the compiler thread");
-    match handle.join() {
+    let (reply, answer) = mpsc::sync_channel(1);
+    let job: Job = Box::new(move || {
+        let _ = reply.send(catch_unwind(AssertUnwindSafe(job)));
+    });
+    compiler_thread()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .send(job)
+        .expect("the compiler thread is running");
+    match answer
+        .recv()
+        .expect("the compiler thread answers every job")
+    {
         Ok(value) => value,
-        Err(panic) => std::panic::resume_unwind(panic),
+        Err(panic) => resume_unwind(panic),
     }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+fn compiler_thread() -> &'static Mutex<mpsc::Sender<Job>> {
+    static THREAD: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+    THREAD.get_or_init(|| {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("orus-fuzz-compiler".into())
+            .stack_size(COMPILER_STACK)
+            .spawn(move || queue.into_iter().for_each(|job| job()))
+            .expect("spawning the compiler thread");
+        Mutex::new(jobs)
+    })
 }
 
 /// Keeps the first [`OUTPUT_CAP`] bytes written and counts the rest.

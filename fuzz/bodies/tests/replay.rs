@@ -144,3 +144,9 @@ fn generated_programs_exercise_the_language() {
         );
     }
 }
+
+#[test]
+#[should_panic(expected = "broken invariant")]
+fn a_panic_on_the_compiler_thread_reaches_the_caller() {
+    targets::on_big_stack(|| panic!("broken invariant"));
+}

@@ -68,15 +68,29 @@ pub(super) fn binary_instr(op: BinOp, ty: &Type, dst: Reg, a: Reg, b: Reg) -> In
 
 /// The constant `e` as an immediate: an integer or bool literal whose register slot is
 /// what `LoadInt` of the immediate writes (the sign extension of an `i32`).
-fn immediate(e: &TExpr) -> Option<i32> {
+pub(super) fn immediate(e: &TExpr) -> Option<i32> {
     match e.kind {
         TExprKind::Int(bits) => i32::try_from(bits as i64).ok(),
         _ => None,
     }
 }
 
-fn is_integer(ty: &Type) -> bool {
+pub(super) fn is_integer(ty: &Type) -> bool {
     matches!(ty, Type::I32 | Type::I64 | Type::U32 | Type::U64)
+}
+
+/// Whether converting a value of type `from` to `to` keeps its register slot as it is:
+/// the canonical encodings agree (`i32` sign-extended is the `i64`, `u32` zero-extended
+/// the `i64` or `u64`, a bool 0 or 1 the integer), so no instruction is needed.
+fn same_bits(from: &Type, to: &Type) -> bool {
+    let (from, to) = (prim(from), prim(to));
+    from == to
+        || matches!(
+            (from, to),
+            (Prim::I32, Prim::I64)
+                | (Prim::U32, Prim::I64 | Prim::U64)
+                | (Prim::Bool, Prim::I32 | Prim::I64 | Prim::U32 | Prim::U64)
+        )
 }
 
 /// The most strings one `ConcatN` joins (a longer `+` chain takes several).
@@ -107,7 +121,7 @@ fn concat_parts<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
 
 /// Which immediate instruction computes `x op imm`.
 #[derive(Clone, Copy)]
-enum ImmOp {
+pub(super) enum ImmOp {
     Add,
     Mul,
     Div,
@@ -138,7 +152,7 @@ impl ImmOp {
 /// `lhs op rhs` as one immediate instruction: the operand to evaluate, the operation and
 /// the immediate. A constant on the left is used for commutative operators only (it has
 /// no effects, so the order of evaluation does not matter).
-fn binary_immediate<'e>(
+pub(super) fn binary_immediate<'e>(
     op: BinOp,
     ty: &Type,
     lhs: &'e TExpr,
@@ -214,6 +228,19 @@ impl FnGen<'_, '_> {
     /// Evaluates `e` into some register: a variable's own register when `e` just reads a
     /// local, else a new temporary (left allocated; the caller frees it).
     pub(super) fn expr_any(&mut self, e: &TExpr) -> Reg {
+        let constant = match e.kind {
+            TExprKind::Int(bits) => Some(bits),
+            TExprKind::Float(v) => Some(v.to_bits()),
+            _ => None,
+        };
+        if let Some(&r) = constant.and_then(|bits| self.pinned.get(&bits)) {
+            return r;
+        }
+        if let TExprKind::Convert(inner) = &e.kind {
+            if same_bits(&inner.ty, &e.ty) {
+                return self.expr_any(inner);
+            }
+        }
         if let TExprKind::Load(place) = e.kind {
             if let Some(r) = self.direct_reg(place) {
                 return r;
@@ -341,6 +368,7 @@ impl FnGen<'_, '_> {
                 self.patch(skip, end);
                 self.emit(Instr::Move { dst, src: tmp });
             }
+            TExprKind::Convert(inner) if same_bits(&inner.ty, &e.ty) => self.expr_to(inner, dst),
             TExprKind::Convert(inner) => {
                 let src = self.expr_any(inner);
                 self.span = e.span;
@@ -693,7 +721,7 @@ impl FnGen<'_, '_> {
         });
     }
 
-    fn load_bits(&mut self, dst: Reg, bits: u64) {
+    pub(super) fn load_bits(&mut self, dst: Reg, bits: u64) {
         let signed = bits as i64;
         if let Ok(value) = i32::try_from(signed) {
             self.emit(Instr::LoadInt { dst, value });

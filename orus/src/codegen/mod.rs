@@ -10,7 +10,17 @@
 //!
 //! Every instruction is chosen from static types: this module never emits anything that
 //! would make the VM inspect a value to learn its type. It knows nothing of syntax.
+//!
+//! To keep the instruction count down: a condition that is a comparison becomes one fused
+//! compare-and-branch, and `not`/`and`/`or` in conditions become jumps (`cond_jump`); a
+//! small constant operand becomes an immediate (`AddI32Imm`, `JumpIfNotLtI32Imm`, ...); a
+//! `while` loop tests its condition at the bottom (one jump per iteration); `for x in xs`
+//! is `ForEachPrep`/`ForEachNext`; a chain of string `+` is one `ConcatN`; a call whose
+//! result goes to a fresh register gets that register as its base (no move); casts that
+//! keep the register bits (`i32` to `i64`, ...) emit nothing; and constants that loops use
+//! as operands live in registers loaded once at the entry (`consts`).
 
+mod consts;
 mod expr;
 mod objects;
 mod places;
@@ -137,6 +147,8 @@ struct FnGen<'g, 'p> {
     span: Span,
     /// Set when the register limit is exceeded; reported at the end.
     overflow: Option<Span>,
+    /// Registers loaded with a constant at the entry, by the constant's bits (`consts`).
+    pinned: HashMap<u64, Reg>,
 }
 
 impl<'p> Gen<'p> {
@@ -158,6 +170,7 @@ impl<'p> Gen<'p> {
             loops: vec![],
             span: func.span,
             overflow: None,
+            pinned: HashMap::new(),
         };
         for id in 0..func.params {
             let reg = fg.alloc();
@@ -168,6 +181,11 @@ impl<'p> Gen<'p> {
             if func.locals[id].captured {
                 fg.emit(Instr::NewCell { dst: reg, src: reg });
             }
+        }
+        for bits in consts::loop_constants(&func.body) {
+            let reg = fg.alloc();
+            fg.load_bits(reg, bits);
+            fg.pinned.insert(bits, reg);
         }
         fg.stmts(&func.body);
         fg.emit(Instr::ReturnVoid {});

@@ -4,7 +4,9 @@
 //! The values are immutable byte strings, mutable arrays, struct instances, enum values,
 //! cells (captured variables), closures and Error values; `Object` is an enum and each kind
 //! lists its child handles in `trace_children`. The object kinds beyond strings and arrays
-//! are made and read in `heap/objects.rs`.
+//! are made and read in `heap/objects.rs`. A slot without an object holds `Object::Free`
+//! (not an `Option`), so reading an object checks one tag; a string of at most 23 bytes is
+//! stored inside its object (`Object::Small`), without an allocation of its own.
 //!
 //! Which slots of an object are handles: an array says so with its `elem_ref` flag; a
 //! struct or enum value names its layout, whose field and payload types the heap learns
@@ -43,7 +45,8 @@
 //! Concatenation avoids quadratic copying for `s = s + x` loops: a long result is a
 //! `Slice` viewing a prefix of a growable `Buffer`; appending to the slice that ends its
 //! buffer extends the buffer in place (older slices keep seeing their shorter prefix), so
-//! building a string piece by piece costs amortised O(piece) per step.
+//! building a string piece by piece costs amortised O(piece) per step. A chain
+//! `a + b + c` is one [`Heap::concat_many`]: one result, no intermediate strings.
 //!
 //! This module knows nothing of frames or instructions. Tests are in `heap/tests.rs`.
 
@@ -72,9 +75,11 @@ const MAX_STR_LEN: usize = i32::MAX as usize;
 /// Most bytes of a string stored inside its object (no separate allocation).
 const SMALL_LEN: usize = 23;
 
-/// One heap object.
+/// One heap slot: an object, or [`Object::Free`].
 #[derive(Debug)]
 enum Object {
+    /// No object: the slot is free (on the free list) or was never used.
+    Free,
     /// An immutable string owning its bytes.
     Str(Box<[u8]>),
     /// An immutable string of at most [`SMALL_LEN`] bytes, held in the object itself.
@@ -133,6 +138,7 @@ impl Object {
     fn size(&self) -> usize {
         OBJECT_OVERHEAD
             + match self {
+                Object::Free => 0,
                 Object::Str(bytes) => bytes.len(),
                 Object::Small { len, .. } => usize::from(*len),
                 Object::Slice { .. } => 0,
@@ -152,7 +158,7 @@ impl Object {
 /// The object store, see the module documentation.
 #[derive(Debug)]
 pub struct Heap {
-    slots: Vec<Option<Object>>,
+    slots: Vec<Object>,
     marks: Vec<bool>,
     free: Vec<Handle>,
     /// Slots `0..permanent` hold the interned constants and are never swept.
@@ -186,11 +192,8 @@ impl Heap {
     /// A heap whose first objects are the interned `strings`, so that handle `i` is
     /// `strings[i]`; `limit` caps the total bytes held (E0014 beyond it).
     pub fn new(strings: &[Vec<u8>], limit: Option<usize>) -> Heap {
-        let slots: Vec<Option<Object>> = strings
-            .iter()
-            .map(|s| Some(Object::Str(s.clone().into_boxed_slice())))
-            .collect();
-        let live_bytes = slots.iter().flatten().map(Object::size).sum();
+        let slots: Vec<Object> = strings.iter().map(|s| Object::string(s)).collect();
+        let live_bytes = slots.iter().map(Object::size).sum();
         Heap {
             marks: vec![false; slots.len()],
             permanent: slots.len(),
@@ -216,7 +219,7 @@ impl Heap {
     /// When `handle` is not a live string: the compiler guarantees it is, so this is a bug.
     #[inline(always)]
     pub fn get_str(&self, handle: Handle) -> &[u8] {
-        match self.object(handle) {
+        match self.slots.get(handle as usize) {
             Some(Object::Small { len, bytes }) => &bytes[..usize::from(*len)],
             Some(Object::Str(bytes)) => bytes,
             _ => self.get_long_str(handle),
@@ -245,7 +248,7 @@ impl Heap {
     /// When `handle` is not a live array: the compiler guarantees it is, so this is a bug.
     #[inline]
     pub fn array(&self, handle: Handle) -> &[u64] {
-        match self.object(handle) {
+        match self.slots.get(handle as usize) {
             Some(Object::Array { elems, .. }) => elems,
             _ => not_an_array(handle),
         }
@@ -258,7 +261,7 @@ impl Heap {
     #[inline]
     pub fn array_mut(&mut self, handle: Handle) -> &mut [u64] {
         match self.slots.get_mut(handle as usize) {
-            Some(Some(Object::Array { elems, .. })) => elems,
+            Some(Object::Array { elems, .. }) => elems,
             _ => not_an_array(handle),
         }
     }
@@ -287,7 +290,7 @@ impl Heap {
     #[inline]
     pub fn array_push(&mut self, handle: Handle, value: u64) -> Result<(), Fault> {
         match self.slots.get_mut(handle as usize) {
-            Some(Some(Object::Array { elems, .. })) if elems.len() < elems.capacity() => {
+            Some(Object::Array { elems, .. }) if elems.len() < elems.capacity() => {
                 elems.push(value);
                 Ok(())
             }
@@ -299,7 +302,7 @@ impl Heap {
     /// empty. The capacity is kept for later pushes.
     pub fn array_pop(&mut self, handle: Handle) -> Option<u64> {
         match self.slots.get_mut(handle as usize) {
-            Some(Some(Object::Array { elems, .. })) => elems.pop(),
+            Some(Object::Array { elems, .. }) => elems.pop(),
             _ => not_an_array(handle),
         }
     }
@@ -420,14 +423,15 @@ impl Heap {
         self.trace_gray();
         let mut live = 0;
         for index in 0..self.slots.len() {
-            let Some(object) = &self.slots[index] else {
+            let object = &self.slots[index];
+            if matches!(object, Object::Free) {
                 continue;
-            };
+            }
             if self.marks[index] || index < self.permanent {
                 live += object.size();
                 self.marks[index] = false;
             } else {
-                self.slots[index] = None;
+                self.slots[index] = Object::Free;
                 self.free.push(index as Handle);
             }
         }
@@ -459,14 +463,17 @@ impl Heap {
 
     #[inline(always)]
     fn object(&self, handle: Handle) -> Option<&Object> {
-        self.slots.get(handle as usize)?.as_ref()
+        match self.slots.get(handle as usize) {
+            None | Some(Object::Free) => None,
+            object => object,
+        }
     }
 
     fn insert(&mut self, object: Object) -> Result<Handle, Fault> {
         self.charge(object.size())?;
         match self.free.pop() {
             Some(handle) => {
-                self.slots[handle as usize] = Some(object);
+                self.slots[handle as usize] = object;
                 Ok(handle)
             }
             None => {
@@ -475,7 +482,7 @@ impl Heap {
                     .ok()
                     .filter(|&h| h != Handle::MAX)
                     .ok_or_else(|| out_of_memory("too many heap objects"))?;
-                self.slots.push(Some(object));
+                self.slots.push(object);
                 self.marks.push(false);
                 Ok(handle)
             }
@@ -496,7 +503,7 @@ impl Heap {
         }
         let new_capacity = (capacity * 2).clamp(4, MAX_ARRAY_LEN);
         self.charge((new_capacity - capacity) * SLOT_BYTES)?;
-        let Some(Some(Object::Array { elems, .. })) = self.slots.get_mut(handle as usize) else {
+        let Some(Object::Array { elems, .. }) = self.slots.get_mut(handle as usize) else {
             unreachable!("checked above");
         };
         elems.reserve_exact(new_capacity - elems.len());
@@ -507,7 +514,7 @@ impl Heap {
     /// Appends the strings `parts` (`added` bytes in all) to the buffer `buf`, growing it
     /// geometrically. A part may be a slice of `buf` itself: a prefix of what it holds.
     fn append_to_buffer(&mut self, buf: Handle, parts: &[u64], added: usize) -> Result<(), Fault> {
-        let Some(Some(Object::Buffer(bytes))) = self.slots.get_mut(buf as usize) else {
+        let Some(Object::Buffer(bytes)) = self.slots.get_mut(buf as usize) else {
             unreachable!("checked by the caller");
         };
         let mut bytes = std::mem::take(bytes);
@@ -515,7 +522,7 @@ impl Heap {
         if needed > bytes.capacity() {
             let new_capacity = needed.max(bytes.capacity() * 2);
             if let Err(fault) = self.charge(new_capacity - bytes.capacity()) {
-                self.slots[buf as usize] = Some(Object::Buffer(bytes));
+                self.slots[buf as usize] = Object::Buffer(bytes);
                 return Err(fault);
             }
             bytes.reserve_exact(new_capacity - bytes.len());
@@ -532,7 +539,7 @@ impl Heap {
                 _ => bytes.extend_from_slice(self.get_str(part)),
             }
         }
-        self.slots[buf as usize] = Some(Object::Buffer(bytes));
+        self.slots[buf as usize] = Object::Buffer(bytes);
         Ok(())
     }
 
@@ -568,7 +575,7 @@ impl Heap {
             enum_refs,
             ..
         } = self;
-        match slots.get(handle as usize).and_then(Option::as_ref) {
+        match slots.get(handle as usize) {
             Some(Object::Slice { buf, .. }) => mark(slots, marks, gray, u64::from(*buf)),
             Some(Object::Array {
                 elems,
@@ -607,6 +614,7 @@ impl Heap {
                 | Object::Array { .. }
                 | Object::Error { .. },
             )
+            | Some(Object::Free)
             | None => {}
         }
     }
@@ -615,12 +623,12 @@ impl Heap {
 /// Marks the object whose handle is `bits`, if it is one that is live and not yet
 /// marked, and queues it for tracing. Takes the heap's fields apart so that an array's
 /// elements can be marked while the array is borrowed.
-fn mark(slots: &[Option<Object>], marks: &mut [bool], gray: &mut Vec<Handle>, bits: u64) {
+fn mark(slots: &[Object], marks: &mut [bool], gray: &mut Vec<Handle>, bits: u64) {
     let Ok(handle) = Handle::try_from(bits) else {
         return;
     };
     let index = handle as usize;
-    if index < slots.len() && slots[index].is_some() && !marks[index] {
+    if index < slots.len() && !matches!(slots[index], Object::Free) && !marks[index] {
         marks[index] = true;
         gray.push(handle);
     }

@@ -576,10 +576,20 @@ impl Vm<'_, '_> {
                     Instr::ShrI32Imm { dst, a, imm } => checked_imm!(dst, a, imm, arith::shr_i32),
 
                     // ---- conversions and strings ----
-                    Instr::Convert { dst, src, from, to } => match convert(from, to, reg!(src)) {
-                        Ok(bits) => put!(dst, bits),
-                        Err(fault) => fail!(fault),
-                    },
+                    Instr::Convert { dst, src, from, to } => {
+                        let bits = reg!(src);
+                        // The common infallible casts inline; the rest in `runtime::convert`.
+                        match (from, to) {
+                            (Prim::I32, Prim::I64) => put!(dst, bits),
+                            (Prim::I32, Prim::F64) => set!(dst, f64::from(get!(i32, src))),
+                            (Prim::I64, Prim::I32) => set!(dst, bits as i64 as i32),
+                            (Prim::I64, Prim::F64) => set!(dst, bits as i64 as f64),
+                            _ => match convert(from, to, bits) {
+                                Ok(bits) => put!(dst, bits),
+                                Err(fault) => fail!(fault),
+                            },
+                        }
+                    }
                     Instr::ToStr { dst, src, ty } => {
                         let bits = reg!(src);
                         let ty = &program.types[ty as usize];

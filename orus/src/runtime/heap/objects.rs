@@ -41,7 +41,7 @@ impl Heap {
     /// Field `field` of the struct at `handle`.
     #[inline]
     pub fn field(&self, handle: Handle, field: u16) -> u64 {
-        match self.object(handle) {
+        match self.slots.get(handle as usize) {
             Some(Object::Struct { fields, .. }) => fields[usize::from(field)],
             _ => wrong_kind(handle, "struct"),
         }
@@ -51,7 +51,7 @@ impl Heap {
     #[inline]
     pub fn set_field(&mut self, handle: Handle, field: u16, value: u64) {
         match self.slots.get_mut(handle as usize) {
-            Some(Some(Object::Struct { fields, .. })) => fields[usize::from(field)] = value,
+            Some(Object::Struct { fields, .. }) => fields[usize::from(field)] = value,
             _ => wrong_kind(handle, "struct"),
         }
     }
@@ -111,7 +111,7 @@ impl Heap {
     /// The contents of the cell at `handle`.
     #[inline]
     pub fn cell(&self, handle: Handle) -> u64 {
-        match self.object(handle) {
+        match self.slots.get(handle as usize) {
             Some(Object::Cell(value)) => *value,
             _ => wrong_kind(handle, "cell"),
         }
@@ -121,7 +121,7 @@ impl Heap {
     #[inline]
     pub fn set_cell(&mut self, handle: Handle, value: u64) {
         match self.slots.get_mut(handle as usize) {
-            Some(Some(Object::Cell(slot))) => *slot = value,
+            Some(Object::Cell(slot)) => *slot = value,
             _ => wrong_kind(handle, "cell"),
         }
     }
@@ -157,7 +157,7 @@ impl Heap {
     /// The function index of the closure at `handle`.
     #[inline]
     pub fn closure_func(&self, handle: Handle) -> u32 {
-        match self.object(handle) {
+        match self.slots.get(handle as usize) {
             Some(Object::Closure { func, .. }) => *func,
             _ => wrong_kind(handle, "closure"),
         }
@@ -167,10 +167,10 @@ impl Heap {
     /// when `handle` is no object at all (such as `Handle::MAX`, never handed out).
     #[inline]
     pub fn capture(&self, handle: Handle, index: u16) -> Option<u64> {
-        match self.object(handle) {
+        match self.slots.get(handle as usize) {
             Some(Object::Closure { captures, .. }) => captures.get(usize::from(index)).copied(),
+            None | Some(Object::Free) => None,
             Some(_) => wrong_kind(handle, "closure"),
-            None => None,
         }
     }
 
