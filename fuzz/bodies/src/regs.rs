@@ -47,8 +47,12 @@ struct Effect {
     writes: Vec<Range<usize>>,
     /// Writes every register (an instruction this module does not know).
     writes_all: bool,
+    /// Written only when control continues at the next instruction.
+    fall_writes: Vec<Range<usize>>,
     /// Another pc control may continue at, besides the next one.
     target: Option<usize>,
+    /// Written only when control continues at `target`.
+    target_writes: Vec<Range<usize>>,
     /// Control never continues at the next instruction.
     no_fallthrough: bool,
     /// A `PushTry`: its handler pc and the register that receives the error.
@@ -87,12 +91,19 @@ fn check_function(program: &Program, func: &Function) -> Result<(), (usize, Reg)
                 set(&mut after, r);
             }
         }
+        let with = |extra: &[Range<usize>]| {
+            let mut bits = after.clone();
+            for r in extra.iter().flat_map(|range| range.clone()) {
+                set(&mut bits, r);
+            }
+            bits
+        };
         let mut successors: Vec<(usize, Vec<u64>)> = Vec::new();
         if !e.no_fallthrough {
-            successors.push((pc + 1, after.clone()));
+            successors.push((pc + 1, with(&e.fall_writes)));
         }
         if let Some(t) = e.target {
-            successors.push((t, after.clone()));
+            successors.push((t, with(&e.target_writes)));
         }
         if let Some((h, dst)) = e.handler {
             let mut at_handler = before.clone();
@@ -231,7 +242,18 @@ fn effect(program: &Program, instr: &Instr, pc: usize) -> Effect {
         | ShrU64 { dst, a, b }
         | Concat { dst, a, b }
         | EqValue { dst, a, b, .. } => rw(vec![one(a), one(b)], vec![one(dst)]),
-        AddI32Imm { dst, a, .. } => rw(vec![one(a)], vec![one(dst)]),
+        AddI32Imm { dst, a, .. }
+        | MulI32Imm { dst, a, .. }
+        | DivI32Imm { dst, a, .. }
+        | RemI32Imm { dst, a, .. }
+        | BitAndImm { dst, a, .. }
+        | BitOrImm { dst, a, .. }
+        | BitXorImm { dst, a, .. }
+        | ShlI32Imm { dst, a, .. }
+        | ShrI32Imm { dst, a, .. } => rw(vec![one(a)], vec![one(dst)]),
+        ConcatN { dst, base, count } => rw(vec![run(base, count)], vec![one(dst)]),
+        GetCaptured { dst, .. } => rw(vec![], vec![one(dst)]),
+        SetCaptured { src, .. } => rw(vec![one(src)], vec![]),
         NegI32 { dst, src }
         | NegI64 { dst, src }
         | NegF64 { dst, src }
@@ -311,6 +333,46 @@ fn effect(program: &Program, instr: &Instr, pc: usize) -> Effect {
         JumpIfFalse { cond, offset } | JumpIfTrue { cond, offset } => Effect {
             reads: vec![one(cond)],
             target: Some(rel(pc, offset)),
+            ..Effect::default()
+        },
+        JumpIfNotEq { a, b, offset }
+        | JumpIfNotNe { a, b, offset }
+        | JumpIfNotLtI32 { a, b, offset }
+        | JumpIfNotLeI32 { a, b, offset }
+        | JumpIfNotLtI64 { a, b, offset }
+        | JumpIfNotLeI64 { a, b, offset }
+        | JumpIfNotLtF64 { a, b, offset }
+        | JumpIfNotLeF64 { a, b, offset }
+        | JumpIfLtF64 { a, b, offset }
+        | JumpIfLeF64 { a, b, offset } => Effect {
+            reads: vec![one(a), one(b)],
+            target: Some(rel(pc, offset)),
+            ..Effect::default()
+        },
+        JumpIfNotEqImm { a, offset, .. }
+        | JumpIfNotNeImm { a, offset, .. }
+        | JumpIfNotLtI32Imm { a, offset, .. }
+        | JumpIfNotLeI32Imm { a, offset, .. }
+        | JumpIfNotGtI32Imm { a, offset, .. }
+        | JumpIfNotGeI32Imm { a, offset, .. } => Effect {
+            reads: vec![one(a)],
+            target: Some(rel(pc, offset)),
+            ..Effect::default()
+        },
+        // Array loops: R[base] the array, R[base+1] the index, R[base+2] the element. The
+        // entry jumps out when the array is empty and otherwise writes index and element;
+        // the back-edge bumps the index and writes the element when it jumps back.
+        ForEachPrep { base, offset } => Effect {
+            reads: vec![one(base)],
+            fall_writes: vec![run(base + 1, 2)],
+            target: Some(rel(pc, offset)),
+            ..Effect::default()
+        },
+        ForEachNext { base, offset } => Effect {
+            reads: vec![run(base, 2)],
+            writes: vec![one(base + 1)],
+            target: Some(rel(pc, offset)),
+            target_writes: vec![one(base + 2)],
             ..Effect::default()
         },
         ForPrepI32 { base, offset, .. }

@@ -1,8 +1,8 @@
 //! The stable-toolchain replay of the fuzz targets, part of `cargo test --workspace`.
 //!
 //! * Every file under `fuzz/regressions/<target>/` goes through that target's body: the
-//!   minimized inputs of fixed crashes and a small set of seeds (`fuzz/seed.sh` makes the
-//!   full seed corpus; `fuzz/README.md` says how files get here).
+//!   inputs of fixed crashes (named after the bug) and, in `corpus/`, a sample of 50
+//!   inputs the fuzzer found (`fuzz/README.md` says how files get here).
 //! * Programs generated from a fixed list of pseudo-random byte strings go through the
 //!   `vm` target in generator mode and through `opt_diff`, so the generator and the
 //!   checker are kept in agreement without running the fuzzer.
@@ -17,17 +17,27 @@ use std::path::{Path, PathBuf};
 /// Number of generator seeds replayed per target.
 const GENERATED: u64 = 500;
 
+/// Every file under `fuzz/regressions/<target>/`, subdirectories included, sorted.
 fn regressions(target: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../regressions")
-        .join(target);
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect(),
-        Err(_) => vec![],
-    };
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = vec![];
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../regressions")
+            .join(target),
+        &mut files,
+    );
     files.sort();
     files
 }
