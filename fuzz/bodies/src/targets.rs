@@ -38,8 +38,8 @@ pub const GENERATOR_MODE: u8 = 0xFF;
 /// Stack of the compiler thread.
 const COMPILER_STACK: usize = 64 * 1024 * 1024;
 
-/// Limits of every run: calls and loop back-edges, heap bytes, frames, and how much
-/// output is kept (the rest is counted, not stored).
+/// Limits of every run: budget units (calls, loop back-edges, KiB printed), heap bytes and
+/// frames. How much output is kept is [`OUTPUT_CAP`].
 pub fn vm_limits() -> VmConfig {
     VmConfig {
         max_frames: 2_000,

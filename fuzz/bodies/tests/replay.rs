@@ -160,3 +160,23 @@ fn generated_programs_exercise_the_language() {
 fn a_panic_on_the_compiler_thread_reaches_the_caller() {
     targets::on_big_stack(|| panic!("broken invariant"));
 }
+
+/// Found by the `vm` fuzzer: printing an array that the loop grows did quadratic work on a
+/// budget that counted only calls and back-edges, and ran for minutes. Output is now
+/// charged to the budget too (one unit per KiB), so the run stops after a bounded amount
+/// of printing.
+#[test]
+fn printing_is_charged_to_the_budget() {
+    let source = "xs: [i32] = []\nfor i in 0..100000:\n    push(xs, i)\n    print(xs)\n";
+    let outcome = targets::on_big_stack(move || {
+        let compiled = targets::compile_checked(source.as_bytes(), true).expect("compiles");
+        targets::run_checked(&compiled, source.as_bytes())
+    });
+    assert_eq!(outcome.end, Some(orus::diag::Code::BudgetExhausted));
+    let budget = targets::vm_limits().instruction_budget.unwrap_or(0);
+    assert!(
+        outcome.printed < (budget + 1) * 1024 * 2,
+        "printed {} bytes on a budget of {budget}",
+        outcome.printed
+    );
+}

@@ -8,7 +8,8 @@
 //! typed arm is a load, an operation and a store: no tag checks, no allocation. Anything
 //! that can fail calls into `runtime` and sends the fault to the `#[cold]` `Vm::raise`,
 //! which either unwinds to the innermost `try` handler (see `unwind`) or records the call
-//! trace. The budget is charged at calls, taken backward jumps and loop back-edges only.
+//! trace. The budget is charged at calls, taken backward jumps and loop back-edges, and per
+//! KiB a `print` formats.
 //! The instruction fetch and the register accesses are the VM's only `unsafe` code: they
 //! skip bounds checks because `verify` proved them in range (each block says which fact
 //! it relies on; debug builds still assert). Table lookups (constants, globals, functions)
@@ -1046,6 +1047,16 @@ impl Vm<'_, '_> {
                             program,
                             &self.heap,
                         );
+                        // Under a budget, output is charged too, one unit per KiB: a loop
+                        // that prints an array it grows did quadratic work on a budget of
+                        // back-edges and ran for minutes (found by the `vm` fuzzer).
+                        if BUDGET {
+                            let cost = (self.scratch.len() >> 10) as u64;
+                            if cost > budget {
+                                fail!(frames::budget_exhausted());
+                            }
+                            budget -= cost;
+                        }
                         // Like C's printf, a failed write (a closed pipe) does not stop the program.
                         let _ = self.out.write_all(&self.scratch);
                     }

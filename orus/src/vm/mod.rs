@@ -36,7 +36,8 @@ use unwind::Handler;
 pub struct VmConfig {
     /// Most frames alive at once, the entry frame included (decision D6); E0005 beyond.
     pub max_frames: usize,
-    /// When set, how many calls and loop back-edges may run before E0013.
+    /// When set, how many budget units may be spent before E0013: one per call and loop
+    /// back-edge, and one per KiB a `print` formats.
     pub instruction_budget: Option<u64>,
     /// When set, the most bytes the heap may hold before E0014.
     pub heap_limit: Option<usize>,
@@ -107,7 +108,7 @@ struct Vm<'p, 'o> {
     globals: Vec<u64>,
     heap: Heap,
     max_frames: usize,
-    /// Remaining budget units (calls and back-edges); `u64::MAX` when unlimited.
+    /// Remaining budget units (calls, back-edges, KiB printed); `u64::MAX` when unlimited.
     budget: u64,
     out: &'o mut dyn Write,
     /// Reused buffer for text being formatted.
