@@ -20,10 +20,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: perf <command> [options]
 
 commands:
-  compare   time every workload in Orus, Python and Lua; write perf/report/REPORT.md + chart.svg
+  compare   time every workload in Orus, Python and Lua; write perf/REPORT.md + perf/chart.svg
               --runs N        best of N wall-time runs per language (default 5)
               --no-callgrind  skip instruction counts and profiles
-              --out DIR       write the report there instead of perf/report
+              --out DIR       write the report there instead of perf/
               --orus PATH     use this orus binary instead of building target/release/orus
   nightly   compare, written to target/perf-report/ (with the trend against the gate baseline)
   gate      callgrind instruction counts of every workload against ci/perf-baseline.json;
@@ -82,7 +82,7 @@ fn parse_compare(args: &[String], nightly: bool) -> Result<compare::Options, Str
         out: if nightly {
             root.join("target").join("perf-report")
         } else {
-            root.join("perf").join("report")
+            root.join("perf")
         },
         orus: None,
         baseline: root.join("ci").join("perf-baseline.json"),
