@@ -208,6 +208,29 @@ pub struct CompatOptions {
     pub log: Option<String>,
 }
 
+impl Cli {
+    /// The command line `orus FILE` (one argument, not an option or subcommand), parsed
+    /// without clap: what clap would return for it, as a test checks. Building clap's
+    /// command (every option of spec §18) costs about a third of the start-up of a
+    /// hello-world program, and running a file is what start-up is for.
+    pub fn plain_file(argv: &[OsString]) -> Option<Cli> {
+        let [_, arg] = argv else { return None };
+        let file = arg.to_str()?;
+        if file.is_empty() || file.starts_with('-') || file == "check" {
+            return None;
+        }
+        Some(Cli {
+            command: None,
+            file: Some(file.to_string()),
+            args: vec![],
+            eval: None,
+            explain: None,
+            version: false,
+            options: Options::default(),
+        })
+    }
+}
+
 /// The families of reference options accepted with any suffix and no effect.
 const COMPAT_PREFIXES: &[&str] = &["--gc-", "--profile", "--memory-", "--debug-"];
 
@@ -318,6 +341,38 @@ mod tests {
         Cli::try_parse_from(strip_prefixed_compat_flags(
             args.map(OsString::from).collect(),
         ))
+    }
+
+    #[test]
+    fn plain_file_is_what_clap_parses() {
+        for file in [
+            "prog.orus",
+            "dir/a b.orus",
+            "x",
+            "help",
+            "checks.orus",
+            "é.orus",
+        ] {
+            let argv = vec![OsString::from("orus"), OsString::from(file)];
+            let fast = Cli::plain_file(&argv).expect("a plain file argument");
+            let slow = parse(&[file]).expect("clap accepts it");
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "for `{file}`");
+        }
+        for not_plain in [
+            &["check"][..],
+            &["-e"],
+            &["--version"],
+            &["-"],
+            &[""],
+            &["a", "b"],
+            &[],
+        ] {
+            let argv: Vec<OsString> = std::iter::once("orus")
+                .chain(not_plain.iter().copied())
+                .map(OsString::from)
+                .collect();
+            assert!(Cli::plain_file(&argv).is_none(), "{not_plain:?}");
+        }
     }
 
     #[test]

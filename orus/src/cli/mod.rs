@@ -29,7 +29,11 @@ pub const VERSION: &str = concat!(
 /// Parses the command line, does what it asks, and returns the exit code.
 pub fn main() -> u8 {
     let argv = args::strip_prefixed_compat_flags(std::env::args_os().collect());
-    let cli = match Cli::try_parse_from(argv) {
+    let parsed = match Cli::plain_file(&argv) {
+        Some(cli) => Ok(cli),
+        None => Cli::try_parse_from(argv),
+    };
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let early = args::early_exit(error);
