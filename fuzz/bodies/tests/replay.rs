@@ -180,3 +180,40 @@ fn printing_is_charged_to_the_budget() {
         outcome.printed
     );
 }
+
+/// Runs `source` as the `vm` target does (budget, heap cap) and returns how it ended.
+fn run_under_budget(source: &'static str) -> targets::RunOutcome {
+    targets::on_big_stack(move || {
+        let compiled = targets::compile_checked(source.as_bytes(), true).expect("compiles");
+        targets::run_checked(&compiled, source.as_bytes())
+    })
+}
+
+/// A struct that holds the same value twice at every level prints to 2⁴⁰ elements from a
+/// few kilobytes of heap. Printing used to build the whole text in memory before writing
+/// it (and before charging the budget), so the run grew without bound; now output is
+/// written, and charged, as it is formatted.
+#[test]
+fn printing_an_exponentially_shared_value_stops_at_the_budget() {
+    let outcome = run_under_budget(
+        "struct Node:\n    kids: [Node]\nmut n = Node{kids: []}\nfor i in 0..40:\n    n = Node{kids: [n, n]}\nprint(n)\n",
+    );
+    assert_eq!(outcome.end, Some(orus::diag::Code::BudgetExhausted));
+    let budget = targets::vm_limits().instruction_budget.unwrap_or(0);
+    assert!(
+        outcome.printed <= (budget + 64) * 1024,
+        "{}",
+        outcome.printed
+    );
+}
+
+/// The same sharing through enum payloads makes `==` compare 2⁴⁰ pairs; under a budget
+/// the comparison is charged (one unit per 1024 pairs) and stops.
+#[test]
+fn comparing_exponentially_shared_enums_stops_at_the_budget() {
+    let outcome = run_under_budget(
+        "enum T:\n    Leaf\n    Two(T, T)\nmut t = T.Leaf\nmut u = T.Leaf\nfor i in 0..40:\n    t = T.Two(t, t)\n    u = T.Two(u, u)\nprint(t == u)\n",
+    );
+    assert_eq!(outcome.end, Some(orus::diag::Code::BudgetExhausted));
+    assert_eq!(outcome.printed, 0);
+}

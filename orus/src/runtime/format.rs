@@ -19,7 +19,7 @@
 //! a compile-time folder. Tests, with expected strings produced by glibc, are at the bottom.
 
 use super::heap::{Handle, Heap};
-pub use super::value::format_value;
+pub use super::value::{format_value, Spill, SPILL_BYTES};
 use crate::bytecode::{Prim, PrintFormat, Program, ValType};
 use std::io::Write as _;
 
@@ -108,14 +108,16 @@ pub fn uint_digits(buf: &mut [u8; 20], mut v: u64) -> &[u8] {
 }
 
 /// Appends the output of one `print` statement whose argument slots are `args`, with
-/// their types given by `format.arg_types` (indices into `program.types`).
+/// their types given by `format.arg_types` (indices into `program.types`). The output is
+/// offered to `spill` as it grows (see [`Spill`]); returns `false` when `spill` stopped it.
 pub fn format_print(
     out: &mut Vec<u8>,
     args: &[u64],
     format: &PrintFormat,
     program: &Program,
     heap: &Heap,
-) {
+    spill: &mut Spill<'_>,
+) -> bool {
     let ty = |i: usize| &program.types[format.arg_types[i] as usize];
     let mut next = 0;
     if !args.is_empty() && *ty(0) == ValType::Str {
@@ -131,7 +133,9 @@ pub fn format_print(
             }
             let (spec, used) = parse_spec(&template[i..]);
             i += used;
-            format_with_spec(out, args[next], ty(next), spec, heap, program);
+            if !format_with_spec(out, args[next], ty(next), spec, heap, program, spill) {
+                return false;
+            }
             next += 1;
         }
     }
@@ -139,11 +143,14 @@ pub fn format_print(
         if k > 0 {
             out.push(b' ');
         }
-        format_value(out, arg, ty(k), heap, program);
+        if !format_value(out, arg, ty(k), heap, program, spill) {
+            return false;
+        }
     }
     if format.newline {
         out.push(b'\n');
     }
+    true
 }
 
 /// What follows an `@` in a template.
@@ -186,7 +193,8 @@ fn format_with_spec(
     spec: Spec,
     heap: &Heap,
     program: &Program,
-) {
+    spill: &mut Spill<'_>,
+) -> bool {
     let integer = match ty {
         ValType::I32 => Some(bits as u32 as i32 as i64 as u64),
         ValType::U32 => Some(u64::from(bits as u32)),
@@ -202,11 +210,9 @@ fn format_with_spec(
             write_fixed(out, f64::from_bits(bits), decimals);
             Ok(())
         }
-        _ => {
-            format_value(out, bits, ty, heap, program);
-            Ok(())
-        }
+        _ => return format_value(out, bits, ty, heap, program, spill),
     };
+    true
 }
 
 /// The primitive of a non-heap type, `None` for the reference types.
@@ -439,7 +445,7 @@ mod tests {
             ..Program::default()
         };
         let mut out = Vec::new();
-        format_print(&mut out, &slots, &format, &program, &heap);
+        format_print(&mut out, &slots, &format, &program, &heap, &mut |_| true);
         String::from_utf8(out).unwrap()
     }
 
@@ -555,7 +561,15 @@ mod tests {
         let holes = heap.alloc_array(&holes, true).unwrap();
         fn show(heap: &Heap, bits: Handle, ty: &ValType) -> String {
             let mut out = Vec::new();
-            format_value(&mut out, u64::from(bits), ty, heap, &Program::default());
+            let keep = &mut |_: &mut Vec<u8>| true;
+            format_value(
+                &mut out,
+                u64::from(bits),
+                ty,
+                heap,
+                &Program::default(),
+                keep,
+            );
             String::from_utf8(out).unwrap()
         }
         assert_eq!(show(&heap, one_two, &ints), "1, 2");
@@ -584,7 +598,7 @@ mod tests {
         };
         let args = [template, one_two, m, strs, empty].map(u64::from);
         let mut out = Vec::new();
-        format_print(&mut out, &args, &format, &program, &heap);
+        format_print(&mut out, &args, &format, &program, &heap, &mut |_| true);
         assert_eq!(String::from_utf8(out).unwrap(), "1, 2|1, 2, -3|a, b c \n");
     }
 

@@ -543,6 +543,16 @@ impl Heap {
         Ok(())
     }
 
+    /// The most bytes a new string could hold: the size limit of strings, or less under a
+    /// heap limit. Text being built for a string stops growing past it (`as string` of a
+    /// value that prints to gigabytes).
+    pub fn string_room(&self) -> usize {
+        let room = self
+            .limit
+            .map_or(usize::MAX, |l| l.saturating_sub(self.live_bytes));
+        room.min(MAX_STR_LEN)
+    }
+
     /// Accounts for `bytes` newly held, failing if that passes the limit.
     fn charge(&mut self, bytes: usize) -> Result<(), Fault> {
         if let Some(limit) = self.limit {
@@ -641,7 +651,7 @@ fn not_an_array(handle: Handle) -> ! {
 }
 
 #[cold]
-fn out_of_memory(message: &str) -> Fault {
+pub fn out_of_memory(message: &str) -> Fault {
     Fault::new(Code::OutOfMemory, message)
 }
 

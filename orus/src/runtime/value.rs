@@ -9,6 +9,12 @@
 //! `<fn NAME>`. Arrays and structs are mutable, so a value can contain itself; a container
 //! met again while it is still being printed prints as `...` instead of looping forever.
 //!
+//! Printing never holds more than about [`SPILL_BYTES`] of output at a time beyond what the
+//! caller accepts: a value can print to far more bytes than it occupies (an array holding
+//! the same array twice, thirty levels deep, prints 2³⁰ elements), so the walk hands the
+//! output to a [`Spill`] callback as it grows, which writes it out (`print`) or refuses
+//! once it passes the largest string (`as string`), ending the walk.
+//!
 //! Equality compares enums structurally (same layout and variant, payloads compared by
 //! their types: strings by content, `f64` by IEEE `==`, nested enums structurally) and
 //! everything with identity (arrays, structs, functions, Error values) by handle; scalars
@@ -38,27 +44,40 @@ enum Seq<'a> {
     Payload(Handle, &'a [ValType]),
 }
 
+/// Output size at which a walk offers its output to the [`Spill`] callback.
+pub const SPILL_BYTES: usize = 64 * 1024;
+
+/// Takes the output gathered so far (at least [`SPILL_BYTES`] of it): writes it out and
+/// clears the buffer, or leaves it; returns `false` to stop the walk (a budget or size
+/// limit was reached).
+pub type Spill<'s> = dyn FnMut(&mut Vec<u8>) -> bool + 's;
+
 /// Appends the print form of a value of type `ty` held in the slot `bits`; see the
-/// module documentation. `program` supplies the layouts and function names.
+/// module documentation. `program` supplies the layouts and function names. Returns
+/// `false` when `spill` stopped the walk (the output is then incomplete).
 pub fn format_value<'a>(
     out: &mut Vec<u8>,
     bits: u64,
     ty: &'a ValType,
     heap: &Heap,
     program: &'a Program,
-) {
+    spill: &mut Spill<'_>,
+) -> bool {
     if let Some(prim) = scalar_prim(ty) {
         format_scalar(out, bits, prim);
-        return;
+        return true;
     }
     if *ty == ValType::Str {
         out.extend_from_slice(heap.get_str(bits as Handle));
-        return;
+        return out.len() < SPILL_BYTES || spill(out);
     }
     let mut stack = vec![Step::Value(bits, ty)];
     // Containers (by handle) that are being printed and may be reached again.
     let mut open: HashSet<Handle> = HashSet::new();
     while let Some(step) = stack.pop() {
+        if out.len() >= SPILL_BYTES && !spill(out) {
+            return false;
+        }
         match step {
             Step::Text(text) => out.extend_from_slice(text),
             Step::Value(bits, ty) => {
@@ -134,6 +153,7 @@ pub fn format_value<'a>(
             }
         }
     }
+    out.len() < SPILL_BYTES || spill(out)
 }
 
 /// Whether printing the container `seq` can lead back to a container: only then is it
@@ -157,10 +177,21 @@ fn may_cycle(seq: &Seq<'_>, program: &Program) -> bool {
 }
 
 /// Whether the values `a` and `b` of type `ty` are equal; see the module documentation.
-pub fn values_equal(a: u64, b: u64, ty: &ValType, heap: &Heap, program: &Program) -> bool {
+/// Each pair of values compared costs one of `steps`; `None` means they ran out first (an
+/// enum that holds the same value twice at every level has exponentially many pairs, so
+/// a run under an instruction budget bounds the walk).
+pub fn values_equal(
+    a: u64,
+    b: u64,
+    ty: &ValType,
+    heap: &Heap,
+    program: &Program,
+    steps: &mut u64,
+) -> Option<bool> {
     let mut stack: Vec<(u64, u64, &ValType)> = Vec::new();
     let mut next = Some((a, b, ty));
     while let Some((a, b, ty)) = next.take().or_else(|| stack.pop()) {
+        *steps = steps.checked_sub(1)?;
         let equal = match ty {
             ValType::F64 => f64::from_bits(a) == f64::from_bits(b),
             ValType::Str => heap.get_str(a as Handle) == heap.get_str(b as Handle),
@@ -168,13 +199,13 @@ pub fn values_equal(a: u64, b: u64, ty: &ValType, heap: &Heap, program: &Program
                 let (layout_a, variant_a, payload_a) = heap.enum_value(a as Handle);
                 let (layout_b, variant_b, payload_b) = heap.enum_value(b as Handle);
                 if layout_a != layout_b || variant_a != variant_b {
-                    return false;
+                    return Some(false);
                 }
                 let types = &program.enums[layout_a as usize].variants[usize::from(variant_a)].1;
                 for ((&x, &y), ty) in payload_a.iter().zip(payload_b).zip(types) {
                     match ty {
                         ValType::Str | ValType::Enum(_) | ValType::F64 => stack.push((x, y, ty)),
-                        _ if x != y => return false,
+                        _ if x != y => return Some(false),
                         _ => {}
                     }
                 }
@@ -185,10 +216,10 @@ pub fn values_equal(a: u64, b: u64, ty: &ValType, heap: &Heap, program: &Program
             _ => a == b,
         };
         if !equal {
-            return false;
+            return Some(false);
         }
     }
-    true
+    Some(true)
 }
 
 #[cfg(test)]
@@ -227,10 +258,18 @@ mod tests {
         }
     }
 
+    /// The print form, gathered through a spill that takes every chunk as `print` does.
     fn show(heap: &Heap, program: &Program, bits: u64, ty: &ValType) -> String {
+        let mut taken = Vec::new();
         let mut out = Vec::new();
-        format_value(&mut out, bits, ty, heap, program);
-        String::from_utf8(out).unwrap()
+        let mut take = |chunk: &mut Vec<u8>| {
+            assert!(chunk.len() >= SPILL_BYTES);
+            taken.append(chunk);
+            true
+        };
+        assert!(format_value(&mut out, bits, ty, heap, program, &mut take));
+        taken.extend_from_slice(&out);
+        String::from_utf8(taken).unwrap()
     }
 
     /// A list of `0..n`, innermost last.
@@ -258,9 +297,31 @@ mod tests {
         assert!(text.starts_with("List.Cons(0, List.Cons(1, "));
         let tail = format!("List.Cons(999999, List.Nil{}", ")".repeat(1_000_000));
         assert!(text.ends_with(&tail));
-        assert!(values_equal(a, b, &ty, &heap, &program));
+        let mut steps = u64::MAX;
+        assert_eq!(
+            values_equal(a, b, &ty, &heap, &program, &mut steps),
+            Some(true)
+        );
+        // Each node: the enum pair, and its payload's enum pair (the i32 compares inline).
+        assert_eq!(u64::MAX - steps, 1_000_001);
         let c = list(&mut heap, 999_999);
-        assert!(!values_equal(a, c, &ty, &heap, &program));
+        assert_eq!(
+            values_equal(a, c, &ty, &heap, &program, &mut u64::MAX),
+            Some(false)
+        );
+        assert_eq!(values_equal(a, b, &ty, &heap, &program, &mut 1000), None);
+        // A spill that refuses stops the walk soon after the first chunk.
+        let mut out = Vec::new();
+        let mut refuse = |_: &mut Vec<u8>| false;
+        assert!(!format_value(
+            &mut out,
+            a,
+            &ty,
+            &heap,
+            &program,
+            &mut refuse
+        ));
+        assert!(out.len() < SPILL_BYTES + 64, "{}", out.len());
     }
 
     #[test]
@@ -286,8 +347,15 @@ mod tests {
             .unwrap();
         assert_eq!(show(&heap, &program, u64::from(top), &ty), ", 2, , 2, 1");
         // Structs compare by identity.
-        assert!(values_equal(leaf, leaf, &ty, &heap, &program));
-        assert!(!values_equal(leaf, u64::from(top), &ty, &heap, &program));
+        assert_eq!(
+            values_equal(leaf, leaf, &ty, &heap, &program, &mut 100),
+            Some(true)
+        );
+        assert_eq!(
+            values_equal(leaf, u64::from(top), &ty, &heap, &program, &mut 100),
+            Some(false)
+        );
+        assert_eq!(values_equal(leaf, leaf, &ty, &heap, &program, &mut 0), None);
     }
 
     #[test]

@@ -617,8 +617,16 @@ impl Vm<'_, '_> {
                         } else {
                             let mut text = std::mem::take(&mut self.scratch);
                             text.clear();
-                            format::format_value(&mut text, bits, ty, &self.heap, program);
-                            let result = self.alloc_with([0, 0], |heap| heap.alloc_str(&text));
+                            let room = self.heap.string_room();
+                            let within = &mut |text: &mut Vec<u8>| text.len() <= room;
+                            let whole = format::format_value(
+                                &mut text, bits, ty, &self.heap, program, within,
+                            );
+                            let result = if whole {
+                                self.alloc_with([0, 0], |heap| heap.alloc_str(&text))
+                            } else {
+                                Err(crate::runtime::heap::out_of_memory("string too large"))
+                            };
                             self.scratch = text;
                             match result {
                                 Ok(handle) => put!(dst, u64::from(handle)),
@@ -786,8 +794,23 @@ impl Vm<'_, '_> {
                     }
                     Instr::EqValue { dst, a, b, ty } => {
                         let ty = &program.types[ty as usize];
-                        let equal = value::values_equal(reg!(a), reg!(b), ty, &self.heap, program);
-                        set!(dst, equal);
+                        // Under a budget, 1024 pairs compared cost one unit.
+                        let allowance = if BUDGET {
+                            budget.saturating_mul(1024)
+                        } else {
+                            u64::MAX
+                        };
+                        let mut steps = allowance;
+                        let (x, y) = (reg!(a), reg!(b));
+                        match value::values_equal(x, y, ty, &self.heap, program, &mut steps) {
+                            Some(equal) => {
+                                if BUDGET {
+                                    budget -= (allowance - steps) >> 10;
+                                }
+                                set!(dst, equal);
+                            }
+                            None => fail!(frames::budget_exhausted()),
+                        }
                     }
                     Instr::NewCell { dst, src } => alloc!(dst, self.new_cell(reg!(src))),
                     Instr::GetCell { dst, cell } => put!(dst, self.heap.cell(reg!(cell) as Handle)),
@@ -1040,25 +1063,35 @@ impl Vm<'_, '_> {
                         let start = base + usize::from(args);
                         let slots = &self.regs[start..start + usize::from(count)];
                         self.scratch.clear();
-                        format::format_print(
+                        // Under a budget, output is charged too, one unit per KiB: a loop
+                        // that prints an array it grows did quadratic work on a budget of
+                        // back-edges and ran for minutes (found by the `vm` fuzzer).
+                        // Like C's printf, a failed write (a closed pipe) does not stop
+                        // the program. Long output is written as it is formatted.
+                        let writer = &mut self.out;
+                        let mut emit = |text: &mut Vec<u8>| {
+                            if BUDGET {
+                                let cost = (text.len() >> 10) as u64;
+                                if cost > budget {
+                                    return false;
+                                }
+                                budget -= cost;
+                            }
+                            let _ = writer.write_all(text);
+                            text.clear();
+                            true
+                        };
+                        let done = format::format_print(
                             &mut self.scratch,
                             slots,
                             &program.print_formats[format as usize],
                             program,
                             &self.heap,
-                        );
-                        // Under a budget, output is charged too, one unit per KiB: a loop
-                        // that prints an array it grows did quadratic work on a budget of
-                        // back-edges and ran for minutes (found by the `vm` fuzzer).
-                        if BUDGET {
-                            let cost = (self.scratch.len() >> 10) as u64;
-                            if cost > budget {
-                                fail!(frames::budget_exhausted());
-                            }
-                            budget -= cost;
+                            &mut emit,
+                        ) && emit(&mut self.scratch);
+                        if !done {
+                            fail!(frames::budget_exhausted());
                         }
-                        // Like C's printf, a failed write (a closed pipe) does not stop the program.
-                        let _ = self.out.write_all(&self.scratch);
                     }
                     Instr::TimeStamp { dst } => set!(dst, frames::now_seconds()),
                 }
