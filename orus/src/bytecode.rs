@@ -432,6 +432,10 @@ opcodes! {
     ForPrepU64 { base: Reg, inclusive: bool, offset: i32 },
     /// ForLoopI32 for u64 ranges
     ForLoopU64 { base: Reg, inclusive: bool, offset: i32 },
+    /// ForLoopI32 of a range written without a step (R[base+2] holds 1): next := index + 1
+    ForLoopI32Step1 { base: Reg, inclusive: bool, offset: i32 },
+    /// ForLoopI32Step1 for i64 ranges
+    ForLoopI64Step1 { base: Reg, inclusive: bool, offset: i32 },
     /// array loop entry. R[base]=array, R[base+1]=index, R[base+2]=element. If the array is
     /// empty then pc += offset, else R[base+1] := 0 and R[base+2] := R[base][0]
     ForEachPrep { base: Reg, offset: i32 },
@@ -486,6 +490,8 @@ impl Instr {
             | Instr::ForLoopU32 { offset, .. }
             | Instr::ForPrepU64 { offset, .. }
             | Instr::ForLoopU64 { offset, .. }
+            | Instr::ForLoopI32Step1 { offset, .. }
+            | Instr::ForLoopI64Step1 { offset, .. }
             | Instr::ForEachPrep { offset, .. }
             | Instr::ForEachNext { offset, .. }
             | Instr::PushTry { offset, .. } => Some(offset),

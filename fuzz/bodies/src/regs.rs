@@ -386,7 +386,9 @@ fn effect(program: &Program, instr: &Instr, pc: usize) -> Effect {
         ForLoopI32 { base, offset, .. }
         | ForLoopI64 { base, offset, .. }
         | ForLoopU32 { base, offset, .. }
-        | ForLoopU64 { base, offset, .. } => Effect {
+        | ForLoopU64 { base, offset, .. }
+        | ForLoopI32Step1 { base, offset, .. }
+        | ForLoopI64Step1 { base, offset, .. } => Effect {
             reads: vec![run(base, 3)],
             writes: vec![one(base)],
             target: Some(rel(pc, offset)),

@@ -590,7 +590,19 @@ impl FnGen<'_, '_> {
         self.span = span;
         let cont = self.code.len();
         let back = Self::offset(cont, body_start);
+        // Most ranges have no step: their back-edge need not read or test it.
+        let step_is_one = step.is_none();
         self.emit(match ty {
+            Type::I64 if step_is_one => Instr::ForLoopI64Step1 {
+                base,
+                inclusive,
+                offset: back,
+            },
+            Type::I32 if step_is_one => Instr::ForLoopI32Step1 {
+                base,
+                inclusive,
+                offset: back,
+            },
             Type::I64 => Instr::ForLoopI64 {
                 base,
                 inclusive,

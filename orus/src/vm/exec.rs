@@ -391,10 +391,11 @@ impl Vm<'_, '_> {
             }};
         }
         macro_rules! for_loop {
-            ($t:ty, $kind:expr, $b:expr, $inclusive:expr, $offset:expr) => {{
+            // `$step` is the step register's value, or the constant 1 it is known to hold.
+            ($t:ty, $kind:expr, $b:expr, $inclusive:expr, $offset:expr, $step:expr) => {{
                 let i = usize::from($b);
                 if PLAIN || self.fast_ranges {
-                    let (index, end, step) = (get!($t, i), get!($t, i + 1), get!($t, i + 2));
+                    let (index, end, step): ($t, $t, $t) = (get!($t, i), get!($t, i + 1), $step);
                     // One copy of the test per flag value, so each is a single comparison.
                     let next = index.checked_add(step);
                     let running = match next {
@@ -932,7 +933,28 @@ impl Vm<'_, '_> {
                         inclusive,
                         offset,
                     } => {
-                        for_loop!(i32, Prim::I32, b, inclusive, offset)
+                        for_loop!(
+                            i32,
+                            Prim::I32,
+                            b,
+                            inclusive,
+                            offset,
+                            get!(i32, usize::from(b) + 2)
+                        )
+                    }
+                    Instr::ForLoopI32Step1 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_loop!(i32, Prim::I32, b, inclusive, offset, 1)
+                    }
+                    Instr::ForLoopI64Step1 {
+                        base: b,
+                        inclusive,
+                        offset,
+                    } => {
+                        for_loop!(i64, Prim::I64, b, inclusive, offset, 1)
                     }
                     Instr::ForPrepI64 {
                         base: b,
@@ -946,7 +968,14 @@ impl Vm<'_, '_> {
                         inclusive,
                         offset,
                     } => {
-                        for_loop!(i64, Prim::I64, b, inclusive, offset)
+                        for_loop!(
+                            i64,
+                            Prim::I64,
+                            b,
+                            inclusive,
+                            offset,
+                            get!(i64, usize::from(b) + 2)
+                        )
                     }
                     Instr::ForPrepU32 {
                         base: b,
@@ -960,7 +989,14 @@ impl Vm<'_, '_> {
                         inclusive,
                         offset,
                     } => {
-                        for_loop!(u32, Prim::U32, b, inclusive, offset)
+                        for_loop!(
+                            u32,
+                            Prim::U32,
+                            b,
+                            inclusive,
+                            offset,
+                            get!(u32, usize::from(b) + 2)
+                        )
                     }
                     Instr::ForPrepU64 {
                         base: b,
@@ -974,7 +1010,14 @@ impl Vm<'_, '_> {
                         inclusive,
                         offset,
                     } => {
-                        for_loop!(u64, Prim::U64, b, inclusive, offset)
+                        for_loop!(
+                            u64,
+                            Prim::U64,
+                            b,
+                            inclusive,
+                            offset,
+                            get!(u64, usize::from(b) + 2)
+                        )
                     }
                     Instr::ForEachPrep { base: b, offset } => {
                         let b = usize::from(b);

@@ -367,6 +367,8 @@ impl Checker<'_> {
             | Instr::ForLoopU32 { base, offset, .. }
             | Instr::ForPrepU64 { base, offset, .. }
             | Instr::ForLoopU64 { base, offset, .. }
+            | Instr::ForLoopI32Step1 { base, offset, .. }
+            | Instr::ForLoopI64Step1 { base, offset, .. }
             | Instr::ForEachPrep { base, offset }
             | Instr::ForEachNext { base, offset } => {
                 self.span(base, 3)?;

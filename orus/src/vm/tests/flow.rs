@@ -65,6 +65,46 @@ fn for_loops_over_i32_ranges() {
     assert_eq!(err.trace, vec![(0, 4)]);
 }
 
+/// The back-edge of ranges written without a step gives the same loops as the general one,
+/// including at the ends of the type.
+#[test]
+fn step1_back_edge_matches_the_general_one() {
+    let cases = [
+        (1, 100, true),
+        (1, 100, false),
+        (3, 0, false),
+        (5, 5, false),
+        (5, 5, true),
+        (i32::MAX - 2, i32::MAX, true),
+        (i32::MAX - 2, i32::MAX, false),
+        (i32::MIN, i32::MIN + 3, false),
+    ];
+    for (start, end, inclusive) in cases {
+        let general = range_sum(start, end, 1, inclusive);
+        let mut step1 = range_sum(start, end, 1, inclusive);
+        for instr in &mut step1.functions[0].code {
+            if let ForLoopI32 {
+                base,
+                inclusive,
+                offset,
+            } = *instr
+            {
+                *instr = ForLoopI32Step1 {
+                    base,
+                    inclusive,
+                    offset,
+                };
+            }
+        }
+        assert_ne!(step1.functions[0].code, general.functions[0].code);
+        assert_eq!(
+            output(&step1),
+            output(&general),
+            "{start}..{end} {inclusive}"
+        );
+    }
+}
+
 #[test]
 fn for_loops_over_wide_and_unsigned_ranges() {
     // for i in (u64::MAX - 2)..=u64::MAX: count += 1, using u64 slots via consts.
