@@ -142,7 +142,9 @@ pub fn check_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
             source.to_vec(),
             settings.compile_options(),
         );
-        move || driver::compile_with(&name, &source, &options).map(|_| ())
+        move || {
+            driver::compile_with(&name, &source, &options).map(|c| release_trees(c.ast, c.typed))
+        }
     });
     match compiled {
         Some(Ok(())) => EXIT_OK,
@@ -314,7 +316,18 @@ fn compile_stage(
     if dumps.bytecode {
         print!("{}", bytecode::disassemble(&compiled.program));
     }
+    release_trees(compiled.ast, compiled.typed);
     Ok(Some((compiled.program, compiled.files, compiled.opt_stats)))
+}
+
+/// Lets go of a compilation's syntax trees without freeing them node by node: the process
+/// ends after this run, and walking a large program's trees to free them cost about a
+/// sixth of its compile time (16 % of the instructions of `orus check` on a generated
+/// 100 000-line file). Their memory stays counted until exit, which does not raise the
+/// peak: it was reached while they were all alive, at the end of compilation.
+fn release_trees(ast: orus::ast::Program, typed: orus::types::typed::TProgram) {
+    std::mem::forget(ast);
+    std::mem::forget(typed);
 }
 
 #[cfg(test)]
