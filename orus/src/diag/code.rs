@@ -88,6 +88,7 @@ error_codes! {
     CannotInfer = 2011, "Can't infer this type";
     MissingField = 2012, "Missing field";
     UnknownMember = 2013, "Unknown member";
+    RecursiveDefault = 2014, "Recursive default";
     // Module errors.
     ModuleNotFound = 3001, "Module not found";
     CyclicImport = 3002, "Cyclic import";

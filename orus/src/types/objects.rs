@@ -54,6 +54,10 @@ impl EnumInfo {
 /// The enum id that stands for the built-in `Result` before its payload type is known.
 const BUILTIN_RESULT: u32 = u32::MAX;
 
+/// Most field defaults expanded into one literal of the source, counting the defaults of
+/// the literals inside defaults (E2014 past it).
+const MAX_DEFAULT_EXPANSIONS: usize = 100_000;
+
 /// What `Name.member` names when `Name` is a type.
 enum TypeMember {
     Variant(u32, u16),
@@ -369,6 +373,51 @@ impl<'a> Checker<'a, '_> {
     }
 
     /// `Name{ field: value, … }`.
+    /// Checks the default of field `field` (index, name) of struct `id` (index, name) for
+    /// a literal at `span` that omits it. Each literal gets its own copy of the default,
+    /// so a default that (through other literals) needs itself would expand forever, and
+    /// defaults whose literals omit several defaulted fields double their size per level:
+    /// both are reported (E2014) instead of expanded.
+    fn expand_default(
+        &mut self,
+        (id, sname): (u32, &str),
+        (field, fname): (usize, &str),
+        default: &'a Expr,
+        ty: &Type,
+        span: Span,
+    ) -> Option<TExpr> {
+        if self.defaults_open.is_empty() {
+            // The outermost literal: the limit is per literal written in the source.
+            self.default_expansions = 0;
+        }
+        let message = if let Some(at) = self.defaults_open.iter().position(|&d| d == (id, field)) {
+            // One report per cycle, whichever of its defaults the checker entered first.
+            let cycle = &self.defaults_open[at..];
+            if cycle.iter().any(|d| self.defaults_reported.contains(d)) {
+                return None;
+            }
+            self.defaults_reported.extend_from_slice(cycle);
+            format!("The default of field '{fname}' of {sname} needs itself: this {sname} literal omits '{fname}'")
+        } else if self.default_expansions >= MAX_DEFAULT_EXPANSIONS {
+            if self.default_limit_reported {
+                return None; // one report per compilation is enough
+            }
+            self.default_limit_reported = true;
+            format!(
+                "The field defaults of this literal expand into more than \
+                 {MAX_DEFAULT_EXPANSIONS} struct literals (here: '{fname}' of {sname})"
+            )
+        } else {
+            self.default_expansions += 1;
+            self.defaults_open.push((id, field));
+            let value = self.expect_value(default, ty);
+            self.defaults_open.pop();
+            return Some(value);
+        };
+        self.error(Code::RecursiveDefault, span, message);
+        None
+    }
+
     pub(super) fn struct_literal(
         &mut self,
         name: &ast::Ident,
@@ -422,7 +471,19 @@ impl<'a> Checker<'a, '_> {
             match slot {
                 Some(v) => fields.push(v),
                 None => match info_fields[k].2 {
-                    Some(default) => fields.push(self.expect_value(default, &info_fields[k].1)),
+                    Some(default) => {
+                        let field = (k, info_fields[k].0.as_str());
+                        match self.expand_default(
+                            (id, &sname),
+                            field,
+                            default,
+                            &info_fields[k].1,
+                            span,
+                        ) {
+                            Some(value) => fields.push(value),
+                            None => ok = false,
+                        }
+                    }
                     None => {
                         self.error(
                             Code::MissingField,
