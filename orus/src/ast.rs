@@ -8,6 +8,10 @@
 
 use crate::diag::Span;
 
+/// An identifier's text. Shared, not copied: the lexer hands out one allocation per
+/// distinct name in a file, and later stages keep it by reference count.
+pub type Name = std::rc::Rc<str>;
+
 /// A whole source file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
@@ -17,7 +21,7 @@ pub struct Program {
 /// An identifier with its location.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
-    pub name: String,
+    pub name: Name,
     pub span: Span,
 }
 
@@ -243,7 +247,7 @@ pub struct TypeExpr {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeExprKind {
-    Named(String),
+    Named(Name),
     Array(Box<TypeExpr>),
     Fn {
         params: Vec<TypeExpr>,
@@ -269,7 +273,7 @@ pub enum ExprKind {
     /// String contents with escapes already processed.
     Str(Vec<u8>),
     Bool(bool),
-    Name(String),
+    Name(Name),
     Unary {
         op: UnaryOp,
         operand: Box<Expr>,

@@ -33,7 +33,10 @@ mod token;
 
 pub use token::{Token, TokenKind};
 
+use crate::ast::Name;
 use crate::diag::{Code, Diagnostic, Span};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use token::keyword;
 
 /// Splits `src` into tokens. Never panics; the last token is always `Eof`.
@@ -112,6 +115,8 @@ pub(crate) struct Lexer<'a> {
     /// The current line is being re-read after an unclosed bracket: its indentation is
     /// accepted silently (the parser reports the bracket).
     resynced: bool,
+    /// Identifiers seen so far, to share one [`Name`] per distinct text.
+    names: HashMap<&'a [u8], Name, BuildHasherDefault<NameHasher>>,
 }
 
 impl<'a> Lexer<'a> {
@@ -138,6 +143,7 @@ impl<'a> Lexer<'a> {
             line_indent: 0,
             bracket_line: None,
             resynced: false,
+            names: HashMap::default(),
         }
     }
 
@@ -474,7 +480,7 @@ impl<'a> Lexer<'a> {
                     .iter()
                     .take_while(|c| is_ident_byte(**c))
                     .count();
-                let name = lossy(&self.src[self.pos..self.pos + len]);
+                let name = self.intern(&self.src[self.pos..self.pos + len]);
                 self.pos += len;
                 self.push(Label(name), start);
                 return;
@@ -611,8 +617,23 @@ impl<'a> Lexer<'a> {
             .count();
         self.pos += len;
         let text = &self.src[start..self.pos];
-        let kind = keyword(text).unwrap_or_else(|| TokenKind::Ident(lossy(text)));
+        let kind = match keyword(text) {
+            Some(kind) => kind,
+            None => TokenKind::Ident(self.intern(text)),
+        };
         self.push(kind, start);
+    }
+
+    /// The shared [`Name`] for the identifier bytes `text`: one allocation per distinct
+    /// name in the file, however often it occurs.
+    pub(crate) fn intern(&mut self, text: &'a [u8]) -> Name {
+        if let Some(name) = self.names.get(text) {
+            return name.clone();
+        }
+        // Identifiers are ASCII, so the lossy conversion never replaces anything.
+        let name: Name = Name::from(String::from_utf8_lossy(text));
+        self.names.insert(text, name.clone());
+        name
     }
 
     /// A run of bytes that start no token: one E1001 for the whole run.
@@ -667,6 +688,32 @@ fn describe_char(bytes: &[u8]) -> String {
 
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A hasher for short identifiers: one multiply per 8 bytes, where the standard SipHash
+/// costs more than the lookup it serves. Not resistant to chosen collisions, which costs
+/// at most speed on a hostile file, never correctness.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    }
+
+    fn finish(&self) -> u64 {
+        // A product's low bits depend only on the factors' low bits, and the table picks
+        // buckets by the low bits: rotate the well-mixed high bits down.
+        self.0.rotate_left(26)
+    }
 }
 
 #[cfg(test)]

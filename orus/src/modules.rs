@@ -165,11 +165,7 @@ impl Loader<'_> {
             let StmtKind::Module { path, body } = &mut stmt.kind else {
                 continue;
             };
-            let dotted = path
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(".");
+            let dotted = path.iter().map(|p| &*p.name).collect::<Vec<_>>().join(".");
             if declared.is_some() {
                 self.error(
                     file,
@@ -243,7 +239,7 @@ impl Loader<'_> {
         let name = decl
             .path
             .iter()
-            .map(|p| p.name.as_str())
+            .map(|p| &*p.name)
             .collect::<Vec<_>>()
             .join(".");
         if decl.path.is_empty() || decl.path.iter().any(|p| p.name.is_empty()) {
@@ -258,7 +254,7 @@ impl Loader<'_> {
         let relative: PathBuf = decl
             .path
             .iter()
-            .map(|p| p.name.as_str())
+            .map(|p| &*p.name)
             .collect::<PathBuf>()
             .with_extension("orus");
         let candidates: Vec<PathBuf> = std::iter::once(dir.join(&relative))

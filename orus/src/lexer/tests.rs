@@ -12,7 +12,7 @@ fn render(src: &[u8]) -> (String, Vec<Diagnostic>) {
             TokenKind::Int { value, hex: true } => format!("0x{value:X}"),
             TokenKind::Float(v) => format!("{v:?}"),
             TokenKind::Str(s) => format!("\"{}\"", s.escape_ascii()),
-            TokenKind::Ident(name) => name.clone(),
+            TokenKind::Ident(name) => name.to_string(),
             TokenKind::Label(name) => format!("'{name}"),
             TokenKind::Newline => "NL".into(),
             TokenKind::Indent => "IN".into(),
@@ -387,4 +387,41 @@ fn always_ends_with_eof() {
         });
         assert_eq!(open, close, "unbalanced layout for {src:?}");
     }
+}
+
+#[test]
+fn repeated_identifiers_share_one_name() {
+    let (tokens, diags) = tokenize(b"total = total + count\nprint(total, count)\n");
+    assert!(diags.is_empty());
+    let names: Vec<&crate::ast::Name> = tokens
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TokenKind::Ident(name) => Some(name),
+            _ => None,
+        })
+        .collect();
+    let totals: Vec<_> = names.iter().filter(|n| n.as_ref() == "total").collect();
+    assert_eq!(totals.len(), 3);
+    assert!(totals.windows(2).all(|w| std::rc::Rc::ptr_eq(w[0], w[1])));
+    let counts: Vec<_> = names.iter().filter(|n| n.as_ref() == "count").collect();
+    assert_eq!(counts.len(), 2);
+    assert!(!std::rc::Rc::ptr_eq(totals[0], counts[0]));
+}
+
+#[test]
+fn names_differing_only_past_the_first_bytes_stay_distinct() {
+    // Names that share their first bytes and length class are still told apart.
+    let src: String = (0..2000).map(|i| format!("w{i} = {i}\n")).collect();
+    let (tokens, diags) = tokenize(src.as_bytes());
+    assert!(diags.is_empty());
+    let mut distinct: Vec<&str> = tokens
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TokenKind::Ident(name) => Some(&**name),
+            _ => None,
+        })
+        .collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 2000);
 }

@@ -23,9 +23,9 @@ pub enum TokenKind {
     Float(f64),
     /// String contents with escapes processed.
     Str(Vec<u8>),
-    Ident(String),
+    Ident(crate::ast::Name),
     /// `'name` (a loop label); holds the name without the quote.
-    Label(String),
+    Label(crate::ast::Name),
     // Keywords (spec §2.4, plus `print_no_newline`).
     And,
     As,

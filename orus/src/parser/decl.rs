@@ -359,7 +359,9 @@ impl Parser<'_> {
             | TokenKind::U64
             | TokenKind::F64
             | TokenKind::Bool => {
-                let name = self.kind().text().unwrap_or_default().to_string();
+                let name = self
+                    .lexer
+                    .intern(self.kind().text().unwrap_or_default().as_bytes());
                 self.bump();
                 TypeExprKind::Named(name)
             }

@@ -232,13 +232,14 @@ impl<'a> Parser<'a> {
     }
 
     fn is_underscore(&self) -> bool {
-        matches!(self.kind(), TokenKind::Ident(name) if name == "_")
+        matches!(self.kind(), TokenKind::Ident(name) if &**name == "_")
     }
 
     /// Consumes an identifier, or reports `expected` and fails.
     fn ident(&mut self, expected: &str) -> PResult<Ident> {
-        if let TokenKind::Ident(name) = self.current_mut() {
-            let name = std::mem::take(name);
+        if let TokenKind::Ident(name) = self.kind() {
+            // A reference-count increment: the token keeps its copy until it is dropped.
+            let name = name.clone();
             let span = self.bump();
             return Ok(Ident { name, span });
         }

@@ -216,10 +216,10 @@ impl Parser<'_> {
 
     /// An optional `'label` after `break`/`continue`.
     fn label_ref(&mut self) -> Option<Ident> {
-        let TokenKind::Label(name) = self.current_mut() else {
+        let TokenKind::Label(name) = self.kind() else {
             return None;
         };
-        let name = std::mem::take(name);
+        let name = name.clone();
         let span = self.bump();
         Some(Ident { name, span })
     }

@@ -16,7 +16,7 @@ fn sx_block(b: &Block) -> String {
 
 fn sx_ty(t: &TypeExpr) -> String {
     match &t.kind {
-        TypeExprKind::Named(n) => n.clone(),
+        TypeExprKind::Named(n) => n.to_string(),
         TypeExprKind::Array(e) => format!("[{}]", sx_ty(e)),
         TypeExprKind::Fn { params, ret } => {
             let ps: Vec<String> = params.iter().map(sx_ty).collect();
@@ -43,7 +43,7 @@ pub(super) fn sx_expr(e: &Expr) -> String {
         ExprKind::Float(v) => format!("{v:?}"),
         ExprKind::Str(s) => format!("\"{}\"", s.escape_ascii()),
         ExprKind::Bool(b) => b.to_string(),
-        ExprKind::Name(n) => n.clone(),
+        ExprKind::Name(n) => n.to_string(),
         ExprKind::Unary { op, operand } => format!("({} {})", op.symbol(), sx_expr(operand)),
         ExprKind::Binary { op, lhs, rhs } => {
             format!("({} {} {})", op.symbol(), sx_expr(lhs), sx_expr(rhs))
@@ -100,7 +100,7 @@ fn sx_fn(f: &FnDecl) -> String {
         .iter()
         .map(|p| match &p.ty {
             Some(t) => format!("{}:{}", p.name.name, sx_ty(t)),
-            None => p.name.name.clone(),
+            None => p.name.name.to_string(),
         })
         .collect();
     let name = f
@@ -153,7 +153,7 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
             format!("({vis}global {})", sx_binding(binding))
         }
         StmtKind::Destructure { names, value } => {
-            let ns: Vec<&str> = names.iter().map(|n| n.name.as_str()).collect();
+            let ns: Vec<&str> = names.iter().map(|n| &*n.name).collect();
             format!("(unpack {} {})", ns.join(" "), sx_expr(value))
         }
         StmtKind::Assign { target, op, value } => {
@@ -237,7 +237,7 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
                 .iter()
                 .map(|v| {
                     if v.fields.is_empty() {
-                        return v.name.name.clone();
+                        return v.name.name.to_string();
                     }
                     let fs: Vec<String> = v
                         .fields
@@ -271,7 +271,7 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
         }
         StmtKind::Throw(e) => format!("(throw {})", sx_expr(e)),
         StmtKind::Use(u) => {
-            let path: Vec<&str> = u.path.iter().map(|p| p.name.as_str()).collect();
+            let path: Vec<&str> = u.path.iter().map(|p| &*p.name).collect();
             let mut out = format!("(use {}", path.join("."));
             match &u.items {
                 None => {}
@@ -280,7 +280,7 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
                         .iter()
                         .map(|i| match &i.alias {
                             Some(a) => format!("{} as {}", i.name.name, a.name),
-                            None => i.name.name.clone(),
+                            None => i.name.name.to_string(),
                         })
                         .collect();
                     out.push_str(&format!(": {}", is.join(", ")));
@@ -293,7 +293,7 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
             out
         }
         StmtKind::Module { path, body } => {
-            let path: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();
+            let path: Vec<&str> = path.iter().map(|p| &*p.name).collect();
             match body {
                 Some(b) => format!("(module {} {})", path.join("."), sx_block(b)),
                 None => format!("(module {})", path.join(".")),

@@ -67,7 +67,7 @@ impl Checker<'_, '_> {
                 ),
             );
         } else if self.cx.is_entry && self.cx.scopes.len() == 1 {
-            if let Some(&f) = self.top_fns.get(&name.name) {
+            if let Some(&f) = self.top_fns.get(&*name.name) {
                 let fl = self.line_of(self.fns[f].decl.span);
                 self.error(
                     Code::Redeclared,
@@ -85,7 +85,7 @@ impl Checker<'_, '_> {
             if id >= self.top_vars.len() {
                 // Keep the numbering of the pre-pass even if it missed this declaration.
                 self.top_vars.push(super::func::TopSlot {
-                    name: name.name.clone(),
+                    name: String::from(&*name.name),
                     module: self.module,
                     ty: None,
                     info: VarInfo {
@@ -97,7 +97,7 @@ impl Checker<'_, '_> {
                 });
             }
             let slot = &mut self.top_vars[id];
-            slot.name = name.name.clone();
+            slot.name = String::from(&*name.name);
             slot.ty = Some(ty);
             slot.info = VarInfo {
                 mutable,
@@ -106,7 +106,7 @@ impl Checker<'_, '_> {
             };
             self.cx.scopes[0]
                 .names
-                .push((name.name.clone(), Sym::Top(id)));
+                .push((String::from(&*name.name), Sym::Top(id)));
             Place::Top(id)
         } else {
             Place::Local(self.declare_local(&name.name, ty, mutable, false, line))

@@ -175,7 +175,7 @@ impl Checker<'_, '_> {
             name: decl
                 .name
                 .as_ref()
-                .map_or_else(|| "<anonymous>".to_string(), |n| n.name.clone()),
+                .map_or_else(|| "<anonymous>".to_string(), |n| String::from(&*n.name)),
             params: decl.params.len(),
             locals: cx.locals,
             ret: ret.clone(),

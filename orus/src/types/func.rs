@@ -324,28 +324,28 @@ impl<'a, 's> Checker<'a, 's> {
             match &stmt.kind {
                 StmtKind::Bind(bindings) => {
                     for b in bindings {
-                        if b.declares || !declared.contains(&b.name.name.as_str()) {
+                        if b.declares || !declared.contains(&&*b.name.name) {
                             declared.push(&b.name.name);
-                            self.push_top_slot(b.name.name.clone(), b.mutable);
+                            self.push_top_slot(String::from(&*b.name.name), b.mutable);
                         }
                     }
                 }
                 StmtKind::Global { binding, .. } => {
                     declared.push(&binding.name.name);
-                    self.push_top_slot(binding.name.name.clone(), binding.mutable);
+                    self.push_top_slot(String::from(&*binding.name.name), binding.mutable);
                 }
                 StmtKind::Impl(imp) => self.declare_impl(imp),
                 StmtKind::Fn(decl) => {
                     let index = self.register_fn(decl, self.top_vars.len(), vec![]);
                     if let Some(name) = &decl.name {
-                        if let Some(&(_, site)) = self.imports.get(&name.name) {
+                        if let Some(&(_, site)) = self.imports.get(&*name.name) {
                             self.error(
                                 Code::ImportConflict,
                                 site,
                                 format!("'{}' is already defined in this module", name.name),
                             );
                         }
-                        if let Some(&previous) = self.top_fns.get(&name.name) {
+                        if let Some(&previous) = self.top_fns.get(&*name.name) {
                             let line = self.fn_line(previous);
                             self.error(
                                 Code::Redeclared,
@@ -356,7 +356,7 @@ impl<'a, 's> Checker<'a, 's> {
                                 ),
                             );
                         } else {
-                            self.top_fns.insert(name.name.clone(), index);
+                            self.top_fns.insert(String::from(&*name.name), index);
                         }
                     }
                 }
@@ -393,7 +393,7 @@ impl<'a, 's> Checker<'a, 's> {
     ) -> usize {
         let index = self.fns.len();
         if let Some(name) = &decl.name {
-            visible_fns.push((name.name.clone(), index));
+            visible_fns.push((String::from(&*name.name), index));
         }
         let params = decl
             .params
@@ -417,7 +417,7 @@ impl<'a, 's> Checker<'a, 's> {
     pub fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Type {
         match &ty.kind {
             ast::TypeExprKind::Named(name)
-                if name == "Result" && !self.type_names.contains_key(name) =>
+                if &**name == "Result" && !self.type_names.contains_key(&**name) =>
             {
                 // A bare `Result` annotation means the built-in with an `i32` payload.
                 self.result_enum(&Type::I32)
@@ -560,7 +560,7 @@ impl<'a, 's> Checker<'a, 's> {
             .decl
             .name
             .as_ref()
-            .map_or_else(|| "<anonymous>".to_string(), |n| n.name.clone())
+            .map_or_else(|| "<anonymous>".to_string(), |n| String::from(&*n.name))
     }
 
     /// Makes sure a non-generic function has its (single) instance and that it is checked.

@@ -46,7 +46,7 @@ impl Checker<'_, '_> {
             if let ExprKind::Field { base, name } = &path.kind {
                 if matches!(&base.kind, ExprKind::Name(n) if **n == **ename) {
                     let variants = self.enums[*id as usize].variants.clone();
-                    let Some(v) = variants.iter().position(|(n, _)| *n == name.name) else {
+                    let Some(v) = variants.iter().position(|(n, _)| *n == *name.name) else {
                         self.error(
                             Code::UnknownMember,
                             name.span,
@@ -71,7 +71,7 @@ impl Checker<'_, '_> {
                         }
                         for (k, (arg, ty)) in args.iter().zip(payload).enumerate() {
                             match &arg.kind {
-                                ExprKind::Name(n) if n == "_" => {}
+                                ExprKind::Name(n) if &**n == "_" => {}
                                 ExprKind::Name(n) => {
                                     let line = self.line_of(arg.span);
                                     let local =
@@ -283,7 +283,7 @@ impl Checker<'_, '_> {
         let body = self.scoped_block(&body.stmts);
         self.cx.scopes.push(Scope::default());
         let (name, line) = match catch_name {
-            Some(n) => (n.name.as_str(), self.line_of(n.span)),
+            Some(n) => (&*n.name, self.line_of(n.span)),
             None => ("<error>", 0),
         };
         let error_local = self.declare_local(name, Type::ErrorValue, false, false, line);

@@ -90,8 +90,8 @@ impl Checker<'_, '_> {
             match &stmt.kind {
                 StmtKind::Fn(decl) if decl.is_pub => {
                     if let Some(name) = &decl.name {
-                        if let Some(&f) = ns.top_fns.get(&name.name) {
-                            out.push((name.name.clone(), Import::Func(f)));
+                        if let Some(&f) = ns.top_fns.get(&*name.name) {
+                            out.push((String::from(&*name.name), Import::Func(f)));
                         }
                     }
                 }
@@ -101,8 +101,8 @@ impl Checker<'_, '_> {
                 | StmtKind::Enum(ast::EnumDecl {
                     name, is_pub: true, ..
                 }) => {
-                    if let Some(t) = ns.type_names.get(&name.name) {
-                        out.push((name.name.clone(), Import::Type(t.clone())));
+                    if let Some(t) = ns.type_names.get(&*name.name) {
+                        out.push((String::from(&*name.name), Import::Type(t.clone())));
                     }
                 }
                 StmtKind::Global {
@@ -112,9 +112,9 @@ impl Checker<'_, '_> {
                     let found = self
                         .top_vars
                         .iter()
-                        .position(|t| t.module == index && t.name == binding.name.name);
+                        .position(|t| t.module == index && t.name == *binding.name.name);
                     if let Some(id) = found {
-                        out.push((binding.name.name.clone(), Import::Global(id)));
+                        out.push((String::from(&*binding.name.name), Import::Global(id)));
                     }
                 }
                 _ => {}
@@ -135,7 +135,7 @@ impl Checker<'_, '_> {
             let module_name = decl
                 .path
                 .iter()
-                .map(|p| p.name.as_str())
+                .map(|p| &*p.name)
                 .collect::<Vec<_>>()
                 .join(".");
             match &decl.items {
@@ -146,10 +146,14 @@ impl Checker<'_, '_> {
                 }
                 Some(items) => {
                     for item in items {
-                        match exports.iter().find(|(n, _)| *n == item.name.name) {
+                        match exports.iter().find(|(n, _)| *n == *item.name.name) {
                             Some((_, import)) => {
                                 let local = item.alias.as_ref().unwrap_or(&item.name);
-                                self.bind_import(local.name.clone(), import.clone(), local.span);
+                                self.bind_import(
+                                    String::from(&*local.name),
+                                    import.clone(),
+                                    local.span,
+                                );
                             }
                             None => self.error(
                                 Code::SymbolNotExported,

@@ -32,7 +32,7 @@ pub(super) struct EnumInfo {
 impl StructInfo<'_> {
     pub fn def(&self) -> StructDef {
         StructDef {
-            name: self.name.to_string(),
+            name: String::from(&*self.name),
             fields: self
                 .fields
                 .iter()
@@ -45,7 +45,7 @@ impl StructInfo<'_> {
 impl EnumInfo {
     pub fn def(&self) -> EnumDef {
         EnumDef {
-            name: self.name.to_string(),
+            name: String::from(&*self.name),
             variants: self.variants.clone(),
         }
     }
@@ -74,7 +74,7 @@ impl<'a> Checker<'a, '_> {
                 StmtKind::Enum(e) => (&e.name, false),
                 _ => continue,
             };
-            if self.type_names.contains_key(&name.name) || Type::from_name(&name.name).is_some() {
+            if self.type_names.contains_key(&*name.name) || Type::from_name(&name.name).is_some() {
                 self.error(
                     Code::Redeclared,
                     name.span,
@@ -82,7 +82,7 @@ impl<'a> Checker<'a, '_> {
                 );
                 continue;
             }
-            let rc: Rc<str> = Rc::from(name.name.as_str());
+            let rc: Rc<str> = Rc::from(&*name.name);
             let ty = if is_struct {
                 self.structs.push(StructInfo {
                     name: rc.clone(),
@@ -98,12 +98,12 @@ impl<'a> Checker<'a, '_> {
                 });
                 Type::Enum(self.enums.len() as u32 - 1, rc)
             };
-            self.type_names.insert(name.name.clone(), ty);
+            self.type_names.insert(String::from(&*name.name), ty);
         }
         for stmt in stmts {
             match &stmt.kind {
                 StmtKind::Struct(decl) => {
-                    let Some(Type::Struct(id, _)) = self.type_names.get(&decl.name.name).cloned()
+                    let Some(Type::Struct(id, _)) = self.type_names.get(&*decl.name.name).cloned()
                     else {
                         continue;
                     };
@@ -112,7 +112,7 @@ impl<'a> Checker<'a, '_> {
                     }
                     let mut fields: Vec<FieldInfo<'a>> = vec![];
                     for f in &decl.fields {
-                        if fields.iter().any(|g| g.name == f.name.name) {
+                        if fields.iter().any(|g| g.name == *f.name.name) {
                             self.error(
                                 Code::Redeclared,
                                 f.name.span,
@@ -122,7 +122,7 @@ impl<'a> Checker<'a, '_> {
                         }
                         let ty = self.resolve_type(&f.ty);
                         fields.push(FieldInfo {
-                            name: f.name.name.clone(),
+                            name: String::from(&*f.name.name),
                             ty,
                             default: f.default.as_ref(),
                         });
@@ -132,7 +132,7 @@ impl<'a> Checker<'a, '_> {
                     info.decl = Some(decl);
                 }
                 StmtKind::Enum(decl) => {
-                    let Some(Type::Enum(id, _)) = self.type_names.get(&decl.name.name).cloned()
+                    let Some(Type::Enum(id, _)) = self.type_names.get(&*decl.name.name).cloned()
                     else {
                         continue;
                     };
@@ -141,7 +141,7 @@ impl<'a> Checker<'a, '_> {
                     }
                     let mut variants: Vec<(String, Vec<Type>)> = vec![];
                     for v in &decl.variants {
-                        if variants.iter().any(|(n, _)| *n == v.name.name) {
+                        if variants.iter().any(|(n, _)| *n == *v.name.name) {
                             self.error(
                                 Code::Redeclared,
                                 v.name.span,
@@ -150,7 +150,7 @@ impl<'a> Checker<'a, '_> {
                             continue;
                         }
                         let payload = v.fields.iter().map(|(_, t)| self.resolve_type(t)).collect();
-                        variants.push((v.name.name.clone(), payload));
+                        variants.push((String::from(&*v.name.name), payload));
                     }
                     self.enums[id as usize].variants = variants;
                 }
@@ -163,7 +163,7 @@ impl<'a> Checker<'a, '_> {
     /// so methods see the top-level variables declared above the impl).
     pub(super) fn declare_impl(&mut self, imp: &'a ast::ImplDecl) {
         {
-            let id = match self.type_names.get(&imp.type_name.name) {
+            let id = match self.type_names.get(&*imp.type_name.name) {
                 Some(Type::Struct(id, _)) => *id as usize,
                 _ => {
                     self.error(
@@ -177,13 +177,13 @@ impl<'a> Checker<'a, '_> {
                     return;
                 }
             };
-            let self_ty = self.type_names[&imp.type_name.name].clone();
+            let self_ty = self.type_names[&*imp.type_name.name].clone();
             for method in &imp.methods {
                 let Some(name) = &method.name else { continue };
                 if self.structs[id]
                     .methods
                     .iter()
-                    .any(|(n, _, _)| *n == name.name)
+                    .any(|(n, _, _)| *n == *name.name)
                 {
                     self.error(
                         Code::Redeclared,
@@ -192,21 +192,24 @@ impl<'a> Checker<'a, '_> {
                     );
                     continue;
                 }
-                let is_instance = method.params.first().is_some_and(|p| p.name.name == "self");
+                let is_instance = method
+                    .params
+                    .first()
+                    .is_some_and(|p| &*p.name.name == "self");
                 let entry = self.register_fn(method, self.top_vars.len(), vec![]);
                 if is_instance && method.params[0].ty.is_none() {
                     self.fns[entry].params[0] = Some(self_ty.clone());
                 }
                 self.structs[id]
                     .methods
-                    .push((name.name.clone(), entry, is_instance));
+                    .push((String::from(&*name.name), entry, is_instance));
             }
         }
     }
 
     /// Checks the bodies of an impl's methods (at the impl's place in the file).
     pub(super) fn check_impl(&mut self, imp: &ast::ImplDecl) {
-        let Some(Type::Struct(id, _)) = self.type_names.get(&imp.type_name.name).cloned() else {
+        let Some(Type::Struct(id, _)) = self.type_names.get(&*imp.type_name.name).cloned() else {
             return;
         };
         let entries: Vec<usize> = self.structs[id as usize]
@@ -226,7 +229,7 @@ impl<'a> Checker<'a, '_> {
                 let found = self.enums[*id as usize]
                     .variants
                     .iter()
-                    .position(|(n, _)| *n == member.name);
+                    .position(|(n, _)| *n == *member.name);
                 match found {
                     Some(v) => Some(TypeMember::Variant(*id, v as u16)),
                     None => {
@@ -243,7 +246,7 @@ impl<'a> Checker<'a, '_> {
                 let found = self.structs[*id as usize]
                     .methods
                     .iter()
-                    .find(|(n, _, _)| *n == member.name)
+                    .find(|(n, _, _)| *n == *member.name)
                     .map(|&(_, e, inst)| (e, inst));
                 match found {
                     Some((e, inst)) => Some(TypeMember::Method(e, inst)),
@@ -269,7 +272,7 @@ impl<'a> Checker<'a, '_> {
         };
         let ty = match self.lookup_type(name) {
             Some(t) => t,
-            None if name == "Result" => Type::Enum(BUILTIN_RESULT, Rc::from("Result")),
+            None if &**name == "Result" => Type::Enum(BUILTIN_RESULT, Rc::from("Result")),
             None => return None,
         };
         if self.lookup(name).is_some() {
@@ -311,7 +314,7 @@ impl<'a> Checker<'a, '_> {
             );
             this.poisoned_expr(span)
         };
-        match (name.name.as_str(), args) {
+        match (&*name.name, args) {
             ("Ok" | "Err", None) => {
                 self.error(
                     Code::ArityMismatch,
@@ -443,7 +446,7 @@ impl<'a> Checker<'a, '_> {
         let mut values: Vec<Option<TExpr>> = vec![None; info_fields.len()];
         let mut ok = true;
         for (fname, e) in given {
-            match info_fields.iter().position(|(n, _, _)| *n == fname.name) {
+            match info_fields.iter().position(|(n, _, _)| *n == *fname.name) {
                 Some(k) if values[k].is_none() => {
                     values[k] = Some(self.expect_value(e, &info_fields[k].1));
                 }
@@ -530,7 +533,7 @@ impl<'a> Checker<'a, '_> {
                 let found = self.structs[*id as usize]
                     .fields
                     .iter()
-                    .position(|f| f.name == name.name);
+                    .position(|f| f.name == *name.name);
                 match found {
                     Some(k) => {
                         let ty = self.structs[*id as usize].fields[k].ty.clone();
@@ -570,7 +573,7 @@ impl<'a> Checker<'a, '_> {
         match &obj.ty {
             Type::Struct(id, sname) => {
                 let info = &self.structs[*id as usize];
-                match info.fields.iter().position(|f| f.name == name.name) {
+                match info.fields.iter().position(|f| f.name == *name.name) {
                     Some(k) => Some((k as u16, info.fields[k].ty.clone())),
                     None => {
                         let msg = format!("{sname} has no field '{}'", name.name);
@@ -694,7 +697,7 @@ impl<'a> Checker<'a, '_> {
         let method = self.structs[id as usize]
             .methods
             .iter()
-            .find(|(n, _, _)| *n == name.name)
+            .find(|(n, _, _)| *n == *name.name)
             .map(|&(_, e, inst)| (e, inst));
         match method {
             Some((entry, true)) => Some(self.call_entry(entry, &name.name, Some(obj), args, span)),
@@ -703,7 +706,7 @@ impl<'a> Checker<'a, '_> {
                 let is_fn_field = self.structs[id as usize]
                     .fields
                     .iter()
-                    .any(|f| f.name == name.name && matches!(f.ty, Type::Func(_)));
+                    .any(|f| f.name == *name.name && matches!(f.ty, Type::Func(_)));
                 if is_fn_field {
                     return None;
                 }

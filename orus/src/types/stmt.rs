@@ -118,7 +118,7 @@ impl Checker<'_, '_> {
                     }
                     return;
                 }
-                match decl.name.as_ref().and_then(|n| self.top_fns.get(&n.name)) {
+                match decl.name.as_ref().and_then(|n| self.top_fns.get(&*n.name)) {
                     Some(&e) if std::ptr::eq(self.fns[e].decl, decl) => self.check_declared(e),
                     // A duplicate definition, already reported by the pre-pass.
                     _ => {}
@@ -137,7 +137,7 @@ impl Checker<'_, '_> {
             }
             StmtKind::Struct(decl) => {
                 // Defaults are checked here once, even if no literal ever uses them.
-                if let Some(Type::Struct(id, _)) = self.type_names.get(&decl.name.name).cloned() {
+                if let Some(Type::Struct(id, _)) = self.type_names.get(&*decl.name.name).cloned() {
                     let defaults: Vec<(ast::Expr, Type)> = self.structs[id as usize]
                         .fields
                         .iter()
@@ -176,7 +176,7 @@ impl Checker<'_, '_> {
         self.cx.next_loop += 1;
         self.cx
             .loops
-            .push((label.as_ref().map(|l| l.name.clone()), id));
+            .push((label.as_ref().map(|l| String::from(&*l.name)), id));
         id
     }
 
@@ -204,7 +204,7 @@ impl Checker<'_, '_> {
                     .loops
                     .iter()
                     .rev()
-                    .find(|(l, _)| l.as_deref() == Some(label.name.as_str()));
+                    .find(|(l, _)| l.as_deref() == Some(&*label.name));
                 match found {
                     Some(&(_, id)) => Some(id),
                     None => {
