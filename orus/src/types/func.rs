@@ -75,6 +75,7 @@ pub fn check_modules(modules: &[ModuleInput<'_>]) -> (TProgram, Vec<Diagnostic>)
     checker.drain_pending();
     let main_file = modules.last().map_or(0, |m| m.file);
     checker.stamp(before, main_file);
+    checker.report_default_cycles();
     checker.finish()
 }
 
@@ -263,16 +264,10 @@ pub(super) struct Checker<'a, 's> {
     /// Instances whose bodies still need checking: (entry, instance index).
     pending: Vec<(usize, usize)>,
     depth: usize,
-    /// Field defaults being expanded into a struct literal, innermost last, as
-    /// (struct, field): a default that needs itself is reported instead of expanded.
-    pub defaults_open: Vec<(u32, usize)>,
-    /// Defaults on a cycle already reported (E2014), so each cycle is reported once.
-    pub defaults_reported: Vec<(u32, usize)>,
-    /// Whether a literal passing `MAX_DEFAULT_EXPANSIONS` was reported.
-    pub default_limit_reported: bool,
-    /// Field defaults expanded so far for the outermost literal being checked (see
-    /// `MAX_DEFAULT_EXPANSIONS`).
-    pub default_expansions: usize,
+    /// The field whose default is being checked, as (struct, field).
+    pub checking_default: Option<(u32, usize)>,
+    /// Literals inside defaults that call other defaults (see `report_default_cycles`).
+    pub default_edges: Vec<super::objects::DefaultEdge>,
 }
 
 impl<'a, 's> Checker<'a, 's> {
@@ -299,10 +294,8 @@ impl<'a, 's> Checker<'a, 's> {
             holes: vec![],
             pending: vec![],
             depth: 0,
-            defaults_open: vec![],
-            defaults_reported: vec![],
-            default_limit_reported: false,
-            default_expansions: 0,
+            checking_default: None,
+            default_edges: vec![],
         }
     }
 

@@ -1,7 +1,7 @@
 //! Structs, enums and methods: declaring them, literals, field access, method calls and
 //! enum constructors (spec §12, §13.1; ARCHITECTURE.md choices 18–19).
 
-use super::func::Checker;
+use super::func::{Checker, FnCx, RetKind};
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, Expr, ExprKind, StmtKind};
@@ -21,6 +21,9 @@ pub(super) struct FieldInfo<'a> {
     pub name: String,
     pub ty: Type,
     pub default: Option<&'a Expr>,
+    /// The function that evaluates `default` (reserved when the struct is declared,
+    /// checked where the declaration stands): literals that omit the field call it.
+    pub default_fn: Option<FuncId>,
 }
 
 /// A declared enum.
@@ -54,9 +57,21 @@ impl EnumInfo {
 /// The enum id that stands for the built-in `Result` before its payload type is known.
 const BUILTIN_RESULT: u32 = u32::MAX;
 
-/// Most field defaults expanded into one literal of the source, counting the defaults of
-/// the literals inside defaults (E2014 past it).
-const MAX_DEFAULT_EXPANSIONS: usize = 100_000;
+/// A struct literal inside the default of a field, omitting a field that has a default:
+/// evaluating the default `from` evaluates the default `to`. Both are (struct, field).
+pub(super) struct DefaultEdge {
+    pub from: (u32, usize),
+    pub to: (u32, usize),
+    pub span: Span,
+    pub file: u32,
+}
+
+/// The indices of the edges leaving `node`.
+fn out_edges(edges: &[DefaultEdge], node: (u32, usize)) -> Vec<usize> {
+    (0..edges.len())
+        .filter(|&e| edges[e].from == node)
+        .collect()
+}
 
 /// What `Name.member` names when `Name` is a type.
 enum TypeMember {
@@ -121,10 +136,15 @@ impl<'a> Checker<'a, '_> {
                             continue;
                         }
                         let ty = self.resolve_type(&f.ty);
+                        let default_fn = f.default.as_ref().map(|_| {
+                            self.functions.push(None);
+                            self.functions.len() - 1
+                        });
                         fields.push(FieldInfo {
                             name: String::from(&*f.name.name),
                             ty,
                             default: f.default.as_ref(),
+                            default_fn,
                         });
                     }
                     let info = &mut self.structs[id as usize];
@@ -375,50 +395,99 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
-    /// `Name{ field: value, … }`.
-    /// Checks the default of field `field` (index, name) of struct `id` (index, name) for
-    /// a literal at `span` that omits it. Each literal gets its own copy of the default,
-    /// so a default that (through other literals) needs itself would expand forever, and
-    /// defaults whose literals omit several defaulted fields double their size per level:
-    /// both are reported (E2014) instead of expanded.
-    fn expand_default(
-        &mut self,
-        (id, sname): (u32, &str),
-        (field, fname): (usize, &str),
-        default: &'a Expr,
-        ty: &Type,
-        span: Span,
-    ) -> Option<TExpr> {
-        if self.defaults_open.is_empty() {
-            // The outermost literal: the limit is per literal written in the source.
-            self.default_expansions = 0;
+    /// Checks the defaults of struct `id`, each as the body of its function
+    /// (`FieldInfo::default_fn`): in the declaring module, seeing the top-level variables
+    /// declared above the struct, as a function declared there would. So a default means
+    /// the same in every literal, whichever function or module the literal is in.
+    pub(super) fn check_defaults(&mut self, id: u32) {
+        let sname = self.structs[id as usize].name.clone();
+        for k in 0..self.structs[id as usize].fields.len() {
+            let field = &self.structs[id as usize].fields[k];
+            let (Some(default), Some(func)) = (field.default, field.default_fn) else {
+                continue;
+            };
+            let (fname, ty) = (field.name.clone(), field.ty.clone());
+            let cx = FnCx::new(RetKind::Declared(ty.clone()), self.next_top, vec![]);
+            let saved = std::mem::replace(&mut self.cx, cx);
+            let saved_parents = std::mem::take(&mut self.parents);
+            let saved_default = self.checking_default.replace((id, k));
+            let value = self.expect_value(default, &ty);
+            self.checking_default = saved_default;
+            let cx = std::mem::replace(&mut self.cx, saved);
+            self.parents = saved_parents;
+            let span = default.span;
+            self.functions[func] = Some(TFunction {
+                name: format!("<default {sname}.{fname}>"),
+                file: self.file,
+                is_toplevel: false,
+                params: 0,
+                locals: cx.locals,
+                ret: ty,
+                body: vec![TStmt {
+                    kind: TStmtKind::Return(Some(value)),
+                    span,
+                }],
+                span,
+            });
         }
-        let message = if let Some(at) = self.defaults_open.iter().position(|&d| d == (id, field)) {
-            // One report per cycle, whichever of its defaults the checker entered first.
-            let cycle = &self.defaults_open[at..];
-            if cycle.iter().any(|d| self.defaults_reported.contains(d)) {
-                return None;
+    }
+
+    /// Reports defaults that need themselves (E2014): the default of a field builds a
+    /// literal omitting a field whose default builds … a literal omitting the first one.
+    /// Each would call the other until the stack ran out. One report per cycle, at the
+    /// literal that closes it. Defaults that only reach each other through function calls
+    /// are not seen here; they end in the runtime's stack overflow (E0005).
+    pub(super) fn report_default_cycles(&mut self) {
+        let edges = std::mem::take(&mut self.default_edges);
+        let mut reported: Vec<(u32, usize)> = vec![];
+        let mut done: Vec<(u32, usize)> = vec![];
+        for start in 0..edges.len() {
+            let root = edges[start].from;
+            if done.contains(&root) {
+                continue;
             }
-            self.defaults_reported.extend_from_slice(cycle);
-            format!("The default of field '{fname}' of {sname} needs itself: this {sname} literal omits '{fname}'")
-        } else if self.default_expansions >= MAX_DEFAULT_EXPANSIONS {
-            if self.default_limit_reported {
-                return None; // one report per compilation is enough
+            // Depth-first from `root` over the edges, with the path of edge indices.
+            let mut path: Vec<usize> = vec![];
+            let mut next: Vec<Vec<usize>> = vec![out_edges(&edges, root)];
+            while let Some(frontier) = next.last_mut() {
+                let Some(e) = frontier.pop() else {
+                    next.pop();
+                    if let Some(e) = path.pop() {
+                        done.push(edges[e].to);
+                    }
+                    continue;
+                };
+                let to = edges[e].to;
+                let on_path = to == root || path.iter().any(|&p| edges[p].to == to);
+                if on_path {
+                    let cycle: Vec<(u32, usize)> = path
+                        .iter()
+                        .map(|&p| edges[p].to)
+                        .chain([root, to])
+                        .collect();
+                    if !cycle.iter().any(|c| reported.contains(c)) {
+                        reported.extend(cycle);
+                        let (sid, field) = to;
+                        let info = &self.structs[sid as usize];
+                        let (sname, fname) = (info.name.clone(), info.fields[field].name.clone());
+                        let mut d = crate::diag::Diagnostic::new(
+                            Code::RecursiveDefault,
+                            edges[e].span,
+                            format!(
+                                "The default of field '{fname}' of {sname} needs itself: \
+                                 this {sname} literal omits '{fname}'"
+                            ),
+                        );
+                        d.file = Some(edges[e].file);
+                        self.diags.push(d);
+                    }
+                } else if !done.contains(&to) {
+                    path.push(e);
+                    next.push(out_edges(&edges, to));
+                }
             }
-            self.default_limit_reported = true;
-            format!(
-                "The field defaults of this literal expand into more than \
-                 {MAX_DEFAULT_EXPANSIONS} struct literals (here: '{fname}' of {sname})"
-            )
-        } else {
-            self.default_expansions += 1;
-            self.defaults_open.push((id, field));
-            let value = self.expect_value(default, ty);
-            self.defaults_open.pop();
-            return Some(value);
-        };
-        self.error(Code::RecursiveDefault, span, message);
-        None
+            done.push(root);
+        }
     }
 
     pub(super) fn struct_literal(
@@ -438,10 +507,10 @@ impl<'a> Checker<'a, '_> {
             }
             return self.poisoned_expr(span);
         };
-        let info_fields: Vec<(String, Type, Option<&'a Expr>)> = self.structs[id as usize]
+        let info_fields: Vec<(String, Type, Option<FuncId>)> = self.structs[id as usize]
             .fields
             .iter()
-            .map(|f| (f.name.clone(), f.ty.clone(), f.default))
+            .map(|f| (f.name.clone(), f.ty.clone(), f.default_fn))
             .collect();
         let mut values: Vec<Option<TExpr>> = vec![None; info_fields.len()];
         let mut ok = true;
@@ -474,18 +543,20 @@ impl<'a> Checker<'a, '_> {
             match slot {
                 Some(v) => fields.push(v),
                 None => match info_fields[k].2 {
-                    Some(default) => {
-                        let field = (k, info_fields[k].0.as_str());
-                        match self.expand_default(
-                            (id, &sname),
-                            field,
-                            default,
-                            &info_fields[k].1,
-                            span,
-                        ) {
-                            Some(value) => fields.push(value),
-                            None => ok = false,
+                    Some(func) => {
+                        if let Some(from) = self.checking_default {
+                            self.default_edges.push(DefaultEdge {
+                                from,
+                                to: (id, k),
+                                span,
+                                file: self.file,
+                            });
                         }
+                        fields.push(TExpr {
+                            kind: TExprKind::Call { func, args: vec![] },
+                            ty: info_fields[k].1.clone(),
+                            span,
+                        });
                     }
                     None => {
                         self.error(

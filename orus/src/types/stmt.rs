@@ -138,14 +138,7 @@ impl Checker<'_, '_> {
             StmtKind::Struct(decl) => {
                 // Defaults are checked here once, even if no literal ever uses them.
                 if let Some(Type::Struct(id, _)) = self.type_names.get(&*decl.name.name).cloned() {
-                    let defaults: Vec<(ast::Expr, Type)> = self.structs[id as usize]
-                        .fields
-                        .iter()
-                        .filter_map(|f| f.default.map(|d| (d.clone(), f.ty.clone())))
-                        .collect();
-                    for (default, ty) in &defaults {
-                        self.expect_value(default, ty);
-                    }
+                    self.check_defaults(id);
                 }
                 return;
             }
