@@ -267,7 +267,7 @@ pub(super) struct Checker<'a, 's> {
     /// The field whose default is being checked, as (struct, field).
     pub checking_default: Option<(u32, usize)>,
     /// Literals inside defaults that call other defaults (see `report_default_cycles`).
-    pub default_edges: Vec<super::objects::DefaultEdge>,
+    pub default_edges: Vec<super::defaults::DefaultEdge>,
 }
 
 impl<'a, 's> Checker<'a, 's> {

@@ -13,6 +13,7 @@
 mod arrays;
 mod bindings;
 mod closures;
+mod defaults;
 mod expr;
 mod func;
 mod holes;

@@ -1,7 +1,8 @@
 //! Structs, enums and methods: declaring them, literals, field access, method calls and
 //! enum constructors (spec §12, §13.1; ARCHITECTURE.md choices 18–19).
 
-use super::func::{Checker, FnCx, RetKind};
+use super::defaults::DefaultEdge;
+use super::func::Checker;
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, Expr, ExprKind, StmtKind};
@@ -56,22 +57,6 @@ impl EnumInfo {
 
 /// The enum id that stands for the built-in `Result` before its payload type is known.
 const BUILTIN_RESULT: u32 = u32::MAX;
-
-/// A struct literal inside the default of a field, omitting a field that has a default:
-/// evaluating the default `from` evaluates the default `to`. Both are (struct, field).
-pub(super) struct DefaultEdge {
-    pub from: (u32, usize),
-    pub to: (u32, usize),
-    pub span: Span,
-    pub file: u32,
-}
-
-/// The indices of the edges leaving `node`.
-fn out_edges(edges: &[DefaultEdge], node: (u32, usize)) -> Vec<usize> {
-    (0..edges.len())
-        .filter(|&e| edges[e].from == node)
-        .collect()
-}
 
 /// What `Name.member` names when `Name` is a type.
 enum TypeMember {
@@ -392,101 +377,6 @@ impl<'a> Checker<'a, '_> {
                 );
                 self.poisoned_expr(span)
             }
-        }
-    }
-
-    /// Checks the defaults of struct `id`, each as the body of its function
-    /// (`FieldInfo::default_fn`): in the declaring module, seeing the top-level variables
-    /// declared above the struct, as a function declared there would. So a default means
-    /// the same in every literal, whichever function or module the literal is in.
-    pub(super) fn check_defaults(&mut self, id: u32) {
-        let sname = self.structs[id as usize].name.clone();
-        for k in 0..self.structs[id as usize].fields.len() {
-            let field = &self.structs[id as usize].fields[k];
-            let (Some(default), Some(func)) = (field.default, field.default_fn) else {
-                continue;
-            };
-            let (fname, ty) = (field.name.clone(), field.ty.clone());
-            let cx = FnCx::new(RetKind::Declared(ty.clone()), self.next_top, vec![]);
-            let saved = std::mem::replace(&mut self.cx, cx);
-            let saved_parents = std::mem::take(&mut self.parents);
-            let saved_default = self.checking_default.replace((id, k));
-            let value = self.expect_value(default, &ty);
-            self.checking_default = saved_default;
-            let cx = std::mem::replace(&mut self.cx, saved);
-            self.parents = saved_parents;
-            let span = default.span;
-            self.functions[func] = Some(TFunction {
-                name: format!("<default {sname}.{fname}>"),
-                file: self.file,
-                is_toplevel: false,
-                params: 0,
-                locals: cx.locals,
-                ret: ty,
-                body: vec![TStmt {
-                    kind: TStmtKind::Return(Some(value)),
-                    span,
-                }],
-                span,
-            });
-        }
-    }
-
-    /// Reports defaults that need themselves (E2014): the default of a field builds a
-    /// literal omitting a field whose default builds … a literal omitting the first one.
-    /// Each would call the other until the stack ran out. One report per cycle, at the
-    /// literal that closes it. Defaults that only reach each other through function calls
-    /// are not seen here; they end in the runtime's stack overflow (E0005).
-    pub(super) fn report_default_cycles(&mut self) {
-        let edges = std::mem::take(&mut self.default_edges);
-        let mut reported: Vec<(u32, usize)> = vec![];
-        let mut done: Vec<(u32, usize)> = vec![];
-        for start in 0..edges.len() {
-            let root = edges[start].from;
-            if done.contains(&root) {
-                continue;
-            }
-            // Depth-first from `root` over the edges, with the path of edge indices.
-            let mut path: Vec<usize> = vec![];
-            let mut next: Vec<Vec<usize>> = vec![out_edges(&edges, root)];
-            while let Some(frontier) = next.last_mut() {
-                let Some(e) = frontier.pop() else {
-                    next.pop();
-                    if let Some(e) = path.pop() {
-                        done.push(edges[e].to);
-                    }
-                    continue;
-                };
-                let to = edges[e].to;
-                let on_path = to == root || path.iter().any(|&p| edges[p].to == to);
-                if on_path {
-                    let cycle: Vec<(u32, usize)> = path
-                        .iter()
-                        .map(|&p| edges[p].to)
-                        .chain([root, to])
-                        .collect();
-                    if !cycle.iter().any(|c| reported.contains(c)) {
-                        reported.extend(cycle);
-                        let (sid, field) = to;
-                        let info = &self.structs[sid as usize];
-                        let (sname, fname) = (info.name.clone(), info.fields[field].name.clone());
-                        let mut d = crate::diag::Diagnostic::new(
-                            Code::RecursiveDefault,
-                            edges[e].span,
-                            format!(
-                                "The default of field '{fname}' of {sname} needs itself: \
-                                 this {sname} literal omits '{fname}'"
-                            ),
-                        );
-                        d.file = Some(edges[e].file);
-                        self.diags.push(d);
-                    }
-                } else if !done.contains(&to) {
-                    path.push(e);
-                    next.push(out_edges(&edges, to));
-                }
-            }
-            done.push(root);
         }
     }
 
