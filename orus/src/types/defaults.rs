@@ -6,6 +6,7 @@
 use super::func::{Checker, FnCx, RetKind};
 use super::typed::*;
 use crate::diag::{Code, Span};
+use std::collections::{HashMap, HashSet};
 
 /// A struct literal inside the default of a field, omitting a field that has a default:
 /// evaluating the default `from` evaluates the default `to`. Both are (struct, field).
@@ -16,12 +17,8 @@ pub(super) struct DefaultEdge {
     pub file: u32,
 }
 
-/// The indices of the edges leaving `node`.
-fn out_edges(edges: &[DefaultEdge], node: (u32, usize)) -> Vec<usize> {
-    (0..edges.len())
-        .filter(|&e| edges[e].from == node)
-        .collect()
-}
+/// A default, as (struct, field).
+type Node = (u32, usize);
 
 impl Checker<'_, '_> {
     /// Checks the defaults of struct `id`, each as the body of its function
@@ -68,54 +65,63 @@ impl Checker<'_, '_> {
     /// are not seen here; they end in the runtime's stack overflow (E0005).
     pub(super) fn report_default_cycles(&mut self) {
         let edges = std::mem::take(&mut self.default_edges);
-        let mut reported: Vec<(u32, usize)> = vec![];
-        let mut done: Vec<(u32, usize)> = vec![];
-        for start in 0..edges.len() {
-            let root = edges[start].from;
-            if done.contains(&root) {
+        let mut out: HashMap<Node, Vec<usize>> = HashMap::new();
+        for (e, edge) in edges.iter().enumerate() {
+            out.entry(edge.from).or_default().push(e);
+        }
+        // Iterative depth-first search: a node is on the current path while its state
+        // is `false`, finished once `true`; an edge to a node on the path closes a cycle.
+        let mut state: HashMap<Node, bool> = HashMap::new();
+        let mut reported: HashSet<Node> = HashSet::new();
+        for root in edges.iter().map(|e| e.from) {
+            if state.contains_key(&root) {
                 continue;
             }
-            // Depth-first from `root` over the edges, with the path of edge indices.
-            let mut path: Vec<usize> = vec![];
-            let mut next: Vec<Vec<usize>> = vec![out_edges(&edges, root)];
-            while let Some(frontier) = next.last_mut() {
-                let Some(e) = frontier.pop() else {
-                    next.pop();
-                    if let Some(e) = path.pop() {
-                        done.push(edges[e].to);
+            state.insert(root, false);
+            let mut path: Vec<Node> = vec![root];
+            let mut pending: Vec<std::slice::Iter<'_, usize>> =
+                vec![out.get(&root).map_or([].iter(), |v| v.iter())];
+            while let Some(frontier) = pending.last_mut() {
+                let Some(&e) = frontier.next() else {
+                    pending.pop();
+                    if let Some(node) = path.pop() {
+                        state.insert(node, true);
                     }
                     continue;
                 };
                 let to = edges[e].to;
-                let on_path = to == root || path.iter().any(|&p| edges[p].to == to);
-                if on_path {
-                    let cycle: Vec<(u32, usize)> = path
-                        .iter()
-                        .map(|&p| edges[p].to)
-                        .chain([root, to])
-                        .collect();
-                    if !cycle.iter().any(|c| reported.contains(c)) {
-                        reported.extend(cycle);
-                        let (sid, field) = to;
-                        let info = &self.structs[sid as usize];
-                        let (sname, fname) = (info.name.clone(), info.fields[field].name.clone());
-                        let mut d = crate::diag::Diagnostic::new(
-                            Code::RecursiveDefault,
-                            edges[e].span,
-                            format!(
-                                "The default of field '{fname}' of {sname} needs itself: \
-                                 this {sname} literal omits '{fname}'"
-                            ),
-                        );
-                        d.file = Some(edges[e].file);
-                        self.diags.push(d);
+                match state.get(&to) {
+                    Some(true) => {}
+                    Some(false) => {
+                        let at = path.iter().rposition(|&n| n == to).unwrap_or(0);
+                        if path[at..].iter().all(|n| !reported.contains(n)) {
+                            reported.extend(path[at..].iter().copied());
+                            self.report_default_cycle(&edges[e]);
+                        }
                     }
-                } else if !done.contains(&to) {
-                    path.push(e);
-                    next.push(out_edges(&edges, to));
+                    None => {
+                        state.insert(to, false);
+                        path.push(to);
+                        pending.push(out.get(&to).map_or([].iter(), |v| v.iter()));
+                    }
                 }
             }
-            done.push(root);
         }
+    }
+
+    fn report_default_cycle(&mut self, edge: &DefaultEdge) {
+        let (sid, field) = edge.to;
+        let info = &self.structs[sid as usize];
+        let (sname, fname) = (info.name.clone(), info.fields[field].name.clone());
+        let mut d = crate::diag::Diagnostic::new(
+            Code::RecursiveDefault,
+            edge.span,
+            format!(
+                "The default of field '{fname}' of {sname} needs itself: \
+                 this {sname} literal omits '{fname}'"
+            ),
+        );
+        d.file = Some(edge.file);
+        self.diags.push(d);
     }
 }
