@@ -388,7 +388,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             let field = self.fresh("fld");
             let ty = self.simple_ty();
             let default = if self.chance(30) && ty.is_prim() {
-                Some(self.literal(&ty, true))
+                Some(self.default_value(&ty))
             } else {
                 None
             };
@@ -404,6 +404,27 @@ impl<'a, 'b> Gen<'a, 'b> {
             fields,
             methods: vec![],
         });
+    }
+
+    /// A field default: a literal, or an expression evaluated by the default's own
+    /// function (which sees no variables and calls no generated function).
+    fn default_value(&mut self, ty: &Ty) -> String {
+        if !self.chance(50) {
+            return self.literal(ty, true);
+        }
+        self.ctx.push(FnCtx {
+            ret: Some(ty.clone()),
+            is_top: false,
+            scope_floor: self.scopes.len(),
+            loops: vec![],
+            callable: 0,
+            caught: vec![],
+        });
+        self.scopes.push(vec![]);
+        let value = self.expr_ctx(ty, 1);
+        self.scopes.pop();
+        self.ctx.pop();
+        value
     }
 
     fn enum_decl(&mut self) {
