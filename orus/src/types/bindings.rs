@@ -84,7 +84,7 @@ impl Checker<'_, '_> {
             self.next_top += 1;
             if id >= self.top_vars.len() {
                 // Keep the numbering of the pre-pass even if it missed this declaration.
-                self.top_vars.push(super::func::TopSlot {
+                self.add_top_slot(super::func::TopSlot {
                     name: String::from(&*name.name),
                     module: self.module,
                     ty: None,
@@ -96,17 +96,15 @@ impl Checker<'_, '_> {
                     captured: false,
                 });
             }
+            self.rename_top_slot(id, &name.name);
             let slot = &mut self.top_vars[id];
-            slot.name = String::from(&*name.name);
             slot.ty = Some(ty);
             slot.info = VarInfo {
                 mutable,
                 loop_var: false,
                 line,
             };
-            self.cx.scopes[0]
-                .names
-                .push((String::from(&*name.name), Sym::Top(id)));
+            self.cx.scopes[0].push(String::from(&*name.name), Sym::Top(id));
             Place::Top(id)
         } else {
             Place::Local(self.declare_local(&name.name, ty, mutable, false, line))

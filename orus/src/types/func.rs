@@ -247,6 +247,9 @@ pub(super) struct Checker<'a, 's> {
     pub fns: Vec<FnEntry<'a>>,
     pub top_fns: HashMap<String, usize>,
     pub top_vars: Vec<TopSlot>,
+    /// The ids of `top_vars`, ascending, by name: name lookups in functions must not scan
+    /// every top-level variable of the program.
+    top_index: HashMap<String, Vec<usize>>,
     /// The next top-level variable id the main walk will declare.
     pub next_top: usize,
     pub functions: Vec<Option<TFunction>>,
@@ -283,6 +286,7 @@ impl<'a, 's> Checker<'a, 's> {
             fns: vec![],
             top_fns: HashMap::new(),
             top_vars: vec![],
+            top_index: HashMap::new(),
             next_top: 0,
             functions: vec![],
             cx: FnCx::new(RetKind::Entry, 0, vec![]),
@@ -312,19 +316,19 @@ impl<'a, 's> Checker<'a, 's> {
     /// Numbers top-level variables in declaration order and registers top-level functions,
     /// so bodies can be checked before the main walk reaches them.
     fn prepass(&mut self, stmts: &'a [ast::Stmt]) {
-        let mut declared: Vec<&str> = vec![];
+        let mut declared: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for stmt in stmts {
             match &stmt.kind {
                 StmtKind::Bind(bindings) => {
                     for b in bindings {
-                        if b.declares || !declared.contains(&&*b.name.name) {
-                            declared.push(&b.name.name);
+                        if b.declares || !declared.contains(&*b.name.name) {
+                            declared.insert(&b.name.name);
                             self.push_top_slot(String::from(&*b.name.name), b.mutable);
                         }
                     }
                 }
                 StmtKind::Global { binding, .. } => {
-                    declared.push(&binding.name.name);
+                    declared.insert(&binding.name.name);
                     self.push_top_slot(String::from(&*binding.name.name), binding.mutable);
                 }
                 StmtKind::Impl(imp) => self.declare_impl(imp),
@@ -359,7 +363,7 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     fn push_top_slot(&mut self, name: String, mutable: bool) {
-        self.top_vars.push(TopSlot {
+        self.add_top_slot(TopSlot {
             name,
             module: self.module,
             ty: None,
@@ -370,6 +374,41 @@ impl<'a, 's> Checker<'a, 's> {
             },
             captured: false,
         });
+    }
+
+    /// Appends a top-level variable slot, indexed by its module and name.
+    pub(super) fn add_top_slot(&mut self, slot: TopSlot) {
+        let id = self.top_vars.len();
+        let key = slot.name.clone();
+        self.top_vars.push(slot);
+        self.top_index.entry(key).or_default().push(id);
+    }
+
+    /// Gives top-level slot `id` the name `name`, keeping the index in step.
+    pub(super) fn rename_top_slot(&mut self, id: usize, name: &str) {
+        let slot = &mut self.top_vars[id];
+        if slot.name == name {
+            return;
+        }
+        let old = std::mem::replace(&mut slot.name, name.to_string());
+        if let Some(ids) = self.top_index.get_mut(&old) {
+            ids.retain(|&i| i != id);
+        }
+        let ids = self.top_index.entry(name.to_string()).or_default();
+        let at = ids.partition_point(|&i| i < id);
+        ids.insert(at, id);
+    }
+
+    /// The last top-level variable of the current module named `name` among
+    /// `top_vars[..visible]`.
+    fn visible_top(&self, name: &str, visible: usize) -> Option<usize> {
+        let ids = self.top_index.get(name)?;
+        let below = ids.partition_point(|&i| i < visible);
+        ids[..below]
+            .iter()
+            .rev()
+            .find(|&&i| self.top_vars[i].module == self.module)
+            .copied()
     }
 
     fn fn_line(&self, index: usize) -> usize {
@@ -676,8 +715,7 @@ impl<'a, 's> Checker<'a, 's> {
             .scopes
             .last_mut()
             .expect("a function context always has a scope")
-            .names
-            .push((name.to_string(), Sym::Local(id)));
+            .push(name.to_string(), Sym::Local(id));
         id
     }
 
@@ -698,11 +736,7 @@ impl<'a, 's> Checker<'a, 's> {
         }
         if !self.cx.is_entry {
             let visible = self.cx.top_visible.min(self.top_vars.len());
-            let module = self.module;
-            if let Some(id) = self.top_vars[..visible]
-                .iter()
-                .rposition(|t| t.name == name && t.module == module)
-            {
+            if let Some(id) = self.visible_top(name, visible) {
                 self.top_vars[id].captured = true;
                 return Some(Sym::Top(id));
             }
@@ -724,7 +758,7 @@ impl<'a, 's> Checker<'a, 's> {
     pub fn suggest(&self, name: &str) -> Option<String> {
         let mut candidates: Vec<&str> = vec![];
         for scope in &self.cx.scopes {
-            candidates.extend(scope.names.iter().map(|(n, _)| n.as_str()));
+            candidates.extend(scope.names());
         }
         if !self.cx.is_entry {
             let visible = self.cx.top_visible.min(self.top_vars.len());

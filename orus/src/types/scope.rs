@@ -1,6 +1,7 @@
 //! Symbol tables of the checker: what a name means at a point of the program.
 
 use super::typed::{LocalId, TopId};
+use std::collections::HashMap;
 
 /// What a name refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,16 +26,52 @@ pub(super) struct VarInfo {
 /// One lexical scope: names in declaration order (lookups go newest first).
 #[derive(Default, Debug)]
 pub(super) struct Scope {
-    pub names: Vec<(String, Sym)>,
+    names: Vec<(String, Sym)>,
+    /// The position in `names` of the newest entry of each name, kept once the scope
+    /// holds more than `INDEX_FROM` names (a module's top level may hold thousands).
+    index: Option<HashMap<String, usize>>,
 }
+
+/// Scopes up to this size are searched linearly, which is cheaper than hashing.
+const INDEX_FROM: usize = 16;
 
 impl Scope {
     pub fn get(&self, name: &str) -> Option<Sym> {
+        if let Some(index) = &self.index {
+            return index.get(name).map(|&i| self.names[i].1);
+        }
         self.names
             .iter()
             .rev()
             .find(|(n, _)| n == name)
             .map(|&(_, sym)| sym)
+    }
+
+    /// Declares `name` in this scope; it hides an earlier entry of the same name.
+    pub fn push(&mut self, name: String, sym: Sym) {
+        let at = self.names.len();
+        match &mut self.index {
+            Some(index) => {
+                index.insert(name.clone(), at);
+            }
+            None if at >= INDEX_FROM => {
+                let mut index: HashMap<String, usize> = self
+                    .names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, _))| (n.clone(), i))
+                    .collect();
+                index.insert(name.clone(), at);
+                self.index = Some(index);
+            }
+            None => {}
+        }
+        self.names.push((name, sym));
+    }
+
+    /// The names declared here, oldest first.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|(n, _)| n.as_str())
     }
 }
 
@@ -60,6 +97,23 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::{Scope, Sym};
+
+    #[test]
+    fn newest_declaration_wins_in_small_and_indexed_scopes() {
+        for size in [3, 40] {
+            let mut scope = Scope::default();
+            for i in 0..size {
+                scope.push(format!("v{i}"), Sym::Local(i));
+            }
+            scope.push("v1".to_string(), Sym::Top(99));
+            assert_eq!(scope.get("v1"), Some(Sym::Top(99)));
+            assert_eq!(scope.get("v2"), Some(Sym::Local(2)));
+            assert_eq!(scope.get("missing"), None);
+            assert_eq!(scope.names().count(), size + 1);
+        }
+    }
+
     #[test]
     fn edit_distance_counts_edits() {
         assert_eq!(super::edit_distance("count", "cont"), 1);
