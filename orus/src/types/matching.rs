@@ -127,10 +127,11 @@ impl Checker<'_, '_> {
         keys: &[(Option<String>, bool)],
         is_expr: bool,
     ) {
-        let mut seen: Vec<&str> = vec![];
+        // A set: a match may have thousands of literal arms.
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for ((key, _), arm) in keys.iter().zip(&m.arms) {
             if let Some(k) = key {
-                if seen.contains(&k.as_str()) {
+                if seen.contains(k.as_str()) {
                     let what = if k.contains('.') && !k.starts_with('"') {
                         k.clone()
                     } else {
@@ -142,7 +143,7 @@ impl Checker<'_, '_> {
                         format!("{what} arm appears more than once"),
                     );
                 } else {
-                    seen.push(k);
+                    seen.insert(k);
                 }
             }
         }
@@ -155,7 +156,7 @@ impl Checker<'_, '_> {
                 let missing: Vec<String> = self.enums[*id as usize]
                     .variants
                     .iter()
-                    .filter(|(n, _)| !seen.contains(&format!("{ename}.{n}").as_str()))
+                    .filter(|(n, _)| !seen.contains(format!("{ename}.{n}").as_str()))
                     .map(|(n, _)| n.clone())
                     .collect();
                 if !missing.is_empty() {
