@@ -582,8 +582,10 @@ impl<'a, 'b> Gen<'a, 'b> {
     }
 
     /// A closure expression's header and body, at the current indentation; its body sees
-    /// every enclosing scope.
-    fn closure(&mut self, params: &[Ty], ret: &Ty) -> String {
+    /// every enclosing scope. The body is a block at `depth`, so closures declared in
+    /// closures count towards `MAX_BLOCK_DEPTH` (they used to restart at depth 2, and
+    /// nested until the program passed the parser's nesting limit).
+    fn closure(&mut self, params: &[Ty], ret: &Ty, depth: usize) -> String {
         let mut scope = vec![];
         let mut list = vec![];
         for p in params {
@@ -612,7 +614,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         });
         self.indent += 1;
         let n = self.pick(4);
-        self.block_body(2, n);
+        self.block_body(depth, n);
         let value = self.expr_ctx(ret, 1);
         self.line(&format!("return {value}"));
         self.indent -= 1;

@@ -44,7 +44,7 @@ impl Gen<'_, '_> {
             15 if nested => self.try_stmt(depth),
             16 => self.jump_stmt(depth),
             17 => self.call_stmt(depth),
-            18 if nested => self.closure_decl(),
+            18 if nested => self.closure_decl(depth),
             19 => self.match_decl(depth),
             20 => self.destructure(depth),
             21 => self.throw_stmt(depth),
@@ -501,11 +501,11 @@ impl Gen<'_, '_> {
     }
 
     /// `name = fn(params) -> R:` with a body that may capture and assign locals.
-    fn closure_decl(&mut self) {
+    fn closure_decl(&mut self, depth: usize) {
         let params: Vec<Ty> = (0..self.pick(3)).map(|_| self.ty(1)).collect();
         let ret = self.ty(1);
         let name = self.fresh("c");
-        let text = self.closure(&params, &ret);
+        let text = self.closure(&params, &ret, depth + 1);
         self.line(&format!("{name} = {text}"));
         self.declare(&name, Ty::Func(params, Box::new(ret)), false);
     }
