@@ -50,6 +50,10 @@ pub fn tokenize(src: &[u8]) -> (Vec<Token>, Vec<Diagnostic>) {
 /// Columns a tab advances the indentation by (spec §3).
 const TAB_WIDTH: u32 = 4;
 
+/// A UTF-8 byte order mark. At the very start of a file it is skipped (the module loader
+/// removes it first; this covers the token and tree dumps, which lex the raw file).
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// One open indentation level. `real` levels were opened by an `Indent` token; phantom
 /// levels remember the column of a line already reported as wrongly indented.
 #[derive(Clone, Copy)]
@@ -123,7 +127,11 @@ impl<'a> Lexer<'a> {
     pub(crate) fn new(src: &'a [u8]) -> Lexer<'a> {
         Lexer {
             src,
-            pos: 0,
+            pos: if src.starts_with(UTF8_BOM) {
+                UTF8_BOM.len()
+            } else {
+                0
+            },
             tokens: Vec::new(),
             diags: Vec::new(),
             ctx: vec![Ctx::Layout {

@@ -63,6 +63,15 @@ impl SearchPath {
     }
 }
 
+/// `text` without a leading UTF-8 byte order mark, which some Windows editors write and
+/// Python, Lua and Rust all accept. Removed before lexing so columns on line 1 are right.
+fn without_bom(mut text: Vec<u8>) -> Vec<u8> {
+    if text.starts_with(crate::lexer::UTF8_BOM) {
+        text.drain(..crate::lexer::UTF8_BOM.len());
+    }
+    text
+}
+
 /// Loads the main file's source (already read) and every module it imports.
 pub fn load(
     main_display: &str,
@@ -119,6 +128,7 @@ impl Loader<'_> {
         path: &Path,
         site: Option<&ImportSite>,
     ) -> Option<usize> {
+        let text = without_bom(text);
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let file = self.graph.files.len() as u32;
         let (mut ast, parse_diags) = crate::parser::parse(&text);

@@ -425,3 +425,14 @@ fn names_differing_only_past_the_first_bytes_stay_distinct() {
     distinct.dedup();
     assert_eq!(distinct.len(), 2000);
 }
+
+#[test]
+fn a_leading_byte_order_mark_is_skipped() {
+    let (tokens, diags) = tokenize(b"\xEF\xBB\xBFprint(1)\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(tokens[0].kind, TokenKind::Print);
+    assert_eq!(tokens[0].span.start, 3);
+    // Anywhere else it is an unexpected character.
+    let (_, diags) = tokenize(b"x = 1\n\xEF\xBB\xBFprint(x)\n");
+    assert_eq!(diags.len(), 1);
+}
