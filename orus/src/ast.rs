@@ -45,7 +45,7 @@ pub enum StmtKind {
     Bind(Vec<Binding>),
     /// `global [mut] NAME = expr`, optionally `pub`.
     Global {
-        binding: Binding,
+        binding: Box<Binding>,
         is_pub: bool,
     },
     /// `a, b = expr`: destructures an array.
@@ -80,7 +80,7 @@ pub enum StmtKind {
     For {
         label: Option<Ident>,
         var: Ident,
-        iter: ForIter,
+        iter: Box<ForIter>,
         body: Block,
     },
     Break {
@@ -92,7 +92,9 @@ pub enum StmtKind {
     /// `return`, `return e`, or `return a, b` (which returns the array `[a, b]`; the parser
     /// builds that array expression).
     Return(Option<Expr>),
-    Fn(FnDecl),
+    /// Boxed, like the other large payloads, so that a statement stays small: every
+    /// statement of a block takes the size of the largest variant.
+    Fn(Box<FnDecl>),
     Struct(StructDecl),
     Enum(EnumDecl),
     Impl(ImplDecl),

@@ -397,7 +397,7 @@ impl FnGen<'_, '_> {
                 ty,
                 start,
                 end,
-                step.as_ref(),
+                step.as_deref(),
                 *inclusive,
                 body,
             ),

@@ -16,7 +16,7 @@ use crate::lexer::TokenKind;
 
 impl Parser<'_> {
     pub(super) fn fn_stmt(&mut self, start: u32, is_pub: bool) -> PResult<StmtKind> {
-        Ok(StmtKind::Fn(self.fn_decl(start, is_pub)?))
+        Ok(StmtKind::Fn(Box::new(self.fn_decl(start, is_pub)?)))
     }
 
     /// `fn name(params) [-> T]:` and its body (a block, or `;`-separated statements on
@@ -302,7 +302,10 @@ impl Parser<'_> {
             is_const: false,
             span: self.since(start),
         };
-        Ok(StmtKind::Global { binding, is_pub })
+        Ok(StmtKind::Global {
+            binding: Box::new(binding),
+            is_pub,
+        })
     }
 
     /// `pub` before `fn`, `struct`, `enum`, `impl` or `global`.

@@ -370,7 +370,7 @@ impl Parser<'_> {
         Ok(StmtKind::For {
             label,
             var,
-            iter,
+            iter: Box::new(iter),
             body,
         })
     }

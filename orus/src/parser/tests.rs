@@ -197,7 +197,7 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
             iter,
             body,
         } => {
-            let it = match iter {
+            let it = match &**iter {
                 ForIter::Range {
                     start,
                     end,

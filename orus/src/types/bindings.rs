@@ -285,8 +285,8 @@ impl Checker<'_, '_> {
             }
         };
         Some(TStmtKind::SetIndex {
-            array,
-            index: index_t,
+            array: Box::new(array),
+            index: Box::new(index_t),
             value,
             op,
         })
@@ -326,7 +326,7 @@ impl Checker<'_, '_> {
             }
         };
         Some(TStmtKind::SetField {
-            obj,
+            obj: Box::new(obj),
             field,
             value,
             op,

@@ -119,7 +119,7 @@ impl Checker<'_, '_> {
                     return;
                 }
                 match decl.name.as_ref().and_then(|n| self.top_fns.get(&*n.name)) {
-                    Some(&e) if std::ptr::eq(self.fns[e].decl, decl) => self.check_declared(e),
+                    Some(&e) if std::ptr::eq(self.fns[e].decl, &**decl) => self.check_declared(e),
                     // A duplicate definition, already reported by the pre-pass.
                     _ => {}
                 }
@@ -283,9 +283,9 @@ impl Checker<'_, '_> {
             id,
             var: var_id,
             ty: if ty.is_integer() { ty } else { Type::I32 },
-            start,
-            end,
-            step,
+            start: Box::new(start),
+            end: Box::new(end),
+            step: step.map(Box::new),
             inclusive,
             body,
         })

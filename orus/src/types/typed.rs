@@ -119,6 +119,8 @@ pub struct TArm<B> {
     pub body: B,
 }
 
+/// Large operands are boxed so that a statement stays small: every statement of a body
+/// takes the size of the largest variant.
 #[derive(Clone, Debug)]
 pub enum TStmtKind {
     /// Initialise or overwrite a variable.
@@ -145,9 +147,9 @@ pub enum TStmtKind {
         id: LoopId,
         var: LocalId,
         ty: Type,
-        start: TExpr,
-        end: TExpr,
-        step: Option<TExpr>,
+        start: Box<TExpr>,
+        end: Box<TExpr>,
+        step: Option<Box<TExpr>>,
         inclusive: bool,
         body: Vec<TStmt>,
     },
@@ -160,8 +162,8 @@ pub enum TStmtKind {
     },
     /// `array[index] = value`, or `array[index] op= value` when `op` is set.
     SetIndex {
-        array: TExpr,
-        index: TExpr,
+        array: Box<TExpr>,
+        index: Box<TExpr>,
         value: TExpr,
         op: Option<BinOp>,
     },
@@ -172,7 +174,7 @@ pub enum TStmtKind {
     },
     /// `obj.field = value`, or `obj.field op= value` when `op` is set.
     SetField {
-        obj: TExpr,
+        obj: Box<TExpr>,
         field: u16,
         value: TExpr,
         op: Option<BinOp>,
