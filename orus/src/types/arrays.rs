@@ -29,7 +29,7 @@ impl Checker<'_, '_> {
                     let hole = self.new_hole();
                     return TExpr {
                         kind: TExprKind::Array(vec![]),
-                        ty: Type::Array(Box::new(hole)),
+                        ty: Type::Array(std::rc::Rc::new(hole)),
                         span,
                     };
                 };
@@ -53,7 +53,7 @@ impl Checker<'_, '_> {
         }
         TExpr {
             kind: TExprKind::Array(typed),
-            ty: Type::Array(Box::new(elem_ty)),
+            ty: Type::Array(std::rc::Rc::new(elem_ty)),
             span,
         }
     }

@@ -344,7 +344,11 @@ impl Checker<'_, '_> {
             Type::Array(elem) => (**elem).clone(),
             Type::Error => Type::Error,
             other => {
-                self.mismatch(value.span, other, &Type::Array(Box::new(Type::Error)));
+                self.mismatch(
+                    value.span,
+                    other,
+                    &Type::Array(std::rc::Rc::new(Type::Error)),
+                );
                 Type::Error
             }
         };

@@ -467,7 +467,9 @@ impl<'a, 's> Checker<'a, 's> {
                     }
                 }
             }
-            ast::TypeExprKind::Array(elem) => Type::Array(Box::new(self.resolve_type(elem))),
+            ast::TypeExprKind::Array(elem) => {
+                Type::Array(std::rc::Rc::new(self.resolve_type(elem)))
+            }
             ast::TypeExprKind::Fn { params, ret } => {
                 let params = params.iter().map(|p| self.resolve_type(p)).collect();
                 let ret = ret.as_ref().map_or(Type::Void, |r| self.resolve_type(r));

@@ -26,7 +26,7 @@ impl Checker<'_, '_> {
                 Some(t) => self.resolve(t),
                 None => ty.clone(),
             },
-            Type::Array(elem) => Type::Array(Box::new(self.resolve(elem))),
+            Type::Array(elem) => Type::Array(std::rc::Rc::new(self.resolve(elem))),
             _ => ty.clone(),
         }
     }
@@ -99,7 +99,9 @@ impl Checker<'_, '_> {
 fn default_holes(ty: Type) -> Type {
     match ty {
         Type::Hole(_) => Type::I32,
-        Type::Array(elem) => Type::Array(Box::new(default_holes(*elem))),
+        Type::Array(elem) => Type::Array(std::rc::Rc::new(default_holes(
+            std::rc::Rc::unwrap_or_clone(elem),
+        ))),
         other => other,
     }
 }

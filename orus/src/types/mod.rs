@@ -41,7 +41,7 @@ pub enum Type {
     Bool,
     Str,
     /// A growable array with reference semantics (spec §10).
-    Array(Box<Type>),
+    Array(Rc<Type>),
     /// A declared struct: its index in the checker's table, and its name.
     Struct(u32, Rc<str>),
     /// A declared enum (or the built-in `Result`): its index and name.
