@@ -12,7 +12,13 @@ fn main() {
         }
     };
     let repeat: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(1);
-    let src = std::fs::read(path).expect("readable file");
+    let src = match std::fs::read(path) {
+        Ok(src) => src,
+        Err(e) => {
+            eprintln!("stages: cannot read {path}: {e}");
+            std::process::exit(66);
+        }
+    };
     let lines = src.iter().filter(|&&b| b == b'\n').count().max(1);
     let mut best = f64::MAX;
     for _ in 0..repeat {
@@ -23,9 +29,15 @@ fn main() {
             "parse" => Box::new(orus::parser::parse(&src)),
             "compile" => match orus::driver::compile(path, &src) {
                 Ok(c) => Box::new(c),
-                Err(d) => panic!("{} diagnostics", d.len()),
+                Err(d) => {
+                    eprintln!("stages: {path} does not compile ({} diagnostics)", d.len());
+                    std::process::exit(65);
+                }
             },
-            _ => panic!("unknown stage {stage}"),
+            _ => {
+                eprintln!("stages: unknown stage {stage} (lex, parse or compile)");
+                std::process::exit(64);
+            }
         };
         let secs = t.elapsed().as_secs_f64();
         best = best.min(secs);

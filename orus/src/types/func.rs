@@ -376,7 +376,7 @@ impl<'a, 's> Checker<'a, 's> {
         });
     }
 
-    /// Appends a top-level variable slot, indexed by its module and name.
+    /// Appends a top-level variable slot, indexed by its name.
     pub(super) fn add_top_slot(&mut self, slot: TopSlot) {
         let id = self.top_vars.len();
         let key = slot.name.clone();
@@ -408,6 +408,14 @@ impl<'a, 's> Checker<'a, 's> {
             .iter()
             .rev()
             .find(|&&i| self.top_vars[i].module == self.module)
+            .copied()
+    }
+
+    /// The first top-level variable named `name` of module `module`.
+    pub(super) fn module_top(&self, module: usize, name: &str) -> Option<usize> {
+        let ids = self.top_index.get(name)?;
+        ids.iter()
+            .find(|&&i| self.top_vars[i].module == module)
             .copied()
     }
 

@@ -109,10 +109,7 @@ impl Checker<'_, '_> {
                     binding,
                     is_pub: true,
                 } => {
-                    let found = self
-                        .top_vars
-                        .iter()
-                        .position(|t| t.module == index && t.name == *binding.name.name);
+                    let found = self.module_top(index, &binding.name.name);
                     if let Some(id) = found {
                         out.push((String::from(&*binding.name.name), Import::Global(id)));
                     }

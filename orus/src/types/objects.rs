@@ -380,6 +380,8 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
+    /// `Name{ field: value, … }`; an omitted field with a default calls its default's
+    /// function (`defaults.rs`).
     pub(super) fn struct_literal(
         &mut self,
         name: &ast::Ident,
