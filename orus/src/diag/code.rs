@@ -74,6 +74,7 @@ error_codes! {
     NotAtModuleScope = 1026, "This syntax isn't quite right";
     NonExhaustiveMatch = 1027, "Something went wrong";
     DuplicateArm = 1028, "Something went wrong";
+    ReadBeforeDeclaration = 1029, "Variable not declared yet";
     // Type errors.
     TypeMismatch = 2001, "Type mismatch found";
     ArityMismatch = 2002, "Type mismatch found";

@@ -8,9 +8,10 @@
 //! checked conversions). Evaluating such an expression once before the loop, even when the
 //! loop then runs zero times, cannot be observed.
 
-use super::{for_each_child, for_each_subexpr, Child, OptStats};
+use super::OptStats;
 use crate::ast::{BinOp, UnaryOp};
 use crate::types::typed::*;
+use crate::types::typed::{for_each_child, for_each_subexpr, Child};
 use crate::types::Type;
 use std::collections::BTreeSet;
 

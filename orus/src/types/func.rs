@@ -76,7 +76,14 @@ pub fn check_modules(modules: &[ModuleInput<'_>]) -> (TProgram, Vec<Diagnostic>)
     let main_file = modules.last().map_or(0, |m| m.file);
     checker.stamp(before, main_file);
     checker.report_default_cycles();
-    checker.finish()
+    let (mut program, mut diags) = checker.finish();
+    if diags.is_empty() {
+        let maps: Vec<(u32, &SourceMap<'_>)> =
+            modules.iter().map(|m| (m.file, &m.source)).collect();
+        super::init_order::check(&mut program, &maps, &mut diags);
+        crate::diag::sort_and_dedup(&mut diags);
+    }
+    (program, diags)
 }
 
 impl Checker<'_, '_> {

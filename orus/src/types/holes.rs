@@ -9,9 +9,9 @@
 
 use super::func::Checker;
 use super::typed::*;
+use super::typed::{for_each_child, for_each_subexpr, Child};
 use super::Type;
 use crate::diag::{Code, Diagnostic, Span};
-use crate::opt::{for_each_child, for_each_subexpr, Child};
 
 impl Checker<'_, '_> {
     pub(super) fn new_hole(&mut self) -> Type {

@@ -17,6 +17,7 @@ mod defaults;
 mod expr;
 mod func;
 mod holes;
+mod init_order;
 mod literal;
 mod matching;
 mod modules;

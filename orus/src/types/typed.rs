@@ -295,3 +295,142 @@ pub enum TExprKind {
         arms: Vec<TArm<TExpr>>,
     },
 }
+
+/// A direct child of a statement: an expression it evaluates or a nested statement list.
+pub enum Child<'a> {
+    Expr(&'a mut TExpr),
+    Block(&'a mut Vec<TStmt>),
+}
+
+/// Calls `f` on each direct child of `stmt`, in evaluation order.
+pub fn for_each_child(stmt: &mut TStmt, f: &mut dyn FnMut(Child<'_>)) {
+    match &mut stmt.kind {
+        TStmtKind::Store { value, .. } => f(Child::Expr(value)),
+        TStmtKind::Expr(e) | TStmtKind::Throw(e) => f(Child::Expr(e)),
+        TStmtKind::Print { args, .. } => args.iter_mut().for_each(|a| f(Child::Expr(a))),
+        TStmtKind::If {
+            branches,
+            else_body,
+        } => {
+            for (cond, body) in branches {
+                f(Child::Expr(cond));
+                f(Child::Block(body));
+            }
+            if let Some(b) = else_body {
+                f(Child::Block(b));
+            }
+        }
+        TStmtKind::While { cond, body, .. } => {
+            f(Child::Expr(cond));
+            f(Child::Block(body));
+        }
+        TStmtKind::ForRange {
+            start,
+            end,
+            step,
+            body,
+            ..
+        } => {
+            f(Child::Expr(start));
+            f(Child::Expr(end));
+            if let Some(s) = step {
+                f(Child::Expr(s));
+            }
+            f(Child::Block(body));
+        }
+        TStmtKind::ForEach { array, body, .. } => {
+            f(Child::Expr(array));
+            f(Child::Block(body));
+        }
+        TStmtKind::SetIndex {
+            array,
+            index,
+            value,
+            ..
+        } => {
+            f(Child::Expr(array));
+            f(Child::Expr(index));
+            f(Child::Expr(value));
+        }
+        TStmtKind::SetField { obj, value, .. } => {
+            f(Child::Expr(obj));
+            f(Child::Expr(value));
+        }
+        TStmtKind::Destructure { value, .. } => f(Child::Expr(value)),
+        TStmtKind::Match { subject, arms, .. } => {
+            f(Child::Expr(subject));
+            for arm in arms {
+                if let ArmTest::Cond(c) = &mut arm.test {
+                    f(Child::Expr(c));
+                }
+                f(Child::Block(&mut arm.body));
+            }
+        }
+        TStmtKind::Try { body, handler, .. } => {
+            f(Child::Block(body));
+            f(Child::Block(handler));
+        }
+        TStmtKind::Return(v) => {
+            if let Some(v) = v {
+                f(Child::Expr(v));
+            }
+        }
+        TStmtKind::Block(b) => f(Child::Block(b)),
+        TStmtKind::Break(_) | TStmtKind::Continue(_) => {}
+    }
+}
+
+/// Calls `f` on each direct subexpression of `e`.
+pub fn for_each_subexpr(e: &mut TExpr, f: &mut dyn FnMut(&mut TExpr)) {
+    match &mut e.kind {
+        TExprKind::Int(_)
+        | TExprKind::Float(_)
+        | TExprKind::Str(_)
+        | TExprKind::Load(_)
+        | TExprKind::TimeStamp
+        | TExprKind::Closure { .. } => {}
+        TExprKind::Unary { operand, .. } => f(operand),
+        TExprKind::Binary { lhs, rhs, .. } | TExprKind::Logic { lhs, rhs, .. } => {
+            f(lhs);
+            f(rhs);
+        }
+        TExprKind::Convert(inner)
+        | TExprKind::ToStr(inner)
+        | TExprKind::Len(inner)
+        | TExprKind::Pop(inner) => f(inner),
+        TExprKind::GetField { obj, .. } => f(obj),
+        TExprKind::Call { args, .. } | TExprKind::Array(args) => args.iter_mut().for_each(f),
+        TExprKind::NewStruct { fields, .. } => fields.iter_mut().for_each(f),
+        TExprKind::NewEnum { payload, .. } => payload.iter_mut().for_each(f),
+        TExprKind::CallValue { callee, args } => {
+            f(callee);
+            args.iter_mut().for_each(f);
+        }
+        TExprKind::Index { base, index } => {
+            f(base);
+            f(index);
+        }
+        TExprKind::Slice { base, start, end } => {
+            f(base);
+            if let Some(s) = start {
+                f(s);
+            }
+            if let Some(x) = end {
+                f(x);
+            }
+        }
+        TExprKind::Push { array, value } => {
+            f(array);
+            f(value);
+        }
+        TExprKind::Match { subject, arms, .. } => {
+            f(subject);
+            for arm in arms {
+                if let ArmTest::Cond(c) = &mut arm.test {
+                    f(c);
+                }
+                f(&mut arm.body);
+            }
+        }
+    }
+}
