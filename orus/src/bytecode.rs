@@ -21,6 +21,9 @@
 use crate::diag::Span;
 use std::fmt::Write as _;
 
+/// The most parts one `ConcatFmt` joins (the VM formats them on its stack).
+pub const MAX_CONCAT_FMT_PARTS: usize = 8;
+
 /// A register number, relative to the current frame.
 pub type Reg = u16;
 
@@ -298,6 +301,8 @@ opcodes! {
     Concat { dst: Reg, a: Reg, b: Reg },
     /// R[dst] := R[base] + R[base+1] + ... + R[base+count-1] (strings; one allocation)
     ConcatN { dst: Reg, base: Reg, count: u16 },
+    /// R[dst] := R[base] + ... + R[base+count-1], each a string or an integer written in decimal (types: print_formats[format]); one allocation, no temporary strings
+    ConcatFmt { dst: Reg, base: Reg, count: u16, format: u32 },
 
     // ---- arrays and string access ----
     // Indices are read as signed 64-bit values (i32 and i64 are sign-extended, u32 is

@@ -251,7 +251,10 @@ fn effect(program: &Program, instr: &Instr, pc: usize) -> Effect {
         | BitXorImm { dst, a, .. }
         | ShlI32Imm { dst, a, .. }
         | ShrI32Imm { dst, a, .. } => rw(vec![one(a)], vec![one(dst)]),
-        ConcatN { dst, base, count } => rw(vec![run(base, count)], vec![one(dst)]),
+        ConcatN { dst, base, count }
+        | ConcatFmt {
+            dst, base, count, ..
+        } => rw(vec![run(base, count)], vec![one(dst)]),
         GetCaptured { dst, .. } => rw(vec![], vec![one(dst)]),
         SetCaptured { src, .. } => rw(vec![one(src)], vec![]),
         NegI32 { dst, src }

@@ -2,7 +2,7 @@
 
 use super::{val_type, FnGen};
 use crate::ast::{BinOp, UnaryOp};
-use crate::bytecode::{Instr, Prim, Reg};
+use crate::bytecode::{Instr, Prim, Reg, MAX_CONCAT_FMT_PARTS};
 use crate::types::typed::*;
 use crate::types::Type;
 
@@ -689,36 +689,73 @@ impl FnGen<'_, '_> {
     }
 
     /// `R[dst] := parts[0] + parts[1] + ...` (strings), evaluated left to right into
-    /// consecutive temporaries and joined by one `ConcatN` per [`CONCAT_CHUNK`] parts.
+    /// consecutive temporaries and joined by one instruction per [`CONCAT_CHUNK`] parts.
+    /// A part `n as string` of an integer `n` is not converted on its own: the register
+    /// holds `n` and the join (`ConcatFmt`) writes its digits into the result.
     fn concat(&mut self, dst: Reg, parts: &[&TExpr], span: crate::diag::Span) {
         let base = self.next_reg as Reg;
-        let mut count = 0;
+        let mut types: Vec<Type> = vec![];
         for part in parts {
-            if count == CONCAT_CHUNK {
+            let digits = match &part.kind {
+                TExprKind::ToStr(inner)
+                    if matches!(inner.ty, Type::I32 | Type::I64 | Type::U32 | Type::U64) =>
+                {
+                    Some(inner)
+                }
+                _ => None,
+            };
+            let formatted = digits.is_some() || types.iter().any(|t| *t != Type::Str);
+            let most = if formatted {
+                MAX_CONCAT_FMT_PARTS
+            } else {
+                usize::from(CONCAT_CHUNK)
+            };
+            if types.len() >= most {
                 // Joins what is there into the first temporary and goes on after it.
                 self.span = span;
-                self.emit(Instr::ConcatN {
-                    dst: base,
-                    base,
-                    count,
-                });
+                self.join(base, base, &types);
                 self.free_to(usize::from(base) + 1);
-                count = 1;
+                types.clear();
+                types.push(Type::Str);
             }
             let r = self.alloc();
-            self.expr_to_top(part, r);
-            count += 1;
+            match digits {
+                Some(inner) => {
+                    self.expr_to_top(inner, r);
+                    types.push(inner.ty.clone());
+                }
+                None => {
+                    self.expr_to_top(part, r);
+                    types.push(Type::Str);
+                }
+            }
         }
         self.span = span;
-        self.emit(if count == 2 {
-            Instr::Concat {
+        self.join(dst, base, &types);
+    }
+
+    /// `R[dst] :=` the concatenation of `R[base..]`, whose types are `types` (strings and
+    /// integers).
+    fn join(&mut self, dst: Reg, base: Reg, types: &[Type]) {
+        let count = types.len() as u16;
+        if types.iter().any(|t| *t != Type::Str) {
+            let arg_types = types.iter().map(|t| self.gen.type_index(t)).collect();
+            let format = self.gen.print_format(arg_types, false);
+            self.emit(Instr::ConcatFmt {
+                dst,
+                base,
+                count,
+                format,
+            });
+        } else if count == 2 {
+            self.emit(Instr::Concat {
                 dst,
                 a: base,
                 b: base + 1,
-            }
+            });
         } else {
-            Instr::ConcatN { dst, base, count }
-        });
+            self.emit(Instr::ConcatN { dst, base, count });
+        }
     }
 
     pub(super) fn load_bits(&mut self, dst: Reg, bits: u64) {

@@ -15,7 +15,8 @@
 //! compare-and-branch, and `not`/`and`/`or` in conditions become jumps (`cond_jump`); a
 //! small constant operand becomes an immediate (`AddI32Imm`, `JumpIfNotLtI32Imm`, ...); a
 //! `while` loop tests its condition at the bottom (one jump per iteration); `for x in xs`
-//! is `ForEachPrep`/`ForEachNext`; a chain of string `+` is one `ConcatN`; a call whose
+//! is `ForEachPrep`/`ForEachNext`; a chain of string `+` is one `ConcatN` (`ConcatFmt` when
+//! some parts are `n as string` of an integer, whose digits it writes itself); a call whose
 //! result goes to a fresh register gets that register as its base (no move); casts that
 //! keep the register bits (`i32` to `i64`, ...) emit nothing; and constants that loops use
 //! as operands live in registers loaded once at the entry (`consts`).
@@ -228,6 +229,16 @@ impl<'p> Gen<'p> {
         i
     }
 
+    /// A new entry of the print-format table (argument types of a `Print` or of a
+    /// `ConcatFmt`); its index.
+    fn print_format(&mut self, arg_types: Vec<u32>, newline: bool) -> u32 {
+        let format = self.out.print_formats.len() as u32;
+        self.out
+            .print_formats
+            .push(PrintFormat { arg_types, newline });
+        format
+    }
+
     fn type_index(&mut self, ty: &Type) -> u32 {
         let vt = val_type(ty);
         let types = &mut self.out.types;
@@ -323,11 +334,7 @@ impl FnGen<'_, '_> {
                     self.expr_to_top(arg, r);
                 }
                 let arg_types = args.iter().map(|a| self.gen.type_index(&a.ty)).collect();
-                let format = self.gen.out.print_formats.len() as u32;
-                self.gen.out.print_formats.push(PrintFormat {
-                    arg_types,
-                    newline: *newline,
-                });
+                let format = self.gen.print_format(arg_types, *newline);
                 self.span = stmt.span;
                 self.emit(Instr::Print {
                     base,

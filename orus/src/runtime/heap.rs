@@ -75,6 +75,15 @@ const MAX_STR_LEN: usize = i32::MAX as usize;
 /// Most bytes of a string stored inside its object (no separate allocation).
 const SMALL_LEN: usize = 23;
 
+/// One part of a string concatenation ([`Heap::concat_pieces`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Piece<'a> {
+    /// The string at this handle.
+    Str(Handle),
+    /// Bytes formatted outside the heap.
+    Bytes(&'a [u8]),
+}
+
 /// One heap slot: an object, or [`Object::Free`].
 #[derive(Debug)]
 enum Object {
@@ -335,18 +344,30 @@ impl Heap {
     /// order. Like [`Heap::concat`]: when the first part is a slice that ends its buffer,
     /// the others are appended to that buffer in place.
     pub fn concat_many(&mut self, parts: &[u64]) -> Result<Handle, Fault> {
-        let total: usize = parts.iter().map(|&p| self.get_str(p as Handle).len()).sum();
+        self.concat_pieces(parts.iter().map(|&p| Piece::Str(p as Handle)))
+    }
+
+    /// Stores the concatenation of `pieces`: strings on the heap and bytes formatted by
+    /// the caller (the digits of an integer), so that `s + (n as string)` makes no
+    /// temporary string. Short results are plain strings (inline when small); when the
+    /// first piece is a slice that ends its buffer, the others are appended to that buffer
+    /// in place, so building a string by repeated `s = s + ...` is linear.
+    pub fn concat_pieces<'p>(
+        &mut self,
+        pieces: impl Iterator<Item = Piece<'p>> + Clone,
+    ) -> Result<Handle, Fault> {
+        let total: usize = pieces.clone().map(|p| self.piece(p).len()).sum();
         if total > MAX_STR_LEN {
             return Err(out_of_memory("string too large"));
         }
         if total < SLICE_MIN_LEN {
-            // Short (so no part is a slice: those are longer): a plain string, inline
+            // Short (so no piece is a slice: those are longer): a plain string, inline
             // when it is small enough.
             let object = if total <= SMALL_LEN {
                 let mut bytes = [0; SMALL_LEN];
                 let mut at = 0;
-                for &p in parts {
-                    let part = self.get_str(p as Handle);
+                for p in pieces {
+                    let part = self.piece(p);
                     bytes[at..at + part.len()].copy_from_slice(part);
                     at += part.len();
                 }
@@ -356,15 +377,16 @@ impl Heap {
                 }
             } else {
                 let mut bytes = Vec::with_capacity(total);
-                for &p in parts {
-                    bytes.extend_from_slice(self.get_str(p as Handle));
+                for p in pieces {
+                    bytes.extend_from_slice(self.piece(p));
                 }
                 Object::Str(bytes.into_boxed_slice())
             };
             return self.insert(object);
         }
-        if let Some((&first, rest)) = parts.split_first() {
-            if let Some(Object::Slice { buf, len }) = self.object(first as Handle) {
+        let mut rest = pieces.clone();
+        if let Some(Piece::Str(first)) = rest.next() {
+            if let Some(Object::Slice { buf, len }) = self.object(first) {
                 let (buf, len) = (*buf, *len as usize);
                 if matches!(self.object(buf), Some(Object::Buffer(v)) if v.len() == len) {
                     self.append_to_buffer(buf, rest, total - len)?;
@@ -378,14 +400,23 @@ impl Heap {
         // Exact capacity: a one-off concatenation wastes nothing, and a buffer that is
         // appended to grows geometrically from then on.
         let mut bytes = Vec::with_capacity(total);
-        for &p in parts {
-            bytes.extend_from_slice(self.get_str(p as Handle));
+        for p in pieces {
+            bytes.extend_from_slice(self.piece(p));
         }
         let buf = self.insert(Object::Buffer(bytes))?;
         self.insert(Object::Slice {
             buf,
             len: total as u32,
         })
+    }
+
+    /// The bytes of one piece of a concatenation.
+    #[inline]
+    fn piece<'p>(&'p self, piece: Piece<'p>) -> &'p [u8] {
+        match piece {
+            Piece::Str(handle) => self.get_str(handle),
+            Piece::Bytes(bytes) => bytes,
+        }
     }
 
     /// True when enough was allocated since the last collection that the owner should
@@ -511,9 +542,14 @@ impl Heap {
         Ok(())
     }
 
-    /// Appends the strings `parts` (`added` bytes in all) to the buffer `buf`, growing it
-    /// geometrically. A part may be a slice of `buf` itself: a prefix of what it holds.
-    fn append_to_buffer(&mut self, buf: Handle, parts: &[u64], added: usize) -> Result<(), Fault> {
+    /// Appends `pieces` (`added` bytes in all) to the buffer `buf`, growing it
+    /// geometrically. A piece may be a slice of `buf` itself: a prefix of what it holds.
+    fn append_to_buffer<'p>(
+        &mut self,
+        buf: Handle,
+        pieces: impl Iterator<Item = Piece<'p>>,
+        added: usize,
+    ) -> Result<(), Fault> {
         let Some(Object::Buffer(bytes)) = self.slots.get_mut(buf as usize) else {
             unreachable!("checked by the caller");
         };
@@ -528,8 +564,14 @@ impl Heap {
             bytes.reserve_exact(new_capacity - bytes.len());
         }
         let original = bytes.len();
-        for &p in parts {
-            let part = p as Handle;
+        for piece in pieces {
+            let part = match piece {
+                Piece::Str(part) => part,
+                Piece::Bytes(b) => {
+                    bytes.extend_from_slice(b);
+                    continue;
+                }
+            };
             match self.object(part) {
                 // The buffer is taken out of its slot: copy the prefix from `bytes`.
                 Some(Object::Slice { buf: other, len }) if *other == buf => {

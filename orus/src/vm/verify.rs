@@ -21,7 +21,7 @@
 //! the heap panics (a compiler bug) if it is broken. A program from `codegen` always
 //! passes; a failure is a compiler bug, reported as an internal error.
 
-use crate::bytecode::{Function, Instr, Program, Reg, ValType};
+use crate::bytecode::{Function, Instr, Program, Reg, ValType, MAX_CONCAT_FMT_PARTS};
 
 /// Why a program was rejected, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -380,24 +380,36 @@ impl Checker<'_> {
             }
             Instr::Return { src } => self.regs(&[src]),
             Instr::ReturnVoid {} => Ok(()),
+            Instr::ConcatFmt {
+                dst,
+                base,
+                count,
+                format,
+            } => {
+                self.regs(&[dst])?;
+                self.span(base, count)?;
+                if usize::from(count) > MAX_CONCAT_FMT_PARTS {
+                    return Err(format!("a concatenation of {count} formatted parts"));
+                }
+                let types = self.format_types(format, count)?;
+                for &ty in types {
+                    let part = &p.types[ty as usize];
+                    if !matches!(
+                        part,
+                        ValType::Str | ValType::I32 | ValType::I64 | ValType::U32 | ValType::U64
+                    ) {
+                        return Err(format!("a concatenation part of type {part:?}"));
+                    }
+                }
+                Ok(())
+            }
             Instr::Print {
                 base,
                 count,
                 format,
             } => {
                 self.span(base, count)?;
-                in_table(format, p.print_formats.len(), "print format")?;
-                let format = &p.print_formats[format as usize];
-                if format.arg_types.len() != usize::from(count) {
-                    return Err(format!(
-                        "{count} arguments but the format has {} types",
-                        format.arg_types.len()
-                    ));
-                }
-                for &ty in &format.arg_types {
-                    in_table(ty, p.types.len(), "type")?;
-                }
-                Ok(())
+                self.format_types(format, count).map(|_| ())
             }
         }
     }
@@ -410,6 +422,23 @@ impl Checker<'_> {
             )),
             None => Ok(()),
         }
+    }
+
+    /// The argument types of print format `format`, which must have `count` of them.
+    fn format_types(&self, format: u32, count: u16) -> Result<&[u32], String> {
+        let p = self.program;
+        in_table(format, p.print_formats.len(), "print format")?;
+        let types = &p.print_formats[format as usize].arg_types;
+        if types.len() != usize::from(count) {
+            return Err(format!(
+                "{count} arguments but the format has {} types",
+                types.len()
+            ));
+        }
+        for &ty in types {
+            in_table(ty, p.types.len(), "type")?;
+        }
+        Ok(types)
     }
 
     /// Registers `first..first + count` all exist.

@@ -279,3 +279,49 @@ fn concatenation_in_a_loop_is_linear() {
     assert!(s.starts_with(b"01234567890123"));
     assert!(vm.heap.live_bytes() < 16 << 20, "{}", vm.heap.live_bytes());
 }
+
+#[test]
+fn concat_fmt_writes_integer_parts_and_verify_bounds_it() {
+    let code = |count: u16| {
+        vec![
+            LoadStr { dst: 0, index: 0 },
+            LoadInt { dst: 1, value: -42 },
+            LoadConst { dst: 2, index: 0 },
+            ConcatFmt {
+                dst: 3,
+                base: 0,
+                count,
+                format: 1,
+            },
+            Print {
+                base: 3,
+                count: 1,
+                format: 0,
+            },
+            ReturnVoid {},
+        ]
+    };
+    let mut p = program(vec![func("main", 0, 12, &[0, 3], code(3))]);
+    p.strings = vec![b"n=".to_vec()];
+    p.consts = vec![u64::MAX];
+    print_format(&mut p, &[STR]);
+    print_format(&mut p, &[STR, I32, U64]);
+    assert_eq!(output(&p), "n=-4218446744073709551615\n");
+
+    // A part of a type the instruction does not format is refused before running.
+    p.print_formats[1].arg_types[2] = F64;
+    let refused = super::verify::verify(&p).expect_err("an f64 part");
+    assert!(
+        refused.message.contains("concatenation part"),
+        "{refused:?}"
+    );
+
+    // So is a join of more parts than the VM formats on its stack.
+    let mut wide = program(vec![func("main", 0, 12, &[0, 3], code(9))]);
+    wide.strings = vec![b"n=".to_vec()];
+    wide.consts = vec![0];
+    print_format(&mut wide, &[STR]);
+    print_format(&mut wide, &[I32; 9]);
+    let refused = super::verify::verify(&wide).expect_err("nine parts");
+    assert!(refused.message.contains("9 formatted parts"), "{refused:?}");
+}
