@@ -26,8 +26,8 @@
 use super::frames::{self, Frame, NO_CLOSURE};
 use super::objects::Made;
 use super::{RuntimeError, Vm};
-use crate::bytecode::{Instr, Prim, ValType, MAX_CONCAT_FMT_PARTS};
-use crate::runtime::heap::{Handle, Piece};
+use crate::bytecode::{Instr, Prim, ValType};
+use crate::runtime::heap::Handle;
 use crate::runtime::loops::{self, Step};
 use crate::runtime::{arith, array, convert::convert, format, value, Fault};
 
@@ -667,33 +667,7 @@ impl Vm<'_, '_> {
                     } => {
                         let start = base + usize::from(first);
                         let parts = start..start + usize::from(count);
-                        let types = &program.print_formats[format as usize].arg_types;
-                        // Integer parts are written into `digits` here, so the result is
-                        // built in one allocation (or appended in place) with no temporary
-                        // string per `as string`. `verify` bounds `count`.
-                        let mut digits = [[0u8; 20]; MAX_CONCAT_FMT_PARTS];
-                        let mut pieces = [Piece::Str(0); MAX_CONCAT_FMT_PARTS];
-                        let slots = self.regs[parts.clone()].iter().zip(types);
-                        for (((&bits, &ty), piece), buf) in
-                            slots.zip(pieces.iter_mut()).zip(digits.iter_mut())
-                        {
-                            *piece = match program.types[ty as usize] {
-                                ValType::I32 => {
-                                    Piece::Bytes(format::int_digits(buf, bits as u32 as i32 as i64))
-                                }
-                                ValType::I64 => Piece::Bytes(format::int_digits(buf, bits as i64)),
-                                ValType::U32 => {
-                                    Piece::Bytes(format::uint_digits(buf, bits as u32 as u64))
-                                }
-                                ValType::U64 => Piece::Bytes(format::uint_digits(buf, bits)),
-                                // `verify` allows only strings besides these.
-                                _ => Piece::Str(bits as Handle),
-                            };
-                        }
-                        let pieces = &pieces[..usize::from(count)];
-                        let result = self.alloc_from_regs([0, 0], parts, |heap, _| {
-                            heap.concat_pieces(pieces.iter().copied())
-                        });
+                        let result = self.concat_formatted(parts, format);
                         alloc!(dst, result);
                     }
 

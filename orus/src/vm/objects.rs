@@ -1,11 +1,14 @@
 //! The out-of-line parts of the object instructions: making structs, enum values, cells
-//! and closures, and turning `throw` operands into faults. They stay out of the dispatch
+//! and closures, joining formatted strings (`ConcatFmt`), and turning `throw` operands into
+//! faults. They stay out of the dispatch
 //! loop so that its hot arms keep their registers; reading and writing objects
 //! (`GetField`, `GetCell`, `GetCapture`, ...) stays inline and never allocates.
 
 use super::Vm;
+use crate::bytecode::{ValType, MAX_CONCAT_FMT_PARTS};
 use crate::diag::Code;
-use crate::runtime::heap::Handle;
+use crate::runtime::format;
+use crate::runtime::heap::{Handle, Piece};
 use crate::runtime::Fault;
 use std::ops::Range;
 
@@ -21,6 +24,37 @@ pub(super) enum Made {
 }
 
 impl Vm<'_, '_> {
+    /// `ConcatFmt` over the absolute register range `parts`, typed by print format
+    /// `format`: integer parts are written into digit buffers here, so the result is built
+    /// in one allocation (or appended in place) with no temporary string per `as string`.
+    /// `verify` bounds the number of parts and their types.
+    #[inline(never)]
+    pub(super) fn concat_formatted(
+        &mut self,
+        parts: Range<usize>,
+        format: u32,
+    ) -> Result<Handle, Fault> {
+        let program = self.program;
+        let types = &program.print_formats[format as usize].arg_types;
+        let mut digits = [[0u8; 20]; MAX_CONCAT_FMT_PARTS];
+        let mut pieces = [Piece::Str(0); MAX_CONCAT_FMT_PARTS];
+        let count = parts.len().min(MAX_CONCAT_FMT_PARTS);
+        let slots = self.regs[parts.clone()].iter().zip(types);
+        for (((&bits, &ty), piece), buf) in slots.zip(pieces.iter_mut()).zip(digits.iter_mut()) {
+            *piece = match program.types[ty as usize] {
+                ValType::I32 => Piece::Bytes(format::int_digits(buf, bits as u32 as i32 as i64)),
+                ValType::I64 => Piece::Bytes(format::int_digits(buf, bits as i64)),
+                ValType::U32 => Piece::Bytes(format::uint_digits(buf, bits as u32 as u64)),
+                ValType::U64 => Piece::Bytes(format::uint_digits(buf, bits)),
+                _ => Piece::Str(bits as Handle),
+            };
+        }
+        let pieces = &pieces[..count];
+        self.alloc_from_regs([0, 0], parts, |heap, _| {
+            heap.concat_pieces(pieces.iter().copied())
+        })
+    }
+
     /// Makes the object `made` from the absolute register range `slots`.
     #[inline(never)]
     pub(super) fn new_object(&mut self, made: Made, slots: Range<usize>) -> Result<Handle, Fault> {
