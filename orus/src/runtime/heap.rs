@@ -61,7 +61,9 @@ pub type Handle = u32;
 
 /// Collect once this many bytes were allocated, or twice the live size if larger.
 const MIN_THRESHOLD: usize = 1 << 20;
-/// Results of concatenation shorter than this are plain strings, not buffer slices.
+/// Results of concatenation shorter than this are plain strings, not buffer slices, unless
+/// the first part is longer than an inline string: a string that keeps being extended
+/// (`s = s + ...`) then moves into a buffer early, and its later appends are in place.
 const SLICE_MIN_LEN: usize = 64;
 /// Book-keeping bytes charged per object on top of its payload.
 const OBJECT_OVERHEAD: usize = 32;
@@ -94,7 +96,7 @@ enum Object {
     /// An immutable string of at most [`SMALL_LEN`] bytes, held in the object itself.
     Small { len: u8, bytes: [u8; SMALL_LEN] },
     /// The string formed by the first `len` bytes of the [`Object::Buffer`] at `buf`;
-    /// always at least `SLICE_MIN_LEN` bytes long.
+    /// always longer than [`SMALL_LEN`].
     Slice { buf: Handle, len: u32 },
     /// Append-only storage shared by slices; never itself a language value.
     Buffer(Vec<u8>),
@@ -360,9 +362,9 @@ impl Heap {
         if total > MAX_STR_LEN {
             return Err(out_of_memory("string too large"));
         }
-        if total < SLICE_MIN_LEN {
-            // Short (so no piece is a slice: those are longer): a plain string, inline
-            // when it is small enough.
+        let first_len = pieces.clone().next().map_or(0, |p| self.piece(p).len());
+        if total < SLICE_MIN_LEN && first_len <= SMALL_LEN {
+            // Short: a plain string, inline when it is small enough.
             let object = if total <= SMALL_LEN {
                 let mut bytes = [0; SMALL_LEN];
                 let mut at = 0;

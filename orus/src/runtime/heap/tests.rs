@@ -77,6 +77,36 @@ fn appending_in_place_keeps_old_prefixes() {
 }
 
 #[test]
+fn a_growing_string_moves_into_a_buffer_early() {
+    let mut heap = heap();
+    // A short one-off concatenation is one plain string...
+    let first = heap.concat(0, 0).unwrap();
+    assert!(matches!(heap.slots[first as usize], Object::Small { .. }));
+    let thirty = heap.alloc_str(&[b'x'; 30]).unwrap();
+    let once = heap.concat(0, 0).unwrap();
+    let three = heap
+        .concat_many(&[u64::from(once), u64::from(once), 0])
+        .unwrap();
+    assert!(
+        matches!(heap.slots[three as usize], Object::Str(_)),
+        "25 bytes, first part short"
+    );
+    // ...but extending a string already too long to be inline starts a buffer, and the
+    // next append goes into that buffer in place.
+    let grown = heap.concat(thirty, 0).unwrap();
+    let Object::Slice { buf, len: 35 } = heap.slots[grown as usize] else {
+        panic!("expected a slice, found {:?}", heap.slots[grown as usize]);
+    };
+    let again = heap.concat(grown, 0).unwrap();
+    assert!(matches!(heap.slots[again as usize], Object::Slice { buf: b, len: 40 } if b == buf));
+    assert_eq!(
+        heap.get_str(again),
+        [&[b'x'; 30][..], b"hellohello"].concat()
+    );
+    assert_eq!(heap.get_str(grown), [&[b'x'; 30][..], b"hello"].concat());
+}
+
+#[test]
 fn building_a_long_string_is_linear() {
     let mut heap = heap();
     let piece = heap.alloc_str(b"0123456789").unwrap();
