@@ -17,6 +17,9 @@ impl Checker<'_, '_> {
         span: Span,
     ) -> TExpr {
         let expected_elem = expected.and_then(Type::element).cloned();
+        // The element checked first to find the element type, kept so that it is not
+        // checked twice (nested literals would take exponential time).
+        let mut anchor_typed: Option<(usize, TExpr)> = None;
         let elem_ty = match expected_elem {
             Some(t) => t,
             None => {
@@ -34,13 +37,19 @@ impl Checker<'_, '_> {
                     };
                 };
                 let first = self.value(&elems[anchor], None);
-                first.ty.clone()
+                let ty = first.ty.clone();
+                anchor_typed = Some((anchor, first));
+                ty
             }
         };
         // One mismatched element is reported; the rest are only checked for their own errors.
         let mut reported = false;
         let mut typed = Vec::with_capacity(elems.len());
-        for e in elems {
+        for (i, e) in elems.iter().enumerate() {
+            if let Some((_, first)) = anchor_typed.take_if(|(at, _)| *at == i) {
+                typed.push(first);
+                continue;
+            }
             if reported {
                 typed.push(self.value(e, Some(&elem_ty)));
                 continue;

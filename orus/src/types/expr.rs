@@ -99,8 +99,17 @@ impl<'a> Checker<'a, '_> {
     pub(super) fn expect_value(&mut self, e: &Expr, expected: &Type) -> TExpr {
         let expected = &self.resolve(expected);
         let t = self.value(e, Some(expected));
-        self.unify(expected, &t.ty);
-        if !t.ty.compatible(expected) {
+        if !self.unify(expected, &t.ty) {
+            let found = self.resolve(&t.ty);
+            self.error(
+                Code::TypeMismatch,
+                e.span,
+                format!(
+                    "this is a `{found}`, which would have to be an element of itself: \
+                     an array can't contain itself"
+                ),
+            );
+        } else if !t.ty.compatible(expected) {
             self.mismatch(e.span, &t.ty, expected);
         }
         t

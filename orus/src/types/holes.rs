@@ -7,6 +7,8 @@
 //! resolved (a hole never bound, e.g. of an array that stays empty, becomes `i32`, which no
 //! observable behaviour depends on).
 
+use std::rc::Rc;
+
 use super::func::Checker;
 use super::typed::*;
 use super::typed::{for_each_child, for_each_subexpr, Child};
@@ -26,22 +28,47 @@ impl Checker<'_, '_> {
                 Some(t) => self.resolve(t),
                 None => ty.clone(),
             },
-            Type::Array(elem) => Type::Array(std::rc::Rc::new(self.resolve(elem))),
+            Type::Array(elem) => {
+                // Unchanged element types are shared, not rebuilt: resolving a deeply
+                // nested array type many times must not allocate each time.
+                let inner = self.resolve(elem);
+                let unchanged = match (&inner, &**elem) {
+                    (Type::Array(a), Type::Array(b)) => Rc::ptr_eq(a, b),
+                    (Type::Array(_), _) | (_, Type::Array(_)) => false,
+                    (a, b) => a == b,
+                };
+                if unchanged {
+                    ty.clone()
+                } else {
+                    Type::Array(Rc::new(inner))
+                }
+            }
             _ => ty.clone(),
         }
     }
 
-    /// Binds open holes of `a` to the matching parts of `b`, and of `b` to `a`'s.
-    pub(super) fn unify(&mut self, a: &Type, b: &Type) {
+    /// Binds open holes of `a` to the matching parts of `b`, and of `b` to `a`'s. Returns
+    /// false where a hole would have to contain itself (`push(xs, xs)` with `xs = []`):
+    /// that type would be infinite, so the hole stays open and the caller reports it.
+    pub(super) fn unify(&mut self, a: &Type, b: &Type) -> bool {
         let (a, b) = (self.resolve(a), self.resolve(b));
-        match (&a, &b) {
+        self.unify_resolved(&a, &b)
+    }
+
+    /// [`Checker::unify`] of two resolved types: every hole in them is open.
+    fn unify_resolved(&mut self, a: &Type, b: &Type) -> bool {
+        match (a, b) {
             (Type::Hole(h), other) | (other, Type::Hole(h))
                 if !matches!(other, Type::Hole(_) | Type::Error) =>
             {
+                if contains_hole(other, *h) {
+                    return false;
+                }
                 self.holes[*h as usize] = Some(other.clone());
+                true
             }
-            (Type::Array(x), Type::Array(y)) => self.unify(x, y),
-            _ => {}
+            (Type::Array(x), Type::Array(y)) => self.unify_resolved(x, y),
+            _ => true,
         }
     }
 
@@ -96,6 +123,18 @@ impl Checker<'_, '_> {
 }
 
 /// An open hole left at the end (an array never given an element) becomes `i32`.
+/// `ty` (resolved) mentions the open hole `h` among its element types.
+fn contains_hole(ty: &Type, h: u32) -> bool {
+    let mut at = ty;
+    loop {
+        match at {
+            Type::Hole(g) => return *g == h,
+            Type::Array(elem) => at = elem,
+            _ => return false,
+        }
+    }
+}
+
 fn default_holes(ty: Type) -> Type {
     match ty {
         Type::Hole(_) => Type::I32,
