@@ -17,6 +17,11 @@ use std::collections::HashMap;
 /// How deep on-demand checking of not-yet-checked functions may nest before we ask the
 /// user for a return annotation instead (protects the host stack).
 const MAX_INSTANTIATION_DEPTH: usize = 64;
+/// Deepest argument type of an instance of a function with unannotated parameters. Types
+/// written in a program nest at most as deep as the parser allows; deeper ones only come
+/// from a function calling itself with ever larger types (`fn wrap(x): wrap([x])`), which
+/// would need endlessly many instances.
+const MAX_INSTANCE_TYPE_DEPTH: usize = crate::parser::MAX_DEPTH as usize + 16;
 
 /// Checks a single-file program. Returns the typed program and every diagnostic found;
 /// the typed program is only meaningful when no diagnostic was returned.
@@ -176,6 +181,8 @@ pub(super) struct FnEntry<'a> {
     pub params: Vec<Option<Type>>,
     pub ret: Option<Type>,
     pub instances: Vec<Instance>,
+    /// The error for endlessly growing instance types was reported (once per function).
+    pub endless_reported: bool,
 }
 
 pub(super) struct Instance {
@@ -456,6 +463,7 @@ impl<'a, 's> Checker<'a, 's> {
             params,
             ret,
             instances: vec![],
+            endless_reported: false,
         });
         index
     }
@@ -553,6 +561,25 @@ impl<'a, 's> Checker<'a, 's> {
             .position(|inst| inst.args == args);
         let inst = match found {
             Some(i) => i,
+            None if args.iter().any(|t| t.depth() > MAX_INSTANCE_TYPE_DEPTH) => {
+                if !self.fns[entry].endless_reported {
+                    self.fns[entry].endless_reported = true;
+                    let name = self.fn_name(entry);
+                    self.error(
+                        Code::CannotInfer,
+                        call_span,
+                        format!(
+                            "Function '{name}' is called with argument types nested more than \
+                             {MAX_INSTANCE_TYPE_DEPTH} levels deep: it passes ever larger types \
+                             to itself, which would need endlessly many versions of it"
+                        ),
+                    );
+                }
+                return (
+                    self.fns[entry].instances.first().map_or(0, |i| i.id),
+                    Type::Error,
+                );
+            }
             None => {
                 let id = self.functions.len();
                 self.functions.push(None);

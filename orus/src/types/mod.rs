@@ -69,6 +69,25 @@ pub struct FnType {
 }
 
 impl Type {
+    /// How deeply array and function types nest in this type (a primitive is 0).
+    pub fn depth(&self) -> usize {
+        let mut depth = 0;
+        let mut at = self;
+        loop {
+            match at {
+                Type::Array(elem) => {
+                    depth += 1;
+                    at = elem;
+                }
+                Type::Func(f) => {
+                    let inner = f.params.iter().chain([&f.ret]).map(Type::depth).max();
+                    return depth + 1 + inner.unwrap_or(0);
+                }
+                _ => return depth,
+            }
+        }
+    }
+
     pub fn is_integer(&self) -> bool {
         matches!(self, Type::I32 | Type::I64 | Type::U32 | Type::U64)
     }
