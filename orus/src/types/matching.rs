@@ -45,8 +45,8 @@ impl Checker<'_, '_> {
             };
             if let ExprKind::Field { base, name } = &path.kind {
                 if matches!(&base.kind, ExprKind::Name(n) if **n == **ename) {
-                    let variants = self.enums[*id as usize].variants.clone();
-                    let Some(v) = variants.iter().position(|(n, _)| *n == *name.name) else {
+                    let info = &self.enums[*id as usize];
+                    let Some(v) = info.variant(&name.name) else {
                         self.error(
                             Code::UnknownMember,
                             name.span,
@@ -54,7 +54,7 @@ impl Checker<'_, '_> {
                         );
                         return none(ArmTest::Any);
                     };
-                    let payload = &variants[v].1;
+                    let payload = &info.variants[v].1.clone();
                     let mut binds = vec![];
                     if let Some(args) = args {
                         if args.len() != payload.len() {

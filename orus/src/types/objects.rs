@@ -7,6 +7,7 @@ use super::typed::*;
 use super::Type;
 use crate::ast::{self, Expr, ExprKind, StmtKind};
 use crate::diag::{Code, Span};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// A declared struct.
@@ -16,6 +17,8 @@ pub(super) struct StructInfo<'a> {
     /// Methods: name, function entry, whether the first parameter is `self`.
     pub methods: Vec<(String, usize, bool)>,
     pub decl: Option<&'a ast::StructDecl>,
+    /// Field positions by name, for structs with many fields ([`member_index`]).
+    pub index: Option<HashMap<String, usize>>,
 }
 
 pub(super) struct FieldInfo<'a> {
@@ -31,9 +34,31 @@ pub(super) struct FieldInfo<'a> {
 pub(super) struct EnumInfo {
     pub name: Rc<str>,
     pub variants: Vec<(String, Vec<Type>)>,
+    /// Variant positions by name, for enums with many variants ([`member_index`]).
+    pub index: Option<HashMap<String, usize>>,
+}
+
+/// Most members (fields, variants) a declaration has before its lookups use a hash map.
+const LINEAR_MEMBERS: usize = 16;
+
+/// A name-to-position map of a declaration's members when it has many: looking members
+/// up by a scan would make a literal or a `match` over all of them quadratic.
+fn member_index<'n>(
+    names: impl ExactSizeIterator<Item = &'n str>,
+) -> Option<HashMap<String, usize>> {
+    (names.len() > LINEAR_MEMBERS)
+        .then(|| names.enumerate().map(|(i, n)| (n.to_string(), i)).collect())
 }
 
 impl StructInfo<'_> {
+    /// The position of field `name`.
+    pub fn field(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.fields.iter().position(|f| f.name == name),
+        }
+    }
+
     pub fn def(&self) -> StructDef {
         StructDef {
             name: String::from(&*self.name),
@@ -47,6 +72,14 @@ impl StructInfo<'_> {
 }
 
 impl EnumInfo {
+    /// The position of variant `name`.
+    pub fn variant(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.variants.iter().position(|(n, _)| n == name),
+        }
+    }
+
     pub fn def(&self) -> EnumDef {
         EnumDef {
             name: String::from(&*self.name),
@@ -89,12 +122,14 @@ impl<'a> Checker<'a, '_> {
                     fields: vec![],
                     methods: vec![],
                     decl: None,
+                    index: None,
                 });
                 Type::Struct(self.structs.len() as u32 - 1, rc)
             } else {
                 self.enums.push(EnumInfo {
                     name: rc.clone(),
                     variants: vec![],
+                    index: None,
                 });
                 Type::Enum(self.enums.len() as u32 - 1, rc)
             };
@@ -111,8 +146,9 @@ impl<'a> Checker<'a, '_> {
                         continue;
                     }
                     let mut fields: Vec<FieldInfo<'a>> = vec![];
+                    let mut seen: HashSet<&str> = HashSet::new();
                     for f in &decl.fields {
-                        if fields.iter().any(|g| g.name == *f.name.name) {
+                        if !seen.insert(&f.name.name) {
                             self.error(
                                 Code::Redeclared,
                                 f.name.span,
@@ -133,6 +169,7 @@ impl<'a> Checker<'a, '_> {
                         });
                     }
                     let info = &mut self.structs[id as usize];
+                    info.index = member_index(fields.iter().map(|f| f.name.as_str()));
                     info.fields = fields;
                     info.decl = Some(decl);
                 }
@@ -145,8 +182,9 @@ impl<'a> Checker<'a, '_> {
                         continue;
                     }
                     let mut variants: Vec<(String, Vec<Type>)> = vec![];
+                    let mut seen: HashSet<&str> = HashSet::new();
                     for v in &decl.variants {
-                        if variants.iter().any(|(n, _)| *n == *v.name.name) {
+                        if !seen.insert(&v.name.name) {
                             self.error(
                                 Code::Redeclared,
                                 v.name.span,
@@ -157,7 +195,9 @@ impl<'a> Checker<'a, '_> {
                         let payload = v.fields.iter().map(|(_, t)| self.resolve_type(t)).collect();
                         variants.push((String::from(&*v.name.name), payload));
                     }
-                    self.enums[id as usize].variants = variants;
+                    let info = &mut self.enums[id as usize];
+                    info.index = member_index(variants.iter().map(|(n, _)| n.as_str()));
+                    info.variants = variants;
                 }
                 _ => {}
             }
@@ -231,10 +271,7 @@ impl<'a> Checker<'a, '_> {
         match ty {
             Type::Enum(BUILTIN_RESULT, _) => None,
             Type::Enum(id, name) => {
-                let found = self.enums[*id as usize]
-                    .variants
-                    .iter()
-                    .position(|(n, _)| *n == *member.name);
+                let found = self.enums[*id as usize].variant(&member.name);
                 match found {
                     Some(v) => Some(TypeMember::Variant(*id, v as u16)),
                     None => {
@@ -299,6 +336,7 @@ impl<'a> Checker<'a, '_> {
                 ("Ok".to_string(), vec![ok.clone()]),
                 ("Err".to_string(), vec![Type::Str]),
             ],
+            index: None,
         });
         let id = self.enums.len() as u32 - 1;
         self.result_instances.push((ok.clone(), id));
@@ -407,7 +445,7 @@ impl<'a> Checker<'a, '_> {
         let mut values: Vec<Option<TExpr>> = vec![None; info_fields.len()];
         let mut ok = true;
         for (fname, e) in given {
-            match info_fields.iter().position(|(n, _, _)| *n == *fname.name) {
+            match self.structs[id as usize].field(&fname.name) {
                 Some(k) if values[k].is_none() => {
                     values[k] = Some(self.expect_value(e, &info_fields[k].1));
                 }
@@ -536,7 +574,7 @@ impl<'a> Checker<'a, '_> {
         match &obj.ty {
             Type::Struct(id, sname) => {
                 let info = &self.structs[*id as usize];
-                match info.fields.iter().position(|f| f.name == *name.name) {
+                match info.field(&name.name) {
                     Some(k) => Some((k as u16, info.fields[k].ty.clone())),
                     None => {
                         let msg = format!("{sname} has no field '{}'", name.name);
