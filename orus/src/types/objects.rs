@@ -19,6 +19,8 @@ pub(super) struct StructInfo<'a> {
     pub decl: Option<&'a ast::StructDecl>,
     /// Field positions by name, for structs with many fields ([`member_index`]).
     pub index: Option<HashMap<String, usize>>,
+    /// Method positions by name, once there are many methods.
+    pub method_index: Option<HashMap<String, usize>>,
 }
 
 pub(super) struct FieldInfo<'a> {
@@ -51,6 +53,30 @@ fn member_index<'n>(
 }
 
 impl StructInfo<'_> {
+    /// The function entry of method `name`, and whether it takes `self`.
+    pub fn method(&self, name: &str) -> Option<(usize, bool)> {
+        let at = match &self.method_index {
+            Some(index) => index.get(name).copied(),
+            None => self.methods.iter().position(|(n, _, _)| n == name),
+        }?;
+        let (_, entry, is_instance) = self.methods[at];
+        Some((entry, is_instance))
+    }
+
+    /// Adds a method (its name is new).
+    fn add_method(&mut self, name: String, entry: usize, is_instance: bool) {
+        self.methods.push((name, entry, is_instance));
+        match &mut self.method_index {
+            Some(index) => {
+                index.insert(
+                    self.methods[self.methods.len() - 1].0.clone(),
+                    self.methods.len() - 1,
+                );
+            }
+            None => self.method_index = member_index(self.methods.iter().map(|m| m.0.as_str())),
+        }
+    }
+
     /// The position of field `name`.
     pub fn field(&self, name: &str) -> Option<usize> {
         match &self.index {
@@ -123,6 +149,7 @@ impl<'a> Checker<'a, '_> {
                     methods: vec![],
                     decl: None,
                     index: None,
+                    method_index: None,
                 });
                 Type::Struct(self.structs.len() as u32 - 1, rc)
             } else {
@@ -225,11 +252,7 @@ impl<'a> Checker<'a, '_> {
             let self_ty = self.type_names[&*imp.type_name.name].clone();
             for method in &imp.methods {
                 let Some(name) = &method.name else { continue };
-                if self.structs[id]
-                    .methods
-                    .iter()
-                    .any(|(n, _, _)| *n == *name.name)
-                {
+                if self.structs[id].method(&name.name).is_some() {
                     self.error(
                         Code::Redeclared,
                         name.span,
@@ -245,9 +268,7 @@ impl<'a> Checker<'a, '_> {
                 if is_instance && method.params[0].ty.is_none() {
                     self.fns[entry].params[0] = Some(self_ty.clone());
                 }
-                self.structs[id]
-                    .methods
-                    .push((String::from(&*name.name), entry, is_instance));
+                self.structs[id].add_method(String::from(&*name.name), entry, is_instance);
             }
         }
     }
@@ -285,11 +306,7 @@ impl<'a> Checker<'a, '_> {
                 }
             }
             Type::Struct(id, name) => {
-                let found = self.structs[*id as usize]
-                    .methods
-                    .iter()
-                    .find(|(n, _, _)| *n == *member.name)
-                    .map(|&(_, e, inst)| (e, inst));
+                let found = self.structs[*id as usize].method(&member.name);
                 match found {
                     Some((e, inst)) => Some(TypeMember::Method(e, inst)),
                     None => {
@@ -695,11 +712,7 @@ impl<'a> Checker<'a, '_> {
             }
             return Some(self.poisoned_expr(span));
         };
-        let method = self.structs[id as usize]
-            .methods
-            .iter()
-            .find(|(n, _, _)| *n == *name.name)
-            .map(|&(_, e, inst)| (e, inst));
+        let method = self.structs[id as usize].method(&name.name);
         match method {
             Some((entry, true)) => Some(self.call_entry(entry, &name.name, Some(obj), args, span)),
             Some((entry, false)) => Some(self.call_entry(entry, &name.name, None, args, span)),
