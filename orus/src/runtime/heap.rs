@@ -354,6 +354,10 @@ impl Heap {
     /// temporary string. Short results are plain strings (inline when small); when the
     /// first piece is a slice that ends its buffer, the others are appended to that buffer
     /// in place, so building a string by repeated `s = s + ...` is linear.
+    ///
+    /// Never inlined: allocation paths stay out of the VM's dispatch loop, whose speed
+    /// depends on how little code its hot arms share a function with.
+    #[inline(never)]
     pub fn concat_pieces<'p>(
         &mut self,
         pieces: impl Iterator<Item = Piece<'p>> + Clone,
