@@ -395,10 +395,18 @@ impl Checker<'_, '_> {
     }
 }
 
-/// Whether control can never fall off the end of these statements.
+/// Whether control can never fall off the end of these statements: each path returns or
+/// throws. A `try` does when its body and its handler both do; a `match` when every arm
+/// does and some arm applies (an enum match has been checked exhaustive, others need `_`).
 pub(super) fn always_returns(stmts: &[TStmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
-        TStmtKind::Return(_) => true,
+        TStmtKind::Return(_) | TStmtKind::Throw(_) => true,
+        TStmtKind::Try { body, handler, .. } => always_returns(body) && always_returns(handler),
+        TStmtKind::Match { subject, arms, .. } => {
+            let exhaustive = matches!(subject.ty, Type::Enum(..))
+                || arms.iter().any(|a| matches!(a.test, ArmTest::Any));
+            exhaustive && !arms.is_empty() && arms.iter().all(|a| always_returns(&a.body))
+        }
         TStmtKind::Block(body) => always_returns(body),
         TStmtKind::If {
             branches,
