@@ -114,13 +114,16 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
             // A runtime error inside a module's initialiser is a module error (E3008),
             // reported at the `use`; its trace would only show the loading machinery.
             if settings.render.format == ErrorFormat::Long && diag.code == error.code {
+                // One line index per file, built when a frame first needs it: a trace of
+                // 10 000 frames over a large file must not index the file 10 000 times.
+                let mut maps: Vec<Option<SourceMap<'_>>> = files.iter().map(|_| None).collect();
                 let frames = trace_frames(&error, &program, |file, span| {
-                    let source = files.get(file as usize);
-                    let (display, text) = source.map_or(("<unknown>", &b""[..]), |f| {
-                        (f.display.as_str(), &f.text[..])
-                    });
-                    let line = SourceMap::new(display, text).line_col(span.start).0;
-                    (display.to_string(), line)
+                    let Some(source) = files.get(file as usize) else {
+                        return ("<unknown>".to_string(), 0);
+                    };
+                    let map = maps[file as usize]
+                        .get_or_insert_with(|| SourceMap::new(&source.display, &source.text));
+                    (source.display.clone(), map.line_col(span.start).0)
                 });
                 text.push_str(&format_trace(&frames));
             }
@@ -192,7 +195,7 @@ pub struct Frame {
 pub fn trace_frames(
     error: &RuntimeError,
     program: &Program,
-    locate: impl Fn(u32, Span) -> (String, usize),
+    mut locate: impl FnMut(u32, Span) -> (String, usize),
 ) -> Vec<Frame> {
     error
         .trace
