@@ -76,6 +76,25 @@ CONSTRUCTS = {
     "closures": lambda n: "fn f() -> i32:\n    base = 1\n" + "".join(
         f"    c{i} = fn() -> i32:\n        return base + {i}\n" for i in range(n)
     ) + f"    return c{n - 1}()\nprint(f())\n",
+    "captures": lambda n: "fn f() -> i32:\n" + "".join(f"    v{i} = {i}\n" for i in range(n))
+    + "    c = fn() -> i32:\n        return " + " + ".join(f"v{i}" for i in range(0, n, max(1, n // 200)))
+    + "\n    return c()\nprint(f())\n",
+    "print_args": lambda n: "x = 1\nprint(" + ", ".join("x" for _ in range(n)) + ")\n",
+    "call_args": lambda n: "fn f(" + ", ".join(f"a{i}: i32" for i in range(n)) + ") -> i32:\n"
+    f"    return a{n - 1}\nprint(f(" + ", ".join(str(i) for i in range(n)) + "))\n",
+    "match_string_arms": lambda n: 's = "k3"\nr = match s:\n' + "".join(
+        f'    "k{i}" -> {i}\n' for i in range(n)
+    ) + "    _ -> 0\nprint(r)\n",
+    "try_blocks": lambda n: "mut k = 0\n" + "".join(
+        f'try:\n    k += 1\n    if k == {i + 1}:\n        throw "t"\ncatch e:\n    k += 0\n'
+        for i in range(n)
+    ) + "print(k)\n",
+    "run_recursion_limit": lambda n: "fn down(k: i32) -> i32:\n    if k == 0:\n        return 0\n"
+    "    return down(k - 1) + 1\nmut t = 0\n"
+    f"for i in 0..{n // 100 + 1}:\n    try:\n        t += down(20000)\n    catch e:\n        t += 1\n"
+    "print(t)\n",
+    "run_live_structs": lambda n: "struct P:\n    x: i32\n    y: [i32]\nps: [P] = []\n"
+    f"for i in 0..{n * 20}:\n    push(ps, P{{x: i, y: [i]}})\nprint(len(ps))\n",
     # Nesting dimensions: fixed at sizes below the limit, n / 4 and n.
     "nested_arrays": lambda n: "x = " + "[" * min(n // 8, 250) + "1" + "]" * min(n // 8, 250)
     + "\nprint(len(x))\n",
