@@ -195,7 +195,8 @@ impl<'p> Gen<'p> {
                 Code::Internal,
                 span,
                 format!(
-                    "function '{}' needs more than {MAX_REGISTERS} registers",
+                    "function '{}' needs more than {MAX_REGISTERS} registers (values live at \
+                     once), an implementation limit: split it into smaller functions",
                     func.name
                 ),
             ));
