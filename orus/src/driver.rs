@@ -45,6 +45,10 @@ pub struct CompileOptions {
     pub search: SearchPath,
     /// Run the optimizer (`-O0` turns it off).
     pub optimize: bool,
+    /// Deepest syntax tree accepted (`parser::parse_with_depth`). The compiler's passes
+    /// recurse over the tree, so this must suit the stack they run on; the default,
+    /// `parser::MAX_DEPTH`, is safe on any thread.
+    pub max_depth: u32,
 }
 
 impl Default for CompileOptions {
@@ -52,6 +56,7 @@ impl Default for CompileOptions {
         CompileOptions {
             search: SearchPath::from_env(),
             optimize: true,
+            max_depth: crate::parser::MAX_DEPTH,
         }
     }
 }
@@ -64,7 +69,7 @@ pub fn compile_program(
 ) -> Result<Compiled, CompileFailure> {
     let options = CompileOptions {
         search: search.clone(),
-        optimize: true,
+        ..CompileOptions::default()
     };
     compile_with(name, source, &options)
 }
@@ -76,7 +81,13 @@ pub fn compile_with(
     options: &CompileOptions,
 ) -> Result<Compiled, CompileFailure> {
     let search = &options.search;
-    let (graph, mut diags) = modules::load(name, source.to_vec(), Path::new(name), search);
+    let (graph, mut diags) = modules::load(
+        name,
+        source.to_vec(),
+        Path::new(name),
+        search,
+        options.max_depth,
+    );
     let fail = |mut diags: Vec<Diagnostic>, files: Vec<SourceFile>| {
         diag::sort_and_dedup(&mut diags);
         Err(CompileFailure { diags, files })

@@ -78,8 +78,10 @@ pub fn load(
     main_text: Vec<u8>,
     main_path: &Path,
     search: &SearchPath,
+    max_depth: u32,
 ) -> (ModuleGraph, Vec<Diagnostic>) {
     let mut loader = Loader {
+        max_depth,
         graph: ModuleGraph::default(),
         diags: vec![],
         done: HashMap::new(),
@@ -96,6 +98,8 @@ pub fn load(
 }
 
 struct Loader<'s> {
+    /// The deepest syntax tree a file may have (`parser::parse_with_depth`).
+    max_depth: u32,
     graph: ModuleGraph,
     diags: Vec<Diagnostic>,
     /// Canonical path → module index, for modules fully loaded.
@@ -131,7 +135,7 @@ impl Loader<'_> {
         let text = without_bom(text);
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let file = self.graph.files.len() as u32;
-        let (mut ast, parse_diags) = crate::parser::parse(&text);
+        let (mut ast, parse_diags) = crate::parser::parse_with_depth(&text, self.max_depth);
         self.graph.files.push(SourceFile { display, text });
         for mut d in parse_diags {
             d.file = Some(file);
@@ -347,6 +351,7 @@ mod tests {
             main,
             &dir.join("main.orus"),
             &SearchPath::default(),
+            crate::parser::MAX_DEPTH,
         );
         assert!(diags.is_empty(), "{diags:?}");
         let names: Vec<Option<&str>> = graph.modules.iter().map(|m| m.name.as_deref()).collect();
@@ -364,6 +369,7 @@ mod tests {
             main,
             &dir.join("main.orus"),
             &SearchPath::default(),
+            crate::parser::MAX_DEPTH,
         );
         let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
         assert!(codes.contains(&Code::CyclicImport), "{diags:?}");

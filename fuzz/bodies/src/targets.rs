@@ -295,6 +295,7 @@ fn compile(source: &[u8], optimize: bool) -> Result<Compiled, Vec<Diagnostic>> {
     let options = CompileOptions {
         search: SearchPath::default(),
         optimize,
+        max_depth: orus::parser::MAX_DEPTH,
     };
     driver::compile_with(MAIN_NAME, source, &options)
         .map(|c| Compiled {

@@ -107,7 +107,7 @@ impl Parser<'_> {
                 break;
             }
             // Each operator of a chain deepens the tree by one level.
-            self.enter("Expression")?;
+            self.enter_chain()?;
             if let Some(diag) = self.not_orus() {
                 self.report(diag);
             }
@@ -184,7 +184,7 @@ impl Parser<'_> {
                 }
                 _ => break,
             };
-            self.enter("Expression")?;
+            self.enter_chain()?;
             ops.push((op, self.bump().start));
         }
         let mut e = self.postfix()?;
@@ -216,15 +216,15 @@ impl Parser<'_> {
         while !self.ended_block {
             e = match self.kind() {
                 TokenKind::LParen => {
-                    self.enter("Expression")?;
+                    self.enter_chain()?;
                     self.call(e, start)?
                 }
                 TokenKind::LBracket => {
-                    self.enter("Expression")?;
+                    self.enter_chain()?;
                     self.index(e)?
                 }
                 TokenKind::Dot => {
-                    self.enter("Expression")?;
+                    self.enter_chain()?;
                     self.field(e, start)?
                 }
                 _ => break,

@@ -9,8 +9,9 @@
 //! all reported while one mistake is reported once. A parser error on a line that already
 //! has a lexer error is dropped as a likely cascade.
 //!
-//! Safety valves: nesting of expressions, blocks and types (and the depth of the tree an
-//! operator chain or prefix run builds) is limited to 256 levels (E1019, reported once),
+//! Safety valves: nesting of expressions, blocks and types is limited to 256 levels, and
+//! the depth of the tree (nesting plus the one level per operator that a chain or prefix
+//! run builds) to the caller's bound, 256 unless it passes more (E1019, reported once),
 //! so neither the parser nor later passes that recurse over the tree can exhaust the host
 //! stack; every loop consumes a token or stops.
 //!
@@ -30,14 +31,23 @@ use crate::ast::{Block, Ident, Program, Stmt};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::{Lexer, TokenKind};
 
-/// Deepest nesting of expressions, blocks and types.
+/// Deepest nesting of expressions, blocks and types, and (by default) deepest syntax tree.
 pub const MAX_DEPTH: u32 = 256;
 /// Most diagnostics reported for one file.
 const MAX_ERRORS: usize = 20;
 
-/// Parses one source file.
+/// Parses one source file, with trees at most [`MAX_DEPTH`] deep.
 pub fn parse(src: &[u8]) -> (Program, Vec<Diagnostic>) {
-    let mut parser = Parser::new(src);
+    parse_with_depth(src, MAX_DEPTH)
+}
+
+/// Parses one source file, with syntax trees at most `max_depth` levels deep (at least
+/// [`MAX_DEPTH`]). Nesting (brackets, blocks, types) stays within [`MAX_DEPTH`]; what may go
+/// deeper are operator chains (`a + b + c ...`, prefix runs, `x.f().g()...`), which build
+/// one tree level per operator. Every pass after the parser recurses over the tree, so
+/// the caller picks `max_depth` from the stack the compiler will run on.
+pub fn parse_with_depth(src: &[u8], max_depth: u32) -> (Program, Vec<Diagnostic>) {
+    let mut parser = Parser::new(src, max_depth.max(MAX_DEPTH));
     let stmts = parser.items(false, |p| p.stmt());
     let mut diags = std::mem::take(&mut parser.lexer.diags);
     diags.append(&mut parser.diags);
@@ -104,7 +114,12 @@ struct Parser<'a> {
     /// lexer's diagnostics they cover.
     lex_lines: Vec<(u32, u32)>,
     lex_seen: usize,
+    /// Depth of the tree being built (nesting and operator chains).
     depth: u32,
+    /// Nesting of brackets, blocks and types alone: bounded by [`MAX_DEPTH`].
+    nesting: u32,
+    /// The bound of `depth`.
+    max_depth: u32,
     too_deep_reported: bool,
     /// Set when the last consumed token was the `Dedent` closing a block: the statement
     /// that owned the block is complete and no `Newline` follows it.
@@ -119,7 +134,7 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a [u8]) -> Parser<'a> {
+    fn new(src: &'a [u8], max_depth: u32) -> Parser<'a> {
         let mut parser = Parser {
             src,
             lexer: Lexer::new(src),
@@ -130,6 +145,8 @@ impl<'a> Parser<'a> {
             lex_lines: Vec::new(),
             lex_seen: 0,
             depth: 0,
+            nesting: 0,
+            max_depth,
             too_deep_reported: false,
             ended_block: false,
             brackets: 0,
@@ -353,20 +370,40 @@ impl<'a> Parser<'a> {
 
     /// Enters one level of nesting, failing with E1019 (reported once) past the limit.
     fn enter(&mut self, what: &str) -> PResult<()> {
-        if self.depth >= MAX_DEPTH {
-            if !self.too_deep_reported {
-                self.too_deep_reported = true;
-                let message = format!("{what} nesting exceeds the limit of {MAX_DEPTH} levels");
-                self.err(Code::TooDeep, self.span(), message);
-            }
-            return Err(Fail);
+        if self.nesting >= MAX_DEPTH {
+            return self.too_deep(format!(
+                "{what} nesting exceeds the limit of {MAX_DEPTH} levels"
+            ));
+        }
+        self.enter_chain()?;
+        self.nesting += 1;
+        Ok(())
+    }
+
+    /// Deepens the tree by one level for an operator of a chain; callers restore `depth`
+    /// when the chain ends.
+    fn enter_chain(&mut self) -> PResult<()> {
+        if self.depth >= self.max_depth {
+            let max = self.max_depth;
+            return self.too_deep(format!(
+                "Expression depth exceeds the limit of {max} levels"
+            ));
         }
         self.depth += 1;
         Ok(())
     }
 
+    fn too_deep(&mut self, message: String) -> PResult<()> {
+        if !self.too_deep_reported {
+            self.too_deep_reported = true;
+            self.err(Code::TooDeep, self.span(), message);
+        }
+        Err(Fail)
+    }
+
     fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
+        self.nesting = self.nesting.saturating_sub(1);
     }
 
     // ----- Lines, blocks and recovery -----
@@ -415,7 +452,7 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let before = self.consumed;
-            let depth = self.depth;
+            let (depth, nesting) = (self.depth, self.nesting);
             let brackets = self.brackets;
             let scope = self.module_scope;
             match item(self) {
@@ -426,11 +463,11 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Err(Fail) => {
-                    self.depth = depth;
+                    (self.depth, self.nesting) = (depth, nesting);
                     self.recover(brackets);
                 }
             }
-            self.depth = depth;
+            (self.depth, self.nesting) = (depth, nesting);
             self.brackets = brackets;
             self.module_scope = scope;
             if self.consumed == before {

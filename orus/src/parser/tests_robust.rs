@@ -398,3 +398,27 @@ fn deep_indentation_without_blocks() {
     }
     check_invariants(src.as_bytes());
 }
+
+#[test]
+fn a_deeper_bound_admits_long_chains_but_not_deeper_nesting() {
+    on_stack(MAIN_STACK, || {
+        let chain = format!("x = {}", vec!["a"; 5000].join(" + "));
+        let prefix = format!("x = {}a", "- ".repeat(5000));
+        let calls = format!("x = s{}", ".f()".repeat(3000));
+        for src in [&chain, &prefix, &calls] {
+            let (_, default) = parse(src.as_bytes());
+            assert!(default.iter().any(|d| d.code.to_string() == "E1019"));
+            let (_, deep) = super::parse_with_depth(src.as_bytes(), 10_000);
+            assert!(deep.is_empty(), "{deep:?}");
+            let (_, shallow) = super::parse_with_depth(src.as_bytes(), 2_000);
+            assert!(shallow.iter().any(|d| d.code.to_string() == "E1019"));
+        }
+        // Nesting stays bounded by 256 whatever the tree bound.
+        let parens = format!("x = {}1{}", "(".repeat(300), ")".repeat(300));
+        let (_, diags) = super::parse_with_depth(parens.as_bytes(), 100_000);
+        assert!(
+            diags.iter().any(|d| d.message.contains("limit of 256")),
+            "{diags:?}"
+        );
+    });
+}

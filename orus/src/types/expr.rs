@@ -22,6 +22,34 @@ pub(super) fn is_literal(e: &Expr) -> bool {
     }
 }
 
+impl Checker<'_, '_> {
+    /// [`is_literal`], remembered per operator node: an operator chain asks it at every
+    /// level, which would take time quadratic in the chain's length.
+    pub(super) fn literal(&mut self, e: &Expr) -> bool {
+        let key: *const Expr = e;
+        let known = match &e.kind {
+            ExprKind::Binary { .. } | ExprKind::Unary { .. } => {
+                if let Some(&known) = self.literal_memo.get(&key) {
+                    return known;
+                }
+                match &e.kind {
+                    ExprKind::Binary { op, lhs, rhs } => {
+                        is_arith(*op) && self.literal(rhs) && self.literal(lhs)
+                    }
+                    ExprKind::Unary {
+                        op: UnaryOp::Neg | UnaryOp::BitNot,
+                        operand,
+                    } => self.literal(operand),
+                    _ => false,
+                }
+            }
+            _ => return is_literal(e),
+        };
+        self.literal_memo.insert(key, known);
+        known
+    }
+}
+
 /// A literal of a primitive type that `string + literal` converts to text (spec §6.3).
 pub(super) fn is_stringifiable_literal(e: &Expr) -> bool {
     match &e.kind {
@@ -229,7 +257,11 @@ impl<'a> Checker<'a, '_> {
                 _ => {}
             }
         }
-        let hint = if is_literal(operand) { expected } else { None };
+        let hint = if self.literal(operand) {
+            expected
+        } else {
+            None
+        };
         let t = self.value(operand, hint);
         let ok = match op {
             UnaryOp::Neg => matches!(t.ty, Type::I32 | Type::I64 | Type::F64),
@@ -281,7 +313,7 @@ impl<'a> Checker<'a, '_> {
                 span,
             };
         }
-        let (l_lit, r_lit) = (is_literal(lhs), is_literal(rhs));
+        let (l_lit, r_lit) = (self.literal(lhs), self.literal(rhs));
         // Type the non-literal side first so a literal on the other side can adapt to it.
         let (l, r) = if l_lit && !r_lit {
             let r = self.value(rhs, None);

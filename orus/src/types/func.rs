@@ -247,6 +247,9 @@ impl FnCx {
 pub(super) struct Checker<'a, 's> {
     /// Source maps of the modules, by module index: (file id, map).
     pub maps: Vec<(u32, &'s SourceMap<'s>)>,
+    /// Whether an operator node of the syntax tree is a literal (`Checker::literal`), by
+    /// address: the tree outlives the checker and does not move.
+    pub literal_memo: HashMap<*const ast::Expr, bool>,
     /// The module being checked (index in the checked list) and its file.
     pub module: usize,
     pub file: u32,
@@ -314,6 +317,7 @@ impl<'a, 's> Checker<'a, 's> {
             depth: 0,
             checking_default: None,
             default_edges: vec![],
+            literal_memo: HashMap::new(),
         }
     }
 
