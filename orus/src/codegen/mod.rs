@@ -681,3 +681,26 @@ impl FnGen<'_, '_> {
         jumps
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Code;
+
+    #[test]
+    fn too_many_live_values_is_a_reported_limit() {
+        let mut src = String::new();
+        for i in 0..=super::MAX_REGISTERS {
+            src.push_str(&format!("v{i} = {i}\n"));
+        }
+        let diags = crate::driver::compile("wide.orus", src.as_bytes())
+            .err()
+            .expect("more live values than registers");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::Internal);
+        assert!(
+            diags[0].message.contains("implementation limit"),
+            "{}",
+            diags[0].message
+        );
+    }
+}

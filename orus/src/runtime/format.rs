@@ -52,6 +52,19 @@ pub fn format_scalar(out: &mut Vec<u8>, bits: u64, prim: Prim) {
     }
 }
 
+/// The decimal form of the slot `bits` of integer type `ty`, written into the end of
+/// `buf`; `None` when `ty` is not an integer type.
+#[inline]
+pub fn integer_digits<'b>(buf: &'b mut [u8; 20], bits: u64, ty: &ValType) -> Option<&'b [u8]> {
+    Some(match ty {
+        ValType::I32 => int_digits(buf, i64::from(bits as u32 as i32)),
+        ValType::I64 => int_digits(buf, bits as i64),
+        ValType::U32 => uint_digits(buf, u64::from(bits as u32)),
+        ValType::U64 => uint_digits(buf, bits),
+        _ => return None,
+    })
+}
+
 /// Appends the decimal form of `v` (a leading `-` when negative).
 #[inline]
 pub fn write_int(out: &mut Vec<u8>, v: i64) {

@@ -25,7 +25,7 @@ impl Checker<'_, '_> {
             None => {
                 let Some(anchor) = elems
                     .iter()
-                    .position(|e| !super::expr::is_literal(e))
+                    .position(|e| !self.literal(e))
                     .or(if elems.is_empty() { None } else { Some(0) })
                 else {
                     // `[]` with nothing to say what it holds: decided by the first store.

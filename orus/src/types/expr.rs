@@ -8,42 +8,29 @@ use super::Type;
 use crate::ast::{BinOp, Expr, ExprKind, UnaryOp};
 use crate::diag::{Code, Diagnostic, Span};
 
-/// Whether an expression is a literal (possibly negated, or an operation on literals), and
-/// so adapts its type to its context.
-pub(super) fn is_literal(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Int { .. } | ExprKind::Float(_) => true,
-        ExprKind::Unary {
-            op: UnaryOp::Neg | UnaryOp::BitNot,
-            operand,
-        } => is_literal(operand),
-        ExprKind::Binary { op, lhs, rhs } => is_arith(*op) && is_literal(lhs) && is_literal(rhs),
-        _ => false,
-    }
-}
-
 impl Checker<'_, '_> {
-    /// [`is_literal`], remembered per operator node: an operator chain asks it at every
-    /// level, which would take time quadratic in the chain's length.
+    /// Whether an expression is a literal (possibly negated, or an operation on literals),
+    /// and so adapts its type to its context. Remembered per operator node: an operator
+    /// chain asks at every level, which would take time quadratic in the chain's length.
     pub(super) fn literal(&mut self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Int { .. } | ExprKind::Float(_) => return true,
+            ExprKind::Unary { .. } | ExprKind::Binary { .. } => {}
+            _ => return false,
+        }
         let key: *const Expr = e;
+        if let Some(&known) = self.literal_memo.get(&key) {
+            return known;
+        }
         let known = match &e.kind {
-            ExprKind::Binary { .. } | ExprKind::Unary { .. } => {
-                if let Some(&known) = self.literal_memo.get(&key) {
-                    return known;
-                }
-                match &e.kind {
-                    ExprKind::Binary { op, lhs, rhs } => {
-                        is_arith(*op) && self.literal(rhs) && self.literal(lhs)
-                    }
-                    ExprKind::Unary {
-                        op: UnaryOp::Neg | UnaryOp::BitNot,
-                        operand,
-                    } => self.literal(operand),
-                    _ => false,
-                }
+            ExprKind::Unary {
+                op: UnaryOp::Neg | UnaryOp::BitNot,
+                operand,
+            } => self.literal(operand),
+            ExprKind::Binary { op, lhs, rhs } => {
+                is_arith(*op) && self.literal(rhs) && self.literal(lhs)
             }
-            _ => return is_literal(e),
+            _ => false,
         };
         self.literal_memo.insert(key, known);
         known

@@ -11,7 +11,6 @@ use std::rc::Rc;
 
 use super::func::Checker;
 use super::typed::*;
-use super::typed::{for_each_child, for_each_subexpr, Child};
 use super::Type;
 use crate::diag::{Code, Diagnostic, Span};
 
@@ -122,7 +121,6 @@ impl Checker<'_, '_> {
     }
 }
 
-/// An open hole left at the end (an array never given an element) becomes `i32`.
 /// `ty` (resolved) mentions the open hole `h` among its element types.
 fn contains_hole(ty: &Type, h: u32) -> bool {
     let mut at = ty;
@@ -135,12 +133,11 @@ fn contains_hole(ty: &Type, h: u32) -> bool {
     }
 }
 
+/// An open hole left at the end (an array never given an element) becomes `i32`.
 fn default_holes(ty: Type) -> Type {
     match ty {
         Type::Hole(_) => Type::I32,
-        Type::Array(elem) => Type::Array(std::rc::Rc::new(default_holes(
-            std::rc::Rc::unwrap_or_clone(elem),
-        ))),
+        Type::Array(elem) => Type::Array(Rc::new(default_holes(Rc::unwrap_or_clone(elem)))),
         other => other,
     }
 }

@@ -28,8 +28,8 @@ use std::collections::VecDeque;
 use super::typed::*;
 use crate::diag::{Code, Diagnostic, SourceMap, Span};
 
-/// The declaration of a top-level variable: its file, its statement, and where the
-/// statement ends.
+/// The declaration of a top-level variable: its file and the statement that declares it
+/// (it has run once `stmt.end` is passed).
 #[derive(Clone, Copy)]
 struct Decl {
     file: u32,

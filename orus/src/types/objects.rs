@@ -65,15 +65,12 @@ impl StructInfo<'_> {
 
     /// Adds a method (its name is new).
     fn add_method(&mut self, name: String, entry: usize, is_instance: bool) {
+        if let Some(index) = &mut self.method_index {
+            index.insert(name.clone(), self.methods.len());
+        }
         self.methods.push((name, entry, is_instance));
-        match &mut self.method_index {
-            Some(index) => {
-                index.insert(
-                    self.methods[self.methods.len() - 1].0.clone(),
-                    self.methods.len() - 1,
-                );
-            }
-            None => self.method_index = member_index(self.methods.iter().map(|m| m.0.as_str())),
+        if self.method_index.is_none() {
+            self.method_index = member_index(self.methods.iter().map(|m| m.0.as_str()));
         }
     }
 

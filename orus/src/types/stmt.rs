@@ -293,10 +293,7 @@ impl Checker<'_, '_> {
 
     /// Types range bounds so they share one integer type; literals adapt to the others.
     fn same_integer_type(&mut self, parts: &[&ast::Expr]) -> Vec<TExpr> {
-        let anchor = parts
-            .iter()
-            .position(|e| !super::expr::is_literal(e))
-            .unwrap_or(0);
+        let anchor = parts.iter().position(|e| !self.literal(e)).unwrap_or(0);
         let first = self.value(parts[anchor], None);
         let mut ty = first.ty.clone();
         if !ty.is_integer() && ty != Type::Error {

@@ -5,7 +5,7 @@
 //! (`GetField`, `GetCell`, `GetCapture`, ...) stays inline and never allocates.
 
 use super::Vm;
-use crate::bytecode::{ValType, MAX_CONCAT_FMT_PARTS};
+use crate::bytecode::MAX_CONCAT_FMT_PARTS;
 use crate::diag::Code;
 use crate::runtime::format;
 use crate::runtime::heap::{Handle, Piece};
@@ -41,12 +41,10 @@ impl Vm<'_, '_> {
         let count = parts.len().min(MAX_CONCAT_FMT_PARTS);
         let slots = self.regs[parts.clone()].iter().zip(types);
         for (((&bits, &ty), piece), buf) in slots.zip(pieces.iter_mut()).zip(digits.iter_mut()) {
-            *piece = match program.types[ty as usize] {
-                ValType::I32 => Piece::Bytes(format::int_digits(buf, bits as u32 as i32 as i64)),
-                ValType::I64 => Piece::Bytes(format::int_digits(buf, bits as i64)),
-                ValType::U32 => Piece::Bytes(format::uint_digits(buf, bits as u32 as u64)),
-                ValType::U64 => Piece::Bytes(format::uint_digits(buf, bits)),
-                _ => Piece::Str(bits as Handle),
+            // `verify` allows only strings besides integers.
+            *piece = match format::integer_digits(buf, bits, &program.types[ty as usize]) {
+                Some(digits) => Piece::Bytes(digits),
+                None => Piece::Str(bits as Handle),
             };
         }
         let pieces = &pieces[..count];
