@@ -5,12 +5,14 @@
 //! cargo run -p perf --release -- nightly [--runs N]            # compare into target/perf-report/
 //! cargo run -p perf --release -- gate [--bless] [--threshold PCT] [--baseline FILE] [--orus PATH]
 //! cargo run -p perf --release -- gen LINES                     # print a generated program
+//! cargo run -p perf --release -- layout [--orus PATH] [--out FILE]  # orus/link-order.txt
 //! ```
 //!
 //! `perf/README.md` explains what each command measures.
 
 mod compare;
 mod gate;
+mod layout;
 mod measure;
 mod svg;
 
@@ -32,7 +34,11 @@ commands:
               --threshold P   allowed regression in percent (default 5)
               --baseline FILE another baseline file
               --orus PATH     use this orus binary
-  gen LINES print a generated program of about LINES lines (compile-throughput input)";
+  gen LINES print a generated program of about LINES lines (compile-throughput input)
+  layout    profile training programs under callgrind and write orus/link-order.txt, the
+            function order the release binary is linked in (smaller resident set)
+              --orus PATH     use this orus binary
+              --out FILE      write the order there instead";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -45,6 +51,7 @@ fn main() -> ExitCode {
         "compare" => parse_compare(rest, false).and_then(|o| compare::run(&o)),
         "nightly" => parse_compare(rest, true).and_then(|o| compare::run(&o)),
         "gate" => parse_gate(rest).and_then(|o| gate::run(&o)),
+        "layout" => parse_layout(rest).and_then(|o| layout::run(&o)),
         "gen" => match rest.first().and_then(|n| n.parse::<usize>().ok()) {
             Some(n) => {
                 print!("{}", perf::gen::program(n));
@@ -126,6 +133,23 @@ fn parse_gate(args: &[String]) -> Result<gate::Options, String> {
             }
             "--baseline" => opts.baseline = PathBuf::from(value(args, &mut i, "--baseline")?),
             "--orus" => opts.orus = Some(PathBuf::from(value(args, &mut i, "--orus")?)),
+            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
+        }
+        i += 1;
+    }
+    Ok(opts)
+}
+
+fn parse_layout(args: &[String]) -> Result<layout::Options, String> {
+    let mut opts = layout::Options {
+        orus: None,
+        out: perf::workspace_root().join("orus").join("link-order.txt"),
+    };
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--orus" => opts.orus = Some(PathBuf::from(value(args, &mut i, "--orus")?)),
+            "--out" => opts.out = PathBuf::from(value(args, &mut i, "--out")?),
             other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
         }
         i += 1;
