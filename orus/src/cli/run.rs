@@ -103,7 +103,10 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
     let compiled = compile_isolated({
         let (name, source) = (name.to_string(), source.to_vec());
         let (dumps, options) = (settings.dumps, settings.compile_options());
-        move || compile_stage(&name, &source, dumps, &options)
+        move || {
+            let _bump = crate::arena::Compiling::start();
+            compile_stage(&name, &source, dumps, &options)
+        }
     });
     let (program, files, stats) = match compiled {
         Some(Ok(Some(compiled))) => compiled,
@@ -160,6 +163,7 @@ pub fn check_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
             settings.compile_options(),
         );
         move || {
+            let _bump = crate::arena::Compiling::start();
             driver::compile_with(&name, &source, &options).map(|c| release_trees(c.ast, c.typed))
         }
     });
