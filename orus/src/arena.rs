@@ -268,7 +268,10 @@ mod tests {
         .unwrap();
         let (in_arena, reused, mut grown, second) = made;
         if in_arena {
-            assert!(reused, "a freed block of the same class is handed out again");
+            assert!(
+                reused,
+                "a freed block of the same class is handed out again"
+            );
         }
         assert_eq!(*second, [9; 5]);
         // Growing and dropping the compiler's values on another thread.

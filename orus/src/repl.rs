@@ -20,6 +20,7 @@
 //! for entry splitting and the session; `orus/tests/repl.rs` drives the binary in a
 //! pseudo-terminal.
 
+use crate::cli::out;
 use crate::cli::run::{self, Settings};
 use orus::ast::StmtKind;
 use orus::bytecode::Program;
@@ -58,10 +59,10 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
         let _ = editor.load_history(path);
     }
     if banner {
-        println!(
-            "{} — type :help for help, Ctrl-D to exit",
+        out(format_args!(
+            "{} — type :help for help, Ctrl-D to exit\n",
             crate::cli::VERSION
-        );
+        ));
     }
     let mut session = Session::new(settings);
     let mut lines: Vec<String> = Vec::new();
@@ -78,7 +79,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
                 continue;
             }
             Err(ReadlineError::Eof) => {
-                println!("Goodbye!");
+                out(format_args!("Goodbye!\n"));
                 break;
             }
             Err(e) => {
@@ -98,7 +99,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
                 match command(trimmed, &mut session) {
                     Flow::Continue => continue,
                     Flow::Quit => {
-                        println!("Goodbye!");
+                        out(format_args!("Goodbye!\n"));
                         break;
                     }
                 }
@@ -135,12 +136,14 @@ enum Flow {
 fn command(text: &str, session: &mut Session) -> Flow {
     match text {
         ":quit" | ":exit" | ":q" => return Flow::Quit,
-        ":help" | ":h" => print!("{HELP}"),
+        ":help" | ":h" => out(format_args!("{HELP}")),
         ":reset" => {
             *session = Session::new(session.settings.clone());
-            println!("Session reset: every definition and variable is forgotten.");
+            out(format_args!(
+                "Session reset: every definition and variable is forgotten.\n"
+            ));
         }
-        _ => println!("Unknown command: {text} (type :help)"),
+        _ => out(format_args!("Unknown command: {text} (type :help)\n")),
     }
     Flow::Continue
 }

@@ -59,13 +59,20 @@ print(fib(3))
 ";
 
 #[test]
-fn runs_a_file_and_ignores_extra_arguments() {
+fn runs_a_file_and_refuses_extra_arguments() {
     let dir = folder("run", &[("hi.orus", "print(\"hi\")\n")]);
-    let run = orus_in(&dir, &["hi.orus", "one", "two", "--", "-three"]);
+    let run = orus_in(&dir, &["hi.orus"]);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (0, "hi\n", "")
     );
+    // Spec §18 and D4: one file argument; another is a usage error and nothing runs.
+    for extra in [&["hi.orus", "one"][..], &["hi.orus", "--", "-three"]] {
+        let run = orus_in(&dir, extra);
+        assert_eq!((run.code, run.stdout.as_str()), (64, ""), "{extra:?}");
+    }
+    let run = orus_in(&dir, &["hi.orus", "one"]);
+    assert!(run.stderr.starts_with("Too many arguments: one\n"), "{}", run.stderr);
 }
 
 #[test]
@@ -325,4 +332,32 @@ fn loop_telemetry_line_follows_the_flag_and_the_environment() {
         from_env.stderr.is_empty(),
         "the flag overrides the environment"
     );
+}
+
+/// A full or closed stdout is not a crash: `--help`, `--version` and the dumps write what
+/// they can and exit as usual (they used `println!`, which panics).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_is_not_a_panic() {
+    let dir = folder("full-stdout", &[("hi.orus", "print(\"hi\")\n")]);
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["-d", "hi.orus"],
+        &["--show-ast", "hi.orus"],
+        &["--show-typed-ast", "hi.orus"],
+        &["--explain", "E2001"],
+    ] {
+        let full = std::fs::File::create("/dev/full").expect("/dev/full");
+        let run: Run = Command::new(env!("CARGO_BIN_EXE_orus"))
+            .args(args)
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(full)
+            .output()
+            .expect("running orus")
+            .into();
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+    }
 }

@@ -12,8 +12,7 @@ const AFTER_HELP: &str = "\
 Without FILE, `orus` starts an interactive session (REPL) when standard input is a
 terminal, and otherwise reads the whole of standard input as one program.
 
-ARGS after FILE are accepted and ignored: the language has no way to read them yet.
-Write `--` before ARGS that start with `-`.
+Only one FILE: a further argument is a usage error (exit 64).
 
 Accepted for compatibility with the reference implementation, with no effect:
 --verbose, --disable-inc-typed-fastpath, --enable-inc-typed-fastpath, --benchmark, --no-inline, --no-dce,
@@ -41,10 +40,6 @@ pub struct Cli {
     /// The program to run
     #[arg(value_name = "FILE")]
     pub file: Option<String>,
-
-    /// Accepted and ignored (the language cannot read them yet)
-    #[arg(value_name = "ARGS", requires = "file")]
-    pub args: Vec<String>,
 
     /// Run CODE as a program named `<eval>`
     #[arg(
@@ -222,7 +217,6 @@ impl Cli {
         Some(Cli {
             command: None,
             file: Some(file.to_string()),
-            args: vec![],
             eval: None,
             explain: None,
             version: false,
@@ -381,12 +375,22 @@ mod tests {
     }
 
     #[test]
-    fn file_args_and_flags() {
-        let cli = parse(&["-d", "prog.orus", "a", "b", "--max-recursion=50"]).unwrap();
+    fn file_and_flags_on_either_side() {
+        let cli = parse(&["-d", "prog.orus", "--max-recursion=50"]).unwrap();
         assert_eq!(cli.file.as_deref(), Some("prog.orus"));
-        assert_eq!(cli.args, ["a", "b"]);
         assert!(cli.options.show_bytecode);
         assert_eq!(cli.options.max_recursion, Some(50));
+    }
+
+    #[test]
+    fn a_second_file_argument_is_a_usage_error() {
+        let early = early_exit(parse(&["prog.orus", "extra"]).unwrap_err());
+        assert_eq!(early.exit, 64);
+        assert!(
+            early.text.starts_with("Too many arguments: extra\n"),
+            "{}",
+            early.text
+        );
     }
 
     #[test]

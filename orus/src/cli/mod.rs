@@ -1,4 +1,4 @@
-//! The `orus` command line (spec §18): `orus FILE [ARGS…]`, `orus check FILE`,
+//! The `orus` command line (spec §18): `orus FILE`, `orus check FILE`,
 //! `orus -e CODE`, `orus --explain E2001`, and without a file the REPL (stdin a terminal)
 //! or the program read from stdin.
 //!
@@ -26,6 +26,12 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
+/// Writes to stdout, ignoring a closed or full stdout (`orus --help | head -1`): a reader
+/// that went away is not an error of ours, and `print!` would panic.
+pub fn out(text: std::fmt::Arguments<'_>) {
+    let _ = std::io::stdout().lock().write_fmt(text);
+}
+
 /// Parses the command line, does what it asks, and returns the exit code.
 pub fn main() -> u8 {
     let argv = args::strip_prefixed_compat_flags(std::env::args_os().collect());
@@ -38,7 +44,7 @@ pub fn main() -> u8 {
         Err(error) => {
             let early = args::early_exit(error);
             if early.to_stdout {
-                print!("{}", early.text);
+                out(format_args!("{}", early.text));
             } else {
                 eprint!("{}", early.text);
             }
@@ -46,7 +52,7 @@ pub fn main() -> u8 {
         }
     };
     if cli.version {
-        println!("{VERSION}");
+        out(format_args!("{VERSION}\n"));
         return EXIT_OK;
     }
     if let Some(code) = &cli.explain {

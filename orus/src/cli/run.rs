@@ -326,16 +326,16 @@ fn compile_stage(
                 files: main_file(),
             });
         }
-        println!("{ast:#?}");
+        super::out(format_args!("{ast:#?}\n"));
         return Ok(None);
     }
     let compiled = driver::compile_with(path, source, options)?;
     if dumps.typed_ast {
-        println!("{:#?}", compiled.typed);
+        super::out(format_args!("{:#?}\n", compiled.typed));
         return Ok(None);
     }
     if dumps.bytecode {
-        print!("{}", bytecode::disassemble(&compiled.program));
+        super::out(format_args!("{}", bytecode::disassemble(&compiled.program)));
     }
     release_trees(compiled.ast, compiled.typed);
     Ok(Some((compiled.program, compiled.files, compiled.opt_stats)))
