@@ -72,7 +72,11 @@ fn runs_a_file_and_refuses_extra_arguments() {
         assert_eq!((run.code, run.stdout.as_str()), (64, ""), "{extra:?}");
     }
     let run = orus_in(&dir, &["hi.orus", "one"]);
-    assert!(run.stderr.starts_with("Too many arguments: one\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("Too many arguments: one\n"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

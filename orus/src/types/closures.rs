@@ -116,6 +116,7 @@ impl Checker<'_, '_> {
     /// Checks a closure body now, in a context nested in the current one. `self_local` is
     /// the local that will hold a named nested function (so it can call itself).
     pub(super) fn closure(&mut self, decl: &FnDecl, span: Span) -> TExpr {
+        self.check_param_names(decl);
         let mut params = vec![];
         for p in &decl.params {
             match &p.ty {

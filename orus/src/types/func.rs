@@ -442,6 +442,24 @@ impl<'a, 's> Checker<'a, 's> {
         self.line_of(decl.name.as_ref().map_or(decl.span, |n| n.span))
     }
 
+    /// E1016 for a parameter name used twice in one parameter list.
+    pub(super) fn check_param_names(&mut self, decl: &FnDecl) {
+        for (k, param) in decl.params.iter().enumerate() {
+            let earlier = decl.params[..k].iter();
+            if let Some(first) = earlier.into_iter().find(|p| p.name.name == param.name.name) {
+                let line = self.line_of(first.name.span);
+                self.error(
+                    Code::Redeclared,
+                    param.name.span,
+                    format!(
+                        "Parameter '{}' is already defined on line {line}",
+                        param.name.name
+                    ),
+                );
+            }
+        }
+    }
+
     /// Records a function declaration and resolves its annotations.
     pub fn register_fn(
         &mut self,
@@ -453,6 +471,9 @@ impl<'a, 's> Checker<'a, 's> {
         if let Some(name) = &decl.name {
             visible_fns.push((String::from(&*name.name), index));
         }
+        // Checked here, once per declaration, so that a function nobody calls (and so
+        // never checks as an instance) is still refused.
+        self.check_param_names(decl);
         let params = decl
             .params
             .iter()
@@ -682,17 +703,8 @@ impl<'a, 's> Checker<'a, 's> {
         let saved_diags = self.diags.len();
         self.depth += 1;
         for (param, ty) in decl.params.iter().zip(&args) {
+            // A repeated name was reported by `register_fn`; the later one shadows.
             let line = self.line_of(param.name.span);
-            if self.cx.scopes[0].get(&param.name.name).is_some() {
-                self.error(
-                    Code::Redeclared,
-                    param.name.span,
-                    format!(
-                        "Parameter '{}' is already defined on line {line}",
-                        param.name.name
-                    ),
-                );
-            }
             self.declare_local(&param.name.name, ty.clone(), false, false, line);
         }
         let body = self.block_stmts(&decl.body.stmts);

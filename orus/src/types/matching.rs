@@ -44,7 +44,8 @@ impl Checker<'_, '_> {
                 _ => (e, None),
             };
             if let ExprKind::Field { base, name } = &path.kind {
-                if matches!(&base.kind, ExprKind::Name(n) if **n == **ename) {
+                if matches!(&base.kind, ExprKind::Name(n) if **n == *self.enums[*id as usize].name)
+                {
                     let info = &self.enums[*id as usize];
                     let Some(v) = info.variant(&name.name) else {
                         self.error(
@@ -72,6 +73,17 @@ impl Checker<'_, '_> {
                         for (k, (arg, ty)) in args.iter().zip(payload).enumerate() {
                             match &arg.kind {
                                 ExprKind::Name(n) if &**n == "_" => {}
+                                ExprKind::Name(n)
+                                    if args[..k].iter().any(
+                                        |a| matches!(&a.kind, ExprKind::Name(m) if m == n),
+                                    ) =>
+                                {
+                                    self.error(
+                                        Code::Redeclared,
+                                        arg.span,
+                                        format!("'{n}' is bound more than once in this pattern"),
+                                    );
+                                }
                                 ExprKind::Name(n) => {
                                     let line = self.line_of(arg.span);
                                     let local =
@@ -91,11 +103,31 @@ impl Checker<'_, '_> {
                     return CheckedPattern {
                         test: ArmTest::Variant(v as u16),
                         binds,
-                        key: Some(format!("{ename}.{}", name.name)),
+                        key: Some(format!("{}.{}", self.enums[*id as usize].name, name.name)),
                         is_wildcard: false,
                     };
                 }
             }
+        }
+        // A variant pattern on a value that is not of that enum: one mismatch, and its
+        // bindings declared (as errors) so that the arm does not add "undefined" reports.
+        if let Some((enum_name, args)) = self.variant_pattern_of_other_enum(e, subject_ty) {
+            self.error(
+                Code::TypeMismatch,
+                e.span,
+                format!(
+                    "this pattern is a variant of `{enum_name}`, but the value matched has type `{subject_ty}`"
+                ),
+            );
+            for arg in args {
+                if let ExprKind::Name(n) = &arg.kind {
+                    if &**n != "_" {
+                        let line = self.line_of(arg.span);
+                        self.declare_local(n, Type::Error, false, false, line);
+                    }
+                }
+            }
+            return none(ArmTest::Any);
         }
         // Any other pattern is a value compared with `==`.
         let value = self.expect_value(e, subject_ty);
@@ -116,6 +148,40 @@ impl Checker<'_, '_> {
             binds: vec![],
             key,
             is_wildcard: false,
+        }
+    }
+
+    /// `Enum.Variant(a, b)` naming an enum type when `subject_ty` is not that enum: the
+    /// enum's name and the pattern's arguments.
+    fn variant_pattern_of_other_enum<'e>(
+        &mut self,
+        e: &'e Expr,
+        subject_ty: &Type,
+    ) -> Option<(String, &'e [Expr])> {
+        let (callee, args) = match &e.kind {
+            ExprKind::Call { callee, args } if *subject_ty != Type::Error => (&**callee, &args[..]),
+            _ => return None,
+        };
+        let ExprKind::Field { base, .. } = &callee.kind else {
+            return None;
+        };
+        let ExprKind::Name(n) = &base.kind else {
+            return None;
+        };
+        if self.lookup(n).is_some() {
+            return None;
+        }
+        let named = match self.lookup_type(n) {
+            Some(Type::Enum(id, _)) => Some(id),
+            None if &**n == "Result" => None,
+            _ => return None,
+        };
+        match (named, subject_ty) {
+            (Some(id), Type::Enum(subject, _)) if id == *subject => None,
+            (None, Type::Enum(subject, _)) if *self.enums[*subject as usize].name == *"Result" => {
+                None
+            }
+            _ => Some((n.to_string(), args)),
         }
     }
 
@@ -156,7 +222,10 @@ impl Checker<'_, '_> {
                 let missing: Vec<String> = self.enums[*id as usize]
                     .variants
                     .iter()
-                    .filter(|(n, _)| !seen.contains(format!("{ename}.{n}").as_str()))
+                    .filter(|(n, _)| {
+                        let key = format!("{}.{n}", self.enums[*id as usize].name);
+                        !seen.contains(key.as_str())
+                    })
                     .map(|(n, _)| n.clone())
                     .collect();
                 if !missing.is_empty() {

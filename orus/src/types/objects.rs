@@ -340,12 +340,15 @@ impl<'a> Checker<'a, '_> {
     /// The built-in `Result` enum whose `Ok` payload has type `ok` (one enum per payload
     /// type, all named `Result`): `Ok(ok)`, `Err(string)`.
     pub(super) fn result_enum(&mut self, ok: &Type) -> Type {
+        // Diagnostics name the payload (`Result<i32>`), so that two instances never read
+        // as the same type; the enum itself (and so a printed value) is plain `Result`.
+        let shown = |ok: &Type| Rc::from(format!("Result<{ok}>"));
         if let Some((_, id)) = self.result_instances.iter().find(|(t, _)| t == ok) {
-            return Type::Enum(*id, Rc::from("Result"));
+            return Type::Enum(*id, shown(ok));
         }
-        let name: Rc<str> = Rc::from("Result");
+        let name = shown(ok);
         self.enums.push(EnumInfo {
-            name: name.clone(),
+            name: Rc::from("Result"),
             variants: vec![
                 ("Ok".to_string(), vec![ok.clone()]),
                 ("Err".to_string(), vec![Type::Str]),
