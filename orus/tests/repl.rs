@@ -142,3 +142,23 @@ fn reports_are_coloured_on_a_terminal_unless_no_color_is_set() {
     s.expect("orus> ").unwrap();
     quit_with_ctrl_d(s);
 }
+
+/// Spec §16.1: `print` flushes stdout. On a terminal a line shows before the program goes
+/// on (here: forever), not at exit.
+#[test]
+fn a_program_on_a_terminal_shows_each_line_at_once() {
+    let home = temp_home("flush");
+    let file = home.join("spin.orus");
+    std::fs::write(
+        &file,
+        "print(\"started\")\nmut i = 0\nwhile true:\n    i += 1\n",
+    )
+    .unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_orus"));
+    command.arg(&file).env("NO_COLOR", "1").env("TERM", "xterm");
+    let mut session = Session::spawn(command).expect("spawning orus in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    let seen = session.expect("started");
+    let _ = session.get_process_mut().kill(expectrl::Signal::SIGKILL);
+    seen.expect("the first line while the program still runs");
+}

@@ -117,11 +117,18 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
     if settings.opt_stats {
         eprintln!("{stats}");
     }
+    // On a terminal every printed line shows at once (std's stdout is line-buffered), so a
+    // long computation or an interrupted program shows what it printed; into a pipe or a
+    // file output is written in 64 KiB blocks, like C's stdio and Python.
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let (result, loops) = vm::run_traced(&program, &settings.vm, &mut out);
-    let _ = out.flush();
-    drop(out);
+    let (result, loops) = if stdout.is_terminal() {
+        vm::run_traced(&program, &settings.vm, &mut stdout.lock())
+    } else {
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+        let ran = vm::run_traced(&program, &settings.vm, &mut out);
+        let _ = out.flush();
+        ran
+    };
     let exit = match result {
         Ok(()) => EXIT_OK,
         Err(error) => {
