@@ -312,15 +312,26 @@ impl<'a> Checker<'a, '_> {
             } else {
                 None
             };
-            let l = self.value(lhs, hint);
-            let r = self.value(rhs, if r_lit { Some(&l.ty) } else { None });
+            let mut l = self.value(lhs, hint);
+            // Two literals: a right one that only fits a wider type (`1 + 3000000000`,
+            // `1 == 1.5`) widens the left instead of failing to fit it, so that the order
+            // of the operands does not matter. Retyping happens at most once per widening.
+            if l_lit && hint.is_none() {
+                if let Some(wide) = leaf_literal_type(rhs).filter(|w| widens(&l.ty, w)) {
+                    l = self.value(lhs, Some(&wide));
+                }
+            }
+            // A string takes only `+` and comparisons: for `"a" * 2` the operator is what
+            // is wrong (E2009), so the right literal is not asked to be a string.
+            let adapts = r_lit && !(l.ty == Type::Str && is_arith(op) && op != BinOp::Add);
+            let r = self.value(rhs, if adapts { Some(&l.ty) } else { None });
             (l, r)
         };
         let l_str = is_stringifiable_literal(lhs);
         let r_str = is_stringifiable_literal(rhs);
         // `"v" + 1`: two literals of different types are an error, not a concatenation.
         let str_lit = |e: &Expr| matches!(e.kind, ExprKind::Str(_));
-        if (str_lit(lhs) && r_str) || (l_str && str_lit(rhs)) {
+        if op == BinOp::Add && ((str_lit(lhs) && r_str) || (l_str && str_lit(rhs))) {
             self.mismatch(span, &r.ty, &l.ty);
             return self.poisoned(span);
         }
@@ -538,4 +549,24 @@ impl<'a> Checker<'a, '_> {
             span,
         }
     }
+}
+
+/// The type a lone integer or float literal has without context (spec §2.5): `i32` when
+/// it fits, else `i64`; `f64` for a float. `None` for anything else (and hex literals,
+/// whose type rules differ).
+fn leaf_literal_type(e: &Expr) -> Option<Type> {
+    match e.kind {
+        ExprKind::Int { value, hex: false } if value <= i32::MAX as u64 => Some(Type::I32),
+        ExprKind::Int { value, hex: false } if value <= i64::MAX as u64 => Some(Type::I64),
+        ExprKind::Float(_) => Some(Type::F64),
+        _ => None,
+    }
+}
+
+/// Whether literal type `wide` holds every value of literal type `narrow` and more.
+fn widens(narrow: &Type, wide: &Type) -> bool {
+    matches!(
+        (narrow, wide),
+        (Type::I32, Type::I64) | (Type::I32 | Type::I64, Type::F64)
+    )
 }
