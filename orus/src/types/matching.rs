@@ -268,7 +268,8 @@ impl Checker<'_, '_> {
             self.cx.scopes.push(Scope::default());
             let p = self.pattern(&arm.pattern, &subject.ty, temp);
             let body = match &arm.body {
-                ArmBody::Block(b) => self.scoped_block(&b.stmts),
+                // The arm's bindings and its body share a scope (like a loop variable).
+                ArmBody::Block(b) => self.block_stmts(&b.stmts),
                 ArmBody::Expr(e) => vec![TStmt {
                     kind: TStmtKind::Expr(self.expr(e, None)),
                     span: e.span,
@@ -357,7 +358,7 @@ impl Checker<'_, '_> {
             None => ("<error>", 0),
         };
         let error_local = self.declare_local(name, Type::ErrorValue, false, false, line);
-        let handler = self.scoped_block(&handler.stmts);
+        let handler = self.block_stmts(&handler.stmts);
         self.cx.scopes.pop();
         TStmtKind::Try {
             body,

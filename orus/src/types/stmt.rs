@@ -243,7 +243,8 @@ impl Checker<'_, '_> {
                     let line = self.line_of(var.span);
                     let var_id = self.declare_local(&var.name, elem, false, true, line);
                     let id = self.open_loop(label);
-                    let body = self.scoped_block(&body.stmts);
+                    // The body shares the loop variable's scope: redeclaring it is E1016.
+                    let body = self.block_stmts(&body.stmts);
                     self.cx.loops.pop();
                     self.cx.scopes.pop();
                     return Some(TStmtKind::ForEach {
@@ -276,7 +277,8 @@ impl Checker<'_, '_> {
         let line = self.line_of(var.span);
         let var_id = self.declare_local(&var.name, ty.clone(), false, true, line);
         let id = self.open_loop(label);
-        let body = self.scoped_block(&body.stmts);
+        // The body shares the loop variable's scope: redeclaring it is E1016 (spec §5.3).
+        let body = self.block_stmts(&body.stmts);
         self.cx.loops.pop();
         self.cx.scopes.pop();
         Some(TStmtKind::ForRange {
