@@ -279,10 +279,8 @@ impl Loader<'_> {
                 file,
                 Code::ModuleNotFound,
                 span,
-                format!(
-                    "Module '{name}' not found: looked for {}",
-                    relative.display()
-                ),
+                // Spec §15.2's wording; the caret shows the `use` and so the module name.
+                format!("Could not open file \"{}\".", relative.display()),
             );
             return None;
         };
@@ -297,7 +295,10 @@ impl Loader<'_> {
                 file,
                 Code::CyclicImport,
                 span,
-                format!("Cyclic module dependency: {}", cycle.join(" -> ")),
+                format!(
+                    "Cyclic module dependency detected while processing use: {}",
+                    cycle.join(" -> ")
+                ),
             );
             return None;
         }
