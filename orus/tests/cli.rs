@@ -206,7 +206,6 @@ fn reference_options_are_accepted_without_effect() {
             "--gc-threshold=9",
             "--profile",
             "--stack-size=1M",
-            "--benchmark",
             "-t",
             "p.orus",
         ],

@@ -15,10 +15,14 @@ terminal, and otherwise reads the whole of standard input as one program.
 Only one FILE: a further argument is a usage error (exit 64).
 
 Accepted for compatibility with the reference implementation, with no effect:
---verbose, --disable-inc-typed-fastpath, --enable-inc-typed-fastpath, --benchmark, --no-inline, --no-dce,
+--verbose, --disable-inc-typed-fastpath, --enable-inc-typed-fastpath, --no-inline, --no-dce,
 --strict, -t/--trace, --no-context, --registers=N, --stack-size=S, --heap-size=S (sizes
 of at least 1024 bytes), --parser-depth=N, --config=F, --output=F, --log=F, and
 --gc-*, --profile*, --memory-*, --debug-*. `--verbose` and `--quiet` exclude each other.
+`--benchmark` prints `Benchmark mode enabled` first.
+
+Environment: ORUS_DEBUG, ORUS_QUIET, ORUS_VERBOSE, ORUS_TRACE (1 or true) act as -d, -q,
+--verbose and -t; ORUS_MAX_RECURSION=N as --max-recursion=N. Flags win.
 
 Exit codes: 0 success, 64 usage error, 65 compile error, 66 unreadable file,
 70 runtime error. `orus --explain E2001` explains an error code.";

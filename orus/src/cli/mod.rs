@@ -39,7 +39,7 @@ pub fn main() -> u8 {
         Some(cli) => Ok(cli),
         None => Cli::try_parse_from(argv),
     };
-    let cli = match parsed {
+    let mut cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let early = args::early_exit(error);
@@ -67,6 +67,12 @@ pub fn main() -> u8 {
                 EXIT_USAGE
             }
         };
+    }
+    if let Err(code) = apply_env(&mut cli.options) {
+        return code;
+    }
+    if cli.options.compat.benchmark && cli.command.is_none() {
+        out(format_args!("Benchmark mode enabled\n"));
     }
     let settings = settings(&cli.options);
     match (cli.command, cli.eval, cli.file) {
@@ -122,6 +128,36 @@ fn settings(options: &Options) -> Settings {
         optimize: options.opt_level.as_deref() != Some("0"),
         opt_stats: options.show_opt_stats,
     }
+}
+
+/// The environment variables of spec §18 that stand for flags: `ORUS_DEBUG`, `ORUS_QUIET`,
+/// `ORUS_VERBOSE`, `ORUS_TRACE` (`1` or `true`) and `ORUS_MAX_RECURSION=N` (checked like
+/// `--max-recursion`; a bad value is a usage error). A flag on the command line wins.
+fn apply_env(options: &mut Options) -> Result<(), u8> {
+    let on = |name: &str| {
+        std::env::var(name).is_ok_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("true"))
+    };
+    options.show_bytecode |= on("ORUS_DEBUG");
+    options.compat.trace |= on("ORUS_TRACE");
+    if !options.quiet && !options.compat.verbose {
+        options.quiet = on("ORUS_QUIET");
+        options.compat.verbose = !options.quiet && on("ORUS_VERBOSE");
+    }
+    if options.max_recursion.is_none() {
+        if let Ok(value) = std::env::var("ORUS_MAX_RECURSION") {
+            match value.trim().parse::<u32>() {
+                Ok(n) if (10..=100_000).contains(&n) => options.max_recursion = Some(n),
+                _ => {
+                    eprintln!(
+                        "Error: ORUS_MAX_RECURSION must be a number from 10 to 100000, not `{value}`"
+                    );
+                    eprintln!("Run `orus --help` for usage.");
+                    return Err(EXIT_USAGE);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether to print the loop telemetry line (spec §18): the flags win over
