@@ -424,11 +424,16 @@ impl FnGen<'_, '_> {
                 let mark = self.next_reg;
                 let arr = self.expr_any(array);
                 let idx = self.expr_any(index);
+                // An index error is reported at the `[`, as for a read (docs/errors.md).
+                let at_bracket = Span {
+                    start: array.span.end,
+                    end: index.span.end,
+                };
                 let src = match op {
                     None => self.expr_any(value),
                     Some(op) => {
                         let current = self.alloc();
-                        self.span = stmt.span;
+                        self.span = at_bracket;
                         self.emit(Instr::ArrayGet {
                             dst: current,
                             arr,
@@ -440,7 +445,7 @@ impl FnGen<'_, '_> {
                         current
                     }
                 };
-                self.span = stmt.span;
+                self.span = at_bracket;
                 self.emit(Instr::ArraySet {
                     arr,
                     index: idx,
