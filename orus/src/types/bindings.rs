@@ -92,6 +92,7 @@ impl Checker<'_, '_> {
                         mutable,
                         loop_var: false,
                         line,
+                        by_statement: true,
                     },
                     captured: false,
                 });
@@ -103,11 +104,14 @@ impl Checker<'_, '_> {
                 mutable,
                 loop_var: false,
                 line,
+                by_statement: true,
             };
             self.cx.scopes[0].push(String::from(&*name.name), Sym::Top(id));
             Place::Top(id)
         } else {
-            Place::Local(self.declare_local(&name.name, ty, mutable, false, line))
+            let id = self.declare_local(&name.name, ty, mutable, false, line);
+            self.cx.local_info[id].by_statement = true;
+            Place::Local(id)
         }
     }
 
@@ -162,9 +166,14 @@ impl Checker<'_, '_> {
                         "it is imported; its module must declare it `global mut {}`",
                         name.name
                     ),
-                    _ => format!(
+                    _ if info.by_statement => format!(
                         "declare it as `mut {}` (line {}) to allow changes",
                         name.name, info.line
+                    ),
+                    _ => format!(
+                        "'{}' is a parameter, a pattern binding or a caught error; copy it into a \
+                         variable declared with `mut` to change it",
+                        name.name
                     ),
                 }),
             );

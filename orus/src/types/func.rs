@@ -389,6 +389,7 @@ impl<'a, 's> Checker<'a, 's> {
                 mutable,
                 loop_var: false,
                 line: 0,
+                by_statement: true,
             },
             captured: false,
         });
@@ -770,6 +771,7 @@ impl<'a, 's> Checker<'a, 's> {
             mutable,
             loop_var,
             line,
+            by_statement: false,
         });
         self.cx
             .scopes

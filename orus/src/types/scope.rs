@@ -21,6 +21,9 @@ pub(super) struct VarInfo {
     pub loop_var: bool,
     /// 1-based line of the declaration, for "already defined on line N".
     pub line: usize,
+    /// Declared by a statement that could have said `mut` (not a parameter, a pattern
+    /// binding or a caught error), which decides the advice of E1015.
+    pub by_statement: bool,
 }
 
 /// One lexical scope: names in declaration order (lookups go newest first).
