@@ -95,25 +95,22 @@ pub fn compile_with(
     if !diags.is_empty() {
         return fail(diags, graph.files);
     }
-    let maps: Vec<SourceMap<'_>> = graph
-        .files
-        .iter()
-        .map(|f| SourceMap::new(&f.display, &f.text))
-        .collect();
     let inputs: Vec<ModuleInput<'_>> = graph
         .modules
         .iter()
-        .map(|m| ModuleInput {
-            file: m.file,
-            ast: &m.ast,
-            imports: m.imports.clone(),
-            source: SourceMap::new(maps[m.file as usize].name, maps[m.file as usize].text),
-            via: m.via,
+        .map(|m| {
+            let file = &graph.files[m.file as usize];
+            ModuleInput {
+                file: m.file,
+                ast: &m.ast,
+                imports: m.imports.clone(),
+                source: SourceMap::new(&file.display, &file.text),
+                via: m.via,
+            }
         })
         .collect();
     let (mut typed, type_diags) = types::check_modules(&inputs);
     drop(inputs);
-    drop(maps);
     diags = type_diags;
     if !diags.is_empty() {
         return fail(diags, graph.files);
