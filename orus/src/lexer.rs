@@ -35,8 +35,7 @@ pub use token::{Token, TokenKind};
 
 use crate::ast::Name;
 use crate::diag::{Code, Diagnostic, Span};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::hash::FastMap;
 use token::keyword;
 
 /// Splits `src` into tokens. Never panics; the last token is always `Eof`.
@@ -120,7 +119,7 @@ pub(crate) struct Lexer<'a> {
     /// accepted silently (the parser reports the bracket).
     resynced: bool,
     /// Identifiers seen so far, to share one [`Name`] per distinct text.
-    names: HashMap<&'a [u8], Name, BuildHasherDefault<NameHasher>>,
+    names: FastMap<&'a [u8], Name>,
 }
 
 impl<'a> Lexer<'a> {
@@ -151,7 +150,7 @@ impl<'a> Lexer<'a> {
             line_indent: 0,
             bracket_line: None,
             resynced: false,
-            names: HashMap::default(),
+            names: FastMap::default(),
         }
     }
 
@@ -696,32 +695,6 @@ fn describe_char(bytes: &[u8]) -> String {
 
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A hasher for short identifiers: one multiply per 8 bytes, where the standard SipHash
-/// costs more than the lookup it serves. Not resistant to chosen collisions, which costs
-/// at most speed on a hostile file, never correctness.
-#[derive(Default)]
-struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
-    }
-
-    fn finish(&self) -> u64 {
-        // A product's low bits depend only on the factors' low bits, and the table picks
-        // buckets by the low bits: rotate the well-mixed high bits down.
-        self.0.rotate_left(26)
-    }
 }
 
 #[cfg(test)]

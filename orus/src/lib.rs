@@ -10,6 +10,7 @@ pub mod bytecode;
 pub mod codegen;
 pub mod diag;
 pub mod driver;
+pub mod hash;
 pub mod lexer;
 pub mod modules;
 pub mod opt;

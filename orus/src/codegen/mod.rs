@@ -32,7 +32,8 @@ use crate::bytecode::{
 use crate::diag::{Code, Diagnostic, Span};
 use crate::types::typed::*;
 use crate::types::Type;
-use std::collections::{BTreeSet, HashMap};
+use crate::hash::FastMap as HashMap;
+use std::collections::BTreeSet;
 
 /// The most registers one frame may use; leaves headroom below `u16::MAX`.
 const MAX_REGISTERS: usize = 60_000;
@@ -45,9 +46,9 @@ pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
             entry: program.entry as u32,
             ..Program::default()
         },
-        consts: HashMap::new(),
-        strings: HashMap::new(),
-        types: HashMap::new(),
+        consts: HashMap::default(),
+        strings: HashMap::default(),
+        types: HashMap::default(),
         globals: vec![None; program.top_vars.len()],
     };
     for (id, var) in program.top_vars.iter().enumerate() {
@@ -171,7 +172,7 @@ impl<'p> Gen<'p> {
             loops: vec![],
             span: func.span,
             overflow: None,
-            pinned: HashMap::new(),
+            pinned: HashMap::default(),
         };
         for id in 0..func.params {
             let reg = fg.alloc();

@@ -6,7 +6,7 @@
 use super::func::{Checker, FnCx, RetKind};
 use super::typed::*;
 use crate::diag::{Code, Span};
-use std::collections::{HashMap, HashSet};
+use crate::hash::{FastMap as HashMap, FastSet as HashSet};
 
 /// A struct literal inside the default of a field, omitting a field that has a default:
 /// evaluating the default `from` evaluates the default `to`. Both are (struct, field).
@@ -65,14 +65,14 @@ impl Checker<'_, '_> {
     /// are not seen here; they end in the runtime's stack overflow (E0005).
     pub(super) fn report_default_cycles(&mut self) {
         let edges = std::mem::take(&mut self.default_edges);
-        let mut out: HashMap<Node, Vec<usize>> = HashMap::new();
+        let mut out: HashMap<Node, Vec<usize>> = HashMap::default();
         for (e, edge) in edges.iter().enumerate() {
             out.entry(edge.from).or_default().push(e);
         }
         // Iterative depth-first search: a node is on the current path while its state
         // is `false`, finished once `true`; an edge to a node on the path closes a cycle.
-        let mut state: HashMap<Node, bool> = HashMap::new();
-        let mut reported: HashSet<Node> = HashSet::new();
+        let mut state: HashMap<Node, bool> = HashMap::default();
+        let mut reported: HashSet<Node> = HashSet::default();
         for root in edges.iter().map(|e| e.from) {
             if state.contains_key(&root) {
                 continue;

@@ -12,7 +12,7 @@ use super::typed::*;
 use super::Type;
 use crate::ast::{self, FnDecl, Program, StmtKind};
 use crate::diag::{Code, Diagnostic, SourceMap, Span};
-use std::collections::HashMap;
+use crate::hash::{FastMap as HashMap, FastSet};
 
 /// How deep on-demand checking of not-yet-checked functions may nest before we ask the
 /// user for a return annotation instead (protects the host stack).
@@ -297,27 +297,27 @@ impl<'a, 's> Checker<'a, 's> {
             module: 0,
             file: 0,
             namespaces: vec![],
-            imports: HashMap::new(),
+            imports: HashMap::default(),
             entry: None,
             diags: vec![],
             fns: vec![],
-            top_fns: HashMap::new(),
+            top_fns: HashMap::default(),
             top_vars: vec![],
-            top_index: HashMap::new(),
+            top_index: HashMap::default(),
             next_top: 0,
             functions: vec![],
             cx: FnCx::new(RetKind::Entry, 0, vec![]),
             parents: vec![],
             structs: vec![],
             enums: vec![],
-            type_names: HashMap::new(),
+            type_names: HashMap::default(),
             result_instances: vec![],
             holes: vec![],
             pending: vec![],
             depth: 0,
             checking_default: None,
             default_edges: vec![],
-            literal_memo: HashMap::new(),
+            literal_memo: HashMap::default(),
         }
     }
 
@@ -334,7 +334,7 @@ impl<'a, 's> Checker<'a, 's> {
     /// Numbers top-level variables in declaration order and registers top-level functions,
     /// so bodies can be checked before the main walk reaches them.
     fn prepass(&mut self, stmts: &'a [ast::Stmt]) {
-        let mut declared: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut declared: FastSet<&str> = FastSet::default();
         for stmt in stmts {
             match &stmt.kind {
                 StmtKind::Bind(bindings) => {

@@ -194,7 +194,7 @@ impl Checker<'_, '_> {
         is_expr: bool,
     ) {
         // A set: a match may have thousands of literal arms.
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut seen: crate::hash::FastSet<&str> = Default::default();
         for ((key, _), arm) in keys.iter().zip(&m.arms) {
             if let Some(k) = key {
                 if seen.contains(k.as_str()) {

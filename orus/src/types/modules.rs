@@ -9,7 +9,7 @@ use super::func::{Checker, ModuleInput};
 use super::Type;
 use crate::ast::{self, StmtKind};
 use crate::diag::{Code, Span};
-use std::collections::HashMap;
+use crate::hash::FastMap as HashMap;
 
 /// A name bound by `use`.
 #[derive(Clone, Debug, PartialEq)]

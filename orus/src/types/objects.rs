@@ -7,7 +7,7 @@ use super::typed::*;
 use super::Type;
 use crate::ast::{self, Expr, ExprKind, StmtKind};
 use crate::diag::{Code, Span};
-use std::collections::{HashMap, HashSet};
+use crate::hash::{FastMap as HashMap, FastSet as HashSet};
 use std::rc::Rc;
 
 /// A declared struct.
@@ -170,7 +170,7 @@ impl<'a> Checker<'a, '_> {
                         continue;
                     }
                     let mut fields: Vec<FieldInfo<'a>> = vec![];
-                    let mut seen: HashSet<&str> = HashSet::new();
+                    let mut seen: HashSet<&str> = HashSet::default();
                     for f in &decl.fields {
                         if !seen.insert(&f.name.name) {
                             self.error(
@@ -206,7 +206,7 @@ impl<'a> Checker<'a, '_> {
                         continue;
                     }
                     let mut variants: Vec<(String, Vec<Type>)> = vec![];
-                    let mut seen: HashSet<&str> = HashSet::new();
+                    let mut seen: HashSet<&str> = HashSet::default();
                     for v in &decl.variants {
                         if !seen.insert(&v.name.name) {
                             self.error(

@@ -1,7 +1,7 @@
 //! Symbol tables of the checker: what a name means at a point of the program.
 
 use super::typed::{LocalId, TopId};
-use std::collections::HashMap;
+use crate::hash::FastMap as HashMap;
 
 /// What a name refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
