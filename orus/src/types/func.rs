@@ -60,6 +60,7 @@ pub fn check_modules(modules: &[ModuleInput<'_>]) -> (TProgram, Vec<Diagnostic>)
         let before = checker.diags.len();
         checker.declare_types(&module.ast.stmts);
         checker.import_all(module, modules);
+        checker.define_types(&module.ast.stmts);
         checker.prepass(&module.ast.stmts);
         checker.stamp(before, module.file);
         let before = checker.diags.len();

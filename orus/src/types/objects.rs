@@ -159,6 +159,12 @@ impl<'a> Checker<'a, '_> {
             };
             self.type_names.insert(String::from(&*name.name), ty);
         }
+    }
+
+    /// Resolves the field types of the module's structs and the payload types of its
+    /// enums. Runs after `declare_types` and after the module's imports are bound, so a
+    /// field may have an imported type.
+    pub(super) fn define_types(&mut self, stmts: &'a [ast::Stmt]) {
         for stmt in stmts {
             match &stmt.kind {
                 StmtKind::Struct(decl) => {
