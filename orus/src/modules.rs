@@ -280,7 +280,9 @@ impl Loader<'_> {
                 Code::ModuleNotFound,
                 span,
                 // Spec §15.2's wording; the caret shows the `use` and so the module name.
-                format!("Could not open file \"{}\".", relative.display()),
+                // The path as resolved from the importing file's folder (nested imports
+                // resolve from their own module's folder, which surprises people).
+                format!("Could not open file \"{}\".", candidates[0].display()),
             );
             return None;
         };
