@@ -93,7 +93,11 @@ mod tests {
             h.write(name.as_bytes());
             buckets.insert(h.finish() & 1023);
         }
-        assert!(buckets.len() > 200, "{} distinct buckets of 256 names", buckets.len());
+        assert!(
+            buckets.len() > 200,
+            "{} distinct buckets of 256 names",
+            buckets.len()
+        );
         let map: FastMap<&str, usize> = [("a", 1), ("b", 2)].into_iter().collect();
         assert_eq!((map["a"], map["b"]), (1, 2));
     }

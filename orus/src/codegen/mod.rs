@@ -30,9 +30,9 @@ use crate::bytecode::{
     EnumLayout, Function, GlobalInfo, Instr, PrintFormat, Program, Reg, StructLayout, ValType,
 };
 use crate::diag::{Code, Diagnostic, Span};
+use crate::hash::FastMap as HashMap;
 use crate::types::typed::*;
 use crate::types::Type;
-use crate::hash::FastMap as HashMap;
 use std::collections::BTreeSet;
 
 /// The most registers one frame may use; leaves headroom below `u16::MAX`.

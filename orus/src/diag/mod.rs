@@ -287,7 +287,12 @@ mod tests {
             }
         }
         let want: Vec<usize> = std::iter::once(0)
-            .chain(text.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1))
+            .chain(
+                text.iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
             .collect();
         for cut in 0..text.len() {
             let map = SourceMap::new("t", &text[..cut]);

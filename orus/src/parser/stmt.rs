@@ -97,7 +97,11 @@ impl Parser<'_> {
     /// `elif`, `else` or `catch` with nothing to attach to.
     fn orphan(&mut self) -> PResult<StmtKind> {
         let word = self.text(self.span());
-        let owner = if word == "catch" { "a 'try'" } else { "an 'if'" };
+        let owner = if word == "catch" {
+            "a 'try'"
+        } else {
+            "an 'if'"
+        };
         let message = format!("'{word}' needs {owner} before it");
         self.err(Code::ExpectedExpression, self.span(), message);
         Err(Fail)

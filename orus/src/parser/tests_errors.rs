@@ -125,7 +125,11 @@ fn expected_expression() {
         "Expected an expression, found 'print'",
     );
     check_msg("else:\n    x()", "E1009", "'else' needs an 'if' before it");
-    check_msg("catch e:\n    x()", "E1009", "'catch' needs a 'try' before it");
+    check_msg(
+        "catch e:\n    x()",
+        "E1009",
+        "'catch' needs a 'try' before it",
+    );
     check("f(,)", &[("E1009", 1)]);
     check("x = ()", &[("E1009", 1)]);
 }

@@ -6,7 +6,7 @@ use super::func::Checker;
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, Expr, ExprKind, StmtKind};
-use crate::diag::{Code, Span};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::hash::{FastMap as HashMap, FastSet as HashSet};
 use std::rc::Rc;
 
@@ -240,6 +240,29 @@ impl<'a> Checker<'a, '_> {
         {
             let id = match self.type_names.get(&*imp.type_name.name) {
                 Some(Type::Struct(id, _)) => *id as usize,
+                _ if matches!(
+                    self.lookup_type(&imp.type_name.name),
+                    Some(Type::Struct(..))
+                ) =>
+                {
+                    // Methods live with their struct: an importer cannot add any.
+                    let name = &imp.type_name.name;
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnknownType,
+                            imp.type_name.span,
+                            format!(
+                                "`{name}` is imported: methods can only be added in the module \
+                                 that declares the struct"
+                            ),
+                        )
+                        .with_help(format!(
+                            "add the method to that module's `impl {name}`, or write a function \
+                             that takes the struct"
+                        )),
+                    );
+                    return;
+                }
                 _ => {
                     self.error(
                         Code::UnknownType,
