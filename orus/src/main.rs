@@ -9,7 +9,8 @@
 //! the main thread: the compiler runs on its own big-stack thread and the VM is a loop.
 //! Command-line arguments still reach `std::env::args` (glibc passes them to initialisers).
 
-#![cfg_attr(target_os = "linux", no_main)]
+// Unit tests of the binary keep the test harness's own `main`.
+#![cfg_attr(all(target_os = "linux", not(test)), no_main)]
 
 mod arena;
 mod cli;
@@ -18,7 +19,7 @@ mod repl;
 #[global_allocator]
 static ALLOCATOR: arena::Allocator = arena::Allocator;
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(test)))]
 #[no_mangle]
 extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
     extern "C" {
@@ -33,7 +34,7 @@ extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
     i32::from(code)
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(any(not(target_os = "linux"), test))]
 fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(cli::main())
 }

@@ -82,11 +82,7 @@ impl<'a> Checker<'a, '_> {
                 "Try converting the value explicitly, like `value as {expected}`."
             ));
         }
-        self.diags.push(
-            diag.with_note(
-                "Orus keeps types separate to help prevent unexpected behavior and bugs.",
-            ),
-        );
+        self.diags.push(diag.with_note(TYPES_KEPT_SEPARATE));
     }
 
     /// Checks an expression whose value is used: a `void` call is an error here.
@@ -114,7 +110,9 @@ impl<'a> Checker<'a, '_> {
     pub(super) fn expect_value(&mut self, e: &Expr, expected: &Type) -> TExpr {
         let expected = &self.resolve(expected);
         let t = self.value(e, Some(expected));
-        if !self.unify(expected, &t.ty) {
+        if self.result_hole_clash(&t.ty, expected) {
+            self.mismatch_result(e.span, &t.ty, expected);
+        } else if !self.unify(expected, &t.ty) {
             let found = self.resolve(&t.ty);
             self.error(
                 Code::TypeMismatch,
@@ -177,7 +175,7 @@ impl<'a> Checker<'a, '_> {
                 let target = self.resolve_type(ty);
                 return self.cast(expr, target, span);
             }
-            ExprKind::Call { callee, args } => return self.call(callee, args, span),
+            ExprKind::Call { callee, args } => return self.call(callee, args, expected, span),
             ExprKind::TimeStamp => (TExprKind::TimeStamp, Type::F64),
             ExprKind::Array(elems) => return self.array_literal(elems, expected, span),
             ExprKind::Index { base, index } => return self.index(base, index, span),
@@ -343,8 +341,8 @@ impl<'a> Checker<'a, '_> {
     pub(super) fn combine(
         &mut self,
         op: BinOp,
-        l: TExpr,
-        r: TExpr,
+        mut l: TExpr,
+        mut r: TExpr,
         l_lit: bool,
         r_lit: bool,
         span: Span,
@@ -352,6 +350,15 @@ impl<'a> Checker<'a, '_> {
         if l.ty == Type::Error || r.ty == Type::Error {
             return self.poisoned(span);
         }
+        // `Result.Err(..)` of a type not known yet: it takes the other side's `Result`
+        // type, or `Result<i32>`; beside anything else it is a mismatch.
+        if self.result_hole_clash(&l.ty, &r.ty) {
+            self.mismatch_result(r.span, &r.ty, &l.ty);
+            return self.poisoned(span);
+        }
+        self.unify(&l.ty, &r.ty);
+        l.ty = self.settle_result(&l.ty);
+        r.ty = self.settle_result(&r.ty);
         let result = |kind, ty| TExpr { kind, ty, span };
         // String concatenation, with a literal of another primitive converted to text.
         if op == BinOp::Add && (l.ty == Type::Str || r.ty == Type::Str) {
@@ -461,7 +468,7 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
-    fn call(&mut self, callee: &Expr, args: &[Expr], span: Span) -> TExpr {
+    fn call(&mut self, callee: &Expr, args: &[Expr], expected: Option<&Type>, span: Span) -> TExpr {
         match &callee.kind {
             ExprKind::Name(name) => {
                 if let Some(t) = self.builtin_call(name, args, span) {
@@ -482,7 +489,7 @@ impl<'a> Checker<'a, '_> {
                 }
             }
             ExprKind::Field { base, name } => {
-                if let Some(t) = self.member_call(base, name, args, span) {
+                if let Some(t) = self.member_call(base, name, args, expected, span) {
                     return t;
                 }
             }
@@ -525,11 +532,21 @@ impl<'a> Checker<'a, '_> {
         }
         let mut typed: Vec<TExpr> = self_arg.into_iter().collect();
         let mut poisoned = false;
-        for (arg, param) in args.iter().zip(params) {
+        let result_params = self.fns[entry].result_params.clone();
+        let result_params = &result_params[skip.min(result_params.len())..];
+        for ((arg, param), &must_be_result) in args.iter().zip(params).zip(result_params) {
             let t = match param {
                 Some(pt) => self.expect_value(arg, pt),
                 None => self.value(arg, None),
             };
+            if must_be_result && t.ty != Type::Error && !self.is_result(&self.resolve(&t.ty)) {
+                self.error(
+                    Code::TypeMismatch,
+                    arg.span,
+                    format!("this is a `{}`, but `Result` was expected", t.ty),
+                );
+                poisoned = true;
+            }
             poisoned |= t.ty == Type::Error;
             typed.push(t);
         }
@@ -570,3 +587,8 @@ fn widens(narrow: &Type, wide: &Type) -> bool {
         (Type::I32, Type::I64) | (Type::I32 | Type::I64, Type::F64)
     )
 }
+
+/// The note of a type mismatch (spec §17.2's sample), unless something more specific
+/// replaces it (the call a generic function's version was made for).
+pub(super) const TYPES_KEPT_SEPARATE: &str =
+    "Orus keeps types separate to help prevent unexpected behavior and bugs.";

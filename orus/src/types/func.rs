@@ -100,6 +100,7 @@ impl Checker<'_, '_> {
         let present: Vec<bool> = functions.iter().map(Option::is_some).collect();
         let mut fs: Vec<TFunction> = functions.iter_mut().filter_map(Option::take).collect();
         let mut tops: Vec<Option<Type>> = self.top_vars.iter().map(|t| t.ty.clone()).collect();
+        self.settle_result_holes();
         self.resolve_all(&mut fs, &mut tops);
         let mut fs = fs.into_iter();
         for (f, was) in functions.iter_mut().zip(present) {
@@ -184,6 +185,11 @@ pub(super) struct FnEntry<'a> {
     pub instances: Vec<Instance>,
     /// The error for endlessly growing instance types was reported (once per function).
     pub endless_reported: bool,
+    /// Per parameter: annotated with a bare `Result`. Such a parameter is generic (its
+    /// `params` entry is `None`) but its argument must be a `Result`.
+    pub result_params: Vec<bool>,
+    /// The return annotation is a bare `Result`: each instance gets its own result hole.
+    pub result_ret: bool,
 }
 
 pub(super) struct Instance {
@@ -192,6 +198,9 @@ pub(super) struct Instance {
     /// The return type; `None` while an unannotated function is being inferred.
     pub ret: Option<Type>,
     pub checked: bool,
+    /// For a version of a function with generic parameters: the call it was made for
+    /// (`file:line`), named in the notes of errors found in its body.
+    pub origin: Option<String>,
 }
 
 /// How `return` statements of the current function are checked.
@@ -282,6 +291,10 @@ pub(super) struct Checker<'a, 's> {
     pub result_instances: Vec<(Type, u32)>,
     /// Element types of empty array literals (see `holes.rs`).
     pub holes: Vec<Option<Type>>,
+    /// The holes that stand for a built-in `Result` whose `Ok` type is not known yet
+    /// (`Result.Err(m)` with no expected type, a bare `Result` annotation): they bind only
+    /// to `Result` types, and one never bound becomes `Result<i32>`.
+    pub result_holes: crate::hash::FastSet<u32>,
     /// Instances whose bodies still need checking: (entry, instance index).
     pending: Vec<(usize, usize)>,
     depth: usize,
@@ -314,6 +327,7 @@ impl<'a, 's> Checker<'a, 's> {
             type_names: HashMap::default(),
             result_instances: vec![],
             holes: vec![],
+            result_holes: Default::default(),
             pending: vec![],
             depth: 0,
             checking_default: None,
@@ -476,11 +490,24 @@ impl<'a, 's> Checker<'a, 's> {
         // Checked here, once per declaration, so that a function nobody calls (and so
         // never checks as an instance) is still refused.
         self.check_param_names(decl);
+        // A bare `Result` is one type per payload: a parameter so annotated takes whichever
+        // `Result` each call passes (a version of the function per payload type, like an
+        // unannotated parameter), and such a return type is found per version.
+        let result_params: Vec<bool> = decl
+            .params
+            .iter()
+            .map(|p| p.ty.as_ref().is_some_and(|t| self.is_bare_result(t)))
+            .collect();
         let params = decl
             .params
             .iter()
-            .map(|p| p.ty.as_ref().map(|t| self.resolve_type(t)))
+            .zip(&result_params)
+            .map(|(p, &bare)| match &p.ty {
+                Some(t) if !bare => Some(self.resolve_type(t)),
+                _ => None,
+            })
             .collect();
+        let result_ret = decl.ret.as_ref().is_some_and(|t| self.is_bare_result(t));
         let ret = decl.ret.as_ref().map(|t| self.resolve_type(t));
         self.fns.push(FnEntry {
             decl,
@@ -491,8 +518,17 @@ impl<'a, 's> Checker<'a, 's> {
             ret,
             instances: vec![],
             endless_reported: false,
+            result_params,
+            result_ret,
         });
         index
+    }
+
+    /// Whether a written type is the built-in `Result` with nothing more (the program did
+    /// not declare its own `Result`).
+    pub(super) fn is_bare_result(&self, ty: &ast::TypeExpr) -> bool {
+        matches!(&ty.kind, ast::TypeExprKind::Named(name)
+            if &**name == "Result" && self.lookup_type(name).is_none())
     }
 
     /// Resolves a written type; unknown names are E2003 and give `Type::Error`.
@@ -501,8 +537,9 @@ impl<'a, 's> Checker<'a, 's> {
             ast::TypeExprKind::Named(name)
                 if &**name == "Result" && !self.type_names.contains_key(&**name) =>
             {
-                // A bare `Result` annotation means the built-in with an `i32` payload.
-                self.result_enum(&Type::I32)
+                // A bare `Result` annotation: the built-in with the `Ok` type of the first
+                // value stored (`Result<i32>` if none).
+                self.new_result_hole()
             }
             ast::TypeExprKind::Named(name) => {
                 match Type::from_name(name).or_else(|| self.lookup_type(name)) {
@@ -612,14 +649,24 @@ impl<'a, 's> Checker<'a, 's> {
                 self.functions.push(None);
                 // Without an annotation and without any `return value`, the function is
                 // void, known before its body is checked (so it may recurse freely).
-                let ret = self.fns[entry].ret.clone().or_else(|| {
-                    (!returns_value(&self.fns[entry].decl.body.stmts)).then_some(Type::Void)
+                let ret = if self.fns[entry].result_ret {
+                    Some(self.new_result_hole())
+                } else {
+                    self.fns[entry].ret.clone().or_else(|| {
+                        (!returns_value(&self.fns[entry].decl.body.stmts)).then_some(Type::Void)
+                    })
+                };
+                let generic = self.fns[entry].params.iter().any(Option::is_none);
+                let origin = generic.then(|| {
+                    let file = self.maps.get(self.module).map_or("", |m| m.1.name);
+                    format!("{file}:{}", self.line_of(call_span))
                 });
                 self.fns[entry].instances.push(Instance {
                     args: args.to_vec(),
                     id,
                     ret,
                     checked: false,
+                    origin,
                 });
                 let inst = self.fns[entry].instances.len() - 1;
                 self.pending.push((entry, inst));
@@ -689,9 +736,10 @@ impl<'a, 's> Checker<'a, 's> {
         let decl = self.fns[entry].decl;
         let args = self.fns[entry].instances[inst].args.clone();
         let id = self.fns[entry].instances[inst].id;
-        let ret_kind = match &self.fns[entry].ret {
-            Some(t) => RetKind::Declared(t.clone()),
-            None => RetKind::Inferred(entry, inst),
+        let ret_kind = match (&self.fns[entry].ret, &self.fns[entry].instances[inst].ret) {
+            (Some(_), Some(own)) if self.fns[entry].result_ret => RetKind::Declared(own.clone()),
+            (Some(t), _) => RetKind::Declared(t.clone()),
+            (None, _) => RetKind::Inferred(entry, inst),
         };
         let cx = FnCx::new(
             ret_kind,
@@ -713,6 +761,22 @@ impl<'a, 's> Checker<'a, 's> {
         self.depth -= 1;
         let file = self.file;
         self.stamp(saved_diags, file);
+        // An error that depends on the argument types says which call they came from.
+        if let Some(origin) = self.fns[entry].instances[inst].origin.clone() {
+            let fname = self.fn_name(entry);
+            let types: Vec<String> = args.iter().map(|t| self.resolve(t).to_string()).collect();
+            for d in &mut self.diags[saved_diags..] {
+                if matches!(
+                    d.note.as_deref(),
+                    None | Some(super::expr::TYPES_KEPT_SEPARATE)
+                ) {
+                    d.note = Some(format!(
+                        "in `{fname}` called with ({}) at {origin}",
+                        types.join(", ")
+                    ));
+                }
+            }
+        }
         self.switch_module(saved_module);
         let cx = std::mem::replace(&mut self.cx, saved);
         self.parents = saved_parents;

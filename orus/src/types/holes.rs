@@ -20,6 +20,73 @@ impl Checker<'_, '_> {
         Type::Hole(self.holes.len() as u32 - 1)
     }
 
+    /// A hole for a built-in `Result` whose `Ok` type is not known yet.
+    pub(super) fn new_result_hole(&mut self) -> Type {
+        let hole = self.new_hole();
+        if let Type::Hole(h) = hole {
+            self.result_holes.insert(h);
+        }
+        hole
+    }
+
+    /// Whether `ty` (resolved) is a built-in `Result` type or a result hole.
+    pub(super) fn is_result(&self, ty: &Type) -> bool {
+        match ty {
+            // Only the built-in's instances: a module may declare its own `enum Result`.
+            Type::Enum(id, _) => self.result_instances.iter().any(|(_, i)| i == id),
+            Type::Hole(h) => self.result_holes.contains(h),
+            _ => false,
+        }
+    }
+
+    /// A result hole on one side and, on the other, a known type that is not a `Result`.
+    pub(super) fn result_hole_clash(&self, a: &Type, b: &Type) -> bool {
+        let (a, b) = (self.resolve(a), self.resolve(b));
+        let open_result = |t: &Type| matches!(t, Type::Hole(h) if self.result_holes.contains(h));
+        let known = |t: &Type| !matches!(t, Type::Hole(_) | Type::Error);
+        (open_result(&a) && known(&b) && !self.is_result(&b))
+            || (open_result(&b) && known(&a) && !self.is_result(&a))
+    }
+
+    /// E2001 for a result-hole clash, naming the open side `Result`.
+    pub(super) fn mismatch_result(&mut self, span: Span, found: &Type, expected: &Type) {
+        let show = |this: &Self, t: &Type| match this.resolve(t) {
+            Type::Hole(_) => "Result".to_string(),
+            t => t.to_string(),
+        };
+        let (found, expected) = (show(self, found), show(self, expected));
+        self.error(
+            Code::TypeMismatch,
+            span,
+            format!("this is a `{found}`, but `{expected}` was expected"),
+        );
+    }
+
+    /// A `Result` type for `ty`: an open result hole becomes `Result<i32>` (what `match`
+    /// needs to see variants); anything else is returned resolved.
+    pub(super) fn settle_result(&mut self, ty: &Type) -> Type {
+        let ty = self.resolve(ty);
+        if let Type::Hole(h) = ty {
+            if self.result_holes.contains(&h) {
+                let settled = self.result_enum(&Type::I32);
+                self.holes[h as usize] = Some(settled.clone());
+                return settled;
+            }
+        }
+        ty
+    }
+
+    /// Binds every result hole still open to `Result<i32>` (before `resolve_all`).
+    pub(super) fn settle_result_holes(&mut self) {
+        let mut open: Vec<u32> = self.result_holes.iter().copied().collect();
+        open.sort_unstable();
+        for h in open {
+            if self.holes[h as usize].is_none() {
+                self.settle_result(&Type::Hole(h));
+            }
+        }
+    }
+
     /// `ty` with every bound hole replaced by its type.
     pub(super) fn resolve(&self, ty: &Type) -> Type {
         match ty {
@@ -63,7 +130,18 @@ impl Checker<'_, '_> {
                 if contains_hole(other, *h) {
                     return false;
                 }
+                if self.result_holes.contains(h) && !self.is_result(other) {
+                    // Not a `Result`: the hole stays open and the caller reports the clash.
+                    return true;
+                }
                 self.holes[*h as usize] = Some(other.clone());
+                true
+            }
+            (Type::Hole(a), Type::Hole(b))
+                if a != b && self.result_holes.contains(a) && self.result_holes.contains(b) =>
+            {
+                // Two `Result`s of a type not known yet are one type.
+                self.holes[*a as usize] = Some(Type::Hole(*b));
                 true
             }
             (Type::Array(x), Type::Array(y)) => self.unify_resolved(x, y),
@@ -117,6 +195,10 @@ impl Checker<'_, '_> {
 
     fn resolve_expr(&self, e: &mut TExpr) {
         e.ty = default_holes(self.resolve(&e.ty));
+        // A `Result.Err` made before its `Ok` type was known takes its enum from the type.
+        if let (TExprKind::NewEnum { id, .. }, Type::Enum(resolved, _)) = (&mut e.kind, &e.ty) {
+            *id = *resolved;
+        }
         for_each_subexpr(e, &mut |c| self.resolve_expr(c));
     }
 }

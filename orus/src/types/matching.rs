@@ -253,7 +253,8 @@ impl Checker<'_, '_> {
 
     /// The hidden local holding the subject.
     fn match_subject(&mut self, m: &MatchExpr) -> (TExpr, LocalId) {
-        let subject = self.value(&m.subject, None);
+        let mut subject = self.value(&m.subject, None);
+        subject.ty = self.settle_result(&subject.ty);
         let line = self.line_of(m.span);
         let temp = self.declare_local("<match>", subject.ty.clone(), false, false, line);
         (subject, temp)

@@ -390,7 +390,19 @@ impl<'a> Checker<'a, '_> {
     }
 
     /// `Result.Ok(value)` / `Result.Err(message)` of the built-in `Result`.
-    fn builtin_result(&mut self, name: &ast::Ident, args: Option<&[Expr]>, span: Span) -> TExpr {
+    /// With an expected `Result` type, `Ok` checks its value against that type's payload and
+    /// `Err` takes that type; without one, `Ok(v)` is the `Result` of `v`'s type and
+    /// `Err` a `Result` whose `Ok` type the context fixes later (a result hole).
+    fn builtin_result(
+        &mut self,
+        name: &ast::Ident,
+        args: Option<&[Expr]>,
+        expected: Option<&Type>,
+        span: Span,
+    ) -> TExpr {
+        let expected = expected
+            .map(|t| self.resolve(t))
+            .filter(|t| self.is_result(t));
         let arity_error = |this: &mut Self, given: usize| {
             this.error(
                 Code::ArityMismatch,
@@ -419,11 +431,28 @@ impl<'a> Checker<'a, '_> {
                 arity_error(self, args.len())
             }
             ("Ok", Some(args)) => {
-                let v = self.value(&args[0], None);
+                let payload = match &expected {
+                    Some(Type::Enum(id, _)) => self.enums[*id as usize]
+                        .variants
+                        .first()
+                        .and_then(|(_, payload)| payload.first())
+                        .cloned(),
+                    _ => None,
+                };
+                let v = match &payload {
+                    Some(p) => self.expect_value(&args[0], p),
+                    None => self.value(&args[0], None),
+                };
                 if v.ty == Type::Error {
                     return self.poisoned_expr(span);
                 }
-                let ty = self.result_enum(&v.ty);
+                // With an expected type, a wrong payload was reported at the value: the
+                // constructor still has the expected type, so it is reported once.
+                let ty = match expected {
+                    Some(t @ Type::Enum(..)) => t,
+                    // An open result hole is bound by the caller's check against it.
+                    _ => self.result_enum(&v.ty),
+                };
                 let Type::Enum(id, _) = ty else {
                     unreachable!()
                 };
@@ -439,9 +468,22 @@ impl<'a> Checker<'a, '_> {
             }
             ("Err", Some(args)) => {
                 let v = self.expect_value(&args[0], &Type::Str);
-                let ty = self.result_enum(&Type::I32);
-                let Type::Enum(id, _) = ty else {
-                    unreachable!()
+                // Without an expected type the node's enum is a placeholder: the type is a
+                // result hole, and `resolve_all` sets the enum of the type it resolves to.
+                let (id, ty) = match expected {
+                    Some(Type::Enum(id, name)) => (id, Type::Enum(id, name)),
+                    Some(hole @ Type::Hole(_)) => {
+                        let Type::Enum(id, _) = self.result_enum(&Type::I32) else {
+                            unreachable!()
+                        };
+                        (id, hole)
+                    }
+                    _ => {
+                        let Type::Enum(id, _) = self.result_enum(&Type::I32) else {
+                            unreachable!()
+                        };
+                        (id, self.new_result_hole())
+                    }
                 };
                 TExpr {
                     kind: TExprKind::NewEnum {
@@ -559,7 +601,7 @@ impl<'a> Checker<'a, '_> {
     pub(super) fn field(&mut self, base: &Expr, name: &ast::Ident, span: Span) -> TExpr {
         if let Some(ty) = self.type_named(base) {
             if let Type::Enum(BUILTIN_RESULT, _) = ty {
-                return self.builtin_result(name, None, span);
+                return self.builtin_result(name, None, None, span);
             }
             return match self.type_member(&ty, name) {
                 Some(TypeMember::Variant(id, v)) => self.construct(id, v, None, span),
@@ -689,11 +731,12 @@ impl<'a> Checker<'a, '_> {
         base: &Expr,
         name: &ast::Ident,
         args: &[Expr],
+        expected: Option<&Type>,
         span: Span,
     ) -> Option<TExpr> {
         if let Some(ty) = self.type_named(base) {
             if let Type::Enum(BUILTIN_RESULT, _) = ty {
-                return Some(self.builtin_result(name, Some(args), span));
+                return Some(self.builtin_result(name, Some(args), expected, span));
             }
             return Some(match self.type_member(&ty, name) {
                 Some(TypeMember::Variant(id, v)) => self.construct(id, v, Some(args), span),
