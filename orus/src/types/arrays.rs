@@ -36,10 +36,33 @@ impl Checker<'_, '_> {
                         span,
                     };
                 };
-                let first = self.value(&elems[anchor], None);
-                let ty = first.ty.clone();
-                anchor_typed = Some((anchor, first));
-                ty
+                // All literals, starting with a number: the widest number decides, whatever
+                // its position (`[1, 10000000000]` is `[i64]` like `[10000000000, 1]`,
+                // ARCHITECTURE choice 27).
+                let widest = (anchor == 0 && !self.literal_free(elems))
+                    .then(|| super::expr::leaf_literal_type(&elems[0]))
+                    .flatten()
+                    .map(|first| {
+                        elems
+                            .iter()
+                            .filter_map(super::expr::leaf_literal_type)
+                            .fold(first, |wide, t| {
+                                if super::expr::widens(&wide, &t) {
+                                    t
+                                } else {
+                                    wide
+                                }
+                            })
+                    });
+                match widest {
+                    Some(ty) => ty,
+                    None => {
+                        let first = self.value(&elems[anchor], None);
+                        let ty = first.ty.clone();
+                        anchor_typed = Some((anchor, first));
+                        ty
+                    }
+                }
             }
         };
         // One mismatched element is reported; the rest are only checked for their own errors.
@@ -65,6 +88,11 @@ impl Checker<'_, '_> {
             ty: Type::Array(std::rc::Rc::new(elem_ty)),
             span,
         }
+    }
+
+    /// Whether some element is not a literal (then that element fixes the type).
+    fn literal_free(&mut self, elems: &[Expr]) -> bool {
+        elems.iter().any(|e| !self.literal(e))
     }
 
     fn poison(&self, span: Span) -> TExpr {

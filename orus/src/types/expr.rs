@@ -571,17 +571,27 @@ impl<'a> Checker<'a, '_> {
 /// The type a lone integer or float literal has without context (spec §2.5): `i32` when
 /// it fits, else `i64`; `f64` for a float. `None` for anything else (and hex literals,
 /// whose type rules differ).
-fn leaf_literal_type(e: &Expr) -> Option<Type> {
-    match e.kind {
-        ExprKind::Int { value, hex: false } if value <= i32::MAX as u64 => Some(Type::I32),
-        ExprKind::Int { value, hex: false } if value <= i64::MAX as u64 => Some(Type::I64),
+pub(super) fn leaf_literal_type(e: &Expr) -> Option<Type> {
+    match &e.kind {
+        ExprKind::Int { value, hex: false } if *value <= i32::MAX as u64 => Some(Type::I32),
+        ExprKind::Int { value, hex: false } if *value <= i64::MAX as u64 => Some(Type::I64),
         ExprKind::Float(_) => Some(Type::F64),
+        // `-2147483648` still fits `i32`; a magnitude up to 2^63 fits `i64`.
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => match operand.kind {
+            ExprKind::Int { value, hex: false } if value <= 1 << 31 => Some(Type::I32),
+            ExprKind::Int { value, hex: false } if value <= 1 << 63 => Some(Type::I64),
+            ExprKind::Float(_) => Some(Type::F64),
+            _ => None,
+        },
         _ => None,
     }
 }
 
 /// Whether literal type `wide` holds every value of literal type `narrow` and more.
-fn widens(narrow: &Type, wide: &Type) -> bool {
+pub(super) fn widens(narrow: &Type, wide: &Type) -> bool {
     matches!(
         (narrow, wide),
         (Type::I32, Type::I64) | (Type::I32 | Type::I64, Type::F64)
