@@ -9,7 +9,7 @@
 
 use super::{Closer, Fail, OneLine, PResult, Parser};
 use crate::ast::{ArmBody, BinOp, Expr, ExprKind, MatchArm, MatchExpr, Pattern, UnaryOp};
-use crate::diag::{Code, Span};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::TokenKind;
 
 /// An operator at one of the binary levels.
@@ -402,7 +402,21 @@ impl Parser<'_> {
             return;
         }
         let message = format!("Expected an expression, found {}", self.found());
-        self.err(Code::ExpectedExpression, self.span(), message);
+        let mut diag = Diagnostic::new(Code::ExpectedExpression, self.span(), message);
+        // `x >>= 1`, `x &= m`: compound assignment exists for + - * / % only.
+        let at = self.span().start as usize;
+        if self.at(TokenKind::Assign) && at > 0 {
+            let before = self.src[..at].trim_ascii_end();
+            let op = [">>", "<<", "&", "|", "^"]
+                .into_iter()
+                .find(|op| before.ends_with(op.as_bytes()));
+            if let Some(op) = op {
+                diag = diag.with_help(format!(
+                    "there is no `{op}=`; write the operation out, like `x = x {op} value`"
+                ));
+            }
+        }
+        self.report(diag);
     }
 
     /// `Name{ field: value, … }`; fields are separated by commas or line breaks.

@@ -774,11 +774,20 @@ impl<'a> Checker<'a, '_> {
                 }
                 return Some(self.poisoned_expr(span));
             }
-            self.error(
+            let mut diag = Diagnostic::new(
                 Code::UnknownMember,
                 name.span,
                 format!("`{}` has no method '{}'", obj.ty, name.name),
             );
+            // `xs.push(v)` from Python or Rust habits: the built-ins take the value first.
+            if matches!(&*name.name, "len" | "push" | "pop") {
+                let rest = if args.is_empty() { "" } else { ", ..." };
+                diag = diag.with_help(format!(
+                    "`{0}` is a built-in function: write `{0}(value{rest})`",
+                    name.name
+                ));
+            }
+            self.diags.push(diag);
             for a in args {
                 self.value(a, None);
             }
