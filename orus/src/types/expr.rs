@@ -110,7 +110,9 @@ impl<'a> Checker<'a, '_> {
     pub(super) fn expect_value(&mut self, e: &Expr, expected: &Type) -> TExpr {
         let expected = &self.resolve(expected);
         let t = self.value(e, Some(expected));
-        if self.result_hole_clash(&t.ty, expected) {
+        if (matches!(t.ty, Type::Hole(_)) || matches!(expected, Type::Hole(_)))
+            && self.result_hole_clash(&t.ty, expected)
+        {
             self.mismatch_result(e.span, &t.ty, expected);
         } else if !self.unify(expected, &t.ty) {
             let found = self.resolve(&t.ty);
@@ -352,13 +354,15 @@ impl<'a> Checker<'a, '_> {
         }
         // `Result.Err(..)` of a type not known yet: it takes the other side's `Result`
         // type, or `Result<i32>`; beside anything else it is a mismatch.
-        if self.result_hole_clash(&l.ty, &r.ty) {
-            self.mismatch_result(r.span, &r.ty, &l.ty);
-            return self.poisoned(span);
+        if matches!(l.ty, Type::Hole(_)) || matches!(r.ty, Type::Hole(_)) {
+            if self.result_hole_clash(&l.ty, &r.ty) {
+                self.mismatch_result(r.span, &r.ty, &l.ty);
+                return self.poisoned(span);
+            }
+            self.unify(&l.ty, &r.ty);
+            l.ty = self.settle_result(&l.ty);
+            r.ty = self.settle_result(&r.ty);
         }
-        self.unify(&l.ty, &r.ty);
-        l.ty = self.settle_result(&l.ty);
-        r.ty = self.settle_result(&r.ty);
         let result = |kind, ty| TExpr { kind, ty, span };
         // String concatenation, with a literal of another primitive converted to text.
         if op == BinOp::Add && (l.ty == Type::Str || r.ty == Type::Str) {
