@@ -702,6 +702,20 @@ impl<'a> Parser<'a> {
             self.brackets = self.brackets.saturating_sub(1);
             return Ok(());
         }
+        // One item belongs inside (`(a)`, `a[i]`): a comma is not "expected" here.
+        if self.at(TokenKind::Comma) && !self.at_line_break() {
+            let close = closer.token().text().unwrap_or(")");
+            let mut diag = Diagnostic::new(
+                Code::ExpectedToken,
+                self.span(),
+                format!("Expected '{close}', found ','"),
+            );
+            if matches!(closer, Closer::Paren) {
+                diag = diag.with_help("Orus has no tuples: use an array like `[a, b]` or a struct");
+            }
+            self.report(diag);
+            return Err(Fail);
+        }
         Err(self.bad_list_end(open, closer))
     }
 
