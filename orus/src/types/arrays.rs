@@ -4,7 +4,7 @@
 use super::func::Checker;
 use super::typed::*;
 use super::Type;
-use crate::ast::Expr;
+use crate::ast::{Expr, ExprKind};
 use crate::diag::{Code, Span};
 
 impl Checker<'_, '_> {
@@ -23,9 +23,13 @@ impl Checker<'_, '_> {
         let elem_ty = match expected_elem {
             Some(t) => t,
             None => {
+                // String and bool literals do not adapt, but like numbers they do not
+                // decide over the first element: in `[1, "two", 3]` the odd one is "two".
                 let Some(anchor) = elems
                     .iter()
-                    .position(|e| !self.literal(e))
+                    .position(|e| {
+                        !matches!(e.kind, ExprKind::Str(_) | ExprKind::Bool(_)) && !self.literal(e)
+                    })
                     .or(if elems.is_empty() { None } else { Some(0) })
                 else {
                     // `[]` with nothing to say what it holds: decided by the first store.

@@ -77,7 +77,12 @@ impl<'a> Checker<'a, '_> {
             span,
             format!("this is a `{found}`, but `{expected}` was expected"),
         );
-        if found.is_primitive() && expected.is_primitive() && *expected != Type::Bool {
+        // Only casts that exist (spec §7): nothing converts a string into another type.
+        if found.is_primitive()
+            && expected.is_primitive()
+            && *expected != Type::Bool
+            && *found != Type::Str
+        {
             diag = diag.with_help(format!(
                 "Try converting the value explicitly, like `value as {expected}`."
             ));

@@ -6,7 +6,7 @@ use super::scope::Scope;
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, ArmBody, BinOp, Expr, ExprKind, MatchExpr, Pattern};
-use crate::diag::{Code, Span};
+use crate::diag::{Code, Diagnostic, Span};
 
 /// What an arm's pattern turned out to be, before its body is checked.
 struct CheckedPattern {
@@ -43,6 +43,32 @@ impl Checker<'_, '_> {
                 ExprKind::Call { callee, args } => (&**callee, Some(args)),
                 _ => (e, None),
             };
+            // `Red ->` for `Color.Red ->` (Rust's `use Color::*` habit): one error, and the
+            // arm still counts as that variant, so no missing-variant or duplicate follows.
+            if let ExprKind::Name(n) = &path.kind {
+                let enum_name = self.enums[*id as usize].name.clone();
+                let variant = self.enums[*id as usize].variant(n);
+                if let (Some(v), None) = (variant, self.lookup(n)) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UndefinedName,
+                            path.span,
+                            format!(
+                                "Undefined variable '{n}'. Variables must be declared before use."
+                            ),
+                        )
+                        .with_help(format!(
+                            "write the variant with its enum: `{enum_name}.{n}`"
+                        )),
+                    );
+                    return CheckedPattern {
+                        test: ArmTest::Variant(v as u16),
+                        binds: vec![],
+                        key: Some(format!("{enum_name}.{n}")),
+                        is_wildcard: false,
+                    };
+                }
+            }
             if let ExprKind::Field { base, name } = &path.kind {
                 if matches!(&base.kind, ExprKind::Name(n) if **n == *self.enums[*id as usize].name)
                 {
