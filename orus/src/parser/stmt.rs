@@ -64,6 +64,12 @@ impl Parser<'_> {
             TokenKind::Pub => self.pub_decl(),
             TokenKind::Mut | TokenKind::Const => self.bindings(),
             TokenKind::Elif | TokenKind::Else | TokenKind::Catch => self.orphan(),
+            TokenKind::Ident(word) if matches!(self.nth(1), TokenKind::Ident(_)) => {
+                match foreign_keyword(word) {
+                    Some(help) => self.foreign_keyword(help),
+                    None => self.expr_stmt(),
+                }
+            }
             TokenKind::Ident(_) => match self.nth(1) {
                 TokenKind::Assign | TokenKind::Colon => self.bindings(),
                 TokenKind::Comma => self.destructure(),
@@ -92,6 +98,21 @@ impl Parser<'_> {
     fn throw_stmt(&mut self) -> PResult<StmtKind> {
         self.bump();
         Ok(StmtKind::Throw(self.expr()?))
+    }
+
+    /// A statement that starts with another language's keyword (`def f`, `let x`): one
+    /// E1018 at the keyword, naming the Orus form, instead of "expected a new line" at the
+    /// second word.
+    fn foreign_keyword(&mut self, help: &str) -> PResult<StmtKind> {
+        let word = self.text(self.span());
+        let diag = Diagnostic::new(
+            Code::NotInLanguage,
+            self.span(),
+            format!("'{word}' is not a keyword in Orus"),
+        )
+        .with_help(help);
+        self.report(diag);
+        Err(Fail)
     }
 
     /// `elif`, `else` or `catch` with nothing to attach to.
@@ -472,4 +493,19 @@ impl Parser<'_> {
             handler,
         })
     }
+}
+
+/// The Orus form of a keyword that starts statements in other languages, for the
+/// `def f(...)`-style mistake; `None` for any other word.
+fn foreign_keyword(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "def" | "func" | "function" => "functions are declared with `fn name(params):`",
+        "let" | "var" => "declare with `x = value`, or `mut x = value` to change it later",
+        "import" | "from" | "require" | "include" => "import a module with `use a.b`",
+        "switch" => "use `match value:` with `pattern -> ...` arms",
+        "new" => "build a struct value with `Name{field: value}`",
+        "lambda" => "write `fn(x):` with the body on the next line",
+        "class" => "declare data with `struct Name:` and methods with `impl Name:`",
+        _ => return None,
+    })
 }

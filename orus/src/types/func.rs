@@ -101,6 +101,7 @@ impl Checker<'_, '_> {
         let mut fs: Vec<TFunction> = functions.iter_mut().filter_map(Option::take).collect();
         let mut tops: Vec<Option<Type>> = self.top_vars.iter().map(|t| t.ty.clone()).collect();
         self.settle_result_holes();
+        self.resolve_declared_types();
         self.resolve_all(&mut fs, &mut tops);
         let mut fs = fs.into_iter();
         for (f, was) in functions.iter_mut().zip(present) {
@@ -674,8 +675,13 @@ impl<'a, 's> Checker<'a, 's> {
             }
         };
         let id = self.fns[entry].instances[inst].id;
-        if self.fns[entry].instances[inst].ret.is_none() && !self.fns[entry].instances[inst].checked
-        {
+        // A return type still to be found: by inference, or a `-> Result` whose payload
+        // the body decides (checked now, so the caller sees the `Result` it gets).
+        let open_ret = match &self.fns[entry].instances[inst].ret {
+            None => true,
+            Some(t) => matches!(self.resolve(t), Type::Hole(_)),
+        };
+        if open_ret && !self.fns[entry].instances[inst].checked {
             if self.depth >= MAX_INSTANTIATION_DEPTH {
                 let name = self.fn_name(entry);
                 self.error(

@@ -166,6 +166,25 @@ impl Checker<'_, '_> {
         Some(elem)
     }
 
+    /// Replaces every hole in the field types of structs and the payload types of enums
+    /// (a field written `Result` holds a result hole until a value is stored).
+    pub(super) fn resolve_declared_types(&mut self) {
+        for s in 0..self.structs.len() {
+            for f in 0..self.structs[s].fields.len() {
+                let ty = default_holes(self.resolve(&self.structs[s].fields[f].ty));
+                self.structs[s].fields[f].ty = ty;
+            }
+        }
+        for e in 0..self.enums.len() {
+            for v in 0..self.enums[e].variants.len() {
+                for p in 0..self.enums[e].variants[v].1.len() {
+                    let ty = default_holes(self.resolve(&self.enums[e].variants[v].1[p]));
+                    self.enums[e].variants[v].1[p] = ty;
+                }
+            }
+        }
+    }
+
     /// Replaces every hole in the finished program's types.
     pub(super) fn resolve_all(&self, functions: &mut [TFunction], tops: &mut [Option<Type>]) {
         let finalize = |ty: &mut Type| {

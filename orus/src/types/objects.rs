@@ -369,6 +369,9 @@ impl<'a> Checker<'a, '_> {
     /// The built-in `Result` enum whose `Ok` payload has type `ok` (one enum per payload
     /// type, all named `Result`): `Ok(ok)`, `Err(string)`.
     pub(super) fn result_enum(&mut self, ok: &Type) -> Type {
+        // The instance is chosen by its payload type now: an open `Result` payload
+        // (`Result.Ok(Result.Err(m))`) is settled first, so it cannot change later.
+        let ok = &self.settle_result(ok);
         // Diagnostics name the payload (`Result<i32>`), so that two instances never read
         // as the same type; the enum itself (and so a printed value) is plain `Result`.
         let shown = |ok: &Type| Rc::from(format!("Result<{ok}>"));
