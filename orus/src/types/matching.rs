@@ -70,8 +70,15 @@ impl Checker<'_, '_> {
                 }
             }
             if let ExprKind::Field { base, name } = &path.kind {
-                if matches!(&base.kind, ExprKind::Name(n) if **n == *self.enums[*id as usize].name)
-                {
+                // The enum's own name, or any name that denotes it here (`use lib: Color as C`).
+                let names_enum = match &base.kind {
+                    ExprKind::Name(n) => {
+                        **n == *self.enums[*id as usize].name
+                            || matches!(self.lookup_type(n), Some(Type::Enum(other, _)) if other == *id)
+                    }
+                    _ => false,
+                };
+                if names_enum {
                     let info = &self.enums[*id as usize];
                     let Some(v) = info.variant(&name.name) else {
                         self.error(
