@@ -77,6 +77,15 @@ impl Checker<'_, '_> {
                         name.name
                     ),
                 );
+            } else if let Some((super::modules::Import::Func(_), _)) =
+                self.imports.get(&*name.name)
+            {
+                // As for a function of this module: the name is taken, not shadowed.
+                self.error(
+                    Code::Redeclared,
+                    name.span,
+                    format!("'{}' is already defined as an imported function", name.name),
+                );
             }
         }
         if self.cx.is_entry && self.cx.scopes.len() == 1 {

@@ -488,7 +488,20 @@ impl<'a> Checker<'a, '_> {
                         return self.call_entry(entry, name, None, args, span)
                     }
                     None => {
-                        self.undefined(name, callee.span);
+                        match self.lookup_type(name) {
+                            // `Point(1, 2)`: a struct is built with a literal, not called.
+                            Some(Type::Struct(..)) => self.diags.push(
+                                Diagnostic::new(
+                                    Code::NotCallable,
+                                    callee.span,
+                                    format!("'{name}' is a struct, which can't be called"),
+                                )
+                                .with_help(format!(
+                                    "build a value with a literal, like `{name}{{field: value}}`"
+                                )),
+                            ),
+                            _ => self.undefined(name, callee.span),
+                        }
                         for a in args {
                             self.value(a, None);
                         }

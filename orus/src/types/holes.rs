@@ -151,7 +151,8 @@ impl Checker<'_, '_> {
 
     /// The element type of an array that is about to be read; E2011 while still open.
     pub(super) fn known_element(&mut self, elem: &Type, span: Span) -> Option<Type> {
-        let elem = self.resolve(elem);
+        // An array of `Result.Err(..)` only: its elements are `Result`s all the same.
+        let elem = self.settle_result(elem);
         if let Type::Hole(_) = elem {
             self.diags.push(
                 Diagnostic::new(

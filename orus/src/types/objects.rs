@@ -535,6 +535,13 @@ impl<'a> Checker<'a, '_> {
             .collect();
         let mut values: Vec<Option<TExpr>> = vec![None; info_fields.len()];
         let mut ok = true;
+        // Fields the literal names and does not give: candidates for a misspelt name.
+        let unnamed: Vec<&str> = info_fields
+            .iter()
+            .filter(|(f, _, _)| !given.iter().any(|(g, _)| *g.name == **f))
+            .map(|(f, _, _)| f.as_str())
+            .collect();
+        let mut misspelt = 0;
         for (fname, e) in given {
             match self.structs[id as usize].field(&fname.name) {
                 Some(k) if values[k].is_none() => {
@@ -549,11 +556,22 @@ impl<'a> Checker<'a, '_> {
                     ok = false;
                 }
                 None => {
-                    self.error(
+                    let mut diag = Diagnostic::new(
                         Code::UnknownMember,
                         fname.span,
                         format!("{sname} has no field '{}'", fname.name),
                     );
+                    let limit = (fname.name.len() / 3).max(1);
+                    if let Some((_, close)) = unnamed
+                        .iter()
+                        .map(|f| (super::scope::edit_distance(&fname.name, f), *f))
+                        .filter(|&(d, _)| d <= limit)
+                        .min()
+                    {
+                        diag = diag.with_help(format!("did you mean `{close}`?"));
+                        misspelt += 1;
+                    }
+                    self.diags.push(diag);
                     self.value(e, None);
                     ok = false;
                 }
@@ -579,6 +597,9 @@ impl<'a> Checker<'a, '_> {
                             span,
                         });
                     }
+                    // A misspelt field was reported with its likely name: the missing
+                    // one is that same mistake, not a second one.
+                    None if misspelt > 0 => ok = false,
                     None => {
                         self.error(
                             Code::MissingField,
