@@ -25,7 +25,7 @@ pub fn general_help(code: Code) -> Option<&'static str> {
         Code::StringIndex => "Check that your index is between 0 and the string length - 1.",
         Code::SliceBounds => "A slice `a[start..end]` needs 0 <= start <= end <= len(a).",
         Code::Thrown => "Catch it with `try:` ... `catch e:` ... to handle it.",
-        Code::UnterminatedString => "Close the string with `\"` on the same line.",
+        Code::UnterminatedString => "Close the string with `\"`.",
         Code::InvalidEscape => "The escapes are \\n \\t \\r \\\\ \\\" and \\0.",
         Code::InconsistentIndent => "Dedent to exactly the column of an enclosing block.",
         Code::UnexpectedIndent => {
@@ -45,7 +45,9 @@ pub fn general_help(code: Code) -> Option<&'static str> {
         Code::NotAtModuleScope => "Move this declaration to the top level of the file.",
         Code::NonExhaustiveMatch => "Add an arm for each missing case, or a `_ -> ...` arm.",
         Code::DuplicateArm => "Remove the repeated arm: the first one always matches first.",
-        Code::ArityMismatch => "Pass one argument for each parameter the function declares.",
+        Code::ArityMismatch => {
+            "Give as many as declared: an argument per parameter, a binding per payload field."
+        }
         Code::UnknownType => {
             "The built-in types are i32, i64, u32, u64, f64, bool and string; arrays are [T]."
         }

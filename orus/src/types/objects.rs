@@ -764,16 +764,18 @@ impl<'a> Checker<'a, '_> {
             }
             return Some(match self.type_member(&ty, name) {
                 Some(TypeMember::Variant(id, v)) => self.construct(id, v, Some(args), span),
-                Some(TypeMember::Method(entry, true)) => {
-                    self.error(
-                        Code::ArityMismatch,
-                        span,
-                        format!(
-                            "Method '{}' takes `self`: call it on a value, like `value.{}(…)`",
-                            name.name, name.name
-                        ),
+                Some(TypeMember::Method(_, true)) => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::ArityMismatch,
+                            span,
+                            format!(
+                                "Method '{}' takes `self`: call it on a value, like `value.{}(…)`",
+                                name.name, name.name
+                            ),
+                        )
+                        .with_help("make a value of the struct first, then call the method on it"),
                     );
-                    let _ = entry;
                     for a in args {
                         self.value(a, None);
                     }
