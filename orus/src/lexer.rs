@@ -481,6 +481,7 @@ impl<'a> Lexer<'a> {
             b'0'..=b'9' => return self.number(),
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => return self.word(),
             b'"' => return self.string(),
+            b'\'' if self.single_quoted_end(start).is_some() => return self.single_quoted(),
             b'\'' if next.is_ascii_alphabetic() || next == b'_' => {
                 self.pos += 1;
                 let len = self.src[self.pos..]
@@ -641,6 +642,34 @@ impl<'a> Lexer<'a> {
         let name: Name = Name::from(String::from_utf8_lossy(text));
         self.names.insert(text, name.clone());
         name
+    }
+
+    /// Where a `'...'` that looks like a string written with single quotes (Python,
+    /// JavaScript) ends: the next `'` on the same line, with no `"` before it. Labels
+    /// (`'outer:`, `break 'outer`) have no second quote.
+    fn single_quoted_end(&self, start: usize) -> Option<usize> {
+        let rest = &self.src[start + 1..];
+        let n = rest.iter().position(|&c| matches!(c, b'\'' | b'"' | b'\n'))?;
+        (rest[n] == b'\'').then_some(start + 1 + n)
+    }
+
+    /// `'text'`: one E1001 at the opening quote saying strings use double quotes, and a
+    /// string token, so the rest of the line is read as the user meant it.
+    fn single_quoted(&mut self) {
+        let start = self.pos;
+        let end = self.single_quoted_end(start).expect("checked by the caller");
+        let text = self.src[start + 1..end].to_vec();
+        let shown = lossy(&text);
+        self.diags.push(
+            Diagnostic::new(
+                Code::UnexpectedChar,
+                Span::new(start, start + 1),
+                "Unexpected character `'`: strings use double quotes",
+            )
+            .with_help(format!("write \"{shown}\"")),
+        );
+        self.pos = end + 1;
+        self.push(TokenKind::Str(text), start);
     }
 
     /// A run of bytes that start no token: one E1001 for the whole run.
