@@ -462,7 +462,22 @@ impl Parser<'_> {
         self.bump();
         self.header_colon("try")?;
         let body = self.body(OneLine::Single, "try")?;
-        if !self.continues_with(TokenKind::Catch) {
+        // Python's `except e:`: reported once, then read as the `catch` it stands for.
+        let except = {
+            let next = if self.ended_block { self.kind() } else { self.nth(1) };
+            let newline_first = self.ended_block || self.at(TokenKind::Newline);
+            newline_first && matches!(next, TokenKind::Ident(word) if &**word == "except")
+        };
+        if except {
+            self.eat(TokenKind::Newline);
+            let diag = Diagnostic::new(
+                Code::NotInLanguage,
+                self.span(),
+                "'except' is not a keyword in Orus",
+            )
+            .with_help("write `catch e:`");
+            self.report(diag);
+        } else if !self.continues_with(TokenKind::Catch) {
             self.err(
                 Code::ExpectedToken,
                 self.span(),
@@ -501,6 +516,7 @@ fn foreign_keyword(word: &str) -> Option<&'static str> {
     Some(match word {
         "def" | "func" | "function" => "functions are declared with `fn name(params):`",
         "let" | "var" => "declare with `x = value`, or `mut x = value` to change it later",
+        "except" => "handle errors with `try:` ... `catch e:`",
         "import" | "from" | "require" | "include" => "import a module with `use a.b`",
         "switch" => "use `match value:` with `pattern -> ...` arms",
         "new" => "build a struct value with `Name{field: value}`",
