@@ -649,7 +649,9 @@ impl<'a> Lexer<'a> {
     /// (`'outer:`, `break 'outer`) have no second quote.
     fn single_quoted_end(&self, start: usize) -> Option<usize> {
         let rest = &self.src[start + 1..];
-        let n = rest.iter().position(|&c| matches!(c, b'\'' | b'"' | b'\n'))?;
+        let n = rest
+            .iter()
+            .position(|&c| matches!(c, b'\'' | b'"' | b'\n'))?;
         (rest[n] == b'\'').then_some(start + 1 + n)
     }
 
@@ -657,7 +659,9 @@ impl<'a> Lexer<'a> {
     /// string token, so the rest of the line is read as the user meant it.
     fn single_quoted(&mut self) {
         let start = self.pos;
-        let end = self.single_quoted_end(start).expect("checked by the caller");
+        let end = self
+            .single_quoted_end(start)
+            .expect("checked by the caller");
         let text = self.src[start + 1..end].to_vec();
         let shown = lossy(&text);
         self.diags.push(

@@ -330,6 +330,11 @@ impl<'a> Parser<'a> {
     fn unexpected_after_expr(&mut self, expected: &str) {
         let span = self.span();
         let diag = match self.kind() {
+            // `Color::Red` (Rust, C++): members are reached with `.`.
+            TokenKind::Colon if matches!(self.nth(1), TokenKind::Colon) => {
+                Diagnostic::new(Code::NotInLanguage, span, "'::' is not part of Orus")
+                    .with_help("reach a variant or static method with `.`, like `Color.Red`")
+            }
             TokenKind::If => Diagnostic::new(
                 Code::NotInLanguage,
                 span,
@@ -701,6 +706,13 @@ impl<'a> Parser<'a> {
         if self.eat(closer.token()) {
             self.brackets = self.brackets.saturating_sub(1);
             return Ok(());
+        }
+        // `xs[1:]`: Python's slice.
+        if matches!(closer, Closer::Index) && self.at(TokenKind::Colon) {
+            let diag = Diagnostic::new(Code::ExpectedToken, self.span(), "Expected ']', found ':'")
+                .with_help("slices use `..`, like `xs[1..]` or `xs[1..3]`");
+            self.report(diag);
+            return Err(Fail);
         }
         // One item belongs inside (`(a)`, `a[i]`): a comma is not "expected" here.
         if self.at(TokenKind::Comma) && !self.at_line_break() {

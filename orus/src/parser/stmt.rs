@@ -464,7 +464,11 @@ impl Parser<'_> {
         let body = self.body(OneLine::Single, "try")?;
         // Python's `except e:`: reported once, then read as the `catch` it stands for.
         let except = {
-            let next = if self.ended_block { self.kind() } else { self.nth(1) };
+            let next = if self.ended_block {
+                self.kind()
+            } else {
+                self.nth(1)
+            };
             let newline_first = self.ended_block || self.at(TokenKind::Newline);
             newline_first && matches!(next, TokenKind::Ident(word) if &**word == "except")
         };

@@ -77,8 +77,7 @@ impl Checker<'_, '_> {
                         name.name
                     ),
                 );
-            } else if let Some((super::modules::Import::Func(_), _)) =
-                self.imports.get(&*name.name)
+            } else if let Some((super::modules::Import::Func(_), _)) = self.imports.get(&*name.name)
             {
                 // As for a function of this module: the name is taken, not shadowed.
                 self.error(

@@ -914,8 +914,23 @@ impl<'a, 's> Checker<'a, 's> {
             span,
             format!("Undefined variable '{name}'. Variables must be declared before use."),
         );
-        if let Some(s) = self.suggest(name) {
-            diag = diag.with_help(format!("did you mean `{s}`?"));
+        // Other languages' spellings of built-in words come before near names.
+        let foreign = match name {
+            "True" | "TRUE" => Some("the boolean literals are `true` and `false`".to_string()),
+            "False" | "FALSE" => Some("the boolean literals are `true` and `false`".to_string()),
+            "None" | "null" | "nil" | "undefined" | "NULL" => Some(
+                "Orus has no null value; use a `Result` or an enum variant for \"nothing\""
+                    .to_string(),
+            ),
+            "len" | "push" | "pop" => Some(format!(
+                "`{name}` is a built-in and can't be used as a value; call it: `{name}(...)`"
+            )),
+            _ => None,
+        };
+        if let Some(help) =
+            foreign.or_else(|| self.suggest(name).map(|s| format!("did you mean `{s}`?")))
+        {
+            diag = diag.with_help(help);
         }
         self.diags.push(diag);
     }
