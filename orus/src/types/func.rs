@@ -927,9 +927,19 @@ impl<'a, 's> Checker<'a, 's> {
             )),
             _ => None,
         };
-        if let Some(help) =
-            foreign.or_else(|| self.suggest(name).map(|s| format!("did you mean `{s}`?")))
-        {
+        // Declared in this function, but in a block that has ended (Python lets it leak).
+        let expired = || {
+            let id = self.cx.locals.iter().rposition(|l| l.name == name)?;
+            let line = self.cx.local_info[id].line;
+            Some(format!(
+                "'{name}' was declared on line {line} inside a block that has ended; declare \
+                 it before that block (like `mut {name} = ...`) to use it here"
+            ))
+        };
+        let help = foreign
+            .or_else(expired)
+            .or_else(|| self.suggest(name).map(|s| format!("did you mean `{s}`?")));
+        if let Some(help) = help {
             diag = diag.with_help(help);
         }
         self.diags.push(diag);
