@@ -79,6 +79,76 @@ fn wait4(pid: u32) -> std::io::Result<(i32, u64)> {
     Ok((code, usage.ru_maxrss.max(0) as u64))
 }
 
+/// The peak resident set of the program `argv` runs, itself only, in KiB: its `VmHWM`,
+/// read when it is about to exit (the child is traced and stopped at its exit event).
+///
+/// Why not `ru_maxrss`: the kernel carries the maximum over a process's whole life across
+/// `exec`, and a spawned child starts life as a copy of the parent, so every program's
+/// `ru_maxrss` is at least the RSS of whoever spawned it (this tool: about 3 MiB, which
+/// was exactly the figure reported for both Orus and Lua). `VmHWM` belongs to the memory
+/// image `exec` created.
+#[cfg(target_os = "linux")]
+pub fn own_peak_rss_kb(argv: &[OsString]) -> std::io::Result<u64> {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: ptrace(PTRACE_TRACEME) is async-signal-safe and only marks this child as
+    // traced; the child then stops at its `exec`.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let child = cmd.spawn()?;
+    let pid = child.id() as libc::pid_t;
+    let wait = || -> std::io::Result<libc::c_int> {
+        let mut status = 0;
+        // SAFETY: waiting for our own child.
+        if unsafe { libc::waitpid(pid, &mut status, 0) } == -1 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(status)
+    };
+    // Stopped at exec: ask to stop again at exit, and let it run.
+    wait()?;
+    // SAFETY: pid is our stopped tracee.
+    unsafe {
+        libc::ptrace(libc::PTRACE_SETOPTIONS, pid, 0, libc::PTRACE_O_TRACEEXIT);
+        libc::ptrace(libc::PTRACE_CONT, pid, 0, 0);
+    }
+    let mut peak = 0;
+    loop {
+        let status = wait()?;
+        if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
+            break;
+        }
+        let at_exit = (status >> 8) == (libc::SIGTRAP | (libc::PTRACE_EVENT_EXIT << 8));
+        if at_exit {
+            let text = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+            peak = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                .unwrap_or(0);
+        }
+        // Deliver any other signal it stopped for; at the exit stop, just continue.
+        let sig = if at_exit || !libc::WIFSTOPPED(status) {
+            0
+        } else {
+            libc::WSTOPSIG(status)
+        };
+        // SAFETY: pid is our stopped tracee.
+        unsafe { libc::ptrace(libc::PTRACE_CONT, pid, 0, sig) };
+    }
+    Ok(peak)
+}
+
 /// Whether `argv` runs and exits 0.
 pub fn works(argv: &[&str]) -> bool {
     Command::new(argv[0])
@@ -351,6 +421,27 @@ mod tests {
         assert_eq!(
             short_fn("orus::runtime::heap::Heap::get_str"),
             "Heap::get_str"
+        );
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod own_rss_tests {
+    use super::*;
+
+    #[test]
+    fn a_small_program_peaks_below_what_it_inherits() {
+        let argv: Vec<OsString> = vec!["/bin/true".into()];
+        // Where ptrace is not allowed (some sandboxes) there is nothing to measure.
+        let Ok(own) = own_peak_rss_kb(&argv) else {
+            eprintln!("ptrace unavailable: skipped");
+            return;
+        };
+        let inherited = run(&argv).expect("running /bin/true").max_rss_kb;
+        assert!(own > 0, "VmHWM read at exit");
+        assert!(
+            own <= inherited,
+            "own peak {own} KiB, ru_maxrss {inherited} KiB"
         );
     }
 }
