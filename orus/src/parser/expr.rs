@@ -405,6 +405,15 @@ impl Parser<'_> {
         let mut diag = Diagnostic::new(Code::ExpectedExpression, self.span(), message);
         // `x >>= 1`, `x &= m`: compound assignment exists for + - * / % only.
         let at = self.span().start as usize;
+        // `i++`, `2 ** 8`: a doubled operator from another language.
+        let before = self.src[..at].trim_ascii_end();
+        if self.at(TokenKind::Plus) && before.ends_with(b"+") {
+            diag = diag.with_help("Orus has no `++`; write `i += 1`");
+        } else if self.at(TokenKind::Minus) && before.ends_with(b"-") {
+            diag = diag.with_help("Orus has no `--`; write `i -= 1`");
+        } else if self.at(TokenKind::Star) && before.ends_with(b"*") {
+            diag = diag.with_help("Orus has no `**`; multiply, or write a loop");
+        }
         if self.at(TokenKind::Assign) && at > 0 {
             let before = self.src[..at].trim_ascii_end();
             let op = [">>", "<<", "&", "|", "^"]

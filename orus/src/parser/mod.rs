@@ -355,6 +355,17 @@ impl<'a> Parser<'a> {
     /// The E1018 report for a token that looks like another language's syntax.
     fn not_orus(&self) -> Option<Diagnostic> {
         let (message, help) = match self.kind() {
+            // `println!(…)`: a macro call glued to a name.
+            TokenKind::Bang
+                if matches!(self.nth(1), TokenKind::LParen)
+                    && self.span().start > 0
+                    && self.src[self.span().start as usize - 1].is_ascii_alphanumeric() =>
+            {
+                (
+                    "Orus has no macros",
+                    "call the built-in, like `print(\"hi\")`",
+                )
+            }
             TokenKind::Bang => ("'!' is not an operator in Orus", "use `not`"),
             TokenKind::AmpAmp => ("'&&' is not an operator in Orus", "use `and`"),
             TokenKind::PipePipe => ("'||' is not an operator in Orus", "use `or`"),

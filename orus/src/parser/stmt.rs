@@ -70,6 +70,11 @@ impl Parser<'_> {
                     None => self.expr_stmt(),
                 }
             }
+            TokenKind::Ident(word)
+                if &**word == "finally" && matches!(self.nth(1), TokenKind::Colon) =>
+            {
+                self.foreign_keyword("Orus has no `finally`: put that code after the try/catch")
+            }
             TokenKind::Ident(_) => match self.nth(1) {
                 TokenKind::Assign | TokenKind::Colon => self.bindings(),
                 TokenKind::Comma => self.destructure(),

@@ -805,11 +805,37 @@ impl<'a, 's> Checker<'a, 's> {
         let name = decl.name.as_ref().map_or(decl.span, |n| n.span);
         if ret != Type::Void && ret != Type::Error && !super::stmt::always_returns(&body) {
             let fname = self.fn_name(entry);
-            self.error(
+            let mut diag = Diagnostic::new(
                 Code::MissingReturn,
                 name,
                 format!("Function '{fname}' must return a value of type `{ret}` on every path"),
             );
+            // Rust's habit: the last expression is the result. Name the fix.
+            if let Some(TStmt {
+                kind: TStmtKind::Expr(last),
+                ..
+            }) = body.last()
+            {
+                if self.resolve(&last.ty) == self.resolve(&ret) {
+                    // The statement's span covers the whole expression (an operator's
+                    // typed node is placed at the operator).
+                    let span = decl.body.stmts.last().map_or(last.span, |s| s.span);
+                    let text = self
+                        .maps
+                        .get(self.fns[entry].module)
+                        .map_or(String::new(), |m| {
+                            let (start, end) = (span.start as usize, span.end as usize);
+                            String::from_utf8_lossy(m.1.text.get(start..end).unwrap_or(&[]))
+                                .into_owned()
+                        });
+                    diag = diag.with_help(format!(
+                        "the last line's value is not returned by itself: write `return {text}`"
+                    ));
+                }
+            }
+            // Reported in the function's own file (the caller's module is current again).
+            diag.file = Some(file);
+            self.diags.push(diag);
         }
         self.functions[id] = Some(TFunction {
             name: self.fn_name(entry),
