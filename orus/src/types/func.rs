@@ -296,6 +296,8 @@ pub(super) struct Checker<'a, 's> {
     /// (`Result.Err(m)` with no expected type, a bare `Result` annotation): they bind only
     /// to `Result` types, and one never bound becomes `Result<i32>`.
     pub result_holes: crate::hash::FastSet<u32>,
+    /// Names of `use` items that failed (not exported): their uses are not reported again.
+    pub failed_imports: crate::hash::FastSet<String>,
     /// Instances whose bodies still need checking: (entry, instance index).
     pending: Vec<(usize, usize)>,
     depth: usize,
@@ -329,6 +331,7 @@ impl<'a, 's> Checker<'a, 's> {
             result_instances: vec![],
             holes: vec![],
             result_holes: Default::default(),
+            failed_imports: Default::default(),
             pending: vec![],
             depth: 0,
             checking_default: None,
@@ -935,6 +938,9 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     pub fn undefined(&mut self, name: &str, span: Span) {
+        if self.failed_imports.contains(name) {
+            return;
+        }
         let mut diag = Diagnostic::new(
             Code::UndefinedName,
             span,

@@ -8,7 +8,7 @@
 use super::func::{Checker, ModuleInput};
 use super::Type;
 use crate::ast::{self, StmtKind};
-use crate::diag::{Code, Span};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::hash::FastMap as HashMap;
 
 /// A name bound by `use`.
@@ -152,14 +152,28 @@ impl Checker<'_, '_> {
                                     local.span,
                                 );
                             }
-                            None => self.error(
-                                Code::SymbolNotExported,
-                                item.name.span,
-                                format!(
-                                    "Module '{module_name}' has no public symbol '{}'",
-                                    item.name.name
-                                ),
-                            ),
+                            None => {
+                                let private = declares(&all[index].ast.stmts, &item.name.name);
+                                let mut diag = Diagnostic::new(
+                                    Code::SymbolNotExported,
+                                    item.name.span,
+                                    format!(
+                                        "Module '{module_name}' has no public symbol '{}'",
+                                        item.name.name
+                                    ),
+                                );
+                                if private {
+                                    diag = diag.with_help(format!(
+                                        "'{}' is declared there but not `pub`; mark it `pub` \
+                                         to import it",
+                                        item.name.name
+                                    ));
+                                }
+                                self.diags.push(diag);
+                                // Its uses would each add "Undefined variable": one report.
+                                let local = item.alias.as_ref().unwrap_or(&item.name);
+                                self.failed_imports.insert(String::from(&*local.name));
+                            }
                         }
                     }
                 }
@@ -182,4 +196,16 @@ impl Checker<'_, '_> {
         }
         self.imports.insert(name, (import, span));
     }
+}
+
+/// Whether `stmts` (a module's top level) declare `name`: a function, struct, enum or
+/// global, public or not.
+fn declares(stmts: &[ast::Stmt], name: &str) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        StmtKind::Fn(decl) => decl.name.as_ref().is_some_and(|n| &*n.name == name),
+        StmtKind::Struct(ast::StructDecl { name: n, .. })
+        | StmtKind::Enum(ast::EnumDecl { name: n, .. }) => &*n.name == name,
+        StmtKind::Global { binding, .. } => &*binding.name.name == name,
+        _ => false,
+    })
 }
