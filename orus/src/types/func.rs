@@ -228,6 +228,9 @@ pub(super) struct FnCx {
     pub top_visible: usize,
     pub visible_fns: Vec<(String, usize)>,
     pub is_entry: bool,
+    /// Names already reported undefined in this function: one report per name, not one
+    /// per use (`count += 1` then `print(count)` is one mistake).
+    pub undefined_reported: crate::hash::FastSet<String>,
     /// A value-returning `return` was seen (for inferred return types).
     pub saw_value_return: bool,
     /// The return type inferred so far, for `RetKind::InferLocal`.
@@ -245,6 +248,7 @@ impl FnCx {
             loops: vec![],
             next_loop: 0,
             is_entry: matches!(ret, RetKind::Entry),
+            undefined_reported: Default::default(),
             ret,
             top_visible,
             visible_fns,
@@ -938,7 +942,8 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     pub fn undefined(&mut self, name: &str, span: Span) {
-        if self.failed_imports.contains(name) {
+        if self.failed_imports.contains(name) || !self.cx.undefined_reported.insert(name.into())
+        {
             return;
         }
         let mut diag = Diagnostic::new(
