@@ -11,7 +11,7 @@ use crate::ast::{
     Binding, EnumDecl, Expr, ExprKind, FieldDecl, FnDecl, Ident, ImplDecl, Param, StmtKind,
     StructDecl, TypeExpr, TypeExprKind, UseDecl, UseItem, VariantDecl,
 };
-use crate::diag::{Code, Span};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::TokenKind;
 
 impl Parser<'_> {
@@ -279,6 +279,22 @@ impl Parser<'_> {
 
     /// `global [mut] NAME [: T] = value`; `start` includes a `pub` prefix.
     pub(super) fn global_decl(&mut self, start: u32, is_pub: bool) -> PResult<StmtKind> {
+        // Python's `global count` inside a function: one report saying what to do instead.
+        if !self.module_scope
+            && matches!(self.nth(1), TokenKind::Ident(_))
+            && self.line_ends_after_next()
+        {
+            let diag = Diagnostic::new(
+                Code::NotAtModuleScope,
+                self.span(),
+                "'global' declarations are only allowed at module scope",
+            )
+            .with_help(
+                "a function can assign a top-level `mut` variable directly; remove this line",
+            );
+            self.report(diag);
+            return Err(Fail);
+        }
         self.module_only("global");
         self.bump();
         let mutable = self.eat(TokenKind::Mut);

@@ -582,7 +582,11 @@ impl<'a> Parser<'a> {
             return Err(Fail);
         }
         let message = format!("Expected ':' after {what}");
-        self.err(Code::ExpectedToken, self.span(), message);
+        let mut diag = Diagnostic::new(Code::ExpectedToken, self.span(), message);
+        if self.at(TokenKind::LBrace) {
+            diag = diag.with_help("Orus blocks use `:` and an indented body, not braces");
+        }
+        self.report(diag);
         if self.at(TokenKind::Newline) {
             self.colon_missing = true;
             Ok(())
@@ -702,6 +706,18 @@ impl<'a> Parser<'a> {
             return Err(self.bad_list_end(open, closer));
         }
         Ok(())
+    }
+
+    /// Whether only blanks or a comment follow the next token on its line (`global x`).
+    fn line_ends_after_next(&self) -> bool {
+        let Some(next) = self.lexer.tokens.get(self.pos + 1) else {
+            return false;
+        };
+        let rest = &self.src[(next.span.end as usize).min(self.src.len())..];
+        let line = rest.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        let code = line.split(|&b| b == b'/').next().unwrap_or(&[]);
+        code.iter().all(|b| b.is_ascii_whitespace())
+            && (code.len() == line.len() || line[code.len()..].starts_with(b"//"))
     }
 
     /// Whether the current token is a layout token (or the end of input).

@@ -292,7 +292,10 @@ impl Parser<'_> {
                         )
                         .with_help("write `elif` instead of `else if`"),
                     );
-                    return Err(Fail);
+                    // Read on as the `elif` it means, so a later `else` still has its `if`.
+                    self.bump();
+                    branches.push(self.branch("elif statement")?);
+                    continue;
                 }
                 self.header_colon("else")?;
                 else_block = Some(self.body(OneLine::Single, "else")?);

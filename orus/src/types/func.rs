@@ -942,8 +942,7 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     pub fn undefined(&mut self, name: &str, span: Span) {
-        if self.failed_imports.contains(name) || !self.cx.undefined_reported.insert(name.into())
-        {
+        if self.failed_imports.contains(name) || !self.cx.undefined_reported.insert(name.into()) {
             return;
         }
         let mut diag = Diagnostic::new(
