@@ -452,11 +452,26 @@ impl Parser<'_> {
                 continue;
             }
             if starts_expr(self.kind()) && !self.at_line_break() {
-                let message = format!(
-                    "I was expecting a comma before \"{}\" so the next value is clear.",
-                    self.text(self.span())
+                // A string shows its own quotes; other tokens get the spec's quotes.
+                let text = self.text(self.span());
+                let shown = if text.starts_with('"') {
+                    text.clone()
+                } else {
+                    format!("\"{text}\"")
+                };
+                let message =
+                    format!("I was expecting a comma before {shown} so the next value is clear.");
+                let mut diag = Diagnostic::new(Code::PrintNeedsComma, self.span(), message);
+                // `f"..."`: Python's f-string, read as the name `f` and then a string.
+                let prev_is_f = args.last().is_some_and(
+                    |a: &Expr| matches!(&a.kind, ExprKind::Name(n) if &**n == "f"),
                 );
-                self.err(Code::PrintNeedsComma, self.span(), message);
+                if prev_is_f && text.starts_with('"') {
+                    diag = diag.with_help(
+                        "Orus has no f-strings: `print(\"hello @\", name)` puts `name` at the @",
+                    );
+                }
+                self.report(diag);
                 continue;
             }
             return Err(self.bad_list_end(open, Closer::Paren));
