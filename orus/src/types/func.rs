@@ -553,11 +553,15 @@ impl<'a, 's> Checker<'a, 's> {
                 match Type::from_name(name).or_else(|| self.lookup_type(name)) {
                     Some(t) => t,
                     None => {
-                        self.error(
+                        let mut diag = Diagnostic::new(
                             Code::UnknownType,
                             ty.span,
                             format!("this is a `{name}`, but `valid type` was expected"),
                         );
+                        if let Some(close) = self.suggest_type(name) {
+                            diag = diag.with_help(format!("did you mean `{close}`?"));
+                        }
+                        self.diags.push(diag);
                         Type::Error
                     }
                 }
@@ -918,6 +922,39 @@ impl<'a, 's> Checker<'a, 's> {
             }
             _ => None,
         }
+    }
+
+    /// The type name closest to `name` (declared, imported or built in), for "did you
+    /// mean" hints on unknown types.
+    pub(super) fn suggest_type(&self, name: &str) -> Option<String> {
+        const BUILT_IN: [&str; 7] = ["i32", "i64", "u32", "u64", "f64", "bool", "string"];
+        // Other languages' names of the built-in types.
+        let foreign = match name {
+            "int" | "Int" | "Integer" | "isize" => Some("i32"),
+            "long" | "Long" => Some("i64"),
+            "float" | "Float" | "double" | "Double" | "f32" | "number" => Some("f64"),
+            "str" | "String" | "Str" | "char" => Some("string"),
+            "boolean" | "Boolean" | "Bool" => Some("bool"),
+            _ => None,
+        };
+        if let Some(t) = foreign {
+            return Some(t.to_string());
+        }
+        let imported = self
+            .imports
+            .iter()
+            .filter(|(_, (i, _))| matches!(i, super::modules::Import::Type(_)))
+            .map(|(n, _)| n.as_str());
+        let limit = name.len().div_ceil(3).max(1);
+        self.type_names
+            .keys()
+            .map(String::as_str)
+            .chain(imported)
+            .chain(BUILT_IN)
+            .map(|c| (edit_distance(name, c), c))
+            .filter(|&(d, c)| d <= limit && c != name)
+            .min()
+            .map(|(_, c)| c.to_string())
     }
 
     /// The name closest to `name` among those visible, for "did you mean" hints.

@@ -264,7 +264,7 @@ impl<'a> Checker<'a, '_> {
                     return;
                 }
                 _ => {
-                    self.error(
+                    let mut diag = Diagnostic::new(
                         Code::UnknownType,
                         imp.type_name.span,
                         format!(
@@ -272,6 +272,10 @@ impl<'a> Checker<'a, '_> {
                             imp.type_name.name
                         ),
                     );
+                    if let Some(close) = self.suggest_type(&imp.type_name.name) {
+                        diag = diag.with_help(format!("did you mean `{close}`?"));
+                    }
+                    self.diags.push(diag);
                     return;
                 }
             };
