@@ -40,6 +40,26 @@ pub(super) struct EnumInfo {
     pub index: Option<HashMap<String, usize>>,
 }
 
+/// E2013 for `name`, unknown among `candidates` (a struct's fields or methods, an enum's
+/// variants), with a did-you-mean when one is close.
+fn unknown_member<'c>(
+    span: Span,
+    message: String,
+    name: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Diagnostic {
+    let limit = name.len().div_ceil(3).max(1);
+    let close = candidates
+        .map(|c| (super::scope::edit_distance(name, c), c))
+        .filter(|&(d, c)| d <= limit && c != name)
+        .min();
+    let diag = Diagnostic::new(Code::UnknownMember, span, message);
+    match close {
+        Some((_, c)) => diag.with_help(format!("did you mean `{c}`?")),
+        None => diag,
+    }
+}
+
 /// Most members (fields, variants) a declaration has before its lookups use a hash map.
 const LINEAR_MEMBERS: usize = 16;
 
@@ -326,11 +346,13 @@ impl<'a> Checker<'a, '_> {
                 match found {
                     Some(v) => Some(TypeMember::Variant(*id, v as u16)),
                     None => {
-                        self.error(
-                            Code::UnknownMember,
+                        let diag = unknown_member(
                             member.span,
                             format!("{name} has no variant '{}'", member.name),
+                            &member.name,
+                            self.enums[*id as usize].variants.iter().map(|v| v.0.as_str()),
                         );
+                        self.diags.push(diag);
                         None
                     }
                 }
@@ -340,11 +362,13 @@ impl<'a> Checker<'a, '_> {
                 match found {
                     Some((e, inst)) => Some(TypeMember::Method(e, inst)),
                     None => {
-                        self.error(
-                            Code::UnknownMember,
+                        let diag = unknown_member(
                             member.span,
                             format!("{name} has no method '{}'", member.name),
+                            &member.name,
+                            self.structs[*id as usize].methods.iter().map(|m| m.0.as_str()),
                         );
+                        self.diags.push(diag);
                         None
                     }
                 }
@@ -664,11 +688,14 @@ impl<'a> Checker<'a, '_> {
                         }
                     }
                     None => {
-                        self.error(
-                            Code::UnknownMember,
+                        let info = &self.structs[*id as usize];
+                        let diag = unknown_member(
                             name.span,
                             format!("{sname} has no field '{}'", name.name),
+                            &name.name,
+                            info.fields.iter().map(|f| f.name.as_str()),
                         );
+                        self.diags.push(diag);
                         self.poisoned_expr(span)
                     }
                 }
@@ -693,8 +720,13 @@ impl<'a> Checker<'a, '_> {
                 match info.field(&name.name) {
                     Some(k) => Some((k as u16, info.fields[k].ty.clone())),
                     None => {
-                        let msg = format!("{sname} has no field '{}'", name.name);
-                        self.error(Code::UnknownMember, name.span, msg);
+                        let diag = unknown_member(
+                            name.span,
+                            format!("{sname} has no field '{}'", name.name),
+                            &name.name,
+                            info.fields.iter().map(|f| f.name.as_str()),
+                        );
+                        self.diags.push(diag);
                         None
                     }
                 }
@@ -835,11 +867,13 @@ impl<'a> Checker<'a, '_> {
                 if is_fn_field {
                     return None;
                 }
-                self.error(
-                    Code::UnknownMember,
+                let diag = unknown_member(
                     name.span,
                     format!("{sname} has no method '{}'", name.name),
+                    &name.name,
+                    self.structs[id as usize].methods.iter().map(|m| m.0.as_str()),
                 );
+                self.diags.push(diag);
                 for a in args {
                     self.value(a, None);
                 }
