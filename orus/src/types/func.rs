@@ -945,7 +945,8 @@ impl<'a, 's> Checker<'a, 's> {
             .iter()
             .filter(|(_, (i, _))| matches!(i, super::modules::Import::Type(_)))
             .map(|(n, _)| n.as_str());
-        let limit = name.len().div_ceil(3).max(1);
+        // One- and two-letter names are too short to guess from.
+    let limit = if name.len() <= 2 { 0 } else { name.len().div_ceil(3) };
         self.type_names
             .keys()
             .map(String::as_str)

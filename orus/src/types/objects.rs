@@ -48,7 +48,8 @@ fn unknown_member<'c>(
     name: &str,
     candidates: impl Iterator<Item = &'c str>,
 ) -> Diagnostic {
-    let limit = name.len().div_ceil(3).max(1);
+    // One- and two-letter names are too short to guess from.
+    let limit = if name.len() <= 2 { 0 } else { name.len().div_ceil(3) };
     let close = candidates
         .map(|c| (super::scope::edit_distance(name, c), c))
         .filter(|&(d, c)| d <= limit && c != name)
