@@ -463,9 +463,9 @@ impl Parser<'_> {
                     format!("I was expecting a comma before {shown} so the next value is clear.");
                 let mut diag = Diagnostic::new(Code::PrintNeedsComma, self.span(), message);
                 // `f"..."`: Python's f-string, read as the name `f` and then a string.
-                let prev_is_f = args.last().is_some_and(
-                    |a: &Expr| matches!(&a.kind, ExprKind::Name(n) if &**n == "f"),
-                );
+                let prev_is_f = args
+                    .last()
+                    .is_some_and(|a: &Expr| matches!(&a.kind, ExprKind::Name(n) if &**n == "f"));
                 if prev_is_f && text.starts_with('"') {
                     diag = diag.with_help(
                         "Orus has no f-strings: `print(\"hello @\", name)` puts `name` at the @",

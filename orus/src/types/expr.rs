@@ -309,6 +309,9 @@ impl<'a> Checker<'a, '_> {
         // Type the non-literal side first so a literal on the other side can adapt to it.
         let (l, r) = if l_lit && !r_lit {
             let r = self.value(rhs, None);
+            if self.float_literal_meets_integer(lhs, rhs, &r.ty) {
+                return self.poisoned(span);
+            }
             let l = self.value(lhs, Some(&r.ty));
             (l, r)
         } else {
@@ -328,6 +331,9 @@ impl<'a> Checker<'a, '_> {
             }
             // A string takes only `+` and comparisons: for `"a" * 2` the operator is what
             // is wrong (E2009), so the right literal is not asked to be a string.
+            if r_lit && !l_lit && self.float_literal_meets_integer(rhs, lhs, &l.ty) {
+                return self.poisoned(span);
+            }
             let adapts = r_lit && !(l.ty == Type::Str && is_arith(op) && op != BinOp::Add);
             let r = self.value(rhs, if adapts { Some(&l.ty) } else { None });
             (l, r)
@@ -341,6 +347,34 @@ impl<'a> Checker<'a, '_> {
             return self.poisoned(span);
         }
         self.combine(op, l, r, l_str, r_str, span)
+    }
+
+    /// `n / 2.5` with an integer `n`: the mismatch at the literal, with the conversion that
+    /// computes in floating point (a cast of the literal would silently truncate it).
+    fn float_literal_meets_integer(
+        &mut self,
+        literal: &Expr,
+        other: &Expr,
+        other_ty: &Type,
+    ) -> bool {
+        if leaf_literal_type(literal) != Some(Type::F64) || !other_ty.is_integer() {
+            return false;
+        }
+        let text = self.maps.get(self.module).map_or(String::new(), |m| {
+            let (start, end) = (other.span.start as usize, other.span.end as usize);
+            String::from_utf8_lossy(m.1.text.get(start..end).unwrap_or(&[])).into_owned()
+        });
+        let diag = Diagnostic::new(
+            Code::TypeMismatch,
+            literal.span,
+            format!("this is a `f64`, but `{other_ty}` was expected"),
+        )
+        .with_help(format!(
+            "to compute in floating point, convert the other side: `({text} as f64)`"
+        ))
+        .with_note(TYPES_KEPT_SEPARATE);
+        self.diags.push(diag);
+        true
     }
 
     /// Types a binary operator over already-typed operands. `l_lit`/`r_lit` say whether an

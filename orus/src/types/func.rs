@@ -946,7 +946,11 @@ impl<'a, 's> Checker<'a, 's> {
             .filter(|(_, (i, _))| matches!(i, super::modules::Import::Type(_)))
             .map(|(n, _)| n.as_str());
         // One- and two-letter names are too short to guess from.
-    let limit = if name.len() <= 2 { 0 } else { name.len().div_ceil(3) };
+        let limit = if name.len() <= 2 {
+            0
+        } else {
+            name.len().div_ceil(3)
+        };
         self.type_names
             .keys()
             .map(String::as_str)

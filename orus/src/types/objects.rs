@@ -49,7 +49,11 @@ fn unknown_member<'c>(
     candidates: impl Iterator<Item = &'c str>,
 ) -> Diagnostic {
     // One- and two-letter names are too short to guess from.
-    let limit = if name.len() <= 2 { 0 } else { name.len().div_ceil(3) };
+    let limit = if name.len() <= 2 {
+        0
+    } else {
+        name.len().div_ceil(3)
+    };
     let close = candidates
         .map(|c| (super::scope::edit_distance(name, c), c))
         .filter(|&(d, c)| d <= limit && c != name)
@@ -351,7 +355,10 @@ impl<'a> Checker<'a, '_> {
                             member.span,
                             format!("{name} has no variant '{}'", member.name),
                             &member.name,
-                            self.enums[*id as usize].variants.iter().map(|v| v.0.as_str()),
+                            self.enums[*id as usize]
+                                .variants
+                                .iter()
+                                .map(|v| v.0.as_str()),
                         );
                         self.diags.push(diag);
                         None
@@ -367,7 +374,10 @@ impl<'a> Checker<'a, '_> {
                             member.span,
                             format!("{name} has no method '{}'", member.name),
                             &member.name,
-                            self.structs[*id as usize].methods.iter().map(|m| m.0.as_str()),
+                            self.structs[*id as usize]
+                                .methods
+                                .iter()
+                                .map(|m| m.0.as_str()),
                         );
                         self.diags.push(diag);
                         None
@@ -872,7 +882,10 @@ impl<'a> Checker<'a, '_> {
                     name.span,
                     format!("{sname} has no method '{}'", name.name),
                     &name.name,
-                    self.structs[id as usize].methods.iter().map(|m| m.0.as_str()),
+                    self.structs[id as usize]
+                        .methods
+                        .iter()
+                        .map(|m| m.0.as_str()),
                 );
                 self.diags.push(diag);
                 for a in args {
