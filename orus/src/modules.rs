@@ -85,6 +85,7 @@ pub fn load(
         graph: ModuleGraph::default(),
         diags: vec![],
         done: HashMap::new(),
+        declared: HashMap::new(),
         stack: vec![],
         search,
         main_dir: main_path
@@ -104,6 +105,9 @@ struct Loader<'s> {
     diags: Vec<Diagnostic>,
     /// Canonical path → module index, for modules fully loaded.
     done: HashMap<PathBuf, usize>,
+    /// The `module` name each loaded file declares, if any (canonical path), so that a
+    /// second `use` of the same file by another path is checked too.
+    declared: HashMap<PathBuf, String>,
     /// Modules being loaded (canonical path, dotted name), outermost first.
     stack: Vec<(PathBuf, String)>,
     search: &'s SearchPath,
@@ -141,7 +145,9 @@ impl Loader<'_> {
             d.file = Some(file);
             self.diags.push(d);
         }
-        self.check_module_decl(file, &mut ast, site);
+        if let Some(declared) = self.check_module_decl(file, &mut ast, site) {
+            self.declared.insert(canonical.clone(), declared);
+        }
         let name = site.map(|s| s.name.clone());
         let shown = name.clone().unwrap_or_else(|| {
             path.file_stem()
@@ -172,7 +178,13 @@ impl Loader<'_> {
     }
 
     /// Checks the placement of `module` declarations and unwraps the block form.
-    fn check_module_decl(&mut self, file: u32, ast: &mut ast::Program, site: Option<&ImportSite>) {
+    /// Returns the declared name.
+    fn check_module_decl(
+        &mut self,
+        file: u32,
+        ast: &mut ast::Program,
+        site: Option<&ImportSite>,
+    ) -> Option<String> {
         let mut declared: Option<(String, Span)> = None;
         let mut block: Option<Vec<Stmt>> = None;
         for (i, stmt) in ast.stmts.iter_mut().enumerate() {
@@ -226,13 +238,13 @@ impl Loader<'_> {
             ast.stmts
                 .retain(|s| !matches!(s.kind, StmtKind::Module { .. }));
         }
-        if let (Some((declared, span)), Some(site)) = (declared, site) {
-            if declared != site.name {
+        if let (Some((declared, span)), Some(site)) = (&declared, site) {
+            if *declared != site.name {
                 let display = self.graph.files[file as usize].display.clone();
                 self.error(
                     file,
                     Code::ModuleNameMismatch,
-                    span,
+                    *span,
                     format!(
                         "File {display} declares module '{declared}', but is imported as '{}'",
                         site.name
@@ -240,6 +252,7 @@ impl Loader<'_> {
                 );
             }
         }
+        declared.map(|(name, _)| name)
     }
 
     /// Resolves and loads the module named by a `use`.
@@ -288,6 +301,16 @@ impl Loader<'_> {
         };
         let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if let Some(&index) = self.done.get(&canonical) {
+            // Loaded before under another path: its declared name must match this one too.
+            if let Some(declared) = self.declared.get(&canonical).filter(|d| **d != name) {
+                let display = self.graph.files[self.graph.modules[index].file as usize]
+                    .display
+                    .clone();
+                let message = format!(
+                    "File {display} declares module '{declared}', but is imported as '{name}'"
+                );
+                self.error(file, Code::ModuleNameMismatch, span, message);
+            }
             return Some(index);
         }
         if let Some(pos) = self.stack.iter().position(|(p, _)| *p == canonical) {
