@@ -302,6 +302,9 @@ pub(super) struct Checker<'a, 's> {
     pub result_holes: crate::hash::FastSet<u32>,
     /// Names of `use` items that failed (not exported): their uses are not reported again.
     pub failed_imports: crate::hash::FastSet<String>,
+    /// Per module (by index): the names its `use`s give modules (`mathx` of
+    /// `use lib.mathx`, an `as` alias), for the hint that imported names need no prefix.
+    pub module_words: Vec<crate::hash::FastSet<String>>,
     /// Instances whose bodies still need checking: (entry, instance index).
     pending: Vec<(usize, usize)>,
     depth: usize,
@@ -336,6 +339,7 @@ impl<'a, 's> Checker<'a, 's> {
             holes: vec![],
             result_holes: Default::default(),
             failed_imports: Default::default(),
+            module_words: Vec::new(),
             pending: vec![],
             depth: 0,
             checking_default: None,
@@ -1014,7 +1018,17 @@ impl<'a, 's> Checker<'a, 's> {
                  it before that block (like `mut {name} = ...`) to use it here"
             ))
         };
+        let module_word = || {
+            let words = self.module_words.get(self.module)?;
+            words.contains(name).then(|| {
+                format!(
+                    "`{name}` names a module: `use` brings its public names in directly, so \
+                     write them without `{name}.`"
+                )
+            })
+        };
         let help = foreign
+            .or_else(module_word)
             .or_else(expired)
             .or_else(|| self.suggest(name).map(|s| format!("did you mean `{s}`?")));
         if let Some(help) = help {

@@ -126,6 +126,21 @@ impl Checker<'_, '_> {
             StmtKind::Use(decl) => Some((decl, s.span)),
             _ => None,
         });
+        let words: crate::hash::FastSet<String> = module
+            .ast
+            .stmts
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Use(decl) => decl.alias.as_ref().or(decl.path.last()),
+                _ => None,
+            })
+            .map(|w| String::from(&*w.name))
+            .collect();
+        if self.module_words.len() <= self.module {
+            self.module_words
+                .resize_with(self.module + 1, Default::default);
+        }
+        self.module_words[self.module] = words;
         for ((decl, span), target) in uses.zip(&module.imports) {
             let Some(index) = *target else { continue };
             let exports = self.exports(index, &all[index]);
