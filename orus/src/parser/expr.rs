@@ -403,10 +403,9 @@ impl Parser<'_> {
         }
         let message = format!("Expected an expression, found {}", self.found());
         let mut diag = Diagnostic::new(Code::ExpectedExpression, self.span(), message);
-        // `x >>= 1`, `x &= m`: compound assignment exists for + - * / % only.
         let at = self.span().start as usize;
-        // `i++`, `2 ** 8`: a doubled operator from another language.
         let before = self.src[..at].trim_ascii_end();
+        // `i++`, `2 ** 8`: a doubled operator from another language.
         if self.at(TokenKind::Plus) && before.ends_with(b"+") {
             diag = diag.with_help("Orus has no `++`; write `i += 1`");
         } else if self.at(TokenKind::Minus) && before.ends_with(b"-") {
@@ -414,8 +413,8 @@ impl Parser<'_> {
         } else if self.at(TokenKind::Star) && before.ends_with(b"*") {
             diag = diag.with_help("Orus has no `**`; multiply, or write a loop");
         }
-        if self.at(TokenKind::Assign) && at > 0 {
-            let before = self.src[..at].trim_ascii_end();
+        // `x >>= 1`, `x &= m`: compound assignment exists for + - * / % only.
+        if self.at(TokenKind::Assign) {
             let op = [">>", "<<", "&", "|", "^"]
                 .into_iter()
                 .find(|op| before.ends_with(op.as_bytes()));

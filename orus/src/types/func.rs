@@ -7,7 +7,7 @@
 //! calls). A function with unannotated parameters is generic: every call with a new
 //! combination of argument types creates and checks a new instance.
 
-use super::scope::{edit_distance, Scope, Sym, VarInfo};
+use super::scope::{closest, member_guess_limit, Scope, Sym, VarInfo};
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, FnDecl, Program, StmtKind};
@@ -300,8 +300,9 @@ pub(super) struct Checker<'a, 's> {
     /// (`Result.Err(m)` with no expected type, a bare `Result` annotation): they bind only
     /// to `Result` types, and one never bound becomes `Result<i32>`.
     pub result_holes: crate::hash::FastSet<u32>,
-    /// Names of `use` items that failed (not exported): their uses are not reported again.
-    pub failed_imports: crate::hash::FastSet<String>,
+    /// `use` items that failed (not exported), with the importing module: their uses there
+    /// are not reported again.
+    pub failed_imports: crate::hash::FastSet<(usize, String)>,
     /// Per module (by index): the names its `use`s give modules (`mathx` of
     /// `use lib.mathx`, an `as` alias), for the hint that imported names need no prefix.
     pub module_words: Vec<crate::hash::FastSet<String>>,
@@ -949,21 +950,13 @@ impl<'a, 's> Checker<'a, 's> {
             .iter()
             .filter(|(_, (i, _))| matches!(i, super::modules::Import::Type(_)))
             .map(|(n, _)| n.as_str());
-        // One- and two-letter names are too short to guess from.
-        let limit = if name.len() <= 2 {
-            0
-        } else {
-            name.len().div_ceil(3)
-        };
-        self.type_names
+        let candidates = self
+            .type_names
             .keys()
             .map(String::as_str)
             .chain(imported)
-            .chain(BUILT_IN)
-            .map(|c| (edit_distance(name, c), c))
-            .filter(|&(d, c)| d <= limit && c != name)
-            .min()
-            .map(|(_, c)| c.to_string())
+            .chain(BUILT_IN);
+        closest(name, candidates, member_guess_limit(name)).map(str::to_string)
     }
 
     /// The name closest to `name` among those visible, for "did you mean" hints.
@@ -978,17 +971,14 @@ impl<'a, 's> Checker<'a, 's> {
         }
         candidates.extend(self.top_fns.keys().map(String::as_str));
         candidates.extend(self.cx.visible_fns.iter().map(|(n, _)| n.as_str()));
-        let limit = (name.len() / 3).max(1);
-        candidates
-            .into_iter()
-            .map(|c| (edit_distance(name, c), c))
-            .filter(|&(d, c)| d <= limit && c != name)
-            .min()
-            .map(|(_, c)| c.to_string())
+        closest(name, candidates, (name.len() / 3).max(1)).map(str::to_string)
     }
 
     pub fn undefined(&mut self, name: &str, span: Span) {
-        if self.failed_imports.contains(name) || !self.cx.undefined_reported.insert(name.into()) {
+        let failed_import = self
+            .failed_imports
+            .contains(&(self.module, name.to_string()));
+        if failed_import || !self.cx.undefined_reported.insert(name.into()) {
             return;
         }
         let mut diag = Diagnostic::new(

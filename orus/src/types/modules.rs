@@ -187,7 +187,8 @@ impl Checker<'_, '_> {
                                 self.diags.push(diag);
                                 // Its uses would each add "Undefined variable": one report.
                                 let local = item.alias.as_ref().unwrap_or(&item.name);
-                                self.failed_imports.insert(String::from(&*local.name));
+                                self.failed_imports
+                                    .insert((self.module, String::from(&*local.name)));
                             }
                         }
                     }

@@ -3,6 +3,7 @@
 
 use super::defaults::DefaultEdge;
 use super::func::Checker;
+use super::scope::{closest, member_guess_limit};
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, Expr, ExprKind, StmtKind};
@@ -48,19 +49,9 @@ fn unknown_member<'c>(
     name: &str,
     candidates: impl Iterator<Item = &'c str>,
 ) -> Diagnostic {
-    // One- and two-letter names are too short to guess from.
-    let limit = if name.len() <= 2 {
-        0
-    } else {
-        name.len().div_ceil(3)
-    };
-    let close = candidates
-        .map(|c| (super::scope::edit_distance(name, c), c))
-        .filter(|&(d, c)| d <= limit && c != name)
-        .min();
     let diag = Diagnostic::new(Code::UnknownMember, span, message);
-    match close {
-        Some((_, c)) => diag.with_help(format!("did you mean `{c}`?")),
+    match closest(name, candidates, member_guess_limit(name)) {
+        Some(c) => diag.with_help(format!("did you mean `{c}`?")),
         None => diag,
     }
 }
@@ -601,12 +592,7 @@ impl<'a> Checker<'a, '_> {
                         format!("{sname} has no field '{}'", fname.name),
                     );
                     let limit = (fname.name.len() / 3).max(1);
-                    if let Some((_, close)) = unnamed
-                        .iter()
-                        .map(|f| (super::scope::edit_distance(&fname.name, f), *f))
-                        .filter(|&(d, _)| d <= limit)
-                        .min()
-                    {
+                    if let Some(close) = closest(&fname.name, unnamed.iter().copied(), limit) {
                         diag = diag.with_help(format!("did you mean `{close}`?"));
                         misspelt += 1;
                     }

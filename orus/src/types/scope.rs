@@ -78,6 +78,31 @@ impl Scope {
     }
 }
 
+/// The candidate closest to `name` (other than `name` itself) within `limit` edits, for
+/// "did you mean" hints; ties go to the alphabetically first.
+pub(super) fn closest<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+    limit: usize,
+) -> Option<&'c str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|&(d, c)| d <= limit && c != name)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// How many edits a guess at a member or type name may be off: a third of its length, and
+/// none for one- and two-letter names, which are too short to guess from.
+pub(super) fn member_guess_limit(name: &str) -> usize {
+    if name.len() <= 2 {
+        0
+    } else {
+        name.len().div_ceil(3)
+    }
+}
+
 /// Levenshtein distance, for "did you mean" suggestions.
 pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
