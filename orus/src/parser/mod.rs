@@ -192,8 +192,10 @@ impl<'a> Parser<'a> {
         self.span().start
     }
 
+    /// Whether the current token is `kind`, which carries no payload (so comparing the
+    /// variants is the whole comparison, without the derived `==` over payloads).
     fn at(&self, kind: TokenKind) -> bool {
-        *self.kind() == kind
+        std::mem::discriminant(self.kind()) == std::mem::discriminant(&kind)
     }
 
     /// Consumes the current token (never `Eof`) and returns its span.

@@ -114,7 +114,7 @@ impl Checker<'_, '_> {
                 line,
                 by_statement: true,
             };
-            self.cx.scopes[0].push(String::from(&*name.name), Sym::Top(id));
+            self.cx.scopes[0].push(name.name.clone(), Sym::Top(id));
             Place::Top(id)
         } else {
             let id = self.declare_local(&name.name, ty, mutable, false, line);

@@ -10,6 +10,7 @@
 use super::scope::{closest, member_guess_limit, Scope, Sym, VarInfo};
 use super::typed::*;
 use super::Type;
+use crate::ast::Name;
 use crate::ast::{self, FnDecl, Program, StmtKind};
 use crate::diag::{Code, Diagnostic, SourceMap, Span};
 use crate::hash::{FastMap as HashMap, FastSet};
@@ -236,7 +237,7 @@ pub(super) struct FnCx {
     /// The return type inferred so far, for `RetKind::InferLocal`.
     pub inferred_ret: Option<Type>,
     /// What this function (a closure) captures, with the type and binding facts of each.
-    pub captures: Vec<(CaptureSource, Type, VarInfo, String)>,
+    pub captures: Vec<(CaptureSource, Type, VarInfo, Name)>,
 }
 
 impl FnCx {
@@ -868,7 +869,7 @@ impl<'a, 's> Checker<'a, 's> {
     /// Declares a local in the innermost scope of the current function.
     pub fn declare_local(
         &mut self,
-        name: &str,
+        name: &Name,
         ty: Type,
         mutable: bool,
         loop_var: bool,
@@ -876,7 +877,7 @@ impl<'a, 's> Checker<'a, 's> {
     ) -> LocalId {
         let id = self.cx.locals.len();
         self.cx.locals.push(LocalVar {
-            name: name.to_string(),
+            name: name.clone(),
             ty,
             captured: false,
         });
@@ -890,7 +891,7 @@ impl<'a, 's> Checker<'a, 's> {
             .scopes
             .last_mut()
             .expect("a function context always has a scope")
-            .push(name.to_string(), Sym::Local(id));
+            .push(name.clone(), Sym::Local(id));
         id
     }
 
@@ -1001,7 +1002,7 @@ impl<'a, 's> Checker<'a, 's> {
         };
         // Declared in this function, but in a block that has ended (Python lets it leak).
         let expired = || {
-            let id = self.cx.locals.iter().rposition(|l| l.name == name)?;
+            let id = self.cx.locals.iter().rposition(|l| *l.name == *name)?;
             let line = self.cx.local_info[id].line;
             Some(format!(
                 "'{name}' was declared on line {line} inside a block that has ended; declare \

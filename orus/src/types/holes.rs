@@ -214,7 +214,10 @@ impl Checker<'_, '_> {
     }
 
     fn resolve_expr(&self, e: &mut TExpr) {
-        e.ty = default_holes(self.resolve(&e.ty));
+        // Most expressions never had a hole: leave their type alone instead of rebuilding it.
+        if mentions_hole(&e.ty) {
+            e.ty = default_holes(self.resolve(&e.ty));
+        }
         // A `Result.Err` made before its `Ok` type was known takes its enum from the type.
         if let (TExprKind::NewEnum { id, .. }, Type::Enum(resolved, _)) = (&mut e.kind, &e.ty) {
             *id = *resolved;
@@ -229,6 +232,18 @@ fn contains_hole(ty: &Type, h: u32) -> bool {
     loop {
         match at {
             Type::Hole(g) => return *g == h,
+            Type::Array(elem) => at = elem,
+            _ => return false,
+        }
+    }
+}
+
+/// Whether `ty` has a hole among its element types (bound or not).
+fn mentions_hole(ty: &Type) -> bool {
+    let mut at = ty;
+    loop {
+        match at {
+            Type::Hole(_) => return true,
             Type::Array(elem) => at = elem,
             _ => return false,
         }

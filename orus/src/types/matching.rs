@@ -5,7 +5,7 @@ use super::func::Checker;
 use super::scope::Scope;
 use super::typed::*;
 use super::Type;
-use crate::ast::{self, ArmBody, BinOp, Expr, ExprKind, MatchExpr, Pattern};
+use crate::ast::{self, ArmBody, BinOp, Expr, ExprKind, MatchExpr, Name, Pattern};
 use crate::diag::{Code, Diagnostic, Span};
 
 /// What an arm's pattern turned out to be, before its body is checked.
@@ -289,7 +289,7 @@ impl Checker<'_, '_> {
         let mut subject = self.value(&m.subject, None);
         subject.ty = self.settle_result(&subject.ty);
         let line = self.line_of(m.span);
-        let temp = self.declare_local("<match>", subject.ty.clone(), false, false, line);
+        let temp = self.declare_local(&"<match>".into(), subject.ty.clone(), false, false, line);
         (subject, temp)
     }
 
@@ -388,10 +388,10 @@ impl Checker<'_, '_> {
         let body = self.scoped_block(&body.stmts);
         self.cx.scopes.push(Scope::default());
         let (name, line) = match catch_name {
-            Some(n) => (&*n.name, self.line_of(n.span)),
-            None => ("<error>", 0),
+            Some(n) => (n.name.clone(), self.line_of(n.span)),
+            None => (Name::from("<error>"), 0),
         };
-        let error_local = self.declare_local(name, Type::ErrorValue, false, false, line);
+        let error_local = self.declare_local(&name, Type::ErrorValue, false, false, line);
         let handler = self.block_stmts(&handler.stmts);
         self.cx.scopes.pop();
         TStmtKind::Try {

@@ -1,6 +1,7 @@
 //! Symbol tables of the checker: what a name means at a point of the program.
 
 use super::typed::{LocalId, TopId};
+use crate::ast::Name;
 use crate::hash::FastMap as HashMap;
 
 /// What a name refers to.
@@ -29,10 +30,10 @@ pub(super) struct VarInfo {
 /// One lexical scope: names in declaration order (lookups go newest first).
 #[derive(Default, Debug)]
 pub(super) struct Scope {
-    names: Vec<(String, Sym)>,
+    names: Vec<(Name, Sym)>,
     /// The position in `names` of the newest entry of each name, kept once the scope
     /// holds more than `INDEX_FROM` names (a module's top level may hold thousands).
-    index: Option<HashMap<String, usize>>,
+    index: Option<HashMap<Name, usize>>,
 }
 
 /// Scopes up to this size are searched linearly, which is cheaper than hashing.
@@ -46,19 +47,19 @@ impl Scope {
         self.names
             .iter()
             .rev()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| **n == *name)
             .map(|&(_, sym)| sym)
     }
 
     /// Declares `name` in this scope; it hides an earlier entry of the same name.
-    pub fn push(&mut self, name: String, sym: Sym) {
+    pub fn push(&mut self, name: Name, sym: Sym) {
         let at = self.names.len();
         match &mut self.index {
             Some(index) => {
                 index.insert(name.clone(), at);
             }
             None if at >= INDEX_FROM => {
-                let mut index: HashMap<String, usize> = self
+                let mut index: HashMap<Name, usize> = self
                     .names
                     .iter()
                     .enumerate()
@@ -74,7 +75,7 @@ impl Scope {
 
     /// The names declared here, oldest first.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(|(n, _)| n.as_str())
+        self.names.iter().map(|(n, _)| &**n)
     }
 }
 
@@ -132,9 +133,9 @@ mod tests {
         for size in [3, 40] {
             let mut scope = Scope::default();
             for i in 0..size {
-                scope.push(format!("v{i}"), Sym::Local(i));
+                scope.push(format!("v{i}").into(), Sym::Local(i));
             }
-            scope.push("v1".to_string(), Sym::Top(99));
+            scope.push("v1".into(), Sym::Top(99));
             assert_eq!(scope.get("v1"), Some(Sym::Top(99)));
             assert_eq!(scope.get("v2"), Some(Sym::Local(2)));
             assert_eq!(scope.get("missing"), None);

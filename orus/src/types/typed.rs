@@ -69,7 +69,7 @@ pub struct TFunction {
 
 #[derive(Clone, Debug)]
 pub struct LocalVar {
-    pub name: String,
+    pub name: crate::ast::Name,
     pub ty: Type,
     /// Some closure captures this variable, so it lives in a heap cell.
     pub captured: bool,
