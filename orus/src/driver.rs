@@ -186,12 +186,24 @@ pub fn runtime_diagnostic(
                     Some((f.file, f.spans.get(pc).copied().unwrap_or_default()))
                 })
                 .unwrap_or_default();
+            // Where inside the module it failed; the caller prints the module's frames.
+            let at = frame.and_then(|(file, span)| {
+                let source = files.get(file as usize)?;
+                let (line, col) =
+                    SourceMap::new(&source.display, &source.text).line_col(span.start);
+                Some(format!(" at {}:{line}:{col}", source.display))
+            });
             let mut d = Diagnostic::new(
                 Code::ModuleRuntimeError,
                 use_span,
                 format!("Runtime error in module: {path}"),
             )
-            .with_note(format!("{}: {}", error.code, error.message));
+            .with_note(format!(
+                "{}: {}{}",
+                error.code,
+                error.message,
+                at.unwrap_or_default()
+            ));
             d.file = Some(entry_file);
             d
         }

@@ -136,8 +136,9 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
             let mut text =
                 driver::render_diagnostics(std::slice::from_ref(&diag), &files, settings.render);
             // A runtime error inside a module's initialiser is a module error (E3008),
-            // reported at the `use`; its trace would only show the loading machinery.
-            if settings.render.format == ErrorFormat::Long && diag.code == error.code {
+            // reported at the `use`; its trace stops at the module's top-level code, since
+            // the frames outside it are only the loading machinery.
+            if settings.render.format == ErrorFormat::Long {
                 // One line index per file, built when a frame first needs it: a trace of
                 // 10 000 frames over a large file must not index the file 10 000 times.
                 let mut maps: Vec<Option<SourceMap<'_>>> = files.iter().map(|_| None).collect();
@@ -149,6 +150,15 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
                         .get_or_insert_with(|| SourceMap::new(&source.display, &source.text));
                     (source.display.clone(), map.line_col(span.start).0)
                 });
+                let mut frames = frames;
+                if diag.code != error.code {
+                    if let Some(i) = frames
+                        .iter()
+                        .position(|f| f.function.starts_with("<module "))
+                    {
+                        frames.truncate(i + 1);
+                    }
+                }
                 text.push_str(&format_trace(&frames));
             }
             let _ = std::io::stderr().lock().write_all(text.as_bytes());

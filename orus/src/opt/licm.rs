@@ -2,7 +2,7 @@
 //!
 //! For each loop, the places the loop may write are collected first (assignments, loop
 //! variables, pattern bindings; and, when the loop calls anything, every global, captured
-//! variable and cell, since a callee may write those). A subexpression is hoisted when it
+//! variable and local that lives in a cell, since a callee may write those). A subexpression is hoisted when it
 //! contains an operator, reads only constants and places the loop never writes, and can
 //! neither raise an error nor have an effect (no calls, allocation, division, shifts or
 //! checked conversions). Evaluating such an expression once before the loop, even when the
@@ -58,6 +58,13 @@ pub(super) fn hoist_block(
         if is_loop(&stmts[i]) {
             let mut writes = Writes::default();
             collect_writes(std::slice::from_mut(&mut stmts[i]), &mut writes);
+            if writes.calls {
+                // A captured local lives in a cell that the closure holding it may write.
+                let cells = locals.iter().enumerate().filter(|(_, l)| l.captured);
+                writes
+                    .places
+                    .extend(cells.map(|(id, _)| PlaceKey::Local(id)));
+            }
             let span = stmts[i].span;
             for_each_loop_expr(&mut stmts[i], &mut |e| {
                 hoist_expr(e, &writes, locals, &mut hoisted, span);
