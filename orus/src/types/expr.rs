@@ -445,6 +445,28 @@ impl<'a> Checker<'a, '_> {
             );
             return self.poisoned(span);
         }
+        // `true + 1`: the operator is what is wrong, whatever the other side is.
+        if is_arith(op) {
+            let usable = |t: &Type| {
+                if is_bitwise(op) {
+                    t.is_integer()
+                } else {
+                    t.is_numeric()
+                }
+            };
+            let wrong = [&l.ty, &r.ty]
+                .into_iter()
+                .find(|t| !usable(t) && !matches!(t, Type::Hole(_)));
+            // (A float beside an integer under `&` stays a plain mismatch, which says more.)
+            if let Some(wrong) = wrong.filter(|w| l.ty == r.ty || !w.is_numeric()) {
+                self.error(
+                    Code::OperatorNotSupported,
+                    span,
+                    format!("Operator `{}` is not defined for `{wrong}`", op.symbol()),
+                );
+                return self.poisoned(span);
+            }
+        }
         if l.ty != r.ty {
             self.mismatch(span, &r.ty, &l.ty);
             return self.poisoned(span);
@@ -481,7 +503,11 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn cast(&mut self, operand: &Expr, target: Type, span: Span) -> TExpr {
+        let before = self.diags.len();
         let t = self.value(operand, None);
+        if let ExprKind::Binary { op, .. } = &operand.kind {
+            self.explain_as_precedence(*op, operand.span, &target, before);
+        }
         if t.ty == Type::Error || target == Type::Error {
             return self.poisoned(span);
         }
@@ -509,6 +535,31 @@ impl<'a> Checker<'a, '_> {
         } else {
             wrap(TExprKind::Convert(Box::new(t)), target)
         }
+    }
+
+    /// `a + b as T` converts `a + b` (spec §6.1: `as` binds more loosely than arithmetic).
+    /// When the operator's two sides disagree and one of them is already `T`, the writer
+    /// almost certainly meant to convert only the other side: say so instead of the
+    /// general "try `value as T`" that they already wrote.
+    fn explain_as_precedence(&mut self, op: BinOp, at: Span, target: &Type, before: usize) {
+        if !is_arith(op) {
+            return;
+        }
+        let Some(d) = self.diags[before..]
+            .iter_mut()
+            .find(|d| d.code == Code::TypeMismatch && d.span == at)
+        else {
+            return;
+        };
+        let sym = op.symbol();
+        let help = if d.message.ends_with(&format!("but `{target}` was expected")) {
+            format!("`as` binds more loosely than `{sym}`, so it converts the result of `{sym}`: convert the right-hand side alone, like `a {sym} (b as {target})`")
+        } else if d.message.starts_with(&format!("this is a `{target}`,")) {
+            format!("`as` binds more loosely than `{sym}`, so it converts the result of `{sym}`: convert the left-hand side alone, like `(a as {target}) {sym} b`")
+        } else {
+            return;
+        };
+        d.help = Some(help);
     }
 
     fn call(&mut self, callee: &Expr, args: &[Expr], expected: Option<&Type>, span: Span) -> TExpr {
