@@ -127,7 +127,7 @@ impl Vm<'_, '_> {
 pub(super) fn stack_overflow(max_frames: usize) -> Fault {
     Fault::new(
         Code::StackOverflow,
-        format!("stack overflow: more than {max_frames} nested calls"),
+        format!("stack overflow: more than {max_frames} frames on the call stack"),
     )
 }
 
