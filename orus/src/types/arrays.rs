@@ -6,6 +6,55 @@ use super::typed::*;
 use super::Type;
 use crate::ast::{Expr, ExprKind};
 use crate::diag::{Code, Span};
+use std::rc::Rc;
+
+/// The element type of `[row, row, ...]` when every row is an array literal holding only
+/// number literals (at any depth) and all rows have the same depth: each level takes the
+/// widest number found anywhere (ARCHITECTURE choice 27). `None` for anything else.
+fn literal_rows_type(rows: &[Expr]) -> Option<Type> {
+    let mut acc: Option<Type> = None;
+    for row in rows {
+        let ExprKind::Array(items) = &row.kind else {
+            return None;
+        };
+        let ty = Type::Array(Rc::new(literal_items_type(items)?));
+        acc = Some(match acc {
+            None => ty,
+            Some(wide) => wider_shape(wide, ty)?,
+        });
+    }
+    acc
+}
+
+/// The widest type of the number literals (or rows of them) in `items`.
+fn literal_items_type(items: &[Expr]) -> Option<Type> {
+    if items.iter().all(|e| matches!(e.kind, ExprKind::Array(_))) {
+        return literal_rows_type(items);
+    }
+    items
+        .iter()
+        .map(super::expr::leaf_literal_type)
+        .try_fold(None, |wide: Option<Type>, t| {
+            let t = t?;
+            Some(Some(match wide {
+                Some(w) if !super::expr::widens(&w, &t) => w,
+                _ => t,
+            }))
+        })
+        .flatten()
+}
+
+/// Two literal row types of the same shape, each level the wider of the two.
+fn wider_shape(a: Type, b: Type) -> Option<Type> {
+    match (a, b) {
+        (Type::Array(x), Type::Array(y)) => Some(Type::Array(Rc::new(wider_shape(
+            Rc::unwrap_or_clone(x),
+            Rc::unwrap_or_clone(y),
+        )?))),
+        (Type::Array(_), _) | (_, Type::Array(_)) => None,
+        (a, b) => Some(if super::expr::widens(&a, &b) { b } else { a }),
+    }
+}
 
 impl Checker<'_, '_> {
     /// `[a, b, c]`: the expected element type, or the first non-literal element's type,
@@ -20,7 +69,13 @@ impl Checker<'_, '_> {
         // The element checked first to find the element type, kept so that it is not
         // checked twice (nested literals would take exponential time).
         let mut anchor_typed: Option<(usize, TExpr)> = None;
-        let elem_ty = match expected_elem {
+        // Rows of number literals (`[[1, 2], [10000000000, 3]]`): the widest number of all
+        // rows decides, as in a flat literal, whatever row it is in.
+        let table = expected_elem
+            .is_none()
+            .then(|| literal_rows_type(elems))
+            .flatten();
+        let elem_ty = match expected_elem.or(table) {
             Some(t) => t,
             None => {
                 // String and bool literals do not adapt, but like numbers they do not

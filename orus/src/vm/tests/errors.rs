@@ -350,7 +350,10 @@ fn stack_overflow_is_caught_but_not_the_budget() {
     };
     let (result, out) = run_with(&p, &config);
     result.unwrap();
-    assert_eq!(out, "Error: stack overflow: more than 50 frames on the call stack\n");
+    assert_eq!(
+        out,
+        "Error: stack overflow: more than 50 frames on the call stack\n"
+    );
 
     let config = VmConfig {
         instruction_budget: Some(1000),

@@ -293,14 +293,20 @@ fn stack_overflow_is_a_clean_error() {
     assert_eq!(run_with(&countdown(98), &config).1, "0\n");
     let err = error(&countdown(99), &config);
     assert_eq!(err.code, Code::StackOverflow);
-    assert_eq!(err.message, "stack overflow: more than 100 frames on the call stack");
+    assert_eq!(
+        err.message,
+        "stack overflow: more than 100 frames on the call stack"
+    );
     assert_eq!(err.trace.len(), 100);
     assert_eq!(err.trace[0], (1, 3));
     assert_eq!(err.trace[99], (0, 1));
 
     let err = error(&countdown(1_000_000), &VmConfig::default());
     assert_eq!(err.code, Code::StackOverflow);
-    assert_eq!(err.message, "stack overflow: more than 10000 frames on the call stack");
+    assert_eq!(
+        err.message,
+        "stack overflow: more than 10000 frames on the call stack"
+    );
 }
 
 #[test]
