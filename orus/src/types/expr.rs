@@ -641,10 +641,40 @@ impl<'a> Checker<'a, '_> {
         let mut poisoned = false;
         let result_params = self.fns[entry].result_params.clone();
         let result_params = &result_params[skip.min(result_params.len())..];
-        for ((arg, param), &must_be_result) in args.iter().zip(params).zip(result_params) {
-            let t = match param {
-                Some(pt) => self.expect_value(arg, pt),
-                None => self.value(arg, None),
+        // A small integer literal passed to an unannotated parameter takes the integer type
+        // of the first other unannotated argument (`maxv(big, 3)` with `big: i64` is
+        // `maxv(i64, i64)`), as the literal would under inference (ARCHITECTURE choice 29).
+        let adaptable = |arg: &Expr, param: &Option<Type>| {
+            param.is_none() && leaf_literal_type(arg) == Some(Type::I32)
+        };
+        let mut early: Vec<Option<TExpr>> = Vec::with_capacity(args.len());
+        for (arg, param) in args.iter().zip(params) {
+            early.push(match param {
+                _ if adaptable(arg, param) => None,
+                Some(pt) => Some(self.expect_value(arg, pt)),
+                None => Some(self.value(arg, None)),
+            });
+        }
+        let anchor = early
+            .iter()
+            .zip(params)
+            .find_map(|(t, p)| {
+                t.as_ref()
+                    .filter(|t| p.is_none() && t.ty.is_integer() && t.ty != Type::I32)
+            })
+            .map(|t| t.ty.clone());
+        for ((arg, &must_be_result), t) in args.iter().zip(result_params).zip(early) {
+            let t = match t {
+                Some(t) => t,
+                None => match &anchor {
+                    Some(ty)
+                        if !(matches!(ty, Type::U32 | Type::U64)
+                            && matches!(arg.kind, ExprKind::Unary { .. })) =>
+                    {
+                        self.expect_value(arg, ty)
+                    }
+                    _ => self.value(arg, None),
+                },
             };
             if must_be_result && t.ty != Type::Error && !self.is_result(&self.resolve(&t.ty)) {
                 self.error(
