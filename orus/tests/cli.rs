@@ -364,3 +364,63 @@ fn a_full_stdout_is_not_a_panic() {
         assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
     }
 }
+
+/// Runs `orus args` in `dir` under an address-space limit of `kib` KiB (`ulimit -v`).
+fn orus_limited(dir: &PathBuf, kib: u64, args: &[&str]) -> Run {
+    let script = format!("ulimit -v {kib} && exec \"$0\" \"$@\"");
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_orus"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running orus under sh")
+        .into()
+}
+
+#[test]
+fn running_out_of_memory_is_a_runtime_error_not_an_abort() {
+    // Growing one array, or an array of arrays, forever: the heap stops at half of what
+    // the address-space limit allows (E0014), before an allocation can fail and abort.
+    let dir = folder(
+        "oom",
+        &[
+            (
+                "flat.orus",
+                "xs = []\nmut i = 0\nwhile true:\n    push(xs, i)\n    i += 1\n",
+            ),
+            (
+                "rows.orus",
+                "xs = [[0]]\nwhile true:\n    push(xs, [1, 2, 3, 4, 5, 6, 7, 8])\n",
+            ),
+        ],
+    );
+    for file in ["flat.orus", "rows.orus"] {
+        let run = orus_limited(&dir, 1_000_000, &[file]);
+        assert_eq!(run.code, 70, "{file}: {}", run.stderr);
+        assert!(run.stderr.contains("[E0014]"), "{file}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn deep_recursion_of_a_large_frame_is_a_stack_overflow() {
+    // 5 000 registers per frame times 100 000 allowed frames would be 4 GB of registers:
+    // the register file stops at its cap with E0005 instead.
+    let mut program = String::from("fn f(n: i32) -> i32:\n");
+    for i in 0..5000 {
+        program.push_str(&format!("    a{i} = n + {i}\n"));
+    }
+    program
+        .push_str("    if n == 0:\n        return 0\n    return f(n - 1) + a0\nprint(f(99990))\n");
+    let dir = folder("bigframe", &[("big.orus", &program)]);
+    let run = orus_limited(&dir, 2_000_000, &["--max-recursion=100000", "big.orus"]);
+    assert_eq!(run.code, 70, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("[E0005]") && run.stderr.contains("MiB of registers"),
+        "{}",
+        run.stderr
+    );
+}

@@ -117,6 +117,7 @@ fn settings(options: &Options) -> Settings {
                 .map_or(default.max_frames, |n| n as usize),
             trace_loops: trace_loops(options),
             fastpaths: FastPaths::from_env(),
+            heap_limit: memory_budget(),
             ..default
         },
         dumps: Dumps {
@@ -128,6 +129,41 @@ fn settings(options: &Options) -> Settings {
         optimize: options.opt_level.as_deref() != Some("0"),
         opt_stats: options.show_opt_stats,
     }
+}
+
+/// The most bytes a program's values may hold (E0014 beyond): half of the smaller of the
+/// machine's memory and the process's address-space limit (`ulimit -v`). Without it a
+/// program that grows an array forever would end in an allocation failure, which aborts
+/// the process, or in the kernel's out-of-memory killer. Half, because an array that
+/// doubles needs its old and new storage at once.
+#[cfg(target_os = "linux")]
+fn memory_budget() -> Option<usize> {
+    #[repr(C)]
+    struct Rlimit {
+        cur: u64,
+        max: u64,
+    }
+    extern "C" {
+        fn sysconf(name: i32) -> i64;
+        fn getrlimit(resource: i32, limit: *mut Rlimit) -> i32;
+    }
+    const SC_PAGESIZE: i32 = 30;
+    const SC_PHYS_PAGES: i32 = 85;
+    const RLIMIT_AS: i32 = 9;
+    // SAFETY: sysconf reads a system constant; getrlimit writes only the struct it is given.
+    let (page, pages, address_space) = unsafe {
+        let mut limit = Rlimit { cur: 0, max: 0 };
+        let address_space = (getrlimit(RLIMIT_AS, &mut limit) == 0).then_some(limit.cur);
+        (sysconf(SC_PAGESIZE), sysconf(SC_PHYS_PAGES), address_space)
+    };
+    let physical = (page > 0 && pages > 0).then(|| (page as u64).saturating_mul(pages as u64));
+    let smallest = [physical, address_space].into_iter().flatten().min()?;
+    usize::try_from(smallest / 2).ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn memory_budget() -> Option<usize> {
+    None
 }
 
 /// The environment variables of spec §18 that stand for flags: `ORUS_DEBUG`, `ORUS_QUIET`,

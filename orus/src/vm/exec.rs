@@ -237,8 +237,8 @@ impl Vm<'_, '_> {
                 let callee = &program.functions[func as usize];
                 let callee_base = base + usize::from($args);
                 let needed = callee_base + usize::from(callee.num_regs);
-                if self.regs.len() < needed {
-                    self.grow_registers(needed);
+                if self.regs.len() < needed && !self.grow_registers(needed) {
+                    fail!(frames::registers_exhausted());
                 }
                 self.frames.push(Frame {
                     func,
@@ -1164,12 +1164,21 @@ impl Vm<'_, '_> {
         }
     }
 
-    /// Grows the register file to at least `needed` slots (geometrically).
+    /// Grows the register file to at least `needed` slots (geometrically). False when that
+    /// would pass [`frames::MAX_REGISTERS`] or the memory is not there: deep recursion of a
+    /// function with thousands of locals ends in E0005 like any other, never in an abort.
     #[cold]
     #[inline(never)]
-    fn grow_registers(&mut self, needed: usize) {
-        let len = needed.max(self.regs.len() * 2);
+    fn grow_registers(&mut self, needed: usize) -> bool {
+        if needed > frames::MAX_REGISTERS {
+            return false;
+        }
+        let len = needed.max(self.regs.len() * 2).min(frames::MAX_REGISTERS);
+        if self.regs.try_reserve_exact(len - self.regs.len()).is_err() {
+            return false;
+        }
         self.regs.resize(len, 0);
+        true
     }
 }
 

@@ -123,6 +123,21 @@ impl Vm<'_, '_> {
     }
 }
 
+/// Most register slots all frames together may use (512 MiB): the frame limit alone lets
+/// 10 000 frames of a function with 50 000 locals ask for 4 GB.
+pub(super) const MAX_REGISTERS: usize = 1 << 26;
+
+#[cold]
+pub(super) fn registers_exhausted() -> Fault {
+    Fault::new(
+        Code::StackOverflow,
+        format!(
+            "stack overflow: the frames on the call stack need more than {} MiB of registers",
+            (MAX_REGISTERS * 8) >> 20
+        ),
+    )
+}
+
 #[cold]
 pub(super) fn stack_overflow(max_frames: usize) -> Fault {
     Fault::new(
