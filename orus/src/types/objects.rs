@@ -68,6 +68,8 @@ fn member_index<'n>(
         .then(|| names.enumerate().map(|(i, n)| (n.to_string(), i)).collect())
 }
 
+/// Most variants an enum may have: a variant's tag is a `u16` in the bytecode.
+const MAX_VARIANTS: usize = 1 << 16;
 impl StructInfo<'_> {
     /// The function entry of method `name`, and whether it takes `self`.
     pub fn method(&self, name: &str) -> Option<(usize, bool)> {
@@ -240,6 +242,18 @@ impl<'a> Checker<'a, '_> {
                         }
                         let payload = v.fields.iter().map(|(_, t)| self.resolve_type(t)).collect();
                         variants.push((String::from(&*v.name.name), payload));
+                        if variants.len() == MAX_VARIANTS + 1 {
+                            // Tags are 16 bits in the bytecode: never alias two variants.
+                            self.error(
+                                Code::Internal,
+                                v.name.span,
+                                format!(
+                                    "enum '{}' has more than {MAX_VARIANTS} variants, an \
+                                     implementation limit",
+                                    decl.name.name
+                                ),
+                            );
+                        }
                     }
                     let info = &mut self.enums[id as usize];
                     info.index = member_index(variants.iter().map(|(n, _)| n.as_str()));
@@ -340,7 +354,8 @@ impl<'a> Checker<'a, '_> {
             Type::Enum(id, name) => {
                 let found = self.enums[*id as usize].variant(&member.name);
                 match found {
-                    Some(v) => Some(TypeMember::Variant(*id, v as u16)),
+                    // Past the limit the declaration was reported; the program never runs.
+                    Some(v) => Some(TypeMember::Variant(*id, u16::try_from(v).unwrap_or(0))),
                     None => {
                         let diag = unknown_member(
                             member.span,
@@ -888,5 +903,34 @@ impl<'a> Checker<'a, '_> {
             ty: Type::Error,
             span,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Code;
+
+    #[test]
+    fn too_many_variants_is_a_reported_limit() {
+        // Tags are 16 bits: variant 65 536 must not alias variant 0.
+        let mut src = String::from("enum E:\n");
+        for i in 0..=super::MAX_VARIANTS {
+            src.push_str(&format!("    V{i}\n"));
+        }
+        src.push_str("print(E.V65536 == E.V0)\n");
+        let diags = crate::driver::compile("wide.orus", src.as_bytes())
+            .err()
+            .expect("more variants than tags");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::Internal);
+        assert!(diags[0].message.contains("implementation limit"));
+        // One fewer is fine.
+        let fits: String = src
+            .lines()
+            .filter(|l| l.trim() != "V65536" && !l.starts_with("print"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+            + "print(E.V65535 == E.V0)\n";
+        assert!(crate::driver::compile("fits.orus", fits.as_bytes()).is_ok());
     }
 }
