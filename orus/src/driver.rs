@@ -145,12 +145,19 @@ pub fn render_diagnostics(
     options: RenderOptions,
 ) -> String {
     let mut out = String::new();
+    // One line index per file, made when a diagnostic first needs it: indexing the file
+    // again for each of 40 000 errors made reporting them quadratic.
+    let mut maps: Vec<Option<SourceMap<'_>>> = files.iter().map(|_| None).collect();
+    let unknown = SourceMap::new("<unknown>", b"");
     for d in diags {
-        let file = files.get(d.file.unwrap_or(0) as usize);
-        let (name, text) = file.map_or(("<unknown>", &b""[..]), |f| {
-            (f.display.as_str(), &f.text[..])
-        });
-        out.push_str(&diag::render(d, &SourceMap::new(name, text), options));
+        let index = d.file.unwrap_or(0) as usize;
+        let map = match (files.get(index), maps.get_mut(index)) {
+            (Some(f), Some(slot)) => {
+                &*slot.get_or_insert_with(|| SourceMap::new(&f.display, &f.text))
+            }
+            _ => &unknown,
+        };
+        out.push_str(&diag::render(d, map, options));
     }
     out
 }
