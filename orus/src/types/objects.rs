@@ -70,6 +70,7 @@ fn member_index<'n>(
 
 /// Most variants an enum may have: a variant's tag is a `u16` in the bytecode.
 const MAX_VARIANTS: usize = 1 << 16;
+
 impl StructInfo<'_> {
     /// The function entry of method `name`, and whether it takes `self`.
     pub fn method(&self, name: &str) -> Option<(usize, bool)> {
@@ -669,14 +670,9 @@ impl<'a> Checker<'a, '_> {
             }
             return match self.type_member(&ty, name) {
                 Some(TypeMember::Variant(id, v)) => self.construct(id, v, None, span),
-                Some(TypeMember::Method(..)) => {
-                    self.error(
-                        Code::Internal,
-                        span,
-                        "methods can't be used as values yet; call them",
-                    );
-                    self.poisoned_expr(span)
-                }
+                // `P.mk` is the function itself, like a top-level function's name; for a
+                // method with `self`, the object is its first parameter (`P.get(p)`).
+                Some(TypeMember::Method(entry, _)) => self.function_value(entry, span),
                 None => self.poisoned_expr(span),
             };
         }
@@ -701,12 +697,29 @@ impl<'a> Checker<'a, '_> {
                     }
                     None => {
                         let info = &self.structs[*id as usize];
-                        let diag = unknown_member(
-                            name.span,
-                            format!("{sname} has no field '{}'", name.name),
-                            &name.name,
-                            info.fields.iter().map(|f| f.name.as_str()),
-                        );
+                        let diag = if info.method(&name.name).is_some() {
+                            // `p.get` without a call: a method bound to its object is not a
+                            // value; the type's method is, with the object passed first.
+                            Diagnostic::new(
+                                Code::UnknownMember,
+                                name.span,
+                                format!(
+                                    "'{}' is a method of {sname}, not a field: call it, like `.{}()`",
+                                    name.name, name.name
+                                ),
+                            )
+                            .with_help(format!(
+                                "to pass the method around, use `{sname}.{}`, which takes the object as its first argument",
+                                name.name
+                            ))
+                        } else {
+                            unknown_member(
+                                name.span,
+                                format!("{sname} has no field '{}'", name.name),
+                                &name.name,
+                                info.fields.iter().map(|f| f.name.as_str()),
+                            )
+                        };
                         self.diags.push(diag);
                         self.poisoned_expr(span)
                     }
