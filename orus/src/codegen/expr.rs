@@ -183,6 +183,25 @@ pub(super) fn binary_immediate<'e>(
     }
 }
 
+/// `x == E.V` or `x != E.V` (either order) where `E.V` is a variant without a payload:
+/// the enum operand and the variant's tag, since comparing tags is the whole comparison.
+fn unit_variant_test<'e>(op: BinOp, lhs: &'e TExpr, rhs: &'e TExpr) -> Option<(&'e TExpr, u16)> {
+    if !matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Matches) || !matches!(lhs.ty, Type::Enum(..)) {
+        return None;
+    }
+    let unit = |e: &TExpr| match &e.kind {
+        TExprKind::NewEnum {
+            variant, payload, ..
+        } if payload.is_empty() => Some(*variant),
+        _ => None,
+    };
+    match (unit(rhs), unit(lhs)) {
+        (Some(v), _) => Some((lhs, v)),
+        (None, Some(v)) => Some((rhs, v)),
+        (None, None) => None,
+    }
+}
+
 /// An ordering comparison, normalised: `a < b` or `a <= b`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Order {
@@ -316,6 +335,17 @@ impl FnGen<'_, '_> {
                     let a = self.expr_any(operand);
                     self.span = e.span;
                     self.emit(imm_op.instr(dst, a, imm));
+                } else if let Some((obj, variant)) = unit_variant_test(*op, lhs, rhs) {
+                    // `x == Color.Green`: the tag decides, and no value is built.
+                    let obj = self.expr_any(obj);
+                    self.span = e.span;
+                    self.emit(Instr::EnumTag { dst, obj });
+                    let v = self.alloc();
+                    self.emit(Instr::LoadInt {
+                        dst: v,
+                        value: i32::from(variant),
+                    });
+                    self.emit(binary_instr(*op, &Type::I32, dst, dst, v));
                 } else {
                     let ty = if *op == BinOp::Add && e.ty == Type::Str {
                         Type::Str
@@ -584,6 +614,27 @@ impl FnGen<'_, '_> {
         when: bool,
     ) -> Option<usize> {
         let ty = &lhs.ty;
+        if let Some((obj, variant)) = unit_variant_test(op, lhs, rhs) {
+            let obj = self.expr_any(obj);
+            let tag = self.alloc();
+            self.span = e.span;
+            self.emit(Instr::EnumTag { dst: tag, obj });
+            let imm = i32::from(variant);
+            let instr = if (op == BinOp::Ne) == when {
+                Instr::JumpIfNotEqImm {
+                    a: tag,
+                    imm,
+                    offset: 0,
+                }
+            } else {
+                Instr::JumpIfNotNeImm {
+                    a: tag,
+                    imm,
+                    offset: 0,
+                }
+            };
+            return Some(self.emit(instr));
+        }
         let raw_bits = is_integer(ty) || *ty == Type::Bool;
         if matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Matches) && raw_bits {
             // Taken when `a == b` is false, i.e. for `==` when `when` is false.

@@ -586,6 +586,10 @@ impl Vm<'_, '_> {
                             (Prim::I32, Prim::F64) => set!(dst, f64::from(get!(i32, src))),
                             (Prim::I64, Prim::I32) => set!(dst, bits as i64 as i32),
                             (Prim::I64, Prim::F64) => set!(dst, bits as i64 as f64),
+                            // Registers hold `i32` sign-extended: non-negative bits are the value.
+                            (Prim::I32 | Prim::I64, Prim::U64) if (bits as i64) >= 0 => {
+                                put!(dst, bits)
+                            }
                             _ => match convert(from, to, bits) {
                                 Ok(bits) => put!(dst, bits),
                                 Err(fault) => fail!(fault),
