@@ -270,6 +270,104 @@ fn write_f64(out: &mut Vec<u8>, v: f64) {
         let _ = write!(out, "{}", v as i64);
         return;
     }
+    if let Some((digits, exponent)) = six_digits(v.abs()) {
+        if v < 0.0 {
+            out.push(b'-');
+        }
+        write_g_digits(out, digits, exponent);
+        return;
+    }
+    write_f64_exact(out, v);
+}
+
+/// Powers of ten that `f64` holds exactly.
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `a` (positive, finite) rounded to six significant digits: the digits as an integer in
+/// `100_000..1_000_000` and the decimal exponent of the first, when one multiplication by
+/// an exact power of ten decides the rounding. The product is within half an ulp
+/// (< 6e-11) of the exact `a * 10^k`, so unless its fraction is that close to one half,
+/// rounding it rounds the exact value the same way. `None` (about one value in 10^9, and
+/// magnitudes beyond 10^±17) leaves the value to the exact formatter.
+fn six_digits(a: f64) -> Option<(u32, i32)> {
+    let mut exponent = a.log10().floor() as i32;
+    for _ in 0..2 {
+        let k = 5 - exponent;
+        let scale = *EXACT_POW10.get(k.unsigned_abs() as usize)?;
+        let y = if k >= 0 { a * scale } else { a / scale };
+        if y < 1e5 {
+            exponent -= 1;
+            continue;
+        }
+        if y >= 1e6 {
+            exponent += 1;
+            continue;
+        }
+        let whole = y.floor();
+        let fraction = y - whole;
+        if (fraction - 0.5).abs() < 1e-9 {
+            return None;
+        }
+        let mut digits = whole as u32 + u32::from(fraction > 0.5);
+        if digits == 1_000_000 {
+            digits = 100_000;
+            exponent += 1;
+        }
+        return Some((digits, exponent));
+    }
+    None
+}
+
+/// `%g` of `digits * 10^(exponent - 5)` (six significant digits, first one nonzero).
+fn write_g_digits(out: &mut Vec<u8>, digits: u32, exponent: i32) {
+    let mut text = [0u8; 6];
+    let mut d = digits;
+    for slot in text.iter_mut().rev() {
+        *slot = b'0' + (d % 10) as u8;
+        d /= 10;
+    }
+    let significant = 6 - text.iter().rev().take_while(|&&b| b == b'0').count();
+    let text = &text[..significant.max(1)];
+    if (-4..6).contains(&exponent) {
+        if exponent >= 0 {
+            let whole = exponent as usize + 1;
+            for i in 0..whole {
+                out.push(text.get(i).copied().unwrap_or(b'0'));
+            }
+            if text.len() > whole {
+                out.push(b'.');
+                out.extend_from_slice(&text[whole..]);
+            }
+        } else {
+            out.extend_from_slice(b"0.");
+            for _ in 0..(-exponent - 1) {
+                out.push(b'0');
+            }
+            out.extend_from_slice(text);
+        }
+    } else {
+        out.push(text[0]);
+        if text.len() > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&text[1..]);
+        }
+        out.push(b'e');
+        out.push(if exponent < 0 { b'-' } else { b'+' });
+        let e = exponent.unsigned_abs();
+        if e >= 100 {
+            out.push(b'0' + (e / 100) as u8);
+        }
+        out.push(b'0' + (e / 10 % 10) as u8);
+        out.push(b'0' + (e % 10) as u8);
+    }
+}
+
+/// C `%g` of a finite, non-integer (or large) `v` through Rust's exactly rounded `%e` and
+/// `%f`: the reference the fast path must agree with.
+fn write_f64_exact(out: &mut Vec<u8>, v: f64) {
     // %g takes the exponent X of the %e form rounded to 6 significant digits.
     let start = out.len();
     let _ = write!(out, "{v:.5e}");
@@ -319,6 +417,46 @@ fn write_fixed(out: &mut Vec<u8>, v: f64, decimals: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_g_agrees_with_the_exact_formatter() {
+        // Random bit patterns over the whole range, values near powers of ten and near
+        // the rounding boundaries, and short decimals as programs compute them.
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut values = Vec::new();
+        for _ in 0..200_000 {
+            values.push(f64::from_bits(next()));
+            let k = (next() % 40) as i32 - 20;
+            let m = (next() % 10_000_000) as f64;
+            values.push(m * 10f64.powi(k));
+            values.push((m + 0.5) * 10f64.powi(k));
+            values.push((next() % 100_000) as f64 / 1000.0 + 0.1);
+            values.push(10f64.powi(k) * (1.0 - f64::EPSILON));
+        }
+        let mut fast_used = 0;
+        for v in values.into_iter().filter(|v| v.is_finite()) {
+            let mut exact = Vec::new();
+            if v.trunc() == v && v.abs() < 1e6 {
+                continue;
+            }
+            write_f64_exact(&mut exact, v);
+            let mut fast = Vec::new();
+            write_f64(&mut fast, v);
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&exact),
+                "%g of {v:e}"
+            );
+            fast_used += usize::from(six_digits(v.abs()).is_some());
+        }
+        assert!(fast_used > 500_000, "the fast path served only {fast_used}");
+    }
 
     /// `(value, printf("%g", value))`, the expected strings produced by glibc.
     const G_CASES: &[(f64, &str)] = &[
