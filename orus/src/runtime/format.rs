@@ -6,7 +6,9 @@
 //! exponent form when the decimal exponent after rounding is below -4 or at least 6,
 //! trailing zeros removed, `-0`, `inf`, `-inf`, and `nan`/`-nan` by sign bit. Rust's
 //! `{:.Ne}` and `{:.N}` are correctly rounded with ties to even on the exact binary value,
-//! which is what glibc does, so both C conversions are built on them.
+//! which is what glibc does, so both C conversions are built on them. `%g` first tries
+//! a fast path (`six_digits`): one multiplication by an exact power of ten, used only when
+//! it cannot round differently from the exact value.
 //!
 //! [`format_print`] renders one `print` statement. If the first argument is a string it
 //! is a template: each `@` takes the next unused argument, `@x @X @o @b` choose a radix
