@@ -193,6 +193,8 @@ pub struct Heap {
     /// Per enum layout and variant, the shared value of a payload-less variant, once made;
     /// roots of every collection (enum values are immutable and compare structurally).
     unit_enums: Vec<Vec<Option<Handle>>>,
+    /// Per enum layout: whether its values may hold an `f64` (see `enum_may_hold_float`).
+    enum_floats: Vec<bool>,
     /// Per function index, the shared closure without captures, once made; roots of
     /// every collection (such a closure is immutable, and sharing it makes two
     /// references to one named function the same value).
@@ -220,6 +222,7 @@ impl Heap {
             struct_refs: Vec::new(),
             enum_refs: Vec::new(),
             unit_enums: Vec::new(),
+            enum_floats: Vec::new(),
             plain_closures: Vec::new(),
         }
     }

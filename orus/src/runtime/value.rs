@@ -190,12 +190,26 @@ pub fn values_equal(
 ) -> Option<bool> {
     let mut stack: Vec<(u64, u64, &ValType)> = Vec::new();
     let mut next = Some((a, b, ty));
+    // Enum pairs already compared or waiting on the stack, kept once a comparison runs
+    // long: values built by sharing (`a = T.Pair(a, a)` in a loop) have exponentially
+    // many paths but few distinct pairs, and a pair met again needs no second look (if it
+    // differs, the first look returns false).
+    let mut seen: Option<HashSet<(u64, u64)>> = None;
+    let mut compared: u32 = 0;
     while let Some((a, b, ty)) = next.take().or_else(|| stack.pop()) {
         *steps = steps.checked_sub(1)?;
         let equal = match ty {
             ValType::F64 => f64::from_bits(a) == f64::from_bits(b),
-            ValType::Str => heap.get_str(a as Handle) == heap.get_str(b as Handle),
+            ValType::Str => a == b || heap.get_str(a as Handle) == heap.get_str(b as Handle),
+            // The same object is equal to itself unless a NaN may be inside it.
+            ValType::Enum(layout) if a == b && !heap.enum_may_hold_float(*layout) => true,
             ValType::Enum(_) => {
+                compared += 1;
+                if compared > 1024 {
+                    if !seen.get_or_insert_with(HashSet::new).insert((a, b)) {
+                        continue;
+                    }
+                }
                 let (layout_a, variant_a, payload_a) = heap.enum_value(a as Handle);
                 let (layout_b, variant_b, payload_b) = heap.enum_value(b as Handle);
                 if layout_a != layout_b || variant_a != variant_b {

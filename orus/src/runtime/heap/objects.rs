@@ -5,7 +5,7 @@
 //! beyond the object (the verifier bounds it by the largest layout).
 
 use super::{out_of_memory, Handle, Heap, Object};
-use crate::bytecode::{EnumLayout, StructLayout};
+use crate::bytecode::{EnumLayout, StructLayout, ValType};
 use crate::diag::Code;
 use crate::runtime::Fault;
 
@@ -27,6 +27,37 @@ impl Heap {
             })
             .collect();
         self.unit_enums = enums.iter().map(|e| vec![None; e.variants.len()]).collect();
+        // An enum can hold a NaN when a payload is an `f64` or an enum that can: a
+        // fixed point over the (possibly recursive) layouts, starting from "no".
+        let mut floats = vec![false; enums.len()];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (i, e) in enums.iter().enumerate() {
+                if floats[i] {
+                    continue;
+                }
+                let holds = e.variants.iter().flat_map(|(_, p)| p).any(|ty| match ty {
+                    ValType::F64 => true,
+                    ValType::Enum(other) => floats.get(*other as usize).copied().unwrap_or(true),
+                    _ => false,
+                });
+                if holds {
+                    floats[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        self.enum_floats = floats;
+    }
+
+    /// Whether a value of enum layout `layout` may contain an `f64` (so a NaN, which is not
+    /// equal to itself), directly or in a nested enum.
+    pub fn enum_may_hold_float(&self, layout: u32) -> bool {
+        self.enum_floats
+            .get(layout as usize)
+            .copied()
+            .unwrap_or(true)
     }
 
     /// Stores a new instance of struct layout `layout` with a copy of `fields`.
