@@ -205,10 +205,8 @@ pub fn values_equal(
             ValType::Enum(layout) if a == b && !heap.enum_may_hold_float(*layout) => true,
             ValType::Enum(_) => {
                 compared += 1;
-                if compared > 1024 {
-                    if !seen.get_or_insert_with(HashSet::new).insert((a, b)) {
-                        continue;
-                    }
+                if compared > 1024 && !seen.get_or_insert_with(HashSet::new).insert((a, b)) {
+                    continue;
                 }
                 let (layout_a, variant_a, payload_a) = heap.enum_value(a as Handle);
                 let (layout_b, variant_b, payload_b) = heap.enum_value(b as Handle);
