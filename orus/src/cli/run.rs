@@ -335,7 +335,7 @@ fn compile_stage(
         return Ok(None);
     }
     if dumps.ast {
-        let (ast, mut diags) = orus::parser::parse(source);
+        let (ast, mut diags) = orus::parser::parse_with_depth(source, options.max_depth);
         if !diags.is_empty() {
             diag::sort_and_dedup(&mut diags);
             return Err(CompileFailure {
@@ -343,12 +343,13 @@ fn compile_stage(
                 files: main_file(),
             });
         }
-        super::out(format_args!("{ast:#?}\n"));
+        super::out(format_args!("{}\n", pretty_debug(&format!("{ast:?}"))));
         return Ok(None);
     }
     let compiled = driver::compile_with(path, source, options)?;
     if dumps.typed_ast {
-        super::out(format_args!("{:#?}\n", compiled.typed));
+        let typed = pretty_debug(&format!("{:?}", compiled.typed));
+        super::out(format_args!("{typed}\n"));
         return Ok(None);
     }
     if dumps.bytecode {
@@ -368,8 +369,97 @@ fn release_trees(ast: orus::ast::Program, typed: orus::types::typed::TProgram) {
     std::mem::forget(typed);
 }
 
+/// The layout of `{:#?}` made from the one-line `{:?}` text in one pass. The standard
+/// pretty form indents through one adapter per open level, so every byte of a tree `d`
+/// levels deep passes `d` adapters: a 5 000-term chain took minutes to dump.
+fn pretty_debug(compact: &str) -> String {
+    let bytes = compact.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    let mut depth = 0usize;
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        out.push(b'\n');
+        out.resize(out.len() + 4 * depth, b' ');
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'"' => {
+                // A string literal, escapes included, is copied as it is.
+                out.push(c);
+                i += 1;
+                while i < bytes.len() {
+                    out.push(bytes[i]);
+                    match bytes[i] {
+                        b'\\' if i + 1 < bytes.len() => {
+                            out.push(bytes[i + 1]);
+                            i += 1;
+                        }
+                        b'"' => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'{' | b'(' | b'[' => {
+                let close = match c {
+                    b'{' => b'}',
+                    b'(' => b')',
+                    _ => b']',
+                };
+                if bytes.get(i + 1) == Some(&close) {
+                    out.extend_from_slice(&[c, close]);
+                    i += 1;
+                } else {
+                    out.push(c);
+                    depth += 1;
+                    newline(&mut out, depth);
+                    if bytes.get(i + 1) == Some(&b' ') {
+                        i += 1;
+                    }
+                }
+            }
+            b',' => {
+                out.push(b',');
+                newline(&mut out, depth);
+                if bytes.get(i + 1) == Some(&b' ') {
+                    i += 1;
+                }
+            }
+            b'}' | b')' | b']' => {
+                while out.last() == Some(&b' ') {
+                    out.pop();
+                }
+                out.push(b',');
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pretty_debug_matches_the_standard_pretty_form() {
+        let src = b"struct P:\n    x: i32\nfn f(a: i32) -> [i32]:\n    s = \"q\\\"{(,)}\"\n    return [a, -2, 3]\nprint(f(1), P{x: 2}.x, 1.5)\n";
+        let (ast, diags) = orus::parser::parse(src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            super::pretty_debug(&format!("{ast:?}")),
+            format!("{ast:#?}")
+        );
+        let compiled = orus::driver::compile("t.orus", src).expect("compiles");
+        assert_eq!(
+            super::pretty_debug(&format!("{:?}", compiled.typed)),
+            format!("{:#?}", compiled.typed)
+        );
+    }
+
     use super::*;
 
     fn frame(function: &str, line: usize) -> Frame {
