@@ -138,14 +138,33 @@ impl<'a> SourceMap<'a> {
         }
     }
 
-    /// 1-based line and column of a byte offset (columns count bytes).
+    /// 1-based line and column of a byte offset. The column counts characters (a tab is
+    /// one, each byte of invalid UTF-8 is one), as editors do.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let (line, start, offset) = self.locate(offset);
+        let prefix = &self.text[start..offset];
+        let col = if prefix.is_ascii() {
+            prefix.len()
+        } else {
+            String::from_utf8_lossy(prefix).chars().count()
+        };
+        (line + 1, col + 1)
+    }
+
+    /// 1-based byte column of a byte offset in its line.
+    pub fn byte_col(&self, offset: u32) -> usize {
+        let (_, start, offset) = self.locate(offset);
+        offset - start + 1
+    }
+
+    /// The 0-based line of `offset` (clamped to the text), the line's start, and `offset`.
+    fn locate(&self, offset: u32) -> (usize, usize, usize) {
         let offset = (offset as usize).min(self.text.len());
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        (line + 1, offset - self.line_starts[line] + 1)
+        (line, self.line_starts[line], offset)
     }
 
     /// The text of a 1-based line without its line terminator.
@@ -186,6 +205,46 @@ const CYAN: &str = "\x1b[0;36m";
 const GREEN: &str = "\x1b[0;32m";
 const RESET: &str = "\x1b[0m";
 
+/// Widest source line shown whole under a diagnostic; a longer one is cut to a window
+/// around the caret.
+const MAX_SHOWN_COLUMNS: usize = 160;
+
+/// A source line as printed under a diagnostic, and the caret's offset in it: tabs become
+/// four spaces (spec §3) and each character, not byte, takes one column, so the caret
+/// lands under its token; a very long line shows only the part around the caret.
+fn shown_line(text: &[u8], byte_col: usize) -> (String, usize) {
+    let before = String::from_utf8_lossy(&text[..byte_col.saturating_sub(1).min(text.len())]);
+    let width = |c: char| if c == '\t' { TAB_COLUMNS } else { 1 };
+    let caret: usize = before.chars().map(width).sum();
+    let mut shown = String::with_capacity(text.len());
+    for c in String::from_utf8_lossy(text).chars() {
+        match c {
+            '\t' => shown.push_str(&" ".repeat(TAB_COLUMNS)),
+            c => shown.push(c),
+        }
+    }
+    let total = shown.chars().count();
+    if total <= MAX_SHOWN_COLUMNS {
+        return (shown, caret.min(total));
+    }
+    let start = caret.saturating_sub(MAX_SHOWN_COLUMNS / 2);
+    let end = (start + MAX_SHOWN_COLUMNS).min(total);
+    let mut window = String::new();
+    let mut offset = caret - start;
+    if start > 0 {
+        window.push_str("...");
+        offset += 3;
+    }
+    window.extend(shown.chars().skip(start).take(end - start));
+    if end < total {
+        window.push_str("...");
+    }
+    (window, offset)
+}
+
+/// Columns a tab takes in a shown source line.
+const TAB_COLUMNS: usize = 4;
+
 /// Renders one diagnostic as text ending in a newline.
 pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions) -> String {
     let (line, col) = source.line_col(diag.span.start);
@@ -214,9 +273,8 @@ pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions)
     out.push('\n');
     match source.line_text(line) {
         Some(text) => {
-            let text = String::from_utf8_lossy(text);
+            let (text, indent) = shown_line(text, source.byte_col(diag.span.start));
             let _ = writeln!(out, "{}{line:>3}{reset} | {text}", paint(BOLD));
-            let indent = (col - 1).min(text.len());
             let _ = writeln!(
                 out,
                 "      | {}{}^{reset} {}",
@@ -237,11 +295,10 @@ pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions)
         }
     }
     for label in &diag.labels {
-        let (line, col) = source.line_col(label.span.start);
+        let (line, _) = source.line_col(label.span.start);
         if let Some(text) = source.line_text(line) {
-            let text = String::from_utf8_lossy(text);
+            let (text, indent) = shown_line(text, source.byte_col(label.span.start));
             let _ = writeln!(out, "{}{line:>3}{reset} | {text}", paint(BOLD));
-            let indent = (col - 1).min(text.len());
             let _ = writeln!(
                 out,
                 "      | {}{}-{reset} {}",
