@@ -412,6 +412,8 @@ impl Parser<'_> {
             diag = diag.with_help("Orus has no `--`; write `i -= 1`");
         } else if self.at(TokenKind::Star) && before.ends_with(b"*") {
             diag = diag.with_help("Orus has no `**`; multiply, or write a loop");
+        } else if self.at(TokenKind::Gt) && before.ends_with(b"<") {
+            diag = diag.with_help("Orus writes \"not equal\" as `!=`");
         }
         // `x >>= 1`, `x &= m`: compound assignment exists for + - * / % only.
         if self.at(TokenKind::Assign) {

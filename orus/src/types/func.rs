@@ -995,6 +995,16 @@ impl<'a, 's> Checker<'a, 's> {
                 "Orus has no null value; use a `Result` or an enum variant for \"nothing\""
                     .to_string(),
             ),
+            "pass" => Some(
+                "Orus has no `pass` (spec §2.4): a block needs a real statement, like `return` in a \
+                 function that does nothing yet"
+                    .to_string(),
+            ),
+            "self" => Some(
+                "`self` is the first parameter of a method that takes one: inside `impl`, write \
+                 `fn name(self, ...)`"
+                    .to_string(),
+            ),
             "len" | "push" | "pop" => Some(format!(
                 "`{name}` is a built-in and can't be used as a value; call it: `{name}(...)`"
             )),

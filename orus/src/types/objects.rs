@@ -564,11 +564,20 @@ impl<'a> Checker<'a, '_> {
         span: Span,
     ) -> TExpr {
         let Some(Type::Struct(id, sname)) = self.lookup_type(&name.name) else {
-            self.error(
-                Code::UnknownType,
-                name.span,
-                format!("this is a `{}`, but `valid type` was expected", name.name),
-            );
+            let message = match self.lookup_type(&name.name) {
+                Some(other) => format!("`{other}` is not a struct, so it has no literal"),
+                None => format!("Unknown struct '{}'", name.name),
+            };
+            let mut diag = Diagnostic::new(Code::UnknownType, name.span, message);
+            if let Some(close) = self.suggest_type(&name.name) {
+                diag = diag.with_help(format!("did you mean `{close}`?"));
+            } else if self.lookup_type(&name.name).is_none() {
+                diag = diag.with_help(format!(
+                    "declare it first: `struct {}:` with one indented `field: type` line per field",
+                    name.name
+                ));
+            }
+            self.diags.push(diag);
             for (_, e) in given {
                 self.value(e, None);
             }
