@@ -705,7 +705,9 @@ impl<'a, 's> Checker<'a, 's> {
                     Code::CannotInfer,
                     call_span,
                     format!(
-                        "Can't infer the return type of '{name}' here; annotate it with `-> T`"
+                        "Can't infer the return type of '{name}' here: it is reached through \
+                         {MAX_INSTANTIATION_DEPTH} nested calls of functions whose return \
+                         types are still being inferred; annotate it with `-> T`"
                     ),
                 );
                 return (id, Type::Error);
