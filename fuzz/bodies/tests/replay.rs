@@ -207,13 +207,14 @@ fn printing_an_exponentially_shared_value_stops_at_the_budget() {
     );
 }
 
-/// The same sharing through enum payloads makes `==` compare 2⁴⁰ pairs; under a budget
-/// the comparison is charged (one unit per 1024 pairs) and stops.
+/// The same sharing through enum payloads gives `==` 2⁴⁰ paths over 41 distinct pairs:
+/// it remembers the pairs it has met, so the comparison ends well inside the budget
+/// (it used to run until the budget stopped it).
 #[test]
-fn comparing_exponentially_shared_enums_stops_at_the_budget() {
+fn comparing_exponentially_shared_enums_is_linear() {
     let outcome = run_under_budget(
         "enum T:\n    Leaf\n    Two(T, T)\nmut t = T.Leaf\nmut u = T.Leaf\nfor i in 0..40:\n    t = T.Two(t, t)\n    u = T.Two(u, u)\nprint(t == u)\n",
     );
-    assert_eq!(outcome.end, Some(orus::diag::Code::BudgetExhausted));
-    assert_eq!(outcome.printed, 0);
+    assert_eq!(outcome.end, None);
+    assert_eq!(outcome.printed, 5, "`true` and a newline");
 }

@@ -63,10 +63,8 @@ impl Heap {
     /// Stores a new instance of struct layout `layout` with a copy of `fields`.
     pub fn alloc_struct(&mut self, layout: u32, fields: &[u64]) -> Result<Handle, Fault> {
         debug_assert!((layout as usize) < self.struct_refs.len(), "unknown layout");
-        self.insert(Object::Struct {
-            layout,
-            fields: fields.into(),
-        })
+        let fields = self.slot_box(fields);
+        self.insert(Object::Struct { layout, fields })
     }
 
     /// Field `field` of the struct at `handle`.
@@ -110,10 +108,11 @@ impl Heap {
                 return Ok(handle);
             }
         }
+        let payload_box = self.slot_box(payload);
         let handle = self.insert(Object::Enum {
             layout,
             variant,
-            payload: payload.into(),
+            payload: payload_box,
         })?;
         if payload.is_empty() {
             self.unit_enums[l][v] = Some(handle);
@@ -166,9 +165,10 @@ impl Heap {
                 return Ok(handle);
             }
         }
+        let captures_box = self.slot_box(captures);
         let handle = self.insert(Object::Closure {
             func,
-            captures: captures.into(),
+            captures: captures_box,
         })?;
         if captures.is_empty() {
             if self.plain_closures.len() <= index {

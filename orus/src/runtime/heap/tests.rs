@@ -314,3 +314,25 @@ fn closures_without_captures_are_shared_and_kept() {
     assert_ne!(heap.alloc_closure(5, &[1]).unwrap(), f);
     assert_eq!(heap.closure_func(f), 5);
 }
+
+#[test]
+fn collected_object_storage_is_reused_with_new_values() {
+    let mut heap = heap();
+    let (structs, enums) = layouts();
+    heap.set_layouts(&structs, &enums);
+    for round in 0..3u64 {
+        let made: Vec<Handle> = (0..100)
+            .map(|i| heap.alloc_struct(0, &[i, round]).unwrap())
+            .collect();
+        for (i, &h) in made.iter().enumerate() {
+            assert_eq!(heap.struct_fields(h).1, [i as u64, round].as_slice());
+        }
+        // Nothing is rooted: every struct is collected and its storage pooled.
+        heap.collect([]);
+        assert_eq!(heap.pooled_slots, 200, "round {round}");
+    }
+    // An enum of the same length takes pooled storage too.
+    let two = heap.alloc_enum(0, 1, &[5, 6]).unwrap();
+    assert_eq!(heap.enum_value(two).2, [5, 6].as_slice());
+    assert_eq!(heap.pooled_slots, 198);
+}
