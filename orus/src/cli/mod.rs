@@ -143,17 +143,36 @@ fn memory_budget() -> Option<usize> {
         cur: u64,
         max: u64,
     }
+    // `sysconf` and `syscall` are symbols the binary imports anyway; a new one (such as
+    // `getrlimit`) would cost every start-up its lookup in the dynamic linker.
     extern "C" {
         fn sysconf(name: i32) -> i64;
-        fn getrlimit(resource: i32, limit: *mut Rlimit) -> i32;
+        fn syscall(number: i64, ...) -> i64;
     }
     const SC_PAGESIZE: i32 = 30;
     const SC_PHYS_PAGES: i32 = 85;
-    const RLIMIT_AS: i32 = 9;
-    // SAFETY: sysconf reads a system constant; getrlimit writes only the struct it is given.
+    const RLIMIT_AS: i64 = 9;
+    #[cfg(target_arch = "x86_64")]
+    const SYS_PRLIMIT64: Option<i64> = Some(302);
+    #[cfg(target_arch = "aarch64")]
+    const SYS_PRLIMIT64: Option<i64> = Some(261);
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    const SYS_PRLIMIT64: Option<i64> = None;
+    // SAFETY: sysconf reads a system constant; prlimit64 of this process (pid 0) with no
+    // new limit only writes the struct it is given.
     let (page, pages, address_space) = unsafe {
         let mut limit = Rlimit { cur: 0, max: 0 };
-        let address_space = (getrlimit(RLIMIT_AS, &mut limit) == 0).then_some(limit.cur);
+        let address_space = SYS_PRLIMIT64
+            .filter(|&n| {
+                syscall(
+                    n,
+                    0i64,
+                    RLIMIT_AS,
+                    std::ptr::null::<Rlimit>(),
+                    &mut limit as *mut Rlimit,
+                ) == 0
+            })
+            .map(|_| limit.cur);
         (sysconf(SC_PAGESIZE), sysconf(SC_PHYS_PAGES), address_space)
     };
     let physical = (page > 0 && pages > 0).then(|| (page as u64).saturating_mul(pages as u64));
