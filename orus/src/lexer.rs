@@ -265,6 +265,9 @@ impl<'a> Lexer<'a> {
             return;
         };
         let top = levels[levels.len() - 1].col;
+        // Below a phantom level (a line already reported as wrongly indented), a deeper
+        // line is most likely the rest of the same block: one mistake, one report.
+        let after_phantom = levels.len() > 1 && !levels[levels.len() - 1].real;
         let quiet = std::mem::take(&mut self.resynced);
         if col > top {
             levels.push(Level {
@@ -273,7 +276,7 @@ impl<'a> Lexer<'a> {
             });
             if opens_block {
                 self.push_raw(TokenKind::Indent, here, here);
-            } else if !quiet {
+            } else if !quiet && !after_phantom {
                 self.error(
                     Code::UnexpectedIndent,
                     here,
