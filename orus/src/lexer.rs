@@ -120,6 +120,10 @@ pub(crate) struct Lexer<'a> {
     resynced: bool,
     /// Identifiers seen so far, to share one [`Name`] per distinct text.
     names: FastMap<&'a [u8], Name>,
+    /// Start and end of the last string literal that spanned lines, named when a string
+    /// opened on the line where it ends is left unterminated (the earlier one may be what
+    /// lacks its quote).
+    pub(crate) multiline_string: Option<(usize, usize)>,
 }
 
 impl<'a> Lexer<'a> {
@@ -151,6 +155,7 @@ impl<'a> Lexer<'a> {
             bracket_line: None,
             resynced: false,
             names: FastMap::default(),
+            multiline_string: None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! (spec §2.5), with their lexical errors (E1002–E1005).
 
 use super::{describe_char, is_ident_byte, lossy, Lexer};
-use crate::diag::Code;
+use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::TokenKind;
 
 impl Lexer<'_> {
@@ -21,16 +21,31 @@ impl Lexer<'_> {
             self.pos += n;
             match self.src.get(self.pos) {
                 None => {
-                    self.error(
+                    let mut diag = Diagnostic::new(
                         Code::UnterminatedString,
-                        start,
-                        start + 1,
+                        Span::new(start, start + 1),
                         "Unterminated string literal",
                     );
+                    // Raw newlines are allowed in strings, so an earlier string that lacks
+                    // its closing quote runs on and ends at this one's opening quote.
+                    let same_line =
+                        |(_, end): (usize, usize)| !self.src[end..start].contains(&b'\n');
+                    if let Some((earlier, _)) = self.multiline_string.filter(|&s| same_line(s)) {
+                        diag = diag
+                            .with_label(
+                                Span::new(earlier, earlier + 1),
+                                "this string runs over several lines and ends just before the error",
+                            )
+                            .with_help("if that string was meant to end on its first line, add the closing `\"` there");
+                    }
+                    self.diags.push(diag);
                     break;
                 }
                 Some(b'"') => {
                     self.pos += 1;
+                    if self.src[start..self.pos].contains(&b'\n') {
+                        self.multiline_string = Some((start, self.pos));
+                    }
                     break;
                 }
                 Some(_) => {
