@@ -109,7 +109,7 @@ pub fn compile_with(
             }
         })
         .collect();
-    let (mut typed, type_diags) = types::check_modules(&inputs);
+    let (mut typed, type_diags) = types::check_modules_with_depth(&inputs, options.max_depth);
     drop(inputs);
     diags = type_diags;
     if !diags.is_empty() {

@@ -424,3 +424,23 @@ fn deep_recursion_of_a_large_frame_is_a_stack_overflow() {
         run.stderr
     );
 }
+
+#[test]
+fn nested_inference_cannot_overflow_the_host_stack() {
+    // Each body is within the parser's depth, but checking `h0` checks `h1` inside its
+    // innermost expression, and so on: 64 bodies of 4 000 levels stacked on the host
+    // stack crashed the compiler thread. The nesting is now counted across them.
+    let mut program = String::new();
+    for k in 0..64 {
+        program.push_str(&format!(
+            "fn h{k}(x):\n    return {}h{}(x)\n",
+            "- ".repeat(4000),
+            k + 1
+        ));
+    }
+    program.push_str("fn h64(x):\n    return x\nprint(h0(5))\n");
+    let dir = folder("nested-inference", &[("deep.orus", &program)]);
+    let run = orus_in(&dir, &["deep.orus"]);
+    assert_eq!(run.code, 65, "{}", run.stderr);
+    assert!(run.stderr.contains("[E2011]"), "{}", run.stderr);
+}

@@ -141,6 +141,25 @@ impl<'a> Checker<'a, '_> {
     }
 
     pub(super) fn expr(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
+        if self.nesting >= self.nesting_budget {
+            if !std::mem::replace(&mut self.nesting_reported, true) {
+                self.error(
+                    Code::CannotInfer,
+                    e.span,
+                    "This expression is nested too deeply, counting the bodies of the \
+                     functions whose return types are being inferred from inside it; annotate \
+                     their return types with `-> T`",
+                );
+            }
+            return self.poisoned(e.span);
+        }
+        self.nesting += 1;
+        let typed = self.expr_unbounded(e, expected);
+        self.nesting -= 1;
+        typed
+    }
+
+    fn expr_unbounded(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         let span = e.span;
         let (kind, ty) = match &e.kind {
             ExprKind::Int { value, hex } => {

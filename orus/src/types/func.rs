@@ -18,6 +18,9 @@ use crate::hash::{FastMap as HashMap, FastSet};
 /// How deep on-demand checking of not-yet-checked functions may nest before we ask the
 /// user for a return annotation instead (protects the host stack).
 const MAX_INSTANTIATION_DEPTH: usize = 64;
+/// The least nesting of expressions checked at once that the checker allows, whatever
+/// depth the parser was given (see [`check_modules_with_depth`]).
+const MIN_NESTING_BUDGET: usize = 1024;
 /// Deepest argument type of an instance of a function with unannotated parameters. Types
 /// written in a program nest at most as deep as the parser allows; deeper ones only come
 /// from a function calling itself with ever larger types (`fn wrap(x): wrap([x])`), which
@@ -52,8 +55,21 @@ pub struct ModuleInput<'a> {
 
 /// Checks the modules of a program, given dependencies first and the main file last.
 pub fn check_modules(modules: &[ModuleInput<'_>]) -> (TProgram, Vec<Diagnostic>) {
+    check_modules_with_depth(modules, crate::parser::MAX_DEPTH)
+}
+
+/// [`check_modules`] for trees parsed with `parser::parse_with_depth(.., max_depth)`: the
+/// expressions being checked at once, counted across the bodies of functions whose return
+/// types are inferred from inside them, may nest `max_depth` levels (at least
+/// `MIN_NESTING_BUDGET`). Each body alone is bounded by the parser; nested inference could
+/// otherwise stack 64 of them on the host stack.
+pub fn check_modules_with_depth(
+    modules: &[ModuleInput<'_>],
+    max_depth: u32,
+) -> (TProgram, Vec<Diagnostic>) {
     let maps: Vec<(u32, &SourceMap<'_>)> = modules.iter().map(|m| (m.file, &m.source)).collect();
     let mut checker = Checker::new(maps);
+    checker.nesting_budget = (max_depth as usize).max(MIN_NESTING_BUDGET);
     let mut inits = vec![];
     let last = modules.len().saturating_sub(1);
     for (index, module) in modules.iter().enumerate() {
@@ -310,6 +326,11 @@ pub(super) struct Checker<'a, 's> {
     /// Instances whose bodies still need checking: (entry, instance index).
     pending: Vec<(usize, usize)>,
     depth: usize,
+    /// Expressions being checked right now, counted across nested function instances.
+    pub(super) nesting: usize,
+    /// The most `nesting` may reach; past it an expression is refused (once).
+    pub(super) nesting_budget: usize,
+    pub(super) nesting_reported: bool,
     /// The field whose default is being checked, as (struct, field).
     pub checking_default: Option<(u32, usize)>,
     /// Literals inside defaults that call other defaults (see `report_default_cycles`).
@@ -344,6 +365,9 @@ impl<'a, 's> Checker<'a, 's> {
             module_words: Vec::new(),
             pending: vec![],
             depth: 0,
+            nesting: 0,
+            nesting_budget: MIN_NESTING_BUDGET,
+            nesting_reported: false,
             checking_default: None,
             default_edges: vec![],
             literal_memo: HashMap::default(),

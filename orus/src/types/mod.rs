@@ -29,7 +29,7 @@ pub mod typed;
 use std::fmt;
 use std::rc::Rc;
 
-pub use func::{check, check_modules, ModuleInput};
+pub use func::{check, check_modules, check_modules_with_depth, ModuleInput};
 
 /// A static type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
