@@ -278,22 +278,32 @@ fn max_recursion_sets_the_frame_limit() {
 
 #[test]
 fn without_a_file_a_program_is_read_from_stdin() {
+    for args in [&[][..], &["-"][..], &["check", "-"][..]] {
+        let run = orus_with_stdin(args, b"print(\"from stdin\")\nprint(oops)\n");
+        assert_eq!(run.code, 65, "{args:?}");
+        assert!(
+            run.stderr.contains("<stdin>:2:7"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let run = orus_with_stdin(&["-"], b"print(40 + 2)\n");
+    assert_eq!((run.code, run.stdout.as_str()), (0, "42\n"));
+}
+
+/// Runs `orus args` with `input` on its standard input.
+fn orus_with_stdin(args: &[&str], input: &[u8]) -> Run {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_orus"))
+        .args(args)
+        .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"print(\"from stdin\")\nprint(oops)\n")
-        .unwrap();
-    let run: Run = child.wait_with_output().unwrap().into();
-    assert_eq!(run.code, 65);
-    assert!(run.stderr.contains("<stdin>:2:7"), "{}", run.stderr);
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap().into()
 }
 
 #[test]

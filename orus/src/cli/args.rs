@@ -10,7 +10,8 @@ use std::ffi::OsString;
 /// What `orus --help` prints after the option list.
 const AFTER_HELP: &str = "\
 Without FILE, `orus` starts an interactive session (REPL) when standard input is a
-terminal, and otherwise reads the whole of standard input as one program.
+terminal, and otherwise reads the whole of standard input as one program; `-` as FILE
+reads standard input too.
 
 Only one FILE: a further argument is a usage error (exit 64).
 

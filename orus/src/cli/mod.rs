@@ -77,12 +77,12 @@ pub fn main() -> u8 {
     let settings = settings(&cli.options);
     match (cli.command, cli.eval, cli.file) {
         (Some(Command::Check { file }), _, _) => match read_source(&file) {
-            Ok(source) => run::check_program(&file, &source, &settings),
+            Ok(source) => run::check_program(display_name(&file), &source, &settings),
             Err(code) => code,
         },
         (None, Some(code), _) => run::run_program("<eval>", code.as_bytes(), &settings),
         (None, None, Some(file)) => match read_source(&file) {
-            Ok(source) => run::run_program(&file, &source, &settings),
+            Ok(source) => run::run_program(display_name(&file), &source, &settings),
             Err(code) => code,
         },
         (None, None, None) if std::io::stdin().is_terminal() => {
@@ -225,10 +225,30 @@ fn trace_loops(options: &Options) -> bool {
         .is_ok_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("true"))
 }
 
-/// Reads a source file; a failure prints `Could not open file "<path>".` and gives 66.
+/// Reads a source file, or standard input for `-` (the usual convention); a failure
+/// prints `Could not open file "<path>".` and gives 66.
 fn read_source(path: &str) -> Result<Vec<u8>, u8> {
+    if path == "-" {
+        let mut source = Vec::new();
+        return match std::io::stdin().read_to_end(&mut source) {
+            Ok(_) => Ok(source),
+            Err(_) => {
+                eprintln!("Could not read the program from standard input.");
+                Err(EXIT_NO_INPUT)
+            }
+        };
+    }
     std::fs::read(path).map_err(|_| {
         eprintln!("Could not open file \"{path}\".");
         EXIT_NO_INPUT
     })
+}
+
+/// The name diagnostics give the program read from `path`.
+fn display_name(path: &str) -> &str {
+    if path == "-" {
+        "<stdin>"
+    } else {
+        path
+    }
 }
