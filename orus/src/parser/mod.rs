@@ -52,7 +52,15 @@ pub fn parse_with_depth(src: &[u8], max_depth: u32) -> (Program, Vec<Diagnostic>
     let mut diags = std::mem::take(&mut parser.lexer.diags);
     diags.append(&mut parser.diags);
     crate::diag::sort_and_dedup(&mut diags);
-    diags.truncate(MAX_ERRORS);
+    if diags.len() >= MAX_ERRORS {
+        diags.truncate(MAX_ERRORS);
+        // Parsing stopped here: say so, or the file looks as if it had no more mistakes.
+        if let Some(last) = diags.last_mut().filter(|d| d.note.is_none()) {
+            last.note = Some(format!(
+                "Orus stops after {MAX_ERRORS} syntax errors; fix these and run it again to see the rest"
+            ));
+        }
+    }
     (Program { stmts }, diags)
 }
 

@@ -331,3 +331,14 @@ fn nesting_limit() {
     assert_eq!(ds[0].code.to_string(), "E1019");
     assert_eq!(program.stmts.len(), 2);
 }
+
+#[test]
+fn reporting_stops_after_twenty_syntax_errors_and_says_so() {
+    let many = diags(&")\n".repeat(40));
+    assert_eq!(many.len(), 20);
+    let note = many[19].note.as_deref().unwrap_or("");
+    assert!(note.contains("stops after 20 syntax errors"), "{note}");
+    // Fewer errors than the cap: no note.
+    let few = diags(&")\n".repeat(3));
+    assert!(few.iter().all(|d| d.note.is_none()), "{few:?}");
+}
