@@ -454,3 +454,15 @@ fn nested_inference_cannot_overflow_the_host_stack() {
     assert_eq!(run.code, 65, "{}", run.stderr);
     assert!(run.stderr.contains("[E2011]"), "{}", run.stderr);
 }
+
+#[test]
+fn show_ast_accepts_the_trees_a_run_accepts() {
+    // A 300-term sum is deeper than the library's default tree depth (256) but within the
+    // binary's: the dump parsed with the default and reported a false E1019.
+    let program = format!("x = {}\nprint(x)\n", vec!["1"; 300].join(" + "));
+    let dir = folder("show-ast-depth", &[("sum.orus", &program)]);
+    assert_eq!(orus_in(&dir, &["sum.orus"]).stdout, "300\n");
+    let dump = orus_in(&dir, &["--show-ast", "sum.orus"]);
+    assert_eq!(dump.code, 0, "{}", dump.stderr);
+    assert!(dump.stdout.contains("Binary"), "{}", &dump.stdout[..200]);
+}

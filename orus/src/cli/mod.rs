@@ -88,14 +88,10 @@ pub fn main() -> u8 {
         (None, None, None) if std::io::stdin().is_terminal() => {
             crate::repl::run(settings, !cli.options.quiet)
         }
-        (None, None, None) => {
-            let mut source = Vec::new();
-            if std::io::stdin().read_to_end(&mut source).is_err() {
-                eprintln!("Could not read the program from standard input.");
-                return EXIT_NO_INPUT;
-            }
-            run::run_program("<stdin>", &source, &settings)
-        }
+        (None, None, None) => match read_source("-") {
+            Ok(source) => run::run_program(display_name("-"), &source, &settings),
+            Err(code) => code,
+        },
     }
 }
 

@@ -142,7 +142,7 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
                 // One line index per file, built when a frame first needs it: a trace of
                 // 10 000 frames over a large file must not index the file 10 000 times.
                 let mut maps: Vec<Option<SourceMap<'_>>> = files.iter().map(|_| None).collect();
-                let frames = trace_frames(&error, &program, |file, span| {
+                let mut frames = trace_frames(&error, &program, |file, span| {
                     let Some(source) = files.get(file as usize) else {
                         return ("<unknown>".to_string(), 0);
                     };
@@ -150,7 +150,6 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
                         .get_or_insert_with(|| SourceMap::new(&source.display, &source.text));
                     (source.display.clone(), map.line_col(span.start).0)
                 });
-                let mut frames = frames;
                 if diag.code != error.code {
                     if let Some(i) = frames
                         .iter()
@@ -444,6 +443,8 @@ fn pretty_debug(compact: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn pretty_debug_matches_the_standard_pretty_form() {
         let src = b"struct P:\n    x: i32\nfn f(a: i32) -> [i32]:\n    s = \"q\\\"{(,)}\"\n    return [a, -2, 3]\nprint(f(1), P{x: 2}.x, 1.5)\n";
@@ -459,8 +460,6 @@ mod tests {
             format!("{:#?}", compiled.typed)
         );
     }
-
-    use super::*;
 
     fn frame(function: &str, line: usize) -> Frame {
         Frame {

@@ -332,6 +332,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let (shown, caret) = shown_line(line.as_bytes(), 5001);
+        assert!(
+            shown.starts_with("...") && shown.ends_with("..."),
+            "{shown}"
+        );
+        assert!(shown.chars().count() <= MAX_SHOWN_COLUMNS + 6);
+        assert_eq!(shown.chars().nth(caret), Some('X'));
+        // Tabs widen to four columns and a character is one column, whatever its bytes.
+        let (shown, caret) = shown_line("\té*x".as_bytes(), 5);
+        assert_eq!((shown.as_str(), caret), ("    é*x", 6));
+    }
+
+    #[test]
     fn line_index_finds_every_newline_at_every_offset() {
         // Newlines at each position of an 8-byte word, runs of them, bytes that differ
         // from `\n` by one bit, and a tail shorter than a word.

@@ -2,10 +2,10 @@
 //!
 //! For each loop, the places the loop may write are collected first (assignments, loop
 //! variables, pattern bindings; and, when the loop calls anything, every global, captured
-//! variable and local that lives in a cell, since a callee may write those). A subexpression is hoisted when it
-//! contains an operator, reads only constants and places the loop never writes, and can
-//! neither raise an error nor have an effect (no calls, allocation, division, shifts or
-//! checked conversions). Evaluating such an expression once before the loop, even when the
+//! variable and local that lives in a cell, since a callee may write those). A
+//! subexpression is hoisted when it contains an operator, reads only constants and places
+//! the loop never writes, and can neither raise an error nor have an effect (no calls,
+//! allocation, division, shifts or checked conversions). Evaluating such an expression once before the loop, even when the
 //! loop then runs zero times, cannot be observed.
 
 use super::OptStats;

@@ -295,8 +295,9 @@ const EXACT_POW10: [f64; 23] = [
 /// rounding it rounds the exact value the same way. `None` (about one value in 10^9, and
 /// magnitudes beyond 10^±17) leaves the value to the exact formatter.
 fn six_digits(a: f64) -> Option<(u32, i32)> {
-    // floor(log10(a)) from the binary exponent (78913 / 2^18 is log10(2) to 6 digits),
-    // at most two below the true value, which the loop corrects; no libm call (and no libm to load).
+    // floor(log10(a)) from the binary exponent (78913 / 2^18 is log10(2) to 6 digits), at
+    // most two below the true value, which the loop corrects. No `log10`: that call alone
+    // made the binary load libm at every start-up.
     let binary_exponent = ((a.to_bits() >> 52) & 0x7ff) as i32 - 1023;
     let mut exponent = (binary_exponent * 78913) >> 18;
     for _ in 0..3 {

@@ -68,6 +68,7 @@ const SLOT_POOL_LENGTHS: usize = 17;
 /// Most slots kept for reuse (8 MiB): about what a collection of small objects frees at
 /// the minimum threshold, several times over.
 const MAX_POOLED_SLOTS: usize = 1 << 20;
+
 /// Results of concatenation shorter than this are plain strings, not buffer slices, unless
 /// the first part is longer than an inline string: a string that keeps being extended
 /// (`s = s + ...`) then moves into a buffer early, and its later appends are in place.

@@ -37,8 +37,8 @@ fn literal_items_type(items: &[Expr]) -> Option<Type> {
         .try_fold(None, |wide: Option<Type>, t| {
             let t = t?;
             Some(Some(match wide {
-                Some(w) if !super::expr::widens(&w, &t) => w,
-                _ => t,
+                Some(w) => super::expr::wider(w, t),
+                None => t,
             }))
         })
         .flatten()
@@ -52,7 +52,7 @@ fn wider_shape(a: Type, b: Type) -> Option<Type> {
             Rc::unwrap_or_clone(y),
         )?))),
         (Type::Array(_), _) | (_, Type::Array(_)) => None,
-        (a, b) => Some(if super::expr::widens(&a, &b) { b } else { a }),
+        (a, b) => Some(super::expr::wider(a, b)),
     }
 }
 
@@ -105,13 +105,7 @@ impl Checker<'_, '_> {
                         elems
                             .iter()
                             .filter_map(super::expr::leaf_literal_type)
-                            .fold(first, |wide, t| {
-                                if super::expr::widens(&wide, &t) {
-                                    t
-                                } else {
-                                    wide
-                                }
-                            })
+                            .fold(first, super::expr::wider)
                     });
                 match widest {
                     Some(ty) => ty,

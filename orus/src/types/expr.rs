@@ -746,6 +746,15 @@ pub(super) fn leaf_literal_type(e: &Expr) -> Option<Type> {
     }
 }
 
+/// The wider of two literal types (`a` when neither widens the other).
+pub(super) fn wider(a: Type, b: Type) -> Type {
+    if widens(&a, &b) {
+        b
+    } else {
+        a
+    }
+}
+
 /// Whether literal type `wide` holds every value of literal type `narrow` and more.
 pub(super) fn widens(narrow: &Type, wide: &Type) -> bool {
     matches!(
