@@ -115,24 +115,31 @@ impl<'a> Checker<'a, '_> {
     pub(super) fn expect_value(&mut self, e: &Expr, expected: &Type) -> TExpr {
         let expected = &self.resolve(expected);
         let t = self.value(e, Some(expected));
+        self.check_expected(&t, e.span, expected);
+        t
+    }
+
+    /// Reports E2001 when the typed value `t` (of the expression at `span`) is not of the
+    /// expected type, binding holes on either side.
+    pub(super) fn check_expected(&mut self, t: &TExpr, span: Span, expected: &Type) {
+        let expected = &self.resolve(expected);
         if (matches!(t.ty, Type::Hole(_)) || matches!(expected, Type::Hole(_)))
             && self.result_hole_clash(&t.ty, expected)
         {
-            self.mismatch_result(e.span, &t.ty, expected);
+            self.mismatch_result(span, &t.ty, expected);
         } else if !self.unify(expected, &t.ty) {
             let found = self.resolve(&t.ty);
             self.error(
                 Code::TypeMismatch,
-                e.span,
+                span,
                 format!(
                     "this is a `{found}`, which would have to be an element of itself: \
                      an array can't contain itself"
                 ),
             );
         } else if !t.ty.compatible(expected) {
-            self.mismatch(e.span, &t.ty, expected);
+            self.mismatch(span, &t.ty, expected);
         }
-        t
     }
 
     /// A condition of `if`/`elif`/`while`: must be `bool`.

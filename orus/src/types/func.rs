@@ -216,6 +216,14 @@ pub(super) struct Instance {
     /// The return type; `None` while an unannotated function is being inferred.
     pub ret: Option<Type>,
     pub checked: bool,
+    /// While the body is being checked: `ret` came from a returned integer literal and may
+    /// still widen (`return 0` then `return x` with `x: f64`; see `check_instance`).
+    pub weak_ret: bool,
+    /// The weak `ret` was read by a call from another function: widening it now would
+    /// make that caller's typing stale, so it is not widened.
+    pub weak_ret_read: bool,
+    /// A widening was tried (or refused): returns check against `ret` as it is.
+    pub widen_done: bool,
     /// For a version of a function with generic parameters: the call it was made for
     /// (`file:line`), named in the notes of errors found in its body.
     pub origin: Option<String>,
@@ -252,6 +260,8 @@ pub(super) struct FnCx {
     pub saw_value_return: bool,
     /// The return type inferred so far, for `RetKind::InferLocal`.
     pub inferred_ret: Option<Type>,
+    /// Types of returned values that a weak (literal) inferred return type would widen to.
+    pub ret_widenings: Vec<Type>,
     /// What this function (a closure) captures, with the type and binding facts of each.
     pub captures: Vec<(CaptureSource, Type, VarInfo, Name)>,
 }
@@ -272,6 +282,7 @@ impl FnCx {
             saw_value_return: false,
             captures: vec![],
             inferred_ret: None,
+            ret_widenings: vec![],
         }
     }
 }
@@ -392,7 +403,12 @@ impl<'a, 's> Checker<'a, 's> {
             match &stmt.kind {
                 StmtKind::Bind(bindings) => {
                     for b in bindings {
-                        if b.declares || !declared.contains(&*b.name.name) {
+                        // `LEVEL = 5` on an imported global assigns it (§15.2): no slot.
+                        let imported_global = matches!(
+                            self.imports.get(&*b.name.name),
+                            Some((super::modules::Import::Global(_), _))
+                        );
+                        if b.declares || !(declared.contains(&*b.name.name) || imported_global) {
                             declared.insert(&b.name.name);
                             self.push_top_slot(String::from(&*b.name.name), b.mutable);
                         }
@@ -708,6 +724,9 @@ impl<'a, 's> Checker<'a, 's> {
                     id,
                     ret,
                     checked: false,
+                    weak_ret: false,
+                    weak_ret_read: false,
+                    widen_done: false,
                     origin,
                 });
                 let inst = self.fns[entry].instances.len() - 1;
@@ -739,7 +758,14 @@ impl<'a, 's> Checker<'a, 's> {
             self.check_instance(entry, inst);
         }
         match &self.fns[entry].instances[inst].ret {
-            Some(ret) => (id, ret.clone()),
+            Some(ret) => {
+                let ret = ret.clone();
+                let own = matches!(self.cx.ret, RetKind::Inferred(e, i) if e == entry && i == inst);
+                if self.fns[entry].instances[inst].weak_ret && !own {
+                    self.fns[entry].instances[inst].weak_ret_read = true;
+                }
+                (id, ret)
+            }
             None => {
                 let name = self.fn_name(entry);
                 self.error(
@@ -776,15 +802,11 @@ impl<'a, 's> Checker<'a, 's> {
         }
     }
 
-    /// Checks one instance's body in a fresh context.
-    fn check_instance(&mut self, entry: usize, inst: usize) {
-        if self.fns[entry].instances[inst].checked {
-            return;
-        }
-        self.fns[entry].instances[inst].checked = true;
+    /// Checks an instance's body once, in a fresh context: the typed body, the context it
+    /// left, the number of diagnostics before it and the file it is in.
+    fn check_body(&mut self, entry: usize, inst: usize) -> (Vec<TStmt>, FnCx, usize, u32) {
         let decl = self.fns[entry].decl;
         let args = self.fns[entry].instances[inst].args.clone();
-        let id = self.fns[entry].instances[inst].id;
         let ret_kind = match (&self.fns[entry].ret, &self.fns[entry].instances[inst].ret) {
             (Some(_), Some(own)) if self.fns[entry].result_ret => RetKind::Declared(own.clone()),
             (Some(t), _) => RetKind::Declared(t.clone()),
@@ -829,6 +851,50 @@ impl<'a, 's> Checker<'a, 's> {
         self.switch_module(saved_module);
         let cx = std::mem::replace(&mut self.cx, saved);
         self.parents = saved_parents;
+        (body, cx, saved_diags, file)
+    }
+
+    /// Checks one instance's body in a fresh context.
+    fn check_instance(&mut self, entry: usize, inst: usize) {
+        if self.fns[entry].instances[inst].checked {
+            return;
+        }
+        self.fns[entry].instances[inst].checked = true;
+        let decl = self.fns[entry].decl;
+        let args = self.fns[entry].instances[inst].args.clone();
+        let id = self.fns[entry].instances[inst].id;
+        let (mut body, mut cx, mut saved_diags, mut file) = self.check_body(entry, inst);
+        // `return 0` typed the result `i32` before a later `return x` (an `f64`, say) or a
+        // recursive `n * f(n - 1)` with `n: i64` showed what it is: the literal should have
+        // adapted (spec §4.3). Check again with each type the literal could take, from the
+        // returned values and then the parameters, and keep the first that checks cleanly;
+        // failing that, check as before and report against the literal's type.
+        let inst_ref = &self.fns[entry].instances[inst];
+        if inst_ref.weak_ret
+            && !inst_ref.weak_ret_read
+            && (!cx.ret_widenings.is_empty() || self.diags.len() > saved_diags)
+        {
+            let weak = inst_ref.ret.clone();
+            let mut candidates = cx.ret_widenings.clone();
+            for a in &args {
+                if !candidates.contains(a) {
+                    candidates.push(a.clone());
+                }
+            }
+            candidates.retain(|c| Some(c) != weak.as_ref() && (c.is_integer() || *c == Type::F64));
+            for ret in candidates.into_iter().map(Some).chain([None]) {
+                self.diags.truncate(saved_diags);
+                // `None` last: infer afresh, and keep the literal's own type.
+                let last = ret.is_none();
+                let i = &mut self.fns[entry].instances[inst];
+                (i.ret, i.weak_ret, i.widen_done) = (ret, false, true);
+                (body, cx, saved_diags, file) = self.check_body(entry, inst);
+                if last || self.diags.len() == saved_diags {
+                    break;
+                }
+            }
+        }
+        self.fns[entry].instances[inst].weak_ret = false;
         // Errors inside a generic function are reported once, not once per instance.
         if self.fns[entry].instances.len() > 1 && self.diags.len() > saved_diags {
             let first = self.diags[..saved_diags].to_vec();

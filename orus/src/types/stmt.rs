@@ -344,7 +344,25 @@ impl Checker<'_, '_> {
             },
             kind @ (RetKind::Inferred(..) | RetKind::InferLocal) => {
                 let known = self.inferred_ret(&kind);
+                let weak = match kind {
+                    RetKind::Inferred(e, i) => self.fns[e].instances[i].weak_ret,
+                    _ => false,
+                };
                 match (value, known) {
+                    (Some(v), Some(ty)) if weak && !self.literal(v) => {
+                        // The type so far came from a literal: a value it could adapt to is
+                        // remembered (the body is checked again), not reported.
+                        let t = self.value(v, Some(&ty));
+                        let found = self.resolve(&t.ty);
+                        if found != ty && (found.is_integer() || found == Type::F64) {
+                            if !self.cx.ret_widenings.contains(&found) {
+                                self.cx.ret_widenings.push(found);
+                            }
+                        } else {
+                            self.check_expected(&t, v.span, &ty);
+                        }
+                        TStmtKind::Return(Some(t))
+                    }
                     (Some(v), Some(ty)) => TStmtKind::Return(Some(self.expect_value(v, &ty))),
                     (Some(v), None) => {
                         let t = self.value(v, None);
@@ -353,6 +371,12 @@ impl Checker<'_, '_> {
                         } else {
                             t.ty.clone()
                         };
+                        if let RetKind::Inferred(e, i) = kind {
+                            let widen_done = self.fns[e].instances[i].widen_done;
+                            if !widen_done && ty.is_integer() && self.literal(v) {
+                                self.fns[e].instances[i].weak_ret = true;
+                            }
+                        }
                         self.set_inferred_ret(&kind, ty);
                         self.cx.saw_value_return = true;
                         TStmtKind::Return(Some(t))
