@@ -3,14 +3,14 @@
 //! destructuring targets (spec §5).
 
 use super::func::Checker;
-use super::scope::{Sym, VarInfo};
+use super::scope::{DeclForm, Sym, VarInfo};
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, Binding};
 use crate::diag::{Code, Diagnostic};
 
 impl Checker<'_, '_> {
-    pub(super) fn binding_owned(&mut self, b: &Binding) -> Option<TStmt> {
+    pub(super) fn binding_owned(&mut self, b: &Binding, global: bool) -> Option<TStmt> {
         // Same as `binding`, for a binding that does not outlive this call.
         let value_ty = b.ty.as_ref().map(|t| self.resolve_type(t));
         let value = match &value_ty {
@@ -18,7 +18,12 @@ impl Checker<'_, '_> {
             None => self.value(&b.value, None),
         };
         let ty = value_ty.unwrap_or_else(|| value.ty.clone());
-        let place = self.declare(&b.name, ty, b.mutable);
+        let form = match (global, b.is_const) {
+            (true, _) => DeclForm::Global,
+            (_, true) => DeclForm::Const,
+            _ => DeclForm::Statement,
+        };
+        let place = self.declare(&b.name, ty, b.mutable, form);
         Some(TStmt {
             kind: TStmtKind::Store { place, value },
             span: b.span,
@@ -44,12 +49,12 @@ impl Checker<'_, '_> {
                     span: b.span,
                 })
             }
-            None => self.binding_owned(b),
+            None => self.binding_owned(b, false),
         }
     }
 
     /// Declares a variable in the innermost scope, reporting a redeclaration there.
-    fn declare(&mut self, name: &ast::Ident, ty: Type, mutable: bool) -> Place {
+    fn declare(&mut self, name: &ast::Ident, ty: Type, mutable: bool, form: DeclForm) -> Place {
         let line = self.line_of(name.span);
         let scope = self.cx.scopes.last().expect("scope");
         if let Some(previous) = scope.get(&name.name) {
@@ -67,7 +72,14 @@ impl Checker<'_, '_> {
                 ),
             );
         } else if self.cx.is_entry && self.cx.scopes.len() == 1 {
-            if let Some(&f) = self.top_fns.get(&*name.name) {
+            if let Some(kind) = self.type_kind(&name.name) {
+                // The variable would hide the type: `P.mk()` would then fail far away.
+                self.error(
+                    Code::Redeclared,
+                    name.span,
+                    format!("'{}' is already defined as {kind}", name.name),
+                );
+            } else if let Some(&f) = self.top_fns.get(&*name.name) {
                 let fl = self.line_of(self.fns[f].decl.span);
                 self.error(
                     Code::Redeclared,
@@ -100,7 +112,7 @@ impl Checker<'_, '_> {
                         mutable,
                         loop_var: false,
                         line,
-                        by_statement: true,
+                        form,
                     },
                     captured: false,
                 });
@@ -112,13 +124,13 @@ impl Checker<'_, '_> {
                 mutable,
                 loop_var: false,
                 line,
-                by_statement: true,
+                form,
             };
             self.cx.scopes[0].push(name.name.clone(), Sym::Top(id));
             Place::Top(id)
         } else {
             let id = self.declare_local(&name.name, ty, mutable, false, line);
-            self.cx.local_info[id].by_statement = true;
+            self.cx.local_info[id].form = form;
             Place::Local(id)
         }
     }
@@ -174,8 +186,17 @@ impl Checker<'_, '_> {
                         "it is imported; its module must declare it `global mut {}`",
                         name.name
                     ),
-                    _ if info.by_statement => format!(
+                    _ if info.form == DeclForm::Statement => format!(
                         "declare it as `mut {}` (line {}) to allow changes",
+                        name.name, info.line
+                    ),
+                    _ if info.form == DeclForm::Global => format!(
+                        "declare it as `global mut {}` (line {}) to allow changes",
+                        name.name, info.line
+                    ),
+                    _ if info.form == DeclForm::Const => format!(
+                        "'{}' is a constant (line {}); declare it with `mut` instead of `const` \
+                         to allow changes",
                         name.name, info.line
                     ),
                     _ => format!(
@@ -361,11 +382,12 @@ impl Checker<'_, '_> {
             Type::Array(elem) => (**elem).clone(),
             Type::Error => Type::Error,
             other => {
-                self.mismatch(
-                    value.span,
-                    other,
-                    &Type::Array(std::rc::Rc::new(Type::Error)),
+                let message = format!(
+                    "this is a `{other}`, but an array was expected: only arrays can be unpacked \
+                     into {} names",
+                    names.len()
                 );
+                self.error(Code::TypeMismatch, value.span, message);
                 Type::Error
             }
         };
@@ -396,7 +418,7 @@ impl Checker<'_, '_> {
                     }
                     place
                 }
-                None => self.declare(name, elem.clone(), false),
+                None => self.declare(name, elem.clone(), false, DeclForm::Statement),
             };
             targets.push(place);
         }

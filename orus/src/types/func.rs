@@ -7,7 +7,7 @@
 //! calls). A function with unannotated parameters is generic: every call with a new
 //! combination of argument types creates and checks a new instance.
 
-use super::scope::{closest, member_guess_limit, Scope, Sym, VarInfo};
+use super::scope::{closest, member_guess_limit, DeclForm, Scope, Sym, VarInfo};
 use super::typed::*;
 use super::Type;
 use crate::ast::Name;
@@ -429,7 +429,13 @@ impl<'a, 's> Checker<'a, 's> {
                                 format!("'{}' is already defined in this module", name.name),
                             );
                         }
-                        if let Some(&previous) = self.top_fns.get(&*name.name) {
+                        if let Some(kind) = self.type_kind(&name.name) {
+                            self.error(
+                                Code::Redeclared,
+                                name.span,
+                                format!("'{}' is already defined as {kind}", name.name),
+                            );
+                        } else if let Some(&previous) = self.top_fns.get(&*name.name) {
                             let line = self.fn_line(previous);
                             self.error(
                                 Code::Redeclared,
@@ -449,6 +455,16 @@ impl<'a, 's> Checker<'a, 's> {
         }
     }
 
+    /// "a struct" or "an enum" when `name` is a type declared in (or imported into) the
+    /// current module.
+    pub(super) fn type_kind(&self, name: &str) -> Option<&'static str> {
+        match self.type_names.get(name) {
+            Some(Type::Struct(..)) => Some("a struct"),
+            Some(Type::Enum(..)) => Some("an enum"),
+            _ => None,
+        }
+    }
+
     fn push_top_slot(&mut self, name: String, mutable: bool) {
         self.add_top_slot(TopSlot {
             name,
@@ -458,7 +474,7 @@ impl<'a, 's> Checker<'a, 's> {
                 mutable,
                 loop_var: false,
                 line: 0,
-                by_statement: true,
+                form: DeclForm::Statement,
             },
             captured: false,
         });
@@ -977,7 +993,7 @@ impl<'a, 's> Checker<'a, 's> {
             mutable,
             loop_var,
             line,
-            by_statement: false,
+            form: DeclForm::Bound,
         });
         self.cx
             .scopes

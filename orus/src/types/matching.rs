@@ -228,7 +228,18 @@ impl Checker<'_, '_> {
     ) {
         // A set: a match may have thousands of literal arms.
         let mut seen: crate::hash::FastSet<&str> = Default::default();
-        for ((key, _), arm) in keys.iter().zip(&m.arms) {
+        let mut wildcard_seen = false;
+        for ((key, wildcard), arm) in keys.iter().zip(&m.arms) {
+            if *wildcard {
+                if wildcard_seen {
+                    self.error(
+                        Code::DuplicateArm,
+                        arm.span,
+                        "The `_` arm appears more than once; only the first can match",
+                    );
+                }
+                wildcard_seen = true;
+            }
             if let Some(k) = key {
                 if seen.contains(k.as_str()) {
                     let what = if k.contains('.') && !k.starts_with('"') {

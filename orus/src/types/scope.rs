@@ -22,9 +22,21 @@ pub(super) struct VarInfo {
     pub loop_var: bool,
     /// 1-based line of the declaration, for "already defined on line N".
     pub line: usize,
-    /// Declared by a statement that could have said `mut` (not a parameter, a pattern
-    /// binding or a caught error), which decides the advice of E1015.
-    pub by_statement: bool,
+    /// How it was declared, which decides the advice of E1015.
+    pub form: DeclForm,
+}
+
+/// The kind of declaration that made a variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum DeclForm {
+    /// A parameter, a pattern binding or a caught error: no `mut` can be added.
+    Bound,
+    /// `x = …`, `x: T = …`: could have said `mut`.
+    Statement,
+    /// `global X = …`: could have said `global mut`.
+    Global,
+    /// `const x = …`.
+    Const,
 }
 
 /// One lexical scope: names in declaration order (lookups go newest first).

@@ -50,7 +50,7 @@ impl Checker<'_, '_> {
                 let mut b = binding.clone();
                 b.declares = true;
                 // The clone lives only for this call; its expressions are checked here.
-                if let Some(s) = self.binding_owned(&b) {
+                if let Some(s) = self.binding_owned(&b, true) {
                     out.push(s);
                 }
                 return;
