@@ -757,7 +757,16 @@ impl<'a, 's> Checker<'a, 's> {
             None => true,
             Some(t) => matches!(self.resolve(t), Type::Hole(_)),
         };
-        if open_ret && !self.fns[entry].instances[inst].checked {
+        // An argument whose type is still open (`xs = []` passed before anything is stored)
+        // is checked now too: a `push` in the body then types the caller's array in program
+        // order, before the caller's next line reads it.
+        let open_args = || {
+            self.fns[entry].instances[inst]
+                .args
+                .iter()
+                .any(|t| super::holes::mentions_hole(&self.resolve(t)))
+        };
+        if (open_ret || open_args()) && !self.fns[entry].instances[inst].checked {
             if self.depth >= MAX_INSTANTIATION_DEPTH {
                 let name = self.fn_name(entry);
                 self.error(

@@ -239,7 +239,7 @@ fn contains_hole(ty: &Type, h: u32) -> bool {
 }
 
 /// Whether `ty` has a hole among its element types (bound or not).
-fn mentions_hole(ty: &Type) -> bool {
+pub(super) fn mentions_hole(ty: &Type) -> bool {
     let mut at = ty;
     loop {
         match at {
