@@ -4,8 +4,8 @@
 //! the contexts of its enclosing functions kept in `Checker::parents`. A name that resolves
 //! to a local of an enclosing function is captured: the local is marked `captured` (it will
 //! live in a heap cell) and each function between the owner and the user gets a capture
-//! slot for it. Such functions must annotate their parameters; their return type may be
-//! inferred.
+//! slot for it. An unannotated parameter starts as a hole that its first deciding use
+//! binds, in the body or at a call (choice 31); the return type may be inferred.
 
 use super::func::{Checker, FnCx, RetKind};
 use super::scope::{Scope, Sym, VarInfo};
@@ -121,17 +121,8 @@ impl Checker<'_, '_> {
         for p in &decl.params {
             match &p.ty {
                 Some(t) => params.push(self.resolve_type(t)),
-                None => {
-                    self.error(
-                        Code::CannotInfer,
-                        p.name.span,
-                        format!(
-                            "Could not infer the type of parameter '{}'; annotate it, like `{}: i32`",
-                            p.name.name, p.name.name
-                        ),
-                    );
-                    params.push(Type::Error);
-                }
+                // Typed by its first use that decides (choice 31).
+                None => params.push(self.new_hole()),
             }
         }
         let declared_ret = decl.ret.as_ref().map(|t| self.resolve_type(t));
@@ -155,8 +146,10 @@ impl Checker<'_, '_> {
             self.declare_local(&p.name.name, ty.clone(), false, false, line);
         }
         self.cx.scopes.push(Scope::default());
+        let diags_before = self.diags.len();
         let body = self.block_stmts(&decl.body.stmts);
         self.cx.scopes.pop();
+        self.explain_open_params(decl, &params, diags_before);
         let parent = self.parents.pop().expect("pushed above");
         let cx = std::mem::replace(&mut self.cx, parent);
         let ret = declared_ret
@@ -187,6 +180,33 @@ impl Checker<'_, '_> {
             kind: TExprKind::Closure { func: id, captures },
             ty: Type::Func(Rc::new(FnType { params, ret })),
             span,
+        }
+    }
+
+    /// Errors in a closure body about a value of a type not known yet (shown as
+    /// `unknown`) come from a parameter still open there: a help names them.
+    fn explain_open_params(&mut self, decl: &FnDecl, params: &[Type], diags_before: usize) {
+        let open: Vec<&str> = decl
+            .params
+            .iter()
+            .zip(params)
+            .filter(|(_, t)| matches!(self.resolve(t), Type::Hole(_)))
+            .map(|(p, _)| &*p.name.name)
+            .collect();
+        let Some(first) = open.first() else { return };
+        let unknown = format!("`{}`", Type::Hole(0));
+        let help = format!(
+            "the type of an unannotated parameter ({}) comes from its first use that decides \
+             it; this use needs it earlier: annotate it, like `{first}: i32`",
+            open.iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for d in &mut self.diags[diags_before..] {
+            if d.help.is_none() && d.message.contains(&unknown) {
+                d.help = Some(help.clone());
+            }
         }
     }
 
@@ -247,6 +267,16 @@ impl Checker<'_, '_> {
 
     /// Calls a function value.
     pub(super) fn call_value(&mut self, callee: TExpr, args: &[ast::Expr], span: Span) -> TExpr {
+        let mut callee = callee;
+        if let Type::Hole(_) = self.resolve(&callee.ty) {
+            // An unannotated parameter called as a function (`f(x)`): it is one, taking
+            // these arguments and returning a type its uses will decide.
+            let params = args.iter().map(|_| self.new_hole()).collect();
+            let ret = self.new_hole();
+            let fn_ty = Type::Func(Rc::new(FnType { params, ret }));
+            self.unify(&callee.ty, &fn_ty);
+            callee.ty = fn_ty;
+        }
         let ft = match &callee.ty {
             Type::Func(ft) => ft.clone(),
             Type::Error => {
@@ -295,7 +325,7 @@ impl Checker<'_, '_> {
                 callee: Box::new(callee),
                 args,
             },
-            ty: ft.ret.clone(),
+            ty: self.resolve(&ft.ret),
             span,
         }
     }

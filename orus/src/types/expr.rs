@@ -195,7 +195,7 @@ impl<'a> Checker<'a, '_> {
                 Some(Sym::Func(entry)) => return self.function_value(entry, span),
                 Some(Sym::Capture(idx)) => (
                     TExprKind::Load(Place::Capture(idx)),
-                    self.capture_info(idx).0,
+                    self.resolve(&self.capture_info(idx).0),
                 ),
                 None => {
                     self.undefined(name, span);
@@ -280,7 +280,27 @@ impl<'a> Checker<'a, '_> {
         } else {
             None
         };
-        let t = self.value(operand, hint);
+        let mut t = self.value(operand, hint);
+        // An unannotated parameter not typed yet: `not x` makes it a `bool`; `-x` and `~x`
+        // leave it to a later use and are checked at the end.
+        if matches!(t.ty, Type::Hole(_)) {
+            if op == UnaryOp::Not {
+                self.unify(&t.ty, &Type::Bool);
+                t.ty = Type::Bool;
+            } else {
+                let open = super::func::OpenOp::Unary(op);
+                self.open_ops.push((t.ty.clone(), open, span, self.file));
+                let ty = t.ty.clone();
+                return TExpr {
+                    kind: TExprKind::Unary {
+                        op,
+                        operand: Box::new(t),
+                    },
+                    ty,
+                    span,
+                };
+            }
+        }
         let ok = match op {
             UnaryOp::Neg => matches!(t.ty, Type::I32 | Type::I64 | Type::F64),
             UnaryOp::Not => t.ty == Type::Bool,
@@ -427,6 +447,30 @@ impl<'a> Checker<'a, '_> {
             self.unify(&l.ty, &r.ty);
             l.ty = self.settle_result(&l.ty);
             r.ty = self.settle_result(&r.ty);
+            // Two unannotated parameters not typed yet (`a + b`, `x * x`) are now one
+            // type, which a later use decides; the operator is checked against it at the
+            // end (the typed node is the same for every type that takes it).
+            if let (Type::Hole(_), Type::Hole(_)) = (&l.ty, &r.ty) {
+                {
+                    let open = super::func::OpenOp::Binary(op);
+                    self.open_ops.push((l.ty.clone(), open, span, self.file));
+                    let ty = if is_comparison(op) {
+                        Type::Bool
+                    } else {
+                        l.ty.clone()
+                    };
+                    let op = if op == BinOp::Matches { BinOp::Eq } else { op };
+                    return TExpr {
+                        kind: TExprKind::Binary {
+                            op,
+                            lhs: Box::new(l),
+                            rhs: Box::new(r),
+                        },
+                        ty,
+                        span,
+                    };
+                }
+            }
         }
         let result = |kind, ty| TExpr { kind, ty, span };
         // String concatenation, with a literal of another primitive converted to text.

@@ -118,6 +118,7 @@ impl Checker<'_, '_> {
         let mut fs: Vec<TFunction> = functions.iter_mut().filter_map(Option::take).collect();
         let mut tops: Vec<Option<Type>> = self.top_vars.iter().map(|t| t.ty.clone()).collect();
         self.settle_result_holes();
+        self.check_open_ops();
         self.resolve_declared_types();
         self.resolve_all(&mut fs, &mut tops);
         let mut fs = fs.into_iter();
@@ -229,6 +230,13 @@ pub(super) struct Instance {
     pub origin: Option<String>,
 }
 
+/// An operator applied while its operand type was open, for `Checker::check_open_ops`.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum OpenOp {
+    Binary(ast::BinOp),
+    Unary(ast::UnaryOp),
+}
+
 /// How `return` statements of the current function are checked.
 #[derive(Clone, Debug)]
 pub(super) enum RetKind {
@@ -328,6 +336,9 @@ pub(super) struct Checker<'a, 's> {
     /// (`Result.Err(m)` with no expected type, a bare `Result` annotation): they bind only
     /// to `Result` types, and one never bound becomes `Result<i32>`.
     pub result_holes: crate::hash::FastSet<u32>,
+    /// Operators applied to two operands whose one type was still open (`a + b` of two
+    /// unannotated parameters): checked once the type is known, at the end.
+    pub open_ops: Vec<(Type, OpenOp, Span, u32)>,
     /// `use` items that failed (not exported), with the importing module: their uses there
     /// are not reported again.
     pub failed_imports: crate::hash::FastSet<(usize, String)>,
@@ -372,6 +383,7 @@ impl<'a, 's> Checker<'a, 's> {
             result_instances: vec![],
             holes: vec![],
             result_holes: Default::default(),
+            open_ops: vec![],
             failed_imports: Default::default(),
             module_words: Vec::new(),
             pending: vec![],

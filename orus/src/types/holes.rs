@@ -87,6 +87,48 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// Checks the operators recorded in `open_ops` against the types their operands
+    /// ended with (an operand never typed becomes `i32`, which takes them all).
+    pub(super) fn check_open_ops(&mut self) {
+        use super::func::OpenOp;
+        use crate::ast::{BinOp, UnaryOp};
+        for (ty, op, span, file) in std::mem::take(&mut self.open_ops) {
+            let ty = match self.resolve(&ty) {
+                Type::Hole(_) => continue,
+                ty => ty,
+            };
+            let ok = match op {
+                OpenOp::Binary(BinOp::Eq | BinOp::Ne | BinOp::Matches) => ty != Type::Void,
+                OpenOp::Binary(BinOp::Add | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) => {
+                    ty.is_numeric() || ty == Type::Str
+                }
+                OpenOp::Binary(BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem) => {
+                    ty.is_numeric()
+                }
+                OpenOp::Binary(_) | OpenOp::Unary(UnaryOp::BitNot) => ty.is_integer(),
+                OpenOp::Unary(UnaryOp::Neg) => matches!(ty, Type::I32 | Type::I64 | Type::F64),
+                OpenOp::Unary(UnaryOp::Not) => ty == Type::Bool,
+            };
+            if !ok && ty != Type::Error {
+                let mut diag = Diagnostic::new(
+                    Code::OperatorNotSupported,
+                    span,
+                    format!(
+                        "Operator `{}` is not defined for `{ty}`, the type this parameter \
+                         was given later",
+                        match op {
+                            OpenOp::Binary(op) => op.symbol(),
+                            OpenOp::Unary(op) => op.symbol(),
+                        }
+                    ),
+                )
+                .with_help("annotate the parameters where the function is declared");
+                diag.file = Some(file);
+                self.diags.push(diag);
+            }
+        }
+    }
+
     /// `ty` with every bound hole replaced by its type.
     pub(super) fn resolve(&self, ty: &Type) -> Type {
         match ty {
@@ -109,6 +151,10 @@ impl Checker<'_, '_> {
                     Type::Array(Rc::new(inner))
                 }
             }
+            Type::Func(f) if mentions_hole(ty) => Type::Func(Rc::new(super::FnType {
+                params: f.params.iter().map(|p| self.resolve(p)).collect(),
+                ret: self.resolve(&f.ret),
+            })),
             _ => ty.clone(),
         }
     }
@@ -138,13 +184,21 @@ impl Checker<'_, '_> {
                 true
             }
             (Type::Hole(a), Type::Hole(b))
-                if a != b && self.result_holes.contains(a) && self.result_holes.contains(b) =>
+                if a != b && self.result_holes.contains(a) == self.result_holes.contains(b) =>
             {
-                // Two `Result`s of a type not known yet are one type.
+                // Two types not known yet that must agree (two `Result`s, two parameters
+                // in `a + b`) are one type.
                 self.holes[*a as usize] = Some(Type::Hole(*b));
                 true
             }
             (Type::Array(x), Type::Array(y)) => self.unify_resolved(x, y),
+            (Type::Func(x), Type::Func(y)) if x.params.len() == y.params.len() => {
+                let mut ok = true;
+                for (p, q) in x.params.iter().zip(&y.params) {
+                    ok &= self.unify(p, q);
+                }
+                ok & self.unify(&x.ret, &y.ret)
+            }
             _ => true,
         }
     }
@@ -226,35 +280,48 @@ impl Checker<'_, '_> {
     }
 }
 
-/// `ty` (resolved) mentions the open hole `h` among its element types.
+/// `ty` (resolved) mentions the open hole `h` among its element, parameter or result
+/// types.
 fn contains_hole(ty: &Type, h: u32) -> bool {
     let mut at = ty;
     loop {
         match at {
             Type::Hole(g) => return *g == h,
             Type::Array(elem) => at = elem,
+            Type::Func(f) => {
+                return f.params.iter().any(|p| contains_hole(p, h)) || contains_hole(&f.ret, h)
+            }
             _ => return false,
         }
     }
 }
 
-/// Whether `ty` has a hole among its element types (bound or not).
+/// Whether `ty` has a hole among its element, parameter or result types (bound or not).
 pub(super) fn mentions_hole(ty: &Type) -> bool {
     let mut at = ty;
     loop {
         match at {
             Type::Hole(_) => return true,
             Type::Array(elem) => at = elem,
+            Type::Func(f) => return f.params.iter().any(mentions_hole) || mentions_hole(&f.ret),
             _ => return false,
         }
     }
 }
 
-/// An open hole left at the end (an array never given an element) becomes `i32`.
+/// An open hole left at the end (an array never given an element, a parameter never
+/// used in a way that decides its type) becomes `i32`.
 fn default_holes(ty: Type) -> Type {
     match ty {
         Type::Hole(_) => Type::I32,
         Type::Array(elem) => Type::Array(Rc::new(default_holes(Rc::unwrap_or_clone(elem)))),
+        Type::Func(f) if mentions_hole(&Type::Func(f.clone())) => {
+            let f = Rc::unwrap_or_clone(f);
+            Type::Func(Rc::new(super::FnType {
+                params: f.params.into_iter().map(default_holes).collect(),
+                ret: default_holes(f.ret),
+            }))
+        }
         other => other,
     }
 }

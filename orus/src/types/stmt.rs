@@ -296,7 +296,12 @@ impl Checker<'_, '_> {
     /// Types range bounds so they share one integer type; literals adapt to the others.
     fn same_integer_type(&mut self, parts: &[&ast::Expr]) -> Vec<TExpr> {
         let anchor = parts.iter().position(|e| !self.literal(e)).unwrap_or(0);
-        let first = self.value(parts[anchor], None);
+        let mut first = self.value(parts[anchor], None);
+        if matches!(first.ty, Type::Hole(_)) {
+            // An unannotated parameter as a bound: the default integer type, as a literal.
+            self.unify(&first.ty, &Type::I32);
+            first.ty = Type::I32;
+        }
         let mut ty = first.ty.clone();
         if !ty.is_integer() && ty != Type::Error {
             self.mismatch(parts[anchor].span, &ty, &Type::I32);
