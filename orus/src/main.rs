@@ -3,9 +3,10 @@
 //!
 //! On Linux the binary provides the C `main` itself (`#![no_main]`) instead of going
 //! through Rust's runtime start-up, whose one costly step, finding the main thread's stack
-//! guard by parsing `/proc/self/maps`, was a quarter of a hello-world's instructions. The
-//! two other things it does are done here: `SIGPIPE` is ignored (a closed pipe is a write
-//! error, not a kill) and stdout is flushed at the end. Deep recursion never happens on
+//! guard by parsing `/proc/self/maps`, was a quarter of a hello-world's instructions. Here
+//! `SIGPIPE` keeps its default action, as in C programs and Lua: `orus prog | head` ends
+//! when `head` does (with writes failing quietly instead, a printing loop ran forever), and
+//! stdout is flushed at the end. Deep recursion never happens on
 //! the main thread: the compiler runs on its own big-stack thread and the VM is a loop.
 //! Command-line arguments still reach `std::env::args` (glibc passes them to initialisers).
 
@@ -26,9 +27,9 @@ extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
         fn signal(signum: i32, handler: usize) -> usize;
     }
     const SIGPIPE: i32 = 13;
-    const SIG_IGN: usize = 1;
-    // SAFETY: setting a signal's disposition to "ignore" before any thread starts.
-    unsafe { signal(SIGPIPE, SIG_IGN) };
+    const SIG_DFL: usize = 0;
+    // SAFETY: setting a signal's disposition before any thread starts.
+    unsafe { signal(SIGPIPE, SIG_DFL) };
     let code = cli::main();
     let _ = std::io::Write::flush(&mut std::io::stdout());
     i32::from(code)

@@ -370,9 +370,53 @@ fn a_full_stdout_is_not_a_panic() {
             .output()
             .expect("running orus")
             .into();
-        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        // Running a program whose `print` can't be written is E0015 (exit 70); the
+        // other commands' own output is best effort.
+        let runs_program = args == ["-d", "hi.orus"];
+        let expected = if runs_program { 70 } else { 0 };
+        assert_eq!(run.code, expected, "{args:?}: {}", run.stderr);
         assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+        assert_eq!(runs_program, run.stderr.contains("E0015"), "{}", run.stderr);
     }
+}
+
+#[test]
+fn a_closed_pipe_ends_a_printing_loop() {
+    // `orus prog | head -1`: the program must end when the reader is gone, as C programs
+    // and Lua do (by SIGPIPE), not print into the void for ever.
+    let dir = folder(
+        "closed-pipe",
+        &[(
+            "loop.orus",
+            "mut i = 0\nwhile true:\n    print(i)\n    i += 1\n",
+        )],
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orus"))
+        .arg("loop.orus")
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running orus");
+    let mut first = [0u8; 2];
+    let mut out = child.stdout.take().expect("piped stdout");
+    std::io::Read::read_exact(&mut out, &mut first).expect("some output");
+    assert_eq!(&first, b"0\n");
+    drop(out);
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting") {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("orus kept running after its output pipe closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(13), "ended by SIGPIPE: {status:?}");
 }
 
 /// Runs `orus args` in `dir` under an address-space limit of `kib` KiB (`ulimit -v`).

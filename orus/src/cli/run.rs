@@ -126,7 +126,11 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
     } else {
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
         let ran = vm::run_traced(&program, &settings.vm, &mut out);
-        let _ = out.flush();
+        // A print that fails is E0015 (`vm`); the last block is written here.
+        if let (Err(error), Ok(())) = (out.flush(), &ran.0) {
+            eprintln!("Error [E0015]: could not write the program's output: {error}");
+            return EXIT_RUNTIME;
+        }
         ran
     };
     let exit = match result {

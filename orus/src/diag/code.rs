@@ -45,6 +45,7 @@ error_codes! {
     Thrown = 12, "Error thrown";
     BudgetExhausted = 13, "Execution budget exhausted";
     OutOfMemory = 14, "Out of memory";
+    OutputFailed = 15, "Output failed";
     // Syntax errors.
     UnexpectedChar = 1001, "Unexpected character";
     UnterminatedString = 1002, "Unterminated string";

@@ -1127,9 +1127,10 @@ impl Vm<'_, '_> {
                         // Under a budget, output is charged too, one unit per KiB: a loop
                         // that prints an array it grows did quadratic work on a budget of
                         // back-edges and ran for minutes (found by the `vm` fuzzer).
-                        // Like C's printf, a failed write (a closed pipe) does not stop
-                        // the program. Long output is written as it is formatted.
+                        // A failed write (a full disk) ends the program with E0015, as
+                        // Python's print raises. Long output is written as it is formatted.
                         let writer = &mut self.out;
+                        let mut write_error = None;
                         let mut emit = |text: &mut Vec<u8>| {
                             if BUDGET {
                                 let cost = (text.len() >> 10) as u64;
@@ -1138,7 +1139,10 @@ impl Vm<'_, '_> {
                                 }
                                 budget -= cost;
                             }
-                            let _ = writer.write_all(text);
+                            if let Err(e) = writer.write_all(text) {
+                                write_error = Some(e);
+                                return false;
+                            }
                             text.clear();
                             true
                         };
@@ -1151,7 +1155,10 @@ impl Vm<'_, '_> {
                             &mut emit,
                         ) && emit(&mut self.scratch);
                         if !done {
-                            fail!(frames::budget_exhausted());
+                            match write_error {
+                                Some(e) => fail!(frames::output_failed(&e)),
+                                None => fail!(frames::budget_exhausted()),
+                            }
                         }
                     }
                     Instr::TimeStamp { dst } => set!(dst, frames::now_seconds()),

@@ -152,6 +152,14 @@ pub(super) fn budget_exhausted() -> Fault {
 }
 
 #[cold]
+pub(super) fn output_failed(error: &std::io::Error) -> Fault {
+    Fault::new(
+        Code::OutputFailed,
+        format!("could not write the program's output: {error}"),
+    )
+}
+
+#[cold]
 pub(super) fn zero_step() -> Fault {
     Fault::new(Code::InvalidRange, "for loop step cannot be zero")
 }
