@@ -88,10 +88,6 @@ pub fn load(
         declared: HashMap::new(),
         stack: vec![],
         search,
-        main_dir: main_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default(),
         via: Span::default(),
     };
     loader.visit_source(main_display.to_string(), main_text, main_path, None);
@@ -111,7 +107,6 @@ struct Loader<'s> {
     /// Modules being loaded (canonical path, dotted name), outermost first.
     stack: Vec<(PathBuf, String)>,
     search: &'s SearchPath,
-    main_dir: PathBuf,
     /// The main file's `use` being followed.
     via: Span,
 }
@@ -339,11 +334,10 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let display = path
-            .strip_prefix(&self.main_dir)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
+        // As resolved: relative to the working directory when the main file's path was
+        // (`app/main.orus` imports `app/lib/m.orus`), so the header names a file the user
+        // can open from where they ran `orus`.
+        let display = path.display().to_string();
         let site = ImportSite { name: name.clone() };
         self.visit_source(display, text, &path, Some(&site))
     }

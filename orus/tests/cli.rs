@@ -43,7 +43,9 @@ fn folder(test: &str, files: &[(&str, &str)]) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     dir
 }
@@ -509,4 +511,25 @@ fn show_ast_accepts_the_trees_a_run_accepts() {
     let dump = orus_in(&dir, &["--show-ast", "sum.orus"]);
     assert_eq!(dump.code, 0, "{}", dump.stderr);
     assert!(dump.stdout.contains("Binary"), "{}", &dump.stdout[..200]);
+}
+
+#[test]
+fn module_paths_in_reports_are_relative_to_the_working_directory() {
+    // `orus app/main.orus` run from the folder above `app`: an error in the imported
+    // `app/lib/m.orus` names that path (it named `lib/m.orus`, which is not there).
+    let dir = folder(
+        "module-paths",
+        &[
+            ("app/main.orus", "use lib.m\nprint(f())\n"),
+            ("app/lib/m.orus", "pub fn f() -> i32:\n    return 1 / 0\n"),
+        ],
+    );
+    let run = orus_in(&dir, &["app/main.orus"]);
+    assert_eq!(run.code, 70, "{}", run.stderr);
+    assert!(run.stderr.contains("app/lib/m.orus:2:14"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("at f (app/lib/m.orus:2)"),
+        "{}",
+        run.stderr
+    );
 }
