@@ -257,7 +257,13 @@ impl Checker<'_, '_> {
             }
             return Some(self.poison(span));
         }
-        let first = self.value(&args[0], None);
+        let mut first = self.value(&args[0], None);
+        if name != "len" && matches!(first.ty, Type::Hole(_)) {
+            // An unannotated parameter given to `push`/`pop` is an array (choice 31).
+            let array = Type::Array(std::rc::Rc::new(self.new_hole()));
+            self.unify(&first.ty, &array);
+            first.ty = array;
+        }
         let wanted = if name == "len" {
             "array` or `string"
         } else {

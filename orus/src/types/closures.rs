@@ -197,7 +197,8 @@ impl Checker<'_, '_> {
         let unknown = format!("`{}`", Type::Hole(0));
         let help = format!(
             "the type of an unannotated parameter ({}) comes from its first use that decides \
-             it; this use needs it earlier: annotate it, like `{first}: i32`",
+             it, and this use needs it before that: annotate it with its type where the \
+             function is declared (`{first}: T`)",
             open.iter()
                 .map(|n| format!("'{n}'"))
                 .collect::<Vec<_>>()

@@ -132,10 +132,16 @@ impl<'a> Checker<'a, '_> {
             self.error(
                 Code::TypeMismatch,
                 span,
-                format!(
-                    "this is a `{found}`, which would have to be an element of itself: \
-                     an array can't contain itself"
-                ),
+                match found {
+                    Type::Array(_) => format!(
+                        "this is a `{found}`, which would have to be an element of itself: \
+                         an array can't contain itself"
+                    ),
+                    _ => format!(
+                        "this is a `{found}`, which would have to contain itself: such a type \
+                         would be infinite"
+                    ),
+                },
             );
         } else if !t.ty.compatible(expected) {
             self.mismatch(span, &t.ty, expected);

@@ -339,6 +339,14 @@ pub(super) struct Checker<'a, 's> {
     /// Operators applied to two operands whose one type was still open (`a + b` of two
     /// unannotated parameters): checked once the type is known, at the end.
     pub open_ops: Vec<(Type, OpenOp, Span, u32)>,
+    /// Holes numbered below this one existed before the body being checked began; binding
+    /// one of them (`outer_binds`) is an effect outside that body (see `check_instance`).
+    pub hole_floor: u32,
+    pub outer_binds: u64,
+    /// Instances made and bodies checked so far, to tell whether a check had effects on
+    /// other functions.
+    pub instances_made: u64,
+    pub instance_checks: u64,
     /// `use` items that failed (not exported), with the importing module: their uses there
     /// are not reported again.
     pub failed_imports: crate::hash::FastSet<(usize, String)>,
@@ -384,6 +392,10 @@ impl<'a, 's> Checker<'a, 's> {
             holes: vec![],
             result_holes: Default::default(),
             open_ops: vec![],
+            hole_floor: 0,
+            outer_binds: 0,
+            instances_made: 0,
+            instance_checks: 0,
             failed_imports: Default::default(),
             module_words: Vec::new(),
             pending: vec![],
@@ -758,6 +770,7 @@ impl<'a, 's> Checker<'a, 's> {
                     origin,
                 });
                 let inst = self.fns[entry].instances.len() - 1;
+                self.instances_made += 1;
                 self.pending.push((entry, inst));
                 inst
             }
@@ -900,7 +913,16 @@ impl<'a, 's> Checker<'a, 's> {
         let decl = self.fns[entry].decl;
         let args = self.fns[entry].instances[inst].args.clone();
         let id = self.fns[entry].instances[inst].id;
+        self.instance_checks += 1;
+        let effects_before = (self.outer_binds, self.instances_made, self.instance_checks);
+        let floor = std::mem::replace(&mut self.hole_floor, self.holes.len() as u32);
         let (mut body, mut cx, mut saved_diags, mut file) = self.check_body(entry, inst);
+        self.hole_floor = floor;
+        // Checking again is only sound when the first check touched nothing outside this
+        // body: no type of the caller's values bound, no other function's version made
+        // or checked (their errors would be dropped with this body's).
+        let self_contained =
+            effects_before == (self.outer_binds, self.instances_made, self.instance_checks);
         // `return 0` typed the result `i32` before a later `return x` (an `f64`, say) or a
         // recursive `n * f(n - 1)` with `n: i64` showed what it is: the literal should have
         // adapted (spec §4.3). Check again with each type the literal could take, from the
@@ -909,6 +931,7 @@ impl<'a, 's> Checker<'a, 's> {
         let inst_ref = &self.fns[entry].instances[inst];
         if inst_ref.weak_ret
             && !inst_ref.weak_ret_read
+            && self_contained
             && (!cx.ret_widenings.is_empty() || self.diags.len() > saved_diags)
         {
             let weak = inst_ref.ret.clone();

@@ -20,6 +20,15 @@ impl Checker<'_, '_> {
         Type::Hole(self.holes.len() as u32 - 1)
     }
 
+    /// Binds open hole `h`, counting bindings of holes made before the current
+    /// `hole_floor` (the types of values from outside the body being checked).
+    fn bind_hole(&mut self, h: u32, ty: Type) {
+        if h < self.hole_floor {
+            self.outer_binds += 1;
+        }
+        self.holes[h as usize] = Some(ty);
+    }
+
     /// A hole for a built-in `Result` whose `Ok` type is not known yet.
     pub(super) fn new_result_hole(&mut self) -> Type {
         let hole = self.new_hole();
@@ -69,7 +78,7 @@ impl Checker<'_, '_> {
         if let Type::Hole(h) = ty {
             if self.result_holes.contains(&h) {
                 let settled = self.result_enum(&Type::I32);
-                self.holes[h as usize] = Some(settled.clone());
+                self.bind_hole(h, settled.clone());
                 return settled;
             }
         }
@@ -180,15 +189,19 @@ impl Checker<'_, '_> {
                     // Not a `Result`: the hole stays open and the caller reports the clash.
                     return true;
                 }
-                self.holes[*h as usize] = Some(other.clone());
+                self.bind_hole(*h, other.clone());
                 true
             }
-            (Type::Hole(a), Type::Hole(b))
-                if a != b && self.result_holes.contains(a) == self.result_holes.contains(b) =>
-            {
+            (Type::Hole(a), Type::Hole(b)) if a != b => {
                 // Two types not known yet that must agree (two `Result`s, two parameters
-                // in `a + b`) are one type.
-                self.holes[*a as usize] = Some(Type::Hole(*b));
+                // in `a + b`, an empty array's element and a `Result.Err(..)`) are one
+                // type. A result hole stays the representative: the other becomes a
+                // `Result` too.
+                if self.result_holes.contains(a) && !self.result_holes.contains(b) {
+                    self.bind_hole(*b, Type::Hole(*a));
+                } else {
+                    self.bind_hole(*a, Type::Hole(*b));
+                }
                 true
             }
             (Type::Array(x), Type::Array(y)) => self.unify_resolved(x, y),

@@ -184,6 +184,28 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// The enum type a pattern `E.V` or `E.V(..)` names (a user enum; `Result` patterns
+    /// leave the subject to `settle_result`).
+    fn enum_of_pattern(&self, pattern: &Pattern) -> Option<Type> {
+        let Pattern::Expr(e) = pattern else {
+            return None;
+        };
+        let path = match &e.kind {
+            ExprKind::Call { callee, .. } => &**callee,
+            _ => e,
+        };
+        let ExprKind::Field { base, .. } = &path.kind else {
+            return None;
+        };
+        let ExprKind::Name(n) = &base.kind else {
+            return None;
+        };
+        match self.lookup_type(n) {
+            Some(ty @ Type::Enum(..)) => Some(ty),
+            _ => None,
+        }
+    }
+
     /// `Enum.Variant(a, b)` naming an enum type when `subject_ty` is not that enum: the
     /// enum's name and the pattern's arguments.
     fn variant_pattern_of_other_enum<'e>(
@@ -298,6 +320,12 @@ impl Checker<'_, '_> {
     /// The hidden local holding the subject.
     fn match_subject(&mut self, m: &MatchExpr) -> (TExpr, LocalId) {
         let mut subject = self.value(&m.subject, None);
+        if matches!(subject.ty, Type::Hole(_)) {
+            // An unannotated parameter matched against `E.A(..)` is an `E` (choice 31).
+            if let Some(ty) = m.arms.iter().find_map(|a| self.enum_of_pattern(&a.pattern)) {
+                self.unify(&subject.ty, &ty);
+            }
+        }
         subject.ty = self.settle_result(&subject.ty);
         let line = self.line_of(m.span);
         let temp = self.declare_local(&"<match>".into(), subject.ty.clone(), false, false, line);
