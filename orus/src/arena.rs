@@ -73,6 +73,7 @@ fn reserve() -> bool {
         fn mmap(addr: *mut u8, len: usize, prot: i32, flags: i32, fd: i32, off: i64) -> *mut u8;
         fn madvise(addr: *mut u8, len: usize, advice: i32) -> i32;
     }
+    const MADV_HUGEPAGE: i32 = 14;
     const MADV_NOHUGEPAGE: i32 = 15;
     const PROT_READ: i32 = 1;
     const PROT_WRITE: i32 = 2;
@@ -98,6 +99,12 @@ fn reserve() -> bool {
             // first kilobytes of tree; large ones still get huge pages past this.
             // SAFETY: advice on the mapping just made; failure only loses the advice.
             unsafe { madvise(p, SMALL_PAGES, MADV_NOHUGEPAGE) };
+            // Where transparent huge pages are only given on request (`madvise`, the
+            // usual default), ask for them past the small-page start: `orus check` of a
+            // 100 000-line program took 31 600 page faults on 4 KiB pages and 7 300 with
+            // this (the rest are blocks too big for the region), 175 -> 138 ms.
+            // SAFETY: as above.
+            unsafe { madvise(p.add(SMALL_PAGES), REGION - SMALL_PAGES, MADV_HUGEPAGE) };
             START.store(p as usize, Relaxed);
             NEXT.store(p as usize, Relaxed);
             END.store(p as usize + REGION, Relaxed);
