@@ -33,6 +33,11 @@ mod token;
 
 pub use token::{Token, TokenKind};
 
+/// Whether `word` is one of Orus's keywords (spec §2.4), which can't be names.
+pub fn is_keyword(word: &[u8]) -> bool {
+    token::keyword(word).is_some()
+}
+
 use crate::ast::Name;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::hash::FastMap;

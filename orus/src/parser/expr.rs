@@ -403,6 +403,12 @@ impl Parser<'_> {
         }
         let message = format!("Expected an expression, found {}", self.found());
         let mut diag = Diagnostic::new(Code::ExpectedExpression, self.span(), message);
+        // `matches = 3`: a keyword on the left of an assignment was meant as a name.
+        if matches!(self.nth(1), TokenKind::Assign | TokenKind::Colon) {
+            if let Some(help) = self.keyword_as_name_help() {
+                diag = diag.with_help(help);
+            }
+        }
         let at = self.span().start as usize;
         let before = self.src[..at].trim_ascii_end();
         // `i++`, `2 ** 8`: a doubled operator from another language.

@@ -332,7 +332,22 @@ impl<'a> Parser<'a> {
             return;
         }
         let message = format!("{expected}, found {}", self.found());
-        self.err(Code::ExpectedToken, self.span(), message);
+        let mut diag = Diagnostic::new(Code::ExpectedToken, self.span(), message);
+        if expected.contains("name") {
+            if let Some(help) = self.keyword_as_name_help() {
+                diag = diag.with_help(help);
+            }
+        }
+        self.report(diag);
+    }
+
+    /// When the current token is a keyword where a name was wanted (`for = 2`,
+    /// `fn f(match: i32)`): says so, since the message alone reads like a typo.
+    fn keyword_as_name_help(&self) -> Option<String> {
+        let word = self.kind().text()?;
+        crate::lexer::is_keyword(word.as_bytes()).then(|| {
+            format!("'{word}' is a keyword, so it can't be used as a name; choose another, like `{word}_`")
+        })
     }
 
     /// Like `unexpected`, after a complete expression: `if` there is an inline

@@ -41,6 +41,20 @@ impl Parser<'_> {
     /// Dispatch on the first token. Every arm is a single call, so this frame stays small
     /// on the recursion path of nested blocks (debug builds give each temporary a slot).
     fn stmt_kind(&mut self, start: u32) -> PResult<StmtKind> {
+        // `for = 2`, `in = 3`: a keyword assigned to as if it were a variable.
+        if matches!(self.nth(1), TokenKind::Assign) {
+            if let Some(help) = self.keyword_as_name_help() {
+                let word = self.text(self.span());
+                let diag = Diagnostic::new(
+                    Code::ExpectedExpression,
+                    self.span(),
+                    format!("Expected a variable name, found the keyword '{word}'"),
+                )
+                .with_help(help);
+                self.report(diag);
+                return Err(Fail);
+            }
+        }
         match self.kind() {
             TokenKind::Label(_) => self.labeled_loop(),
             TokenKind::If => self.if_stmt(),
