@@ -238,6 +238,24 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn int_literal(&mut self, lit: IntLit, expected: Option<&Type>, span: Span) -> TExpr {
+        // Beside an unannotated parameter not typed yet (`x * 2`), the literal takes that
+        // parameter's type, whatever a later use makes it (choice 31).
+        // (A literal too big for `i32` makes it an `i64` at once, as any i64 literal would.)
+        if let Some(&Type::Hole(h)) = expected {
+            let open = self.param_holes.contains(&h) && self.holes[h as usize].is_none();
+            if open && lit.default_type() == Type::I32 {
+                self.open_literals.insert((self.file, span.start), lit);
+                let bits = match lit.value_as(&lit.default_type()) {
+                    Ok(LitValue::Int(_, bits)) => bits,
+                    _ => 0,
+                };
+                return TExpr {
+                    kind: TExprKind::Int(bits),
+                    ty: Type::Hole(h),
+                    span,
+                };
+            }
+        }
         let target = match expected {
             Some(t) if t.is_numeric() => t.clone(),
             _ => lit.default_type(),

@@ -343,6 +343,12 @@ pub(super) struct Checker<'a, 's> {
     /// one of them (`outer_binds`) is an effect outside that body (see `check_instance`).
     pub hole_floor: u32,
     pub outer_binds: u64,
+    /// Integer literals typed with a hole (`x * 2` beside an open parameter), by file
+    /// and offset: their value is encoded once the hole's type is known (`resolve_all`).
+    pub open_literals: crate::hash::FastMap<(u32, u32), super::literal::IntLit>,
+    /// Holes made for unannotated parameters of nested and anonymous functions (choice
+    /// 31); a literal beside one does not decide its type.
+    pub param_holes: crate::hash::FastSet<u32>,
     /// Instances made and bodies checked so far, to tell whether a check had effects on
     /// other functions.
     pub instances_made: u64,
@@ -394,6 +400,8 @@ impl<'a, 's> Checker<'a, 's> {
             open_ops: vec![],
             hole_floor: 0,
             outer_binds: 0,
+            open_literals: Default::default(),
+            param_holes: Default::default(),
             instances_made: 0,
             instance_checks: 0,
             failed_imports: Default::default(),

@@ -195,9 +195,19 @@ impl Checker<'_, '_> {
             (Type::Hole(a), Type::Hole(b)) if a != b => {
                 // Two types not known yet that must agree (two `Result`s, two parameters
                 // in `a + b`, an empty array's element and a `Result.Err(..)`) are one
-                // type. A result hole stays the representative: the other becomes a
-                // `Result` too.
-                if self.result_holes.contains(a) && !self.result_holes.contains(b) {
+                // type. The representative is a result hole if either is (the other
+                // becomes a `Result` too), else a hole that is not a parameter's (an empty
+                // array's element is decided by the first value stored, literal or not).
+                let rank = |h: &u32| {
+                    if self.result_holes.contains(h) {
+                        2
+                    } else if self.param_holes.contains(h) {
+                        0
+                    } else {
+                        1
+                    }
+                };
+                if rank(a) >= rank(b) {
                     self.bind_hole(*b, Type::Hole(*a));
                 } else {
                     self.bind_hole(*a, Type::Hole(*b));
@@ -254,42 +264,84 @@ impl Checker<'_, '_> {
     }
 
     /// Replaces every hole in the finished program's types.
-    pub(super) fn resolve_all(&self, functions: &mut [TFunction], tops: &mut [Option<Type>]) {
+    /// Replaces every hole in the finished program's types, and encodes the integer
+    /// literals that were typed with one; a literal whose type turned out not to take it
+    /// is reported (E2008 / E2001).
+    pub(super) fn resolve_all(&mut self, functions: &mut [TFunction], tops: &mut [Option<Type>]) {
         let finalize = |ty: &mut Type| {
             let resolved = self.resolve(ty);
             *ty = default_holes(resolved);
         };
+        let mut errors = vec![];
         for f in functions.iter_mut() {
             for l in &mut f.locals {
                 finalize(&mut l.ty);
             }
             f.ret = default_holes(self.resolve(&f.ret));
             for s in &mut f.body {
-                self.resolve_stmt(s);
+                self.resolve_stmt(s, f.file, &mut errors);
             }
         }
         for t in tops.iter_mut().flatten() {
             finalize(t);
         }
+        self.diags.extend(errors);
     }
 
-    fn resolve_stmt(&self, s: &mut TStmt) {
+    fn resolve_stmt(&self, s: &mut TStmt, file: u32, errors: &mut Vec<Diagnostic>) {
         for_each_child(s, &mut |child| match child {
-            Child::Expr(e) => self.resolve_expr(e),
-            Child::Block(b) => b.iter_mut().for_each(|s| self.resolve_stmt(s)),
+            Child::Expr(e) => self.resolve_expr(e, file, errors),
+            Child::Block(b) => b
+                .iter_mut()
+                .for_each(|s| self.resolve_stmt(s, file, errors)),
         });
     }
 
-    fn resolve_expr(&self, e: &mut TExpr) {
+    fn resolve_expr(&self, e: &mut TExpr, file: u32, errors: &mut Vec<Diagnostic>) {
         // Most expressions never had a hole: leave their type alone instead of rebuilding it.
         if mentions_hole(&e.ty) {
+            let was_hole = matches!(e.ty, Type::Hole(_));
             e.ty = default_holes(self.resolve(&e.ty));
+            if was_hole && matches!(e.kind, TExprKind::Int(_)) {
+                if let Some(lit) = self.open_literals.get(&(file, e.span.start)) {
+                    self.encode_open_literal(e, *lit, file, errors);
+                }
+            }
         }
         // A `Result.Err` made before its `Ok` type was known takes its enum from the type.
         if let (TExprKind::NewEnum { id, .. }, Type::Enum(resolved, _)) = (&mut e.kind, &e.ty) {
             *id = *resolved;
         }
-        for_each_subexpr(e, &mut |c| self.resolve_expr(c));
+        for_each_subexpr(e, &mut |c| self.resolve_expr(c, file, errors));
+    }
+
+    /// Gives integer literal `e`, typed with a hole that is now `e.ty`, its encoding in
+    /// that type.
+    fn encode_open_literal(
+        &self,
+        e: &mut TExpr,
+        lit: super::literal::IntLit,
+        file: u32,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        use super::literal::LitValue;
+        let mut report = |code, message: String| {
+            let mut diag = Diagnostic::new(code, e.span, message);
+            diag.file = Some(file);
+            errors.push(diag);
+        };
+        match &e.ty {
+            Type::Error => {}
+            ty if ty.is_numeric() => match lit.value_as(ty) {
+                Ok(LitValue::Int(_, bits)) => e.kind = TExprKind::Int(bits),
+                Ok(LitValue::Float(v)) => e.kind = TExprKind::Float(v),
+                Err(message) => report(Code::LiteralOutOfRange, message),
+            },
+            ty => report(
+                Code::TypeMismatch,
+                format!("this is an integer literal, but `{ty}` was expected"),
+            ),
+        }
     }
 }
 
