@@ -259,8 +259,13 @@ impl Checker<'_, '_> {
         }
         let mut first = self.value(&args[0], None);
         if name != "len" && matches!(first.ty, Type::Hole(_)) {
-            // An unannotated parameter given to `push`/`pop` is an array (choice 31).
-            let array = Type::Array(std::rc::Rc::new(self.new_hole()));
+            // An unannotated parameter given to `push`/`pop` is an array (choice 31), of
+            // elements as open as a parameter (a pushed literal does not decide them).
+            let elem = self.new_hole();
+            if let Type::Hole(h) = elem {
+                self.param_holes.insert(h);
+            }
+            let array = Type::Array(std::rc::Rc::new(elem));
             self.unify(&first.ty, &array);
             first.ty = array;
         }

@@ -230,6 +230,11 @@ impl Checker<'_, '_> {
     pub(super) fn known_element(&mut self, elem: &Type, span: Span) -> Option<Type> {
         // An array of `Result.Err(..)` only: its elements are `Result`s all the same.
         let elem = self.settle_result(elem);
+        // The elements of an array that an unannotated parameter was found to be: as
+        // open as the parameter, and decided the same way (choice 31).
+        if matches!(elem, Type::Hole(h) if self.param_holes.contains(&h)) {
+            return Some(elem);
+        }
         if let Type::Hole(_) = elem {
             self.diags.push(
                 Diagnostic::new(
