@@ -94,6 +94,30 @@ pub enum Piece<'a> {
     Bytes(&'a [u8]),
 }
 
+/// Where the three 8-byte words of a small string's bytes start (the last overlaps the
+/// second by one byte): comparing the words in order compares the bytes in order.
+const SMALL_WORDS: [usize; 3] = [0, 8, SMALL_LEN - 8];
+
+/// The big-endian word of `bytes` at `at` (numeric order is byte order).
+#[inline(always)]
+fn small_word(bytes: &[u8; SMALL_LEN], at: usize) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_be_bytes(w)
+}
+
+/// Two small strings' bytes in order, word by word: no `memcmp` call.
+#[inline(always)]
+fn small_cmp(x: &[u8; SMALL_LEN], y: &[u8; SMALL_LEN]) -> std::cmp::Ordering {
+    for at in SMALL_WORDS {
+        let order = small_word(x, at).cmp(&small_word(y, at));
+        if order.is_ne() {
+            return order;
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
 /// One heap slot: an object, or [`Object::Free`].
 #[derive(Debug)]
 enum Object {
@@ -251,6 +275,37 @@ impl Heap {
             Some(Object::Small { len, bytes }) => &bytes[..usize::from(*len)],
             Some(Object::Str(bytes)) => bytes,
             _ => self.get_long_str(handle),
+        }
+    }
+
+    /// Whether strings `a` and `b` have the same bytes. Two small strings compare as two
+    /// fixed-size records (their bytes past `len` are always zero): no slicing, no
+    /// `memcmp` call.
+    #[inline]
+    pub fn str_eq(&self, a: Handle, b: Handle) -> bool {
+        if a == b {
+            return true;
+        }
+        match (self.slots.get(a as usize), self.slots.get(b as usize)) {
+            (
+                Some(Object::Small { len: la, bytes: x }),
+                Some(Object::Small { len: lb, bytes: y }),
+            ) => la == lb && small_cmp(x, y).is_eq(),
+            _ => self.get_str(a) == self.get_str(b),
+        }
+    }
+
+    /// How string `a` orders against string `b` (bytewise, §6.4). Small strings compare
+    /// as fixed-size records first: with zero padding, the first differing position
+    /// orders them, and equal records leave only the lengths to compare.
+    #[inline]
+    pub fn str_cmp(&self, a: Handle, b: Handle) -> std::cmp::Ordering {
+        match (self.slots.get(a as usize), self.slots.get(b as usize)) {
+            (
+                Some(Object::Small { len: la, bytes: x }),
+                Some(Object::Small { len: lb, bytes: y }),
+            ) => small_cmp(x, y).then(la.cmp(lb)),
+            _ => self.get_str(a).cmp(self.get_str(b)),
         }
     }
 

@@ -442,14 +442,6 @@ impl Vm<'_, '_> {
                 self.heap.get_str($bits as Handle)
             };
         }
-        macro_rules! compare_str {
-            ($dst:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $e:expr) => {{
-                let $x = string!(reg!($a));
-                let $y = string!(reg!($b));
-                let result = $e;
-                set!($dst, result);
-            }};
-        }
 
         loop {
             let fault: Fault = loop {
@@ -551,10 +543,22 @@ impl Vm<'_, '_> {
                     Instr::NeF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x != y),
                     Instr::LtF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x < y),
                     Instr::LeF64 { dst, a, b } => bin!(f64, dst, a, b, |x, y| x <= y),
-                    Instr::EqStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x == y),
-                    Instr::NeStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x != y),
-                    Instr::LtStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x < y),
-                    Instr::LeStr { dst, a, b } => compare_str!(dst, a, b, |x, y| x <= y),
+                    Instr::EqStr { dst, a, b } => {
+                        let same = self.heap.str_eq(reg!(a) as Handle, reg!(b) as Handle);
+                        set!(dst, same);
+                    }
+                    Instr::NeStr { dst, a, b } => {
+                        let same = self.heap.str_eq(reg!(a) as Handle, reg!(b) as Handle);
+                        set!(dst, !same);
+                    }
+                    Instr::LtStr { dst, a, b } => {
+                        let order = self.heap.str_cmp(reg!(a) as Handle, reg!(b) as Handle);
+                        set!(dst, order.is_lt());
+                    }
+                    Instr::LeStr { dst, a, b } => {
+                        let order = self.heap.str_cmp(reg!(a) as Handle, reg!(b) as Handle);
+                        set!(dst, order.is_le());
+                    }
 
                     // ---- logic and bits ----
                     Instr::Not { dst, src } => set!(dst, !get!(bool, src)),

@@ -336,3 +336,36 @@ fn collected_object_storage_is_reused_with_new_values() {
     assert_eq!(heap.enum_value(two).2, [5, 6].as_slice());
     assert_eq!(heap.pooled_slots, 198);
 }
+
+#[test]
+fn string_equality_and_order_match_the_bytes() {
+    // Small strings compare word by word on their zero-padded bytes; the results must
+    // be those of the byte slices, including NUL bytes, prefixes, every length around
+    // the small limit, and small against long (sliced) strings.
+    let mut heap = heap();
+    let mut texts: Vec<Vec<u8>> = vec![vec![], b"\0".to_vec(), b"a".to_vec(), b"a\0".to_vec()];
+    for len in [1, 7, 8, 9, 15, 16, 17, 22, 23, 24, 30] {
+        let base: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut last = base.clone();
+        *last.last_mut().unwrap() = b'z';
+        let mut first = base.clone();
+        first[0] = b'Z';
+        texts.extend([base, last, first]);
+    }
+    let mut handles = vec![];
+    for t in &texts {
+        handles.push(heap.alloc_str(t).unwrap());
+    }
+    // A long string made by appending, and a small one made by concatenation.
+    let long = heap.concat(handles[texts.len() - 3], handles[2]).unwrap();
+    let small = heap.concat(handles[2], handles[1]).unwrap();
+    texts.push(heap.get_str(long).to_vec());
+    texts.push(heap.get_str(small).to_vec());
+    handles.extend([long, small]);
+    for (i, &a) in handles.iter().enumerate() {
+        for (j, &b) in handles.iter().enumerate() {
+            assert_eq!(heap.str_eq(a, b), texts[i] == texts[j], "{i} == {j}");
+            assert_eq!(heap.str_cmp(a, b), texts[i].cmp(&texts[j]), "{i} cmp {j}");
+        }
+    }
+}
