@@ -594,6 +594,12 @@ impl Vm<'_, '_> {
                             (Prim::I32 | Prim::I64, Prim::U64) if (bits as i64) >= 0 => {
                                 put!(dst, bits)
                             }
+                            // In range, an unsigned value's bits are the target's: `u32`
+                            // is zero-extended, and a non-negative `i32` sign-extends to
+                            // the same bits.
+                            (Prim::U64, Prim::I32) if bits <= i32::MAX as u64 => put!(dst, bits),
+                            (Prim::U64, Prim::I64) if bits <= i64::MAX as u64 => put!(dst, bits),
+                            (Prim::U32, Prim::I64 | Prim::U64) => put!(dst, bits),
                             _ => match convert(from, to, bits) {
                                 Ok(bits) => put!(dst, bits),
                                 Err(fault) => fail!(fault),
