@@ -236,7 +236,7 @@ impl Checker<'_, '_> {
                 (start, end, it.next(), *inclusive)
             }
             ForIter::Each(e) => {
-                let end = self.value(e, None);
+                let mut end = self.value(e, None);
                 if let Type::Array(elem) = &end.ty {
                     let elem = self.known_element(&elem.clone(), e.span)?;
                     self.cx.scopes.push(Scope::default());
@@ -263,6 +263,8 @@ impl Checker<'_, '_> {
                             end.ty
                         ),
                     );
+                    // Reported once: a type still open stays open for its other uses.
+                    end.ty = Type::Error;
                 }
                 let zero = TExpr {
                     kind: TExprKind::Int(0),
