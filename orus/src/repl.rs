@@ -346,7 +346,11 @@ impl Session {
     fn compile(&self, candidate: &Entry) -> Result<Built, CompileFailure> {
         let source = self.source_with(candidate);
         let options = self.settings.compile_options();
-        run::compile_isolated(move || {
+        run::compile_isolated(move |max_depth| {
+            let options = orus::driver::CompileOptions {
+                max_depth,
+                ..options
+            };
             driver::compile_with("<repl>", source.as_bytes(), &options).map(|compiled| Built {
                 program: compiled.program,
                 files: compiled.files,

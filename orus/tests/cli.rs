@@ -533,3 +533,16 @@ fn module_paths_in_reports_are_relative_to_the_working_directory() {
         run.stderr
     );
 }
+
+#[test]
+fn a_small_address_space_limit_still_compiles() {
+    // Under `ulimit -v` below the compiler thread's 256 MiB stack the spawn failed and the
+    // binary aborted on any program; it now takes a smaller stack (and a depth limit to
+    // match), down to none at all.
+    let dir = folder("small-limit", &[("hi.orus", "x = 6 * 7\nprint(x)\n")]);
+    for kib in [200_000, 60_000] {
+        let run = orus_limited(&dir, kib, &["hi.orus"]);
+        assert_eq!(run.code, 0, "ulimit -v {kib}: {}", run.stderr);
+        assert_eq!(run.stdout, "42\n", "ulimit -v {kib}");
+    }
+}

@@ -103,8 +103,12 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
     let compiled = compile_isolated({
         let (name, source) = (name.to_string(), source.to_vec());
         let (dumps, options) = (settings.dumps, settings.compile_options());
-        move || {
+        move |max_depth| {
             let _bump = crate::arena::Compiling::start();
+            let options = CompileOptions {
+                max_depth,
+                ..options
+            };
             compile_stage(&name, &source, dumps, &options)
         }
     });
@@ -182,8 +186,12 @@ pub fn check_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
             source.to_vec(),
             settings.compile_options(),
         );
-        move || {
+        move |max_depth| {
             let _bump = crate::arena::Compiling::start();
+            let options = CompileOptions {
+                max_depth,
+                ..options
+            };
             driver::compile_with(&name, &source, &options).map(|c| release_trees(c.ast, c.typed))
         }
     });
@@ -209,15 +217,37 @@ pub fn exit_code_for(code: Code) -> u8 {
     }
 }
 
-/// Runs `job` (a compilation) on a thread with a large stack. `None` means it panicked,
-/// which is a compiler bug; the panic message has already been printed by the hook.
-pub fn compile_isolated<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    std::thread::Builder::new()
-        .stack_size(COMPILER_STACK)
-        .spawn(job)
-        .expect("spawning the compiler thread")
-        .join()
-        .ok()
+/// Runs `job` (a compilation) on a thread with a large stack, giving it the deepest syntax
+/// tree that stack holds. `None` means it panicked, which is a compiler bug; the panic
+/// message has already been printed by the hook.
+///
+/// Under a small address-space limit (`ulimit -v`) the 256 MiB stack can't be reserved:
+/// smaller ones are tried, with a depth limit to match, and last the calling thread.
+pub fn compile_isolated<T: Send + 'static>(
+    job: impl FnOnce(u32) -> T + Send + 'static,
+) -> Option<T> {
+    let job = std::sync::Arc::new(std::sync::Mutex::new(Some(job)));
+    for stack in [
+        COMPILER_STACK,
+        COMPILER_STACK / 4,
+        COMPILER_STACK / 16,
+        COMPILER_STACK / 64,
+    ] {
+        let depth = (stack / STACK_PER_TREE_LEVEL) as u32;
+        let slot = std::sync::Arc::clone(&job);
+        let spawned = std::thread::Builder::new()
+            .stack_size(stack)
+            .spawn(move || {
+                let job = slot.lock().ok()?.take()?;
+                Some(job(depth))
+            });
+        if let Ok(handle) = spawned {
+            return handle.join().ok().flatten();
+        }
+    }
+    // No thread at all: compile here, within what a default 8 MiB main stack holds.
+    let job = job.lock().ok()?.take()?;
+    Some(job((COMPILER_STACK / 64 / STACK_PER_TREE_LEVEL) as u32))
 }
 
 /// One stack frame as it is printed: the function's name, the file and the line.
