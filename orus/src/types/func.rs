@@ -446,6 +446,19 @@ impl<'a, 's> Checker<'a, 's> {
                         }
                     }
                 }
+                // `q, r = pair` declares the names not seen yet, like `x = …`.
+                StmtKind::Destructure { names, .. } => {
+                    for name in names {
+                        let imported_global = matches!(
+                            self.imports.get(&*name.name),
+                            Some((super::modules::Import::Global(_), _))
+                        );
+                        if !(declared.contains(&*name.name) || imported_global) {
+                            declared.insert(&name.name);
+                            self.push_top_slot(String::from(&*name.name), false);
+                        }
+                    }
+                }
                 StmtKind::Global { binding, .. } => {
                     declared.insert(&binding.name.name);
                     self.push_top_slot(String::from(&*binding.name.name), binding.mutable);
