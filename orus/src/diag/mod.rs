@@ -220,6 +220,9 @@ fn shown_line(text: &[u8], byte_col: usize) -> (String, usize) {
     for c in String::from_utf8_lossy(text).chars() {
         match c {
             '\t' => shown.push_str(&" ".repeat(TAB_COLUMNS)),
+            // A control character (an escape sequence in a comment, say) is shown as one
+            // replacement character: echoed raw it would act on the user's terminal.
+            c if c.is_control() => shown.push('\u{FFFD}'),
             c => shown.push(c),
         }
     }
@@ -330,6 +333,15 @@ pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_not_echoed_raw() {
+        // `print(y) // ESC]0;title BEL`: the escape would retitle or clear the terminal.
+        let (shown, caret) = shown_line(b"print(y) // \x1b]0;PWNED\x07\x1b[2J", 7);
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+        assert_eq!(caret, 6);
+        assert_eq!(shown.chars().count(), 26, "one column per character");
+    }
 
     #[test]
     fn a_long_line_is_shown_as_a_window_around_the_caret() {

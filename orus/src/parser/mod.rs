@@ -333,7 +333,8 @@ impl<'a> Parser<'a> {
         }
         let message = format!("{expected}, found {}", self.found());
         let mut diag = Diagnostic::new(Code::ExpectedToken, self.span(), message);
-        if expected.contains("name") {
+        // (`fn f64(x)` reads as an anonymous `fn` missing its `(`.)
+        if expected.contains("name") || expected.contains("parameter list") {
             if let Some(help) = self.keyword_as_name_help() {
                 diag = diag.with_help(help);
             }
@@ -718,11 +719,37 @@ impl<'a> Parser<'a> {
                 "Expected '{close}' to close this {}, but found {found} instead.",
                 closer.what()
             );
-            self.err(Code::UnclosedBracket, open, message);
+            let mut diag = Diagnostic::new(Code::UnclosedBracket, open, message);
+            // `print(10 // 3)`: Python's floor division is a comment here, and the closer
+            // the user wrote is in it.
+            let comment = self.comment_before_current();
+            if !wrong_closer && comment.starts_with(b"//") && comment.contains(&close.as_bytes()[0])
+            {
+                diag = diag.with_help(
+                    "`//` starts a comment in Orus, so the rest of the line was ignored; \
+                     integer division is `/` (it truncates for integers)",
+                );
+            }
+            self.report(diag);
         } else {
             self.unexpected_after_expr(&format!("Expected ',' or '{close}'"));
         }
         Fail
+    }
+
+    /// The text between the previous token and the current one, without leading blanks
+    /// (a comment, if any).
+    fn comment_before_current(&self) -> &[u8] {
+        let Some(prev) = self
+            .pos
+            .checked_sub(1)
+            .and_then(|i| self.lexer.tokens.get(i))
+        else {
+            return &[];
+        };
+        let start = (prev.span.end as usize).min(self.src.len());
+        let end = (self.span().start as usize).clamp(start, self.src.len());
+        self.src[start..end].trim_ascii_start()
     }
 
     /// Fails with E1010 when the line ends right after the bracket opened at `open`.

@@ -442,7 +442,7 @@ impl<'a, 's> Checker<'a, 's> {
                         );
                         if b.declares || !(declared.contains(&*b.name.name) || imported_global) {
                             declared.insert(&b.name.name);
-                            self.push_top_slot(String::from(&*b.name.name), b.mutable);
+                            self.push_top_slot(&b.name, b.mutable);
                         }
                     }
                 }
@@ -455,13 +455,13 @@ impl<'a, 's> Checker<'a, 's> {
                         );
                         if !(declared.contains(&*name.name) || imported_global) {
                             declared.insert(&name.name);
-                            self.push_top_slot(String::from(&*name.name), false);
+                            self.push_top_slot(name, false);
                         }
                     }
                 }
                 StmtKind::Global { binding, .. } => {
                     declared.insert(&binding.name.name);
-                    self.push_top_slot(String::from(&*binding.name.name), binding.mutable);
+                    self.push_top_slot(&binding.name, binding.mutable);
                 }
                 StmtKind::Impl(imp) => self.declare_impl(imp),
                 StmtKind::Fn(decl) => {
@@ -510,15 +510,18 @@ impl<'a, 's> Checker<'a, 's> {
         }
     }
 
-    fn push_top_slot(&mut self, name: String, mutable: bool) {
+    fn push_top_slot(&mut self, name: &ast::Ident, mutable: bool) {
+        // The line is known now, for messages about functions checked before the
+        // declaration runs ("declared on line N, below this function").
+        let line = self.line_of(name.span);
         self.add_top_slot(TopSlot {
-            name,
+            name: String::from(&*name.name),
             module: self.module,
             ty: None,
             info: VarInfo {
                 mutable,
                 loop_var: false,
-                line: 0,
+                line,
                 form: DeclForm::Statement,
             },
             captured: false,
@@ -1201,9 +1204,30 @@ impl<'a, 's> Checker<'a, 's> {
                 )
             })
         };
+        // A top-level variable of this module declared below the function (spec §5.3, D2:
+        // a function sees the top-level variables declared before it).
+        let declared_later = || {
+            if self.cx.is_entry {
+                return None;
+            }
+            let id = self.module_top(self.module, name)?;
+            let line = self.top_vars[id].info.line;
+            Some(if line > 0 {
+                format!(
+                    "'{name}' is declared on line {line}, below this function, which sees only \
+                     the top-level variables declared above it: move that declaration up"
+                )
+            } else {
+                format!(
+                    "'{name}' is declared below this function, which sees only the top-level \
+                     variables declared above it: move that declaration up"
+                )
+            })
+        };
         let help = foreign
             .or_else(module_word)
             .or_else(expired)
+            .or_else(declared_later)
             .or_else(|| self.suggest(name).map(|s| format!("did you mean `{s}`?")));
         if let Some(help) = help {
             diag = diag.with_help(help);
