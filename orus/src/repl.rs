@@ -43,6 +43,23 @@ block, which ends at an empty line.
   :quit, :exit   leave (Ctrl-D also works)
 ";
 
+/// Makes SIGINT set [`orus::vm::INTERRUPT`] instead of ending the process.
+fn catch_interrupts() {
+    #[cfg(unix)]
+    {
+        extern "C" fn on_interrupt(_signal: i32) {
+            // An atomic store is async-signal-safe.
+            orus::vm::INTERRUPT.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        extern "C" {
+            fn signal(signum: i32, handler: usize) -> usize;
+        }
+        const SIGINT: i32 = 2;
+        // SAFETY: the handler only stores to an atomic.
+        unsafe { signal(SIGINT, on_interrupt as usize) };
+    }
+}
+
 /// Runs the interactive loop until Ctrl-D or `:quit`; returns the exit code.
 pub fn run(settings: Settings, banner: bool) -> u8 {
     use rustyline::error::ReadlineError;
@@ -64,6 +81,11 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
             crate::cli::VERSION
         ));
     }
+    // Ctrl-C while an entry runs stops it (E0016) and the prompt comes back; at the prompt
+    // the line editor reads Ctrl-C as a key, as before.
+    let mut settings = settings;
+    settings.vm.interruptible = true;
+    catch_interrupts();
     let mut session = Session::new(settings);
     let mut lines: Vec<String> = Vec::new();
     loop {
@@ -316,6 +338,8 @@ impl Session {
             skip: self.output_len,
             written: 0,
         };
+        // A Ctrl-C pressed before this entry started is not for it.
+        orus::vm::INTERRUPT.store(false, std::sync::atomic::Ordering::Relaxed);
         let result = orus::vm::run(&compiled.program, &self.settings.vm, &mut sink);
         let _ = sink.flush();
         let written = sink.written;

@@ -162,3 +162,21 @@ fn a_program_on_a_terminal_shows_each_line_at_once() {
     let _ = session.get_process_mut().kill(expectrl::Signal::SIGKILL);
     seen.expect("the first line while the program still runs");
 }
+
+#[test]
+fn ctrl_c_stops_a_running_entry_and_the_session_goes_on() {
+    // An endless loop typed at the prompt: Ctrl-C stops it with E0016 (it used to spin
+    // until the process was killed), and the session keeps its earlier definitions.
+    let home = temp_home("interrupt");
+    let mut s = start(&home);
+    type_line(&mut s, "base = 40", "orus> ");
+    type_line(&mut s, "while true:", "... ");
+    type_line(&mut s, "    x = 1", "... ");
+    s.send_line("").expect("ending the block");
+    std::thread::sleep(Duration::from_millis(300));
+    s.send(ControlCode::EndOfText).expect("sending Ctrl-C");
+    s.expect("E0016").expect("the interruption report");
+    s.expect("orus> ").expect("the prompt again");
+    type_line(&mut s, "print(base + 2)", "42");
+    quit_with_ctrl_d(s);
+}

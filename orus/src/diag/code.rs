@@ -46,6 +46,7 @@ error_codes! {
     BudgetExhausted = 13, "Execution budget exhausted";
     OutOfMemory = 14, "Out of memory";
     OutputFailed = 15, "Output failed";
+    Interrupted = 16, "Interrupted";
     // Syntax errors.
     UnexpectedChar = 1001, "Unexpected character";
     UnterminatedString = 1002, "Unterminated string";

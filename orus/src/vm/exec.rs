@@ -154,9 +154,16 @@ fn typed_step<T: RangeIndex>(index: u64, end: u64, step: u64, inclusive: bool) -
 }
 
 impl Vm<'_, '_> {
+    /// Whether the embedder asked the run to stop (and the request is taken).
+    #[cold]
+    #[inline(never)]
+    fn interrupted(&self) -> bool {
+        self.interruptible && super::INTERRUPT.swap(false, std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Runs until the entry frame returns, in the dispatch loop the configuration needs.
     pub(super) fn execute(&mut self) -> Result<(), RuntimeError> {
-        let limited = self.budget != u64::MAX;
+        let limited = self.budget != u64::MAX || self.interruptible;
         match (
             self.tracing,
             self.paths == super::FastPaths::DEFAULT,
@@ -308,6 +315,9 @@ impl Vm<'_, '_> {
                         fail!(frames::budget_exhausted());
                     }
                     budget -= 1;
+                    if budget & 0xFFFF == 0 && self.interrupted() {
+                        fail!(frames::interrupted());
+                    }
                 }
             };
         }

@@ -152,6 +152,11 @@ pub(super) fn budget_exhausted() -> Fault {
 }
 
 #[cold]
+pub(super) fn interrupted() -> Fault {
+    Fault::new(Code::Interrupted, "interrupted")
+}
+
+#[cold]
 pub(super) fn output_failed(error: &std::io::Error) -> Fault {
     Fault::new(
         Code::OutputFailed,

@@ -45,7 +45,13 @@ pub struct VmConfig {
     pub trace_loops: bool,
     /// The fast-path switches; they change only the telemetry, never the output.
     pub fastpaths: FastPaths,
+    /// Whether [`INTERRUPT`] can stop the run (the REPL's Ctrl-C): it is checked every
+    /// 65 536 calls and back-edges, then E0016. Such runs take the budgeted dispatch loop.
+    pub interruptible: bool,
 }
+
+/// Set (by a signal handler, say) to stop an interruptible run; taken when it stops one.
+pub static INTERRUPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 impl Default for VmConfig {
     fn default() -> VmConfig {
@@ -55,6 +61,7 @@ impl Default for VmConfig {
             heap_limit: None,
             trace_loops: false,
             fastpaths: FastPaths::DEFAULT,
+            interruptible: false,
         }
     }
 }
@@ -110,6 +117,8 @@ struct Vm<'p, 'o> {
     max_frames: usize,
     /// Remaining budget units (calls, back-edges, KiB printed); `u64::MAX` when unlimited.
     budget: u64,
+    /// [`VmConfig::interruptible`].
+    interruptible: bool,
     out: &'o mut dyn Write,
     /// Reused buffer for text being formatted.
     scratch: Vec<u8>,
@@ -156,6 +165,7 @@ impl<'p, 'o> Vm<'p, 'o> {
             heap,
             max_frames: config.max_frames,
             budget: config.instruction_budget.unwrap_or(u64::MAX),
+            interruptible: config.interruptible,
             out,
             scratch: Vec::new(),
             tracing: config.trace_loops,

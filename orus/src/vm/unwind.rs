@@ -69,7 +69,11 @@ impl Vm<'_, '_> {
     pub(super) fn raise(&mut self, pc: usize, fault: Fault) -> Result<usize, RuntimeError> {
         let catchable = !matches!(
             fault.code,
-            Code::BudgetExhausted | Code::OutOfMemory | Code::OutputFailed | Code::Internal
+            Code::BudgetExhausted
+                | Code::OutOfMemory
+                | Code::OutputFailed
+                | Code::Interrupted
+                | Code::Internal
         );
         let handler = match self.handlers.last() {
             Some(&handler) if catchable => handler,
