@@ -56,7 +56,7 @@ fn catch_interrupts() {
         }
         const SIGINT: i32 = 2;
         // SAFETY: the handler only stores to an atomic.
-        unsafe { signal(SIGINT, on_interrupt as usize) };
+        unsafe { signal(SIGINT, on_interrupt as *const () as usize) };
     }
 }
 
