@@ -18,6 +18,7 @@ mod expr;
 mod func;
 mod holes;
 mod init_order;
+mod instances;
 mod literal;
 mod matching;
 mod modules;

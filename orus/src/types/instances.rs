@@ -1,0 +1,355 @@
+//! Function instances: a function with unannotated parameters is generic, and every call
+//! with a new combination of argument types creates and checks a new instance (choice
+//! 29). An instance whose return type is inferred is checked at its first call; one whose
+//! return literal turned out too narrow is checked again (choice 30).
+
+use super::func::{Checker, FnCx, Instance, RetKind};
+use super::typed::*;
+use super::Type;
+use crate::ast::{self, StmtKind};
+use crate::diag::{Code, Diagnostic, Span};
+
+/// How deep on-demand checking of not-yet-checked functions may nest before we ask the
+/// user for a return annotation instead (protects the host stack).
+const MAX_INSTANTIATION_DEPTH: usize = 64;
+/// Deepest argument type of an instance of a function with unannotated parameters. Types
+/// written in a program nest at most as deep as the parser allows; deeper ones only come
+/// from a function calling itself with ever larger types (`fn wrap(x): wrap([x])`), which
+/// would need endlessly many instances.
+const MAX_INSTANCE_TYPE_DEPTH: usize = crate::parser::MAX_DEPTH as usize + 16;
+
+impl Checker<'_, '_> {
+    /// Checks every instance created but not yet checked.
+    pub(super) fn drain_pending(&mut self) {
+        while let Some((entry, inst)) = self.pending.pop() {
+            self.check_instance(entry, inst);
+        }
+    }
+
+    /// Returns the instance of `entry` for these argument types, creating it if needed,
+    /// and its return type (checking the body now when the return type must be inferred).
+    pub fn instance(&mut self, entry: usize, args: &[Type], call_span: Span) -> (FuncId, Type) {
+        let found = self.fns[entry]
+            .instances
+            .iter()
+            .position(|inst| inst.args == args);
+        let inst = match found {
+            Some(i) => i,
+            None if args.iter().any(|t| t.depth() > MAX_INSTANCE_TYPE_DEPTH) => {
+                if !self.fns[entry].endless_reported {
+                    self.fns[entry].endless_reported = true;
+                    let name = self.fn_name(entry);
+                    self.error(
+                        Code::CannotInfer,
+                        call_span,
+                        format!(
+                            "Function '{name}' is called with argument types nested more than \
+                             {MAX_INSTANCE_TYPE_DEPTH} levels deep: it passes ever larger types \
+                             to itself, which would need endlessly many versions of it"
+                        ),
+                    );
+                }
+                return (
+                    self.fns[entry].instances.first().map_or(0, |i| i.id),
+                    Type::Error,
+                );
+            }
+            None => {
+                let id = self.functions.len();
+                self.functions.push(None);
+                // Without an annotation and without any `return value`, the function is
+                // void, known before its body is checked (so it may recurse freely).
+                let ret = if self.fns[entry].result_ret {
+                    Some(self.new_result_hole())
+                } else {
+                    self.fns[entry].ret.clone().or_else(|| {
+                        (!returns_value(&self.fns[entry].decl.body.stmts)).then_some(Type::Void)
+                    })
+                };
+                let generic = self.fns[entry].params.iter().any(Option::is_none);
+                let origin = generic.then(|| {
+                    let file = self.maps.get(self.module).map_or("", |m| m.1.name);
+                    format!("{file}:{}", self.line_of(call_span))
+                });
+                self.fns[entry].instances.push(Instance {
+                    args: args.to_vec(),
+                    id,
+                    ret,
+                    checked: false,
+                    weak_ret: false,
+                    weak_ret_read: false,
+                    widen_done: false,
+                    origin,
+                });
+                let inst = self.fns[entry].instances.len() - 1;
+                self.instances_made += 1;
+                self.pending.push((entry, inst));
+                inst
+            }
+        };
+        let id = self.fns[entry].instances[inst].id;
+        // A return type still to be found: by inference, or a `-> Result` whose payload
+        // the body decides (checked now, so the caller sees the `Result` it gets).
+        let open_ret = match &self.fns[entry].instances[inst].ret {
+            None => true,
+            Some(t) => matches!(self.resolve(t), Type::Hole(_)),
+        };
+        // An argument whose type is still open (`xs = []` passed before anything is stored)
+        // is checked now too: a `push` in the body then types the caller's array in program
+        // order, before the caller's next line reads it.
+        let open_args = || {
+            self.fns[entry].instances[inst]
+                .args
+                .iter()
+                .any(|t| super::holes::mentions_hole(&self.resolve(t)))
+        };
+        if (open_ret || open_args()) && !self.fns[entry].instances[inst].checked {
+            if self.depth >= MAX_INSTANTIATION_DEPTH {
+                let name = self.fn_name(entry);
+                self.error(
+                    Code::CannotInfer,
+                    call_span,
+                    format!(
+                        "Can't infer the return type of '{name}' here: it is reached through \
+                         {MAX_INSTANTIATION_DEPTH} nested calls of functions whose return \
+                         types are still being inferred; annotate it with `-> T`"
+                    ),
+                );
+                return (id, Type::Error);
+            }
+            self.check_instance(entry, inst);
+        }
+        match &self.fns[entry].instances[inst].ret {
+            Some(ret) => {
+                let ret = ret.clone();
+                let own = matches!(self.cx.ret, RetKind::Inferred(e, i) if e == entry && i == inst);
+                if self.fns[entry].instances[inst].weak_ret && !own {
+                    self.fns[entry].instances[inst].weak_ret_read = true;
+                }
+                (id, ret)
+            }
+            None => {
+                let name = self.fn_name(entry);
+                self.error(
+                    Code::CannotInfer,
+                    call_span,
+                    format!(
+                        "Can't infer the return type of recursive function '{name}' before its first `return`; annotate it with `-> T`"
+                    ),
+                );
+                (id, Type::Error)
+            }
+        }
+    }
+
+    pub fn fn_name(&self, entry: usize) -> String {
+        self.fns[entry]
+            .decl
+            .name
+            .as_ref()
+            .map_or_else(|| "<anonymous>".to_string(), |n| String::from(&*n.name))
+    }
+
+    /// Makes sure a non-generic function has its (single) instance and that it is checked.
+    pub fn check_declared(&mut self, entry: usize) {
+        if self.fns[entry].params.iter().all(Option::is_some) {
+            let args: Vec<Type> = self.fns[entry].params.iter().flatten().cloned().collect();
+            let span = self.fns[entry].decl.span;
+            let (id, _) = self.instance(entry, &args, span);
+            if let Some(inst) = self.fns[entry].instances.iter().position(|i| i.id == id) {
+                if !self.fns[entry].instances[inst].checked {
+                    self.check_instance(entry, inst);
+                }
+            }
+        }
+    }
+
+    /// Checks an instance's body once, in a fresh context: the typed body, the context it
+    /// left, the number of diagnostics before it and the file it is in.
+    fn check_body(&mut self, entry: usize, inst: usize) -> (Vec<TStmt>, FnCx, usize, u32) {
+        let decl = self.fns[entry].decl;
+        let args = self.fns[entry].instances[inst].args.clone();
+        let ret_kind = match (&self.fns[entry].ret, &self.fns[entry].instances[inst].ret) {
+            (Some(_), Some(own)) if self.fns[entry].result_ret => RetKind::Declared(own.clone()),
+            (Some(t), _) => RetKind::Declared(t.clone()),
+            (None, _) => RetKind::Inferred(entry, inst),
+        };
+        let cx = FnCx::new(
+            ret_kind,
+            self.fns[entry].top_visible,
+            self.fns[entry].visible_fns.clone(),
+        );
+        let saved = std::mem::replace(&mut self.cx, cx);
+        let saved_parents = std::mem::take(&mut self.parents);
+        let saved_module = self.module;
+        self.switch_module(self.fns[entry].module);
+        let saved_diags = self.diags.len();
+        self.depth += 1;
+        for (param, ty) in decl.params.iter().zip(&args) {
+            // A repeated name was reported by `register_fn`; the later one shadows.
+            let line = self.line_of(param.name.span);
+            self.declare_local(&param.name.name, ty.clone(), false, false, line);
+        }
+        let body = self.block_stmts(&decl.body.stmts);
+        self.depth -= 1;
+        let file = self.file;
+        self.stamp(saved_diags, file);
+        // An error that depends on the argument types says which call they came from.
+        if let Some(origin) = self.fns[entry].instances[inst].origin.clone() {
+            let fname = self.fn_name(entry);
+            let types: Vec<String> = args.iter().map(|t| self.resolve(t).to_string()).collect();
+            for d in &mut self.diags[saved_diags..] {
+                if matches!(
+                    d.note.as_deref(),
+                    None | Some(super::expr::TYPES_KEPT_SEPARATE)
+                ) {
+                    d.note = Some(format!(
+                        "in `{fname}` called with ({}) at {origin}",
+                        types.join(", ")
+                    ));
+                }
+            }
+        }
+        self.switch_module(saved_module);
+        let cx = std::mem::replace(&mut self.cx, saved);
+        self.parents = saved_parents;
+        (body, cx, saved_diags, file)
+    }
+
+    /// Checks one instance's body in a fresh context.
+    fn check_instance(&mut self, entry: usize, inst: usize) {
+        if self.fns[entry].instances[inst].checked {
+            return;
+        }
+        self.fns[entry].instances[inst].checked = true;
+        let decl = self.fns[entry].decl;
+        let args = self.fns[entry].instances[inst].args.clone();
+        let id = self.fns[entry].instances[inst].id;
+        self.instance_checks += 1;
+        let effects_before = (self.outer_binds, self.instances_made, self.instance_checks);
+        let floor = std::mem::replace(&mut self.hole_floor, self.holes.len() as u32);
+        let (mut body, mut cx, mut saved_diags, mut file) = self.check_body(entry, inst);
+        self.hole_floor = floor;
+        // Checking again is only sound when the first check touched nothing outside this
+        // body: no type of the caller's values bound, no other function's version made
+        // or checked (their errors would be dropped with this body's).
+        let self_contained =
+            effects_before == (self.outer_binds, self.instances_made, self.instance_checks);
+        // `return 0` typed the result `i32` before a later `return x` (an `f64`, say) or a
+        // recursive `n * f(n - 1)` with `n: i64` showed what it is: the literal should have
+        // adapted (spec §4.3). Check again with each type the literal could take, from the
+        // returned values and then the parameters, and keep the first that checks cleanly;
+        // failing that, check as before and report against the literal's type.
+        let inst_ref = &self.fns[entry].instances[inst];
+        if inst_ref.weak_ret
+            && !inst_ref.weak_ret_read
+            && self_contained
+            && (!cx.ret_widenings.is_empty() || self.diags.len() > saved_diags)
+        {
+            let weak = inst_ref.ret.clone();
+            let mut candidates = cx.ret_widenings.clone();
+            for a in &args {
+                if !candidates.contains(a) {
+                    candidates.push(a.clone());
+                }
+            }
+            candidates.retain(|c| Some(c) != weak.as_ref() && (c.is_integer() || *c == Type::F64));
+            for ret in candidates.into_iter().map(Some).chain([None]) {
+                self.diags.truncate(saved_diags);
+                // `None` last: infer afresh, and keep the literal's own type.
+                let last = ret.is_none();
+                let i = &mut self.fns[entry].instances[inst];
+                (i.ret, i.weak_ret, i.widen_done) = (ret, false, true);
+                (body, cx, saved_diags, file) = self.check_body(entry, inst);
+                if last || self.diags.len() == saved_diags {
+                    break;
+                }
+            }
+        }
+        self.fns[entry].instances[inst].weak_ret = false;
+        // Errors inside a generic function are reported once, not once per instance.
+        if self.fns[entry].instances.len() > 1 && self.diags.len() > saved_diags {
+            let first = self.diags[..saved_diags].to_vec();
+            let new: Vec<Diagnostic> = self.diags[saved_diags..]
+                .iter()
+                .filter(|d| !first.iter().any(|f| f.span == d.span && f.code == d.code))
+                .cloned()
+                .collect();
+            self.diags.truncate(saved_diags);
+            self.diags.extend(new);
+        }
+        let ret = match &self.fns[entry].instances[inst].ret {
+            Some(t) => t.clone(),
+            None => Type::Void,
+        };
+        self.fns[entry].instances[inst].ret = Some(ret.clone());
+        let name = decl.name.as_ref().map_or(decl.span, |n| n.span);
+        if ret != Type::Void && ret != Type::Error && !super::stmt::always_returns(&body) {
+            let fname = self.fn_name(entry);
+            let mut diag = Diagnostic::new(
+                Code::MissingReturn,
+                name,
+                format!("Function '{fname}' must return a value of type `{ret}` on every path"),
+            );
+            // Rust's habit: the last expression is the result. Name the fix.
+            if let Some(TStmt {
+                kind: TStmtKind::Expr(last),
+                ..
+            }) = body.last()
+            {
+                if self.resolve(&last.ty) == self.resolve(&ret) {
+                    // The statement's span covers the whole expression (an operator's
+                    // typed node is placed at the operator).
+                    let span = decl.body.stmts.last().map_or(last.span, |s| s.span);
+                    let text = self
+                        .maps
+                        .get(self.fns[entry].module)
+                        .map_or(String::new(), |m| {
+                            let (start, end) = (span.start as usize, span.end as usize);
+                            String::from_utf8_lossy(m.1.text.get(start..end).unwrap_or(&[]))
+                                .into_owned()
+                        });
+                    diag = diag.with_help(format!(
+                        "the last line's value is not returned by itself: write `return {text}`"
+                    ));
+                }
+            }
+            // Reported in the function's own file (the caller's module is current again).
+            diag.file = Some(file);
+            self.diags.push(diag);
+        }
+        self.functions[id] = Some(TFunction {
+            name: self.fn_name(entry),
+            file: self.maps.get(self.fns[entry].module).map_or(0, |m| m.0),
+            is_toplevel: false,
+            params: decl.params.len(),
+            locals: cx.locals,
+            ret,
+            body,
+            span: decl.span,
+        });
+    }
+}
+
+/// Whether a function body contains a `return` with a value (outside nested functions).
+fn returns_value(stmts: &[ast::Stmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        StmtKind::Return(v) => v.is_some(),
+        StmtKind::If {
+            branches,
+            else_block,
+        } => {
+            branches.iter().any(|(_, b)| returns_value(&b.stmts))
+                || else_block.as_ref().is_some_and(|b| returns_value(&b.stmts))
+        }
+        StmtKind::While { body, .. } | StmtKind::For { body, .. } => returns_value(&body.stmts),
+        StmtKind::Try { body, handler, .. } => {
+            returns_value(&body.stmts) || returns_value(&handler.stmts)
+        }
+        StmtKind::Match(m) => m.arms.iter().any(|a| match &a.body {
+            ast::ArmBody::Block(b) => returns_value(&b.stmts),
+            ast::ArmBody::Expr(_) => false,
+        }),
+        _ => false,
+    })
+}
