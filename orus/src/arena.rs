@@ -38,6 +38,8 @@ static TAKEN: AtomicBool = AtomicBool::new(false);
 thread_local! {
     /// Whether this thread allocates from the region.
     static BUMPING: Cell<bool> = const { Cell::new(false) };
+    /// Whether this thread is compiling (with or without the region).
+    static COMPILING: Cell<bool> = const { Cell::new(false) };
 }
 
 pub struct Allocator;
@@ -50,6 +52,7 @@ pub struct Compiling {
 
 impl Compiling {
     pub fn start() -> Compiling {
+        COMPILING.with(|c| c.set(true));
         if !reserve() || TAKEN.swap(true, Relaxed) {
             return Compiling { active: false };
         }
@@ -60,6 +63,7 @@ impl Compiling {
 
 impl Drop for Compiling {
     fn drop(&mut self) {
+        COMPILING.with(|c| c.set(false));
         if self.active {
             BUMPING.with(|b| b.set(false));
             TAKEN.store(false, Relaxed);
@@ -196,6 +200,26 @@ fn bumping() -> bool {
 // SAFETY: every block handed out is either `System`'s or a range of the region that no
 // live block overlaps (a fresh one, or one given back), and each is returned to the
 // allocator that made it.
+/// The compiler ran out of memory (`ulimit -v`, or a huge program): a report and exit 65,
+/// as for a compile error, instead of Rust's abort. Nothing here allocates.
+#[cold]
+#[inline(never)]
+fn compiler_out_of_memory() -> ! {
+    const REPORT: &[u8] = b"-- INTERNAL ERROR [E9001]: Out of memory while compiling --\n\n    \
+        The program needs more memory to compile than this process may use (see \
+        `ulimit -v`).\n    = help: Raise the limit, or make the program smaller.\n";
+    extern "C" {
+        fn write(fd: i32, buf: *const u8, count: usize) -> isize;
+        fn _exit(status: i32) -> !;
+    }
+    // SAFETY: writes a static buffer to stderr, then ends the process without unwinding
+    // or running destructors (which might allocate).
+    unsafe {
+        write(2, REPORT.as_ptr(), REPORT.len());
+        _exit(65)
+    }
+}
+
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
@@ -205,7 +229,11 @@ unsafe impl GlobalAlloc for Allocator {
                 return p;
             }
         }
-        System.alloc(layout)
+        let p = System.alloc(layout);
+        if p.is_null() && COMPILING.with(Cell::get) {
+            compiler_out_of_memory();
+        }
+        p
     }
 
     #[inline]
@@ -219,7 +247,11 @@ unsafe impl GlobalAlloc for Allocator {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if !in_region(ptr) && !bumping() {
-            return System.realloc(ptr, layout, new_size);
+            let p = System.realloc(ptr, layout, new_size);
+            if p.is_null() && COMPILING.with(Cell::get) {
+                compiler_out_of_memory();
+            }
+            return p;
         }
         // SAFETY: the caller guarantees `new_size` with `layout`'s alignment is a valid
         // layout.

@@ -546,3 +546,19 @@ fn a_small_address_space_limit_still_compiles() {
         assert_eq!(run.stdout, "42\n", "ulimit -v {kib}");
     }
 }
+
+#[test]
+fn a_compiler_out_of_memory_is_a_report_not_an_abort() {
+    // 300 000 lines need about 240 MB to compile; under a 150 MB limit an allocation of
+    // the compiler fails. That used to abort (134) with a Rust backtrace.
+    let source: String = (0..300_000).map(|i| format!("print({i})\n")).collect();
+    let dir = folder("compile-oom", &[("big.orus", &source)]);
+    let run = orus_limited(&dir, 150_000, &["big.orus"]);
+    assert_eq!(run.code, 65, "{}", run.stderr);
+    assert!(run.stderr.contains("E9001"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Out of memory while compiling"),
+        "{}",
+        run.stderr
+    );
+}
