@@ -178,5 +178,8 @@ fn ctrl_c_stops_a_running_entry_and_the_session_goes_on() {
     s.expect("E0016").expect("the interruption report");
     s.expect("orus> ").expect("the prompt again");
     type_line(&mut s, "print(base + 2)", "42");
+    // Ctrl-D only once the line editor reads again (sent while the entry still runs, the
+    // terminal's end-of-file can be lost when the editor switches modes).
+    s.expect("orus> ").expect("the prompt after the entry");
     quit_with_ctrl_d(s);
 }

@@ -258,6 +258,18 @@ impl Checker<'_, '_> {
             return Some(self.poison(span));
         }
         let mut first = self.value(&args[0], None);
+        if name == "len" && matches!(first.ty, Type::Hole(h) if self.param_holes.contains(&h)) {
+            // `len(w)` of an unannotated parameter: an `i32` whether `w` turns out an array
+            // or a string, which is checked at the end (choice 31).
+            let open = super::func::OpenOp::Len;
+            self.open_ops
+                .push((first.ty.clone(), open, args[0].span, self.file));
+            return Some(TExpr {
+                kind: TExprKind::Len(Box::new(first)),
+                ty: Type::I32,
+                span,
+            });
+        }
         if name != "len" && matches!(first.ty, Type::Hole(_)) {
             // An unannotated parameter given to `push`/`pop` is an array (choice 31), of
             // elements as open as a parameter (a pushed literal does not decide them).

@@ -226,6 +226,8 @@ pub(super) struct Instance {
 pub(super) enum OpenOp {
     Binary(ast::BinOp),
     Unary(ast::UnaryOp),
+    /// `len(x)`: an array or a string.
+    Len,
 }
 
 /// How `return` statements of the current function are checked.

@@ -96,16 +96,15 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// Checks the operators recorded in `open_ops` against the types their operands
+    /// Checks the operators recorded in `open_ops` (and `len` calls) against the types their operands
     /// ended with (an operand never typed becomes `i32`, which takes them all).
     pub(super) fn check_open_ops(&mut self) {
         use super::func::OpenOp;
         use crate::ast::{BinOp, UnaryOp};
         for (ty, op, span, file) in std::mem::take(&mut self.open_ops) {
-            let ty = match self.resolve(&ty) {
-                Type::Hole(_) => continue,
-                ty => ty,
-            };
+            // A type never decided becomes `i32` (`resolve_all`): check against that.
+            let undecided = matches!(self.resolve(&ty), Type::Hole(_));
+            let ty = default_holes(self.resolve(&ty));
             let ok = match op {
                 OpenOp::Binary(BinOp::Eq | BinOp::Ne | BinOp::Matches) => ty != Type::Void,
                 OpenOp::Binary(BinOp::Add | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) => {
@@ -117,21 +116,28 @@ impl Checker<'_, '_> {
                 OpenOp::Binary(_) | OpenOp::Unary(UnaryOp::BitNot) => ty.is_integer(),
                 OpenOp::Unary(UnaryOp::Neg) => matches!(ty, Type::I32 | Type::I64 | Type::F64),
                 OpenOp::Unary(UnaryOp::Not) => ty == Type::Bool,
+                OpenOp::Len => ty == Type::Str || matches!(ty, Type::Array(_)),
             };
             if !ok && ty != Type::Error {
-                let mut diag = Diagnostic::new(
-                    Code::OperatorNotSupported,
-                    span,
-                    format!(
-                        "Operator `{}` is not defined for `{ty}`, the type this parameter \
-                         was given later",
-                        match op {
-                            OpenOp::Binary(op) => op.symbol(),
-                            OpenOp::Unary(op) => op.symbol(),
-                        }
+                let (code, message) = match op {
+                    OpenOp::Len if undecided => (
+                        Code::TypeMismatch,
+                        "`len` takes an array or a string, not `i32`, which this parameter is \
+                         when nothing (only literals, or no call) decides its type"
+                            .to_string(),
                     ),
-                )
-                .with_help("annotate the parameters where the function is declared");
+                    OpenOp::Len => (
+                        Code::TypeMismatch,
+                        format!(
+                            "`len` takes an array or a string, not `{ty}`, the type this \
+                             parameter was given later"
+                        ),
+                    ),
+                    OpenOp::Binary(op) => (Code::OperatorNotSupported, operator(op.symbol(), &ty)),
+                    OpenOp::Unary(op) => (Code::OperatorNotSupported, operator(op.symbol(), &ty)),
+                };
+                let mut diag = Diagnostic::new(code, span, message)
+                    .with_help("annotate the parameters where the function is declared");
                 diag.file = Some(file);
                 self.diags.push(diag);
             }
@@ -394,4 +400,11 @@ fn default_holes(ty: Type) -> Type {
         }
         other => other,
     }
+}
+
+/// E2009's message for an operator checked once its operand's type was known.
+fn operator(symbol: &str, ty: &Type) -> String {
+    format!(
+        "Operator `{symbol}` is not defined for `{ty}`, the type this parameter was given later"
+    )
 }
