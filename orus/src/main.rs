@@ -6,8 +6,8 @@
 //! guard by parsing `/proc/self/maps`, was a quarter of a hello-world's instructions. Here
 //! `SIGPIPE` keeps its default action, as in C programs and Lua: `orus prog | head` ends
 //! when `head` does (with writes failing quietly instead, a printing loop ran forever), and
-//! stdout is flushed at the end. Deep recursion never happens on
-//! the main thread: the compiler runs on its own big-stack thread and the VM is a loop.
+//! stdout is flushed at the end. Deep recursion never happens on the main thread: the
+//! compiler runs on its own big-stack thread and the VM is a loop.
 //! Command-line arguments still reach `std::env::args` (glibc passes them to initialisers).
 
 // Unit tests of the binary keep the test harness's own `main`.

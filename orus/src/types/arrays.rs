@@ -273,11 +273,7 @@ impl Checker<'_, '_> {
         if name != "len" && matches!(first.ty, Type::Hole(_)) {
             // An unannotated parameter given to `push`/`pop` is an array (choice 31), of
             // elements as open as a parameter (a pushed literal does not decide them).
-            let elem = self.new_hole();
-            if let Type::Hole(h) = elem {
-                self.param_holes.insert(h);
-            }
-            let array = Type::Array(std::rc::Rc::new(elem));
+            let array = Type::Array(Rc::new(self.new_param_hole()));
             self.unify(&first.ty, &array);
             first.ty = array;
         }

@@ -72,13 +72,8 @@ impl Checker<'_, '_> {
                 ),
             );
         } else if self.cx.is_entry && self.cx.scopes.len() == 1 {
-            if let Some(kind) = self.type_kind(&name.name) {
-                // The variable would hide the type: `P.mk()` would then fail far away.
-                self.error(
-                    Code::Redeclared,
-                    name.span,
-                    format!("'{}' is already defined as {kind}", name.name),
-                );
+            if self.named_like_type(name) {
+                // Reported: one clash, one report.
             } else if let Some(&f) = self.top_fns.get(&*name.name) {
                 let fl = self.line_of(self.fns[f].decl.span);
                 self.error(

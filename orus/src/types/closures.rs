@@ -122,13 +122,7 @@ impl Checker<'_, '_> {
             match &p.ty {
                 Some(t) => params.push(self.resolve_type(t)),
                 // Typed by its first use that decides (choice 31).
-                None => {
-                    let hole = self.new_hole();
-                    if let Type::Hole(h) = hole {
-                        self.param_holes.insert(h);
-                    }
-                    params.push(hole)
-                }
+                None => params.push(self.new_param_hole()),
             }
         }
         let declared_ret = decl.ret.as_ref().map(|t| self.resolve_type(t));

@@ -475,25 +475,23 @@ impl<'a> Checker<'a, '_> {
             // type, which a later use decides; the operator is checked against it at the
             // end (the typed node is the same for every type that takes it).
             if let (Type::Hole(_), Type::Hole(_)) = (&l.ty, &r.ty) {
-                {
-                    let open = super::func::OpenOp::Binary(op);
-                    self.open_ops.push((l.ty.clone(), open, span, self.file));
-                    let ty = if is_comparison(op) {
-                        Type::Bool
-                    } else {
-                        l.ty.clone()
-                    };
-                    let op = if op == BinOp::Matches { BinOp::Eq } else { op };
-                    return TExpr {
-                        kind: TExprKind::Binary {
-                            op,
-                            lhs: Box::new(l),
-                            rhs: Box::new(r),
-                        },
-                        ty,
-                        span,
-                    };
-                }
+                let open = super::func::OpenOp::Binary(op);
+                self.open_ops.push((l.ty.clone(), open, span, self.file));
+                let ty = if is_comparison(op) {
+                    Type::Bool
+                } else {
+                    l.ty.clone()
+                };
+                let op = if op == BinOp::Matches { BinOp::Eq } else { op };
+                return TExpr {
+                    kind: TExprKind::Binary {
+                        op,
+                        lhs: Box::new(l),
+                        rhs: Box::new(r),
+                    },
+                    ty,
+                    span,
+                };
             }
         }
         let result = |kind, ty| TExpr { kind, ty, span };

@@ -429,11 +429,9 @@ impl<'a, 's> Checker<'a, 's> {
                 StmtKind::Bind(bindings) => {
                     for b in bindings {
                         // `LEVEL = 5` on an imported global assigns it (§15.2): no slot.
-                        let imported_global = matches!(
-                            self.imports.get(&*b.name.name),
-                            Some((super::modules::Import::Global(_), _))
-                        );
-                        if b.declares || !(declared.contains(&*b.name.name) || imported_global) {
+                        let assigns = declared.contains(&*b.name.name)
+                            || self.is_imported_global(&b.name.name);
+                        if b.declares || !assigns {
                             declared.insert(&b.name.name);
                             self.push_top_slot(&b.name, b.mutable);
                         }
@@ -442,11 +440,9 @@ impl<'a, 's> Checker<'a, 's> {
                 // `q, r = pair` declares the names not seen yet, like `x = …`.
                 StmtKind::Destructure { names, .. } => {
                     for name in names {
-                        let imported_global = matches!(
-                            self.imports.get(&*name.name),
-                            Some((super::modules::Import::Global(_), _))
-                        );
-                        if !(declared.contains(&*name.name) || imported_global) {
+                        let assigns =
+                            declared.contains(&*name.name) || self.is_imported_global(&name.name);
+                        if !assigns {
                             declared.insert(&name.name);
                             self.push_top_slot(name, false);
                         }
@@ -467,12 +463,8 @@ impl<'a, 's> Checker<'a, 's> {
                                 format!("'{}' is already defined in this module", name.name),
                             );
                         }
-                        if let Some(kind) = self.type_kind(&name.name) {
-                            self.error(
-                                Code::Redeclared,
-                                name.span,
-                                format!("'{}' is already defined as {kind}", name.name),
-                            );
+                        if self.named_like_type(name) {
+                            // Reported: one clash, one report.
                         } else if let Some(&previous) = self.top_fns.get(&*name.name) {
                             let line = self.fn_line(previous);
                             self.error(
@@ -493,14 +485,28 @@ impl<'a, 's> Checker<'a, 's> {
         }
     }
 
-    /// "a struct" or "an enum" when `name` is a type declared in (or imported into) the
-    /// current module.
-    pub(super) fn type_kind(&self, name: &str) -> Option<&'static str> {
-        match self.type_names.get(name) {
-            Some(Type::Struct(..)) => Some("a struct"),
-            Some(Type::Enum(..)) => Some("an enum"),
-            _ => None,
-        }
+    /// E1016 when a top-level function or variable takes the name of a struct or enum of
+    /// the module (it would hide the type: `P.mk()` would then fail far away); true if so.
+    pub(super) fn named_like_type(&mut self, name: &ast::Ident) -> bool {
+        let kind = match self.type_names.get(&*name.name) {
+            Some(Type::Struct(..)) => "a struct",
+            Some(Type::Enum(..)) => "an enum",
+            _ => return false,
+        };
+        self.error(
+            Code::Redeclared,
+            name.span,
+            format!("'{}' is already defined as {kind}", name.name),
+        );
+        true
+    }
+
+    /// Whether `name` is a global imported into the current module (`use m: LEVEL`).
+    fn is_imported_global(&self, name: &str) -> bool {
+        matches!(
+            self.imports.get(name),
+            Some((super::modules::Import::Global(_), _))
+        )
     }
 
     fn push_top_slot(&mut self, name: &ast::Ident, mutable: bool) {

@@ -29,6 +29,16 @@ impl Checker<'_, '_> {
         self.holes[h as usize] = Some(ty);
     }
 
+    /// A hole for an unannotated parameter of a nested or anonymous function (or the
+    /// elements it turned out to hold): a literal beside it does not decide it (choice 31).
+    pub(super) fn new_param_hole(&mut self) -> Type {
+        let hole = self.new_hole();
+        if let Type::Hole(h) = hole {
+            self.param_holes.insert(h);
+        }
+        hole
+    }
+
     /// A hole for a built-in `Result` whose `Ok` type is not known yet.
     pub(super) fn new_result_hole(&mut self) -> Type {
         let hole = self.new_hole();
@@ -96,8 +106,8 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// Checks the operators recorded in `open_ops` (and `len` calls) against the types their operands
-    /// ended with (an operand never typed becomes `i32`, which takes them all).
+    /// Checks the operators (and `len` calls) recorded in `open_ops` against the types
+    /// their operands ended with; an operand never decided is the `i32` it becomes.
     pub(super) fn check_open_ops(&mut self) {
         use super::func::OpenOp;
         use crate::ast::{BinOp, UnaryOp};
@@ -274,7 +284,6 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// Replaces every hole in the finished program's types.
     /// Replaces every hole in the finished program's types, and encodes the integer
     /// literals that were typed with one; a literal whose type turned out not to take it
     /// is reported (E2008 / E2001).
@@ -391,7 +400,7 @@ fn default_holes(ty: Type) -> Type {
     match ty {
         Type::Hole(_) => Type::I32,
         Type::Array(elem) => Type::Array(Rc::new(default_holes(Rc::unwrap_or_clone(elem)))),
-        Type::Func(f) if mentions_hole(&Type::Func(f.clone())) => {
+        Type::Func(f) if f.params.iter().any(mentions_hole) || mentions_hole(&f.ret) => {
             let f = Rc::unwrap_or_clone(f);
             Type::Func(Rc::new(super::FnType {
                 params: f.params.into_iter().map(default_holes).collect(),
