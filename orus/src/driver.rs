@@ -8,7 +8,7 @@
 use crate::bytecode::Program;
 use crate::diag::{self, Code, Diagnostic, RenderOptions, SourceMap};
 use crate::modules::{self, SearchPath, SourceFile};
-use crate::opt::{self, OptStats};
+use crate::opt::OptStats;
 use crate::types::{self, ModuleInput};
 use crate::vm::RuntimeError;
 use crate::{ast, codegen};
@@ -115,12 +115,12 @@ pub fn compile_with(
     if !diags.is_empty() {
         return fail(diags, graph.files);
     }
-    let opt_stats = if options.optimize {
-        opt::optimize(&mut typed)
+    let (generated, opt_stats) = if options.optimize {
+        codegen::generate_optimized(&mut typed)
     } else {
-        OptStats::default()
+        (codegen::generate(&typed), OptStats::default())
     };
-    let program = match codegen::generate(&typed) {
+    let program = match generated {
         Ok(p) => p,
         Err(d) => return fail(vec![d], graph.files),
     };

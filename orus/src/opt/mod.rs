@@ -38,12 +38,17 @@ impl std::fmt::Display for OptStats {
 pub fn optimize(program: &mut TProgram) -> OptStats {
     let mut stats = OptStats::default();
     for func in &mut program.functions {
-        let mut body = std::mem::take(&mut func.body);
-        fold_stmts(&mut body, &mut stats);
-        licm::hoist_block(&mut body, &mut func.locals, &mut stats);
-        func.body = body;
+        optimize_function(func, &mut stats);
     }
     stats
+}
+
+/// Runs every pass over one function (they only change its body and locals).
+pub fn optimize_function(func: &mut TFunction, stats: &mut OptStats) {
+    let mut body = std::mem::take(&mut func.body);
+    fold_stmts(&mut body, stats);
+    licm::hoist_block(&mut body, &mut func.locals, stats);
+    func.body = body;
 }
 
 fn fold_stmts(stmts: &mut [TStmt], stats: &mut OptStats) {

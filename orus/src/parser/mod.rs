@@ -177,21 +177,25 @@ impl<'a> Parser<'a> {
 
     // ----- Token cursor -----
 
+    #[inline]
     fn kind(&self) -> &TokenKind {
         &self.lexer.tokens[self.pos].kind
     }
 
     /// The token `n` ahead (`n` is 0 or 1).
+    #[inline]
     fn nth(&self, n: usize) -> &TokenKind {
         let i = (self.pos + n).min(self.lexer.tokens.len() - 1);
         &self.lexer.tokens[i].kind
     }
 
+    #[inline]
     fn span(&self) -> Span {
         self.lexer.tokens[self.pos].span
     }
 
     /// The current token, to move its payload out when it is consumed.
+    #[inline]
     fn current_mut(&mut self) -> &mut TokenKind {
         &mut self.lexer.tokens[self.pos].kind
     }
@@ -202,11 +206,13 @@ impl<'a> Parser<'a> {
 
     /// Whether the current token is `kind`, which carries no payload (so comparing the
     /// variants is the whole comparison, without the derived `==` over payloads).
+    #[inline]
     fn at(&self, kind: TokenKind) -> bool {
         std::mem::discriminant(self.kind()) == std::mem::discriminant(&kind)
     }
 
     /// Consumes the current token (never `Eof`) and returns its span.
+    #[inline]
     fn bump(&mut self) -> Span {
         let span = self.span();
         if !matches!(
@@ -218,12 +224,16 @@ impl<'a> Parser<'a> {
         if self.pos + 1 < self.lexer.tokens.len() {
             self.pos += 1;
             self.consumed += 1;
-            self.refill();
+            // The common case (the next token is already lexed) stays inline.
+            if self.pos >= 1024 || self.lexer.tokens.len() < self.pos + 2 {
+                self.refill();
+            }
         }
         self.ended_block = false;
         span
     }
 
+    #[inline]
     fn eat(&mut self, kind: TokenKind) -> bool {
         let found = self.at(kind);
         if found {
