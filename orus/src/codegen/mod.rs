@@ -181,8 +181,10 @@ struct FnGen<'g, 'p> {
     code: Vec<Instr>,
     spans: Vec<Span>,
     local_regs: Vec<Option<Reg>>,
-    /// Per local: captured by a closure, so it lives in a cell.
+    /// Per local: captured by a closure and changeable, so it lives in a cell.
     captured: Vec<bool>,
+    /// Per capture slot: holds the value itself rather than a cell.
+    capture_by_value: &'p [bool],
     local_types: Vec<Type>,
     top_regs: Vec<Option<Reg>>,
     /// `try` blocks currently open.
@@ -208,6 +210,7 @@ impl<'p> Gen<'p> {
             spans: vec![],
             local_regs: vec![None; func.locals.len()],
             captured: func.locals.iter().map(|l| l.captured).collect(),
+            capture_by_value: &func.capture_by_value,
             local_types: func.locals.iter().map(|l| l.ty.clone()).collect(),
             try_depth: 0,
             top_regs: vec![None; if is_entry { top_count } else { 0 }],
@@ -735,7 +738,41 @@ impl FnGen<'_, '_> {
 
 #[cfg(test)]
 mod tests {
+    use crate::bytecode::Instr;
     use crate::diag::Code;
+
+    /// The capture instructions of the function named `name`.
+    fn capture_reads(src: &str, name: &str) -> (usize, usize) {
+        let compiled = crate::driver::compile("c.orus", src.as_bytes()).expect("compiles");
+        let f = compiled
+            .program
+            .functions
+            .iter()
+            .find(|f| f.name == name)
+            .expect("the function exists");
+        let count = |want: fn(&Instr) -> bool| f.code.iter().filter(|i| want(i)).count();
+        (
+            count(|i| matches!(i, Instr::GetCapture { .. })),
+            count(|i| matches!(i, Instr::GetCaptured { .. })),
+        )
+    }
+
+    #[test]
+    fn immutable_captures_are_copied_and_mut_ones_shared() {
+        let src = "fn outer() -> i32:\n    a = 5\n    mut b = 1\n    \
+                   f = fn(x: i32) -> i32:\n        b += x\n        return a + b\n    \
+                   return f(2)\nprint(outer())\n";
+        // `a` is read straight from the closure; `b` (read twice) through its cell.
+        assert_eq!(capture_reads(src, "<anonymous>"), (1, 2));
+    }
+
+    #[test]
+    fn a_nested_function_that_calls_itself_shares_its_cell() {
+        let src = "fn outer() -> i32:\n    fn fact(n: i32) -> i32:\n        \
+                   if n <= 1:\n            return 1\n        return n * fact(n - 1)\n    \
+                   return fact(5)\nprint(outer())\n";
+        assert_eq!(capture_reads(src, "fact"), (0, 1));
+    }
 
     #[test]
     fn too_many_live_values_is_a_reported_limit() {

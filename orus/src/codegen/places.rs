@@ -1,10 +1,12 @@
 //! Reading and writing variables: registers, global slots, and cells.
 //!
-//! A local that some closure captures lives in a heap cell for its whole life: its
-//! register holds the cell, created when the declaration runs (so every loop iteration
-//! gets a fresh one), and every read or write goes through `GetCell`/`SetCell`. A closure
-//! reads and writes the variables it captured with `GetCaptured`/`SetCaptured`, and
-//! passes their cells on to closures it makes with `GetCapture`.
+//! A closure copies the variables it captures that can't change once it exists (not
+//! `mut`), and reads them with `GetCapture`. A `mut` local that some closure captures
+//! lives in a heap cell for its whole life: its register holds the cell, created when the
+//! declaration runs (so every loop iteration gets a fresh one), and every read or write
+//! goes through `GetCell`/`SetCell`. A closure reads and writes such variables with
+//! `GetCaptured`/`SetCaptured`. Either way it passes its capture slots on to closures it
+//! makes with `GetCapture` (a value or a cell, as the slot holds).
 
 use super::{val_type, FnGen};
 use crate::bytecode::{Instr, Reg};
@@ -54,7 +56,12 @@ impl FnGen<'_, '_> {
                 }
             }
             Place::Capture(index) => {
-                self.emit(Instr::GetCaptured { dst, index });
+                let by_value = self.capture_by_value.get(usize::from(index)) == Some(&true);
+                self.emit(if by_value {
+                    Instr::GetCapture { dst, index }
+                } else {
+                    Instr::GetCaptured { dst, index }
+                });
             }
         }
     }

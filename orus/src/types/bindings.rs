@@ -108,6 +108,7 @@ impl Checker<'_, '_> {
                         loop_var: false,
                         line,
                         form,
+                        late: false,
                     },
                     captured: false,
                 });
@@ -120,6 +121,7 @@ impl Checker<'_, '_> {
                 loop_var: false,
                 line,
                 form,
+                late: false,
             };
             self.cx.scopes[0].push(name.name.clone(), Sym::Top(id));
             Place::Top(id)

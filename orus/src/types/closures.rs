@@ -55,7 +55,11 @@ impl Checker<'_, '_> {
             let owner = &mut self.parents[level];
             match source {
                 CaptureSource::Local(id) => {
-                    owner.locals[id].captured = true;
+                    // A variable that can't change once the closure exists is copied into
+                    // it; others live in a cell that the closure shares.
+                    if owner.local_info[id].mutable || owner.local_info[id].late {
+                        owner.locals[id].captured = true;
+                    }
                     (
                         owner.locals[id].ty.clone(),
                         owner.local_info[id],
@@ -163,6 +167,11 @@ impl Checker<'_, '_> {
             );
         }
         let captures = cx.captures.iter().map(|c| c.0).collect();
+        let capture_by_value = cx
+            .captures
+            .iter()
+            .map(|c| !c.2.mutable && !c.2.late)
+            .collect();
         self.functions[id] = Some(TFunction {
             file: self.file,
             is_toplevel: false,
@@ -175,6 +184,7 @@ impl Checker<'_, '_> {
             ret: ret.clone(),
             body,
             span: decl.span,
+            capture_by_value,
         });
         TExpr {
             kind: TExprKind::Closure { func: id, captures },
@@ -236,7 +246,11 @@ impl Checker<'_, '_> {
         }
         let ty = Type::Func(Rc::new(FnType { params, ret }));
         let local = self.declare_local(&name.name, ty, false, false, line);
+        self.cx.local_info[local].late = true;
         let value = self.closure(decl, span);
+        // Captured by its own body, it lives in a cell (filled after the closure is
+        // made); otherwise later closures may copy it like any other variable.
+        self.cx.local_info[local].late = self.cx.locals[local].captured;
         let returns_value = matches!(&value.ty, Type::Func(ft) if ft.ret != Type::Void);
         if decl.ret.is_none() && returns_value {
             if let TExprKind::Closure { captures, .. } = &value.kind {

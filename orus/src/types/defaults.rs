@@ -54,6 +54,7 @@ impl Checker<'_, '_> {
                     span,
                 }],
                 span,
+                capture_by_value: vec![],
             });
         }
     }

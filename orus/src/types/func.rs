@@ -134,6 +134,7 @@ impl Checker<'_, '_> {
                     ret: Type::Void,
                     body: vec![],
                     span: Span::default(),
+                    capture_by_value: vec![],
                 })
             })
             .collect();
@@ -522,6 +523,7 @@ impl<'a, 's> Checker<'a, 's> {
                 loop_var: false,
                 line,
                 form: DeclForm::Statement,
+                late: false,
             },
             captured: false,
         });
@@ -725,6 +727,7 @@ impl<'a, 's> Checker<'a, 's> {
             ret: Type::Void,
             body,
             span: Span::default(),
+            capture_by_value: vec![],
         });
         self.entry = Some(id);
         id
@@ -750,6 +753,7 @@ impl<'a, 's> Checker<'a, 's> {
             loop_var,
             line,
             form: DeclForm::Bound,
+            late: false,
         });
         self.cx
             .scopes

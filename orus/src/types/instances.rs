@@ -327,6 +327,7 @@ impl Checker<'_, '_> {
             ret,
             body,
             span: decl.span,
+            capture_by_value: vec![],
         });
     }
 }

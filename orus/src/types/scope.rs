@@ -24,6 +24,9 @@ pub(super) struct VarInfo {
     pub line: usize,
     /// How it was declared, which decides the advice of E1015.
     pub form: DeclForm,
+    /// Closures may capture it before its value is stored (a nested function's own
+    /// variable, while its body is checked), so a capture must share its cell.
+    pub late: bool,
 }
 
 /// The kind of declaration that made a variable.

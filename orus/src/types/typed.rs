@@ -65,13 +65,19 @@ pub struct TFunction {
     pub ret: Type,
     pub body: Vec<TStmt>,
     pub span: Span,
+    /// Per capture slot of a closure: true when the slot holds the captured value itself
+    /// (the variable can't change once the closure exists), false when it holds the
+    /// variable's cell. Empty for functions that capture nothing.
+    pub capture_by_value: Vec<bool>,
 }
 
 #[derive(Clone, Debug)]
 pub struct LocalVar {
     pub name: crate::ast::Name,
     pub ty: Type,
-    /// Some closure captures this variable, so it lives in a heap cell.
+    /// Lives in a heap cell: some closure captures it and it may change after that (it is
+    /// `mut`, or a nested function's variable that the function captures before it is
+    /// stored). Closures copy other captured variables.
     pub captured: bool,
 }
 
