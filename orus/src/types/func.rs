@@ -58,8 +58,48 @@ pub fn check_modules_with_depth(
     modules: &[ModuleInput<'_>],
     max_depth: u32,
 ) -> (TProgram, Vec<Diagnostic>) {
+    let (program, diags, mut assumed) = check_in_order(modules, max_depth, vec![]);
+    // Mutually recursive functions returning `Result` (`expr` calls `term`, which calls
+    // `atom`, which calls `expr`): a call that reaches a function whose body is still
+    // being checked has to assume its `Result` type. Checking those functions last lets
+    // the other functions' `return`s decide it first. Deferring one may make another
+    // assume, so this repeats (a few times at most: each round defers more functions);
+    // the errors of the declaration order stand if no order works.
+    let mut check_last: Vec<usize> = vec![];
+    for _ in 0..MAX_REORDERINGS {
+        if diags.is_empty() || assumed.iter().all(|e| check_last.contains(e)) {
+            break;
+        }
+        for e in assumed {
+            if !check_last.contains(&e) {
+                check_last.push(e);
+            }
+        }
+        let (again, again_diags, again_assumed) =
+            check_in_order(modules, max_depth, check_last.clone());
+        if again_diags.is_empty() {
+            return (again, again_diags);
+        }
+        assumed = again_assumed;
+    }
+    (program, diags)
+}
+
+/// How many times a program that failed with assumed `Result` types is checked again in
+/// another order.
+const MAX_REORDERINGS: usize = 4;
+
+/// One checking of the program, with the bodies of the functions in `check_last` checked
+/// after the others; also returns the functions whose `Result` return type a recursive
+/// call had to assume.
+fn check_in_order(
+    modules: &[ModuleInput<'_>],
+    max_depth: u32,
+    check_last: Vec<usize>,
+) -> (TProgram, Vec<Diagnostic>, Vec<usize>) {
     let maps: Vec<(u32, &SourceMap<'_>)> = modules.iter().map(|m| (m.file, &m.source)).collect();
     let mut checker = Checker::new(maps);
+    checker.check_last = check_last;
     checker.nesting_budget = (max_depth as usize).max(MIN_NESTING_BUDGET);
     let mut inits = vec![];
     let last = modules.len().saturating_sub(1);
@@ -85,11 +125,16 @@ pub fn check_modules_with_depth(
             inits.push((id, module.via));
         }
     }
+    // (Checking a body switches to its module and stamps its diagnostics itself.)
+    for entry in checker.check_last.clone() {
+        checker.check_declared(entry);
+    }
     let before = checker.diags.len();
     checker.drain_pending();
     let main_file = modules.last().map_or(0, |m| m.file);
     checker.stamp(before, main_file);
     checker.report_default_cycles();
+    let assumed = std::mem::take(&mut checker.assumed_results);
     let (mut program, mut diags) = checker.finish();
     if diags.is_empty() {
         let maps: Vec<(u32, &SourceMap<'_>)> =
@@ -97,7 +142,7 @@ pub fn check_modules_with_depth(
         super::init_order::check(&mut program, &maps, &mut diags);
         crate::diag::sort_and_dedup(&mut diags);
     }
-    (program, diags)
+    (program, diags, assumed)
 }
 
 impl Checker<'_, '_> {
@@ -365,6 +410,15 @@ pub(super) struct Checker<'a, 's> {
     pub checking_default: Option<(u32, usize)>,
     /// Literals inside defaults that call other defaults (see `report_default_cycles`).
     pub default_edges: Vec<super::defaults::DefaultEdge>,
+    /// The open `Result` return type of a function whose body was still being checked
+    /// when a recursive call read it, by hole: (hole, function entry).
+    pub(super) cycle_results: crate::hash::FastMap<u32, usize>,
+    /// Functions whose `Result` return type a recursive call had to assume (`Result<i32>`)
+    /// before their body decided it; checking them last may avoid it (see `check_modules`).
+    pub(super) assumed_results: Vec<usize>,
+    /// Functions declared at top level whose bodies are checked after everything else
+    /// (unless a call reaches them first).
+    pub(super) check_last: Vec<usize>,
 }
 
 impl<'a, 's> Checker<'a, 's> {
@@ -398,6 +452,9 @@ impl<'a, 's> Checker<'a, 's> {
             param_holes: Default::default(),
             instances_made: 0,
             instance_checks: 0,
+            cycle_results: Default::default(),
+            assumed_results: vec![],
+            check_last: vec![],
             failed_imports: Default::default(),
             module_words: Vec::new(),
             pending: vec![],

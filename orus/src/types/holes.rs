@@ -87,6 +87,11 @@ impl Checker<'_, '_> {
         let ty = self.resolve(ty);
         if let Type::Hole(h) = ty {
             if self.result_holes.contains(&h) {
+                if let Some(&entry) = self.cycle_results.get(&h) {
+                    if !self.assumed_results.contains(&entry) {
+                        self.assumed_results.push(entry);
+                    }
+                }
                 let settled = self.result_enum(&Type::I32);
                 self.bind_hole(h, settled.clone());
                 return settled;

@@ -118,6 +118,15 @@ impl Checker<'_, '_> {
                 return (id, Type::Error);
             }
             self.check_instance(entry, inst);
+        } else if open_ret && self.fns[entry].result_ret {
+            // Still being checked (a recursive call): its `Result` is not decided yet.
+            if let Some(Type::Hole(h)) = self.fns[entry].instances[inst]
+                .ret
+                .as_ref()
+                .map(|t| self.resolve(t))
+            {
+                self.cycle_results.insert(h, entry);
+            }
         }
         match &self.fns[entry].instances[inst].ret {
             Some(ret) => {

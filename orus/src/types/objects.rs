@@ -345,7 +345,9 @@ impl<'a> Checker<'a, '_> {
             .map(|m| m.1)
             .collect();
         for entry in entries {
-            self.check_declared(entry);
+            if !self.check_last.contains(&entry) {
+                self.check_declared(entry);
+            }
         }
     }
 

@@ -119,8 +119,14 @@ impl Checker<'_, '_> {
                     return;
                 }
                 match decl.name.as_ref().and_then(|n| self.top_fns.get(&*n.name)) {
-                    Some(&e) if std::ptr::eq(self.fns[e].decl, &**decl) => self.check_declared(e),
-                    // A duplicate definition, already reported by the pre-pass.
+                    Some(&e)
+                        if std::ptr::eq(self.fns[e].decl, &**decl)
+                            && !self.check_last.contains(&e) =>
+                    {
+                        self.check_declared(e)
+                    }
+                    // A duplicate definition (already reported by the pre-pass), or one
+                    // whose body is checked last.
                     _ => {}
                 }
                 return;
