@@ -596,7 +596,13 @@ impl<'a> Checker<'a, '_> {
 
     fn cast(&mut self, operand: &Expr, target: Type, span: Span) -> TExpr {
         let before = self.diags.len();
-        let t = self.value(operand, None);
+        // An integer literal too big for `i64` is read as the `u64` it is cast to
+        // (`18446744073709551615 as u64`); other literals keep their own type.
+        let hint = match (&operand.kind, &target) {
+            (ExprKind::Int { value, .. }, Type::U64) if *value > i64::MAX as u64 => Some(&target),
+            _ => None,
+        };
+        let t = self.value(operand, hint);
         if let ExprKind::Binary { op, .. } = &operand.kind {
             self.explain_as_precedence(*op, operand.span, &target, before);
         }
