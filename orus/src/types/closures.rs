@@ -94,15 +94,36 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// A named function used as a value (not called): a closure with no captures.
-    pub(super) fn function_value(&mut self, entry: usize, span: Span) -> TExpr {
-        let params: Option<Vec<Type>> = self.fns[entry].params.iter().cloned().collect();
+    /// A named function used as a value (not called): a closure with no captures. A
+    /// function with unannotated parameters takes their types from the function type the
+    /// context expects (`apply(double, 3)` with `f: fn(i32) -> i32`), if it expects one.
+    pub(super) fn function_value(
+        &mut self,
+        entry: usize,
+        expected: Option<&Type>,
+        span: Span,
+    ) -> TExpr {
+        let wanted = match expected.map(|t| self.resolve(t)) {
+            Some(Type::Func(ft)) if ft.params.len() == self.fns[entry].params.len() => Some(ft),
+            _ => None,
+        };
+        let params: Option<Vec<Type>> = self.fns[entry]
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                p.clone().or_else(|| {
+                    let t = self.resolve(&wanted.as_ref()?.params[i]);
+                    (!super::holes::mentions_hole(&t) && t != Type::Error).then_some(t)
+                })
+            })
+            .collect();
         let Some(params) = params else {
             let name = self.fn_name(entry);
             self.error(
                 Code::CannotInfer,
                 span,
-                format!("Function '{name}' has unannotated parameters, so it can't be used as a value; annotate them"),
+                format!("Function '{name}' has unannotated parameters, so it can't be used as a value here; annotate them, or use it where a function type is expected (`f: fn(i32) -> i32 = {name}`)"),
             );
             return self.poisoned_expr(span);
         };

@@ -198,7 +198,7 @@ impl<'a> Checker<'a, '_> {
                         return self.poisoned(span);
                     }
                 },
-                Some(Sym::Func(entry)) => return self.function_value(entry, span),
+                Some(Sym::Func(entry)) => return self.function_value(entry, expected, span),
                 Some(Sym::Capture(idx)) => (
                     TExprKind::Load(Place::Capture(idx)),
                     self.resolve(&self.capture_info(idx).0),

@@ -683,7 +683,7 @@ impl<'a> Checker<'a, '_> {
                 Some(TypeMember::Variant(id, v)) => self.construct(id, v, None, span),
                 // `P.mk` is the function itself, like a top-level function's name; for a
                 // method with `self`, the object is its first parameter (`P.get(p)`).
-                Some(TypeMember::Method(entry, _)) => self.function_value(entry, span),
+                Some(TypeMember::Method(entry, _)) => self.function_value(entry, None, span),
                 None => self.poisoned_expr(span),
             };
         }
