@@ -404,14 +404,16 @@ fn release_trees(ast: orus::ast::Program, typed: orus::types::typed::TProgram) {
 
 /// The layout of `{:#?}` made from the one-line `{:?}` text in one pass. The standard
 /// pretty form indents through one adapter per open level, so every byte of a tree `d`
-/// levels deep passes `d` adapters: a 5 000-term chain took minutes to dump.
+/// levels deep passes `d` adapters: a 5 000-term chain took minutes to dump. Indentation
+/// stops growing at [`MAX_DUMP_INDENT`] levels, so the output stays linear in the tree's
+/// size: an 8 000-term chain indented in full was 4.9 GB of spaces.
 fn pretty_debug(compact: &str) -> String {
     let bytes = compact.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() * 2);
     let mut depth = 0usize;
     let newline = |out: &mut Vec<u8>, depth: usize| {
         out.push(b'\n');
-        out.resize(out.len() + 4 * depth, b' ');
+        out.resize(out.len() + 4 * depth.min(MAX_DUMP_INDENT), b' ');
     };
     let mut i = 0;
     while i < bytes.len() {
@@ -475,9 +477,27 @@ fn pretty_debug(compact: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// The deepest indentation of a dumped tree, in levels of four spaces.
+const MAX_DUMP_INDENT: usize = 40;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deep_dump_stays_linear_in_size() {
+        let depth = 5_000;
+        let compact = format!("{}x{}", "Add(".repeat(depth), ")".repeat(depth));
+        let pretty = pretty_debug(&compact);
+        // Each level makes two lines of at most MAX_DUMP_INDENT levels of indentation.
+        assert!(
+            pretty.len() < depth * 2 * (4 * MAX_DUMP_INDENT + 8),
+            "{}",
+            pretty.len()
+        );
+        let widest = pretty.lines().map(|l| l.len() - l.trim_start().len()).max();
+        assert_eq!(widest, Some(4 * MAX_DUMP_INDENT));
+    }
 
     #[test]
     fn pretty_debug_matches_the_standard_pretty_form() {
