@@ -119,13 +119,7 @@ impl Checker<'_, '_> {
             })
             .collect();
         let Some(params) = params else {
-            let name = self.fn_name(entry);
-            self.error(
-                Code::CannotInfer,
-                span,
-                format!("Function '{name}' has unannotated parameters, so it can't be used as a value here; annotate them, or use it where a function type is expected (`f: fn(i32) -> i32 = {name}`)"),
-            );
-            return self.poisoned_expr(span);
+            return self.open_function_value(entry, span);
         };
         let (func, ret) = self.instance(entry, &params, span);
         TExpr {
@@ -135,6 +129,88 @@ impl Checker<'_, '_> {
             },
             ty: Type::Func(Rc::new(FnType { params, ret })),
             span,
+        }
+    }
+
+    /// A function with unannotated parameters used as a value where no function type is
+    /// expected (`fold(xs, 0, add)` with `fold`'s `f` unannotated, `g = add`): its
+    /// parameter and return types are holes that the first call through the value binds,
+    /// and then its version for those types is made (`resolve_function_values`). The
+    /// value is a small function in a slot reserved now that calls that version.
+    fn open_function_value(&mut self, entry: usize, span: Span) -> TExpr {
+        let declared = self.fns[entry].params.clone();
+        let params: Vec<Type> = declared
+            .into_iter()
+            .map(|p| p.unwrap_or_else(|| self.new_hole()))
+            .collect();
+        let ret = self.new_hole();
+        let func = self.functions.len();
+        self.functions.push(None);
+        self.open_fn_values.push(OpenFnValue {
+            entry,
+            params: params.clone(),
+            ret: ret.clone(),
+            func,
+            span,
+            module: self.module,
+            file: self.file,
+        });
+        TExpr {
+            kind: TExprKind::Closure {
+                func,
+                captures: vec![],
+            },
+            ty: Type::Func(Rc::new(FnType { params, ret })),
+            span,
+        }
+    }
+
+    /// Makes the versions of the open function values whose parameter types are known
+    /// now. At the end (`at_end`), the ones still open are reported.
+    pub(super) fn resolve_function_values(&mut self, at_end: bool) {
+        let mut i = 0;
+        while i < self.open_fn_values.len() {
+            let params: Vec<Type> = self.open_fn_values[i]
+                .params
+                .iter()
+                .map(|t| self.resolve(t))
+                .collect();
+            let open = params
+                .iter()
+                .any(|t| super::holes::mentions_hole(t) || *t == Type::Error);
+            if open && !at_end {
+                i += 1;
+                continue;
+            }
+            let value = self.open_fn_values.remove(i);
+            let saved_module = self.module;
+            if at_end {
+                self.switch_module(value.module);
+            }
+            let before = self.diags.len();
+            let name = self.fn_name(value.entry);
+            if open {
+                if !params.contains(&Type::Error) {
+                    self.error(
+                        Code::CannotInfer,
+                        value.span,
+                        format!("Can't infer the parameter types of '{name}', used here as a value: nothing calls it with known arguments; annotate its parameters, or use it where a function type is expected (`f: fn(i32) -> i32 = {name}`)"),
+                    );
+                }
+            } else {
+                let (id, ret) = self.instance(value.entry, &params, value.span);
+                let wanted = self.resolve(&value.ret);
+                if ret != Type::Error && !self.unify(&value.ret, &ret) {
+                    self.error(
+                        Code::TypeMismatch,
+                        value.span,
+                        format!("'{name}' returns a `{ret}` for these arguments, but a `{wanted}` was expected from it"),
+                    );
+                }
+                self.functions[value.func] = Some(forwarder(&value, &name, id, params, ret));
+            }
+            self.stamp(before, value.file);
+            self.switch_module(saved_module);
         }
     }
 
@@ -356,6 +432,10 @@ impl Checker<'_, '_> {
             .zip(&ft.params)
             .map(|(a, t)| self.expect_value(a, t))
             .collect();
+        // The call may have decided the argument types of a function passed as a value.
+        if !self.open_fn_values.is_empty() {
+            self.resolve_function_values(false);
+        }
         TExpr {
             kind: TExprKind::CallValue {
                 callee: Box::new(callee),
@@ -364,5 +444,68 @@ impl Checker<'_, '_> {
             ty: self.resolve(&ft.ret),
             span,
         }
+    }
+}
+
+/// A named function with unannotated parameters used as a value before its parameter
+/// types are known (see `Checker::open_function_value`).
+pub(super) struct OpenFnValue {
+    entry: usize,
+    params: Vec<Type>,
+    ret: Type,
+    /// The reserved function slot that the value calls.
+    func: FuncId,
+    span: Span,
+    module: usize,
+    file: u32,
+}
+
+/// The function behind an open function value: it passes its arguments to version `id`
+/// of the named function and returns its result.
+fn forwarder(
+    value: &OpenFnValue,
+    name: &str,
+    id: FuncId,
+    params: Vec<Type>,
+    ret: Type,
+) -> TFunction {
+    let span = value.span;
+    let args = params
+        .iter()
+        .enumerate()
+        .map(|(i, ty)| TExpr {
+            kind: TExprKind::Load(Place::Local(i)),
+            ty: ty.clone(),
+            span,
+        })
+        .collect();
+    let call = TExpr {
+        kind: TExprKind::Call { func: id, args },
+        ty: ret.clone(),
+        span,
+    };
+    let kind = if ret == Type::Void {
+        TStmtKind::Expr(call)
+    } else {
+        TStmtKind::Return(Some(call))
+    };
+    TFunction {
+        name: format!("<{name} as a value>"),
+        file: value.file,
+        is_toplevel: false,
+        params: params.len(),
+        locals: params
+            .into_iter()
+            .enumerate()
+            .map(|(i, ty)| LocalVar {
+                name: format!("<arg {i}>").into(),
+                ty,
+                captured: false,
+            })
+            .collect(),
+        ret,
+        body: vec![TStmt { kind, span }],
+        span,
+        capture_by_value: vec![],
     }
 }

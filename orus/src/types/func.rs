@@ -131,6 +131,10 @@ fn check_in_order(
     }
     let before = checker.diags.len();
     checker.drain_pending();
+    while !checker.open_fn_values.is_empty() {
+        checker.resolve_function_values(true);
+        checker.drain_pending();
+    }
     let main_file = modules.last().map_or(0, |m| m.file);
     checker.stamp(before, main_file);
     checker.report_default_cycles();
@@ -419,6 +423,9 @@ pub(super) struct Checker<'a, 's> {
     /// Functions declared at top level whose bodies are checked after everything else
     /// (unless a call reaches them first).
     pub(super) check_last: Vec<usize>,
+    /// Functions with unannotated parameters used as values, waiting for a call to
+    /// decide their parameter types.
+    pub(super) open_fn_values: Vec<super::closures::OpenFnValue>,
 }
 
 impl<'a, 's> Checker<'a, 's> {
@@ -455,6 +462,7 @@ impl<'a, 's> Checker<'a, 's> {
             cycle_results: Default::default(),
             assumed_results: vec![],
             check_last: vec![],
+            open_fn_values: vec![],
             failed_imports: Default::default(),
             module_words: Vec::new(),
             pending: vec![],
