@@ -938,6 +938,10 @@ impl<'a, 's> Checker<'a, 's> {
                  `fn name(self, ...)`"
                     .to_string(),
             ),
+            "range" => Some(
+                "Orus writes ranges with `..`: `for i in 0..n:` (spec §8.3)"
+                    .to_string(),
+            ),
             "len" | "push" | "pop" => Some(format!(
                 "`{name}` is a built-in and can't be used as a value; call it: `{name}(...)`"
             )),

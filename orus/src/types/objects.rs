@@ -878,12 +878,24 @@ impl<'a> Checker<'a, '_> {
                 format!("`{}` has no method '{}'", obj.ty, name.name),
             );
             // `xs.push(v)` from Python or Rust habits: the built-ins take the value first.
-            if matches!(&*name.name, "len" | "push" | "pop") {
-                let rest = if args.is_empty() { "" } else { ", ..." };
-                diag = diag.with_help(format!(
-                    "`{0}` is a built-in function: write `{0}(value{rest})`",
-                    name.name
-                ));
+            // Other languages' names for them (`append`, `length`) lead to them too.
+            let builtin = match &*name.name {
+                "len" | "push" | "pop" => Some(&*name.name),
+                "append" | "add" | "push_back" | "insert" => Some("push"),
+                "length" | "size" | "count" => Some("len"),
+                "pop_back" | "remove_last" => Some("pop"),
+                _ => None,
+            };
+            if let Some(builtin) = builtin {
+                let rest = if builtin == "push" { ", ..." } else { "" };
+                let what = if builtin == &*name.name {
+                    format!("`{builtin}` is a built-in function")
+                } else {
+                    format!(
+                        "Orus has no methods on built-in types; the built-in `{builtin}` does this"
+                    )
+                };
+                diag = diag.with_help(format!("{what}: write `{builtin}(value{rest})`"));
             }
             self.diags.push(diag);
             for a in args {
