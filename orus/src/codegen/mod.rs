@@ -767,6 +767,21 @@ mod tests {
     }
 
     #[test]
+    fn a_match_reads_the_variant_tag_once() {
+        let src = "enum S:\n    A\n    B\n    C\nfn f(s: S) -> i32:\n    \
+                   return match s:\n        S.A -> 1\n        S.B -> 2\n        S.C -> 3\n\
+                   fn g(s: S):\n    match s:\n        S.A -> print(1)\n        \
+                   S.B -> print(2)\n        _ -> print(0)\nprint(f(S.B))\ng(S.C)\n";
+        let compiled = crate::driver::compile("m.orus", src.as_bytes()).expect("compiles");
+        for name in ["f", "g"] {
+            let f = compiled.program.functions.iter().find(|f| f.name == name);
+            let code = &f.expect("the function exists").code;
+            let tags = code.iter().filter(|i| matches!(i, Instr::EnumTag { .. }));
+            assert_eq!(tags.count(), 1, "{name}");
+        }
+    }
+
+    #[test]
     fn a_nested_function_that_calls_itself_shares_its_cell() {
         let src = "fn outer() -> i32:\n    fn fact(n: i32) -> i32:\n        \
                    if n <= 1:\n            return 1\n        return n * fact(n - 1)\n    \

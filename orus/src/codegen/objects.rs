@@ -102,6 +102,8 @@ impl FnGen<'_, '_> {
                 let subject_reg = self.alloc();
                 self.expr_to(subject, subject_reg);
                 self.local_regs[*temp] = Some(subject_reg);
+                let tested = &arms[..arms.len().saturating_sub(1)];
+                let tag = self.subject_tag(tested, subject_reg);
                 let mut ends = vec![];
                 for (index, arm) in arms.iter().enumerate() {
                     let inner = self.next_reg;
@@ -112,7 +114,7 @@ impl FnGen<'_, '_> {
                     let skip = if index + 1 == arms.len() {
                         None
                     } else {
-                        self.arm_test(&arm.test, subject_reg, &subject.ty)
+                        self.arm_test(&arm.test, tag)
                     };
                     self.arm_binds(&arm.binds, subject_reg);
                     self.expr_to(&arm.body, dst);
@@ -133,17 +135,30 @@ impl FnGen<'_, '_> {
         }
     }
 
-    /// Emits an arm's test; returns the jump taken when the arm does not apply.
-    fn arm_test(&mut self, test: &ArmTest, subject: Reg, subject_ty: &Type) -> Option<Vec<usize>> {
+    /// Reads the subject's variant tag once, into a register the arms' tests share, when
+    /// one of the `tested` arms tests a variant.
+    fn subject_tag<B>(&mut self, tested: &[TArm<B>], subject: Reg) -> Option<Reg> {
+        if !tested
+            .iter()
+            .any(|arm| matches!(arm.test, ArmTest::Variant(_)))
+        {
+            return None;
+        }
+        let tag = self.alloc();
+        self.emit(Instr::EnumTag {
+            dst: tag,
+            obj: subject,
+        });
+        Some(tag)
+    }
+
+    /// Emits an arm's test against the subject's tag (read by `subject_tag`); returns
+    /// the jump taken when the arm does not apply.
+    fn arm_test(&mut self, test: &ArmTest, tag: Option<Reg>) -> Option<Vec<usize>> {
         match test {
             ArmTest::Any => None,
             ArmTest::Variant(v) => {
-                let _ = subject_ty;
-                let tag = self.alloc();
-                self.emit(Instr::EnumTag {
-                    dst: tag,
-                    obj: subject,
-                });
+                let tag = tag.expect("subject_tag reads the tag when an arm tests a variant");
                 Some(vec![self.emit(Instr::JumpIfNotEqImm {
                     a: tag,
                     imm: i32::from(*v),
@@ -217,10 +232,11 @@ impl FnGen<'_, '_> {
                 let subject_reg = self.alloc();
                 self.expr_to(subject, subject_reg);
                 self.local_regs[*temp] = Some(subject_reg);
+                let tag = self.subject_tag(arms, subject_reg);
                 let mut ends = vec![];
                 for arm in arms {
                     let inner = self.next_reg;
-                    let skip = self.arm_test(&arm.test, subject_reg, &subject.ty);
+                    let skip = self.arm_test(&arm.test, tag);
                     self.arm_binds(&arm.binds, subject_reg);
                     self.stmts(&arm.body);
                     self.span = stmt.span;

@@ -188,6 +188,40 @@ pub fn values_equal(
     program: &Program,
     steps: &mut u64,
 ) -> Option<bool> {
+    // The usual enum comparison (`state != State.Done`, variants without payload, which
+    // are shared values) is decided by the tags alone, without the general walk.
+    if let ValType::Enum(layout) = ty {
+        if !heap.enum_may_hold_float(*layout) {
+            let decided = if a == b {
+                Some(true)
+            } else {
+                let (layout_a, variant_a, payload_a) = heap.enum_value(a as Handle);
+                let (layout_b, variant_b, payload_b) = heap.enum_value(b as Handle);
+                if layout_a != layout_b || variant_a != variant_b {
+                    Some(false)
+                } else {
+                    (payload_a.is_empty() && payload_b.is_empty()).then_some(true)
+                }
+            };
+            if let Some(equal) = decided {
+                *steps = steps.checked_sub(1)?;
+                return Some(equal);
+            }
+        }
+    }
+    values_equal_walk(a, b, ty, heap, program, steps)
+}
+
+/// [`values_equal`] for values with parts to compare: a walk with an explicit stack.
+#[inline(never)]
+fn values_equal_walk(
+    a: u64,
+    b: u64,
+    ty: &ValType,
+    heap: &Heap,
+    program: &Program,
+    steps: &mut u64,
+) -> Option<bool> {
     let mut stack: Vec<(u64, u64, &ValType)> = Vec::new();
     let mut next = Some((a, b, ty));
     // Enum pairs already compared or waiting on the stack, kept once a comparison runs
@@ -291,6 +325,32 @@ mod tests {
             list = u64::from(heap.alloc_enum(0, 1, &[v as u64, list]).unwrap());
         }
         list
+    }
+
+    #[test]
+    fn enum_equality_by_tag_and_by_payload() {
+        let program = program();
+        let mut heap = Heap::new(&[], None);
+        heap.set_layouts(&program.structs, &program.enums);
+        let ty = ValType::Enum(0);
+        let eq = |heap: &Heap, a: u64, b: u64| {
+            let mut steps = u64::MAX;
+            values_equal(a, b, &ty, heap, &program, &mut steps)
+        };
+        let nil = u64::from(heap.alloc_enum(0, 0, &[]).unwrap());
+        let (one, also_one, two) = (list(&mut heap, 1), list(&mut heap, 1), list(&mut heap, 2));
+        assert_eq!(eq(&heap, nil, nil), Some(true));
+        assert_eq!(eq(&heap, nil, one), Some(false));
+        // Different objects with equal payloads take the full walk.
+        assert_ne!(one, also_one);
+        assert_eq!(eq(&heap, one, also_one), Some(true));
+        assert_eq!(eq(&heap, one, two), Some(false));
+        // A comparison decided by the tags still counts against the step budget.
+        let mut steps = 0;
+        assert_eq!(
+            values_equal(nil, one, &ty, &heap, &program, &mut steps),
+            None
+        );
     }
 
     #[test]

@@ -818,10 +818,7 @@ impl Vm<'_, '_> {
                     } => {
                         let start = base + usize::from(first);
                         let payload = start..start + usize::from(count);
-                        alloc!(
-                            dst,
-                            self.new_object(Made::Enum(u32::from(layout), variant), payload)
-                        )
+                        alloc!(dst, self.new_enum(u32::from(layout), variant, payload))
                     }
                     Instr::EnumTag { dst, obj } => {
                         let (_, variant, _) = self.heap.enum_value(reg!(obj) as Handle);

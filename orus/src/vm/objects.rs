@@ -63,6 +63,23 @@ impl Vm<'_, '_> {
         })
     }
 
+    /// Makes an enum value; a variant without payload is one shared value, made once, and
+    /// found here without the allocation path.
+    #[inline(never)]
+    pub(super) fn new_enum(
+        &mut self,
+        layout: u32,
+        variant: u16,
+        payload: Range<usize>,
+    ) -> Result<Handle, Fault> {
+        if payload.is_empty() {
+            if let Some(handle) = self.heap.unit_enum(layout, variant) {
+                return Ok(handle);
+            }
+        }
+        self.new_object(Made::Enum(layout, variant), payload)
+    }
+
     /// Makes a cell holding `value`.
     #[inline(never)]
     pub(super) fn new_cell(&mut self, value: u64) -> Result<Handle, Fault> {

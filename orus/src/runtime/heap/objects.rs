@@ -120,6 +120,15 @@ impl Heap {
         Ok(handle)
     }
 
+    /// The shared value of a variant without payload, once it has been made.
+    #[inline]
+    pub fn unit_enum(&self, layout: u32, variant: u16) -> Option<Handle> {
+        *self
+            .unit_enums
+            .get(layout as usize)?
+            .get(usize::from(variant))?
+    }
+
     /// The layout, variant and payload of the enum value at `handle`.
     #[inline]
     pub fn enum_value(&self, handle: Handle) -> (u32, u16, &[u64]) {
