@@ -281,7 +281,7 @@ impl Heap {
     /// Whether strings `a` and `b` have the same bytes. Two small strings compare as two
     /// fixed-size records (their bytes past `len` are always zero): no slicing, no
     /// `memcmp` call.
-    #[inline]
+    #[inline(always)]
     pub fn str_eq(&self, a: Handle, b: Handle) -> bool {
         if a == b {
             return true;
@@ -388,6 +388,12 @@ impl Heap {
             Some(Object::Array { elems, .. }) => elems.pop(),
             _ => not_an_array(handle),
         }
+    }
+
+    /// The string holding the single byte `byte`, if it has been made.
+    #[inline]
+    pub fn byte_str_made(&self, byte: u8) -> Option<Handle> {
+        self.byte_strs[usize::from(byte)]
     }
 
     /// The string holding the single byte `byte`, made on first use and never freed.

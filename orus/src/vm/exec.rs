@@ -785,7 +785,13 @@ impl Vm<'_, '_> {
                             Ok(i) => bytes[i],
                             Err(fault) => fail!(fault),
                         };
-                        match self.alloc_with([0, 0], |heap| heap.byte_str(byte)) {
+                        // Each one-byte string is made once; only the first needs the
+                        // allocation path.
+                        let made = match self.heap.byte_str_made(byte) {
+                            Some(handle) => Ok(handle),
+                            None => self.alloc_with([0, 0], |heap| heap.byte_str(byte)),
+                        };
+                        match made {
                             Ok(handle) => put!(dst, u64::from(handle)),
                             Err(fault) => fail!(fault),
                         }
