@@ -326,6 +326,8 @@ opcodes! {
     StrLen { dst: Reg, s: Reg },
     /// R[dst] := one-byte string R[s][R[index]] (E0010 if negative or >= len)
     StrIndex { dst: Reg, s: Reg, index: Reg },
+    /// R[dst] := the byte R[s][R[index]] as an i32 (faults as StrIndex)
+    StrByte { dst: Reg, s: Reg, index: Reg },
 
     // ---- structs, enums, closures ----
     /// R[dst] := new instance of structs[layout] with fields R[base..base+count]

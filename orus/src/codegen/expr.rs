@@ -183,6 +183,41 @@ pub(super) fn binary_immediate<'e>(
     }
 }
 
+/// A comparison of two one-byte strings, at least one of them `s[i]` and the other `t[j]`
+/// or a one-byte literal (`s[i] == "a"`, `a[i - 1] != b[j - 1]`): the same comparison of
+/// their bytes as `i32`s, so no string is looked up and the literal becomes an immediate.
+fn byte_comparison(op: BinOp, lhs: &TExpr, rhs: &TExpr) -> Option<(TExpr, TExpr)> {
+    let comparison = matches!(
+        op,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+    );
+    if !comparison || lhs.ty != Type::Str || rhs.ty != Type::Str {
+        return None;
+    }
+    // An index into a string (not an element of an array of strings).
+    let is_byte =
+        |e: &TExpr| matches!(&e.kind, TExprKind::Index { base, .. } if base.ty == Type::Str);
+    if !is_byte(lhs) && !is_byte(rhs) {
+        return None;
+    }
+    let byte = |e: &TExpr| {
+        let kind = match &e.kind {
+            TExprKind::Index { base, index } if base.ty == Type::Str => TExprKind::Index {
+                base: base.clone(),
+                index: index.clone(),
+            },
+            TExprKind::Str(bytes) if bytes.len() == 1 => TExprKind::Int(u64::from(bytes[0])),
+            _ => return None,
+        };
+        Some(TExpr {
+            kind,
+            ty: Type::I32,
+            span: e.span,
+        })
+    };
+    Some((byte(lhs)?, byte(rhs)?))
+}
+
 /// `x == E.V` or `x != E.V` (either order) where `E.V` is a variant without a payload:
 /// the enum operand and the variant's tag, since comparing tags is the whole comparison.
 fn unit_variant_test<'e>(op: BinOp, lhs: &'e TExpr, rhs: &'e TExpr) -> Option<(&'e TExpr, u16)> {
@@ -331,7 +366,18 @@ impl FnGen<'_, '_> {
             }
             TExprKind::Binary { op, lhs, rhs } => {
                 let ty = lhs.ty.clone();
-                if let Some((operand, imm_op, imm)) = binary_immediate(*op, &ty, lhs, rhs) {
+                if let Some((l, r)) = byte_comparison(*op, lhs, rhs) {
+                    let bytes = TExpr {
+                        kind: TExprKind::Binary {
+                            op: *op,
+                            lhs: Box::new(l),
+                            rhs: Box::new(r),
+                        },
+                        ty: Type::Bool,
+                        span: e.span,
+                    };
+                    self.expr_to(&bytes, dst);
+                } else if let Some((operand, imm_op, imm)) = binary_immediate(*op, &ty, lhs, rhs) {
                     let a = self.expr_any(operand);
                     self.span = e.span;
                     self.emit(imm_op.instr(dst, a, imm));
@@ -482,7 +528,13 @@ impl FnGen<'_, '_> {
                 let b = self.expr_any(base);
                 let i = self.expr_any(index);
                 self.span = e.span;
-                self.emit(if base.ty == Type::Str {
+                self.emit(if base.ty == Type::Str && e.ty == Type::I32 {
+                    Instr::StrByte {
+                        dst,
+                        s: b,
+                        index: i,
+                    }
+                } else if base.ty == Type::Str {
                     Instr::StrIndex {
                         dst,
                         s: b,
@@ -614,6 +666,9 @@ impl FnGen<'_, '_> {
         when: bool,
     ) -> Option<usize> {
         let ty = &lhs.ty;
+        if let Some((l, r)) = byte_comparison(op, lhs, rhs) {
+            return self.compare_jump(e, op, &l, &r, when);
+        }
         if let Some((obj, variant)) = unit_variant_test(op, lhs, rhs) {
             let obj = self.expr_any(obj);
             let tag = self.alloc();

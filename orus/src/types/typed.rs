@@ -249,7 +249,9 @@ pub enum TExprKind {
     TimeStamp,
     /// An array literal; elements have the array's element type.
     Array(Vec<TExpr>),
-    /// `base[index]` on an array, or on a string (a one-byte string).
+    /// `base[index]` on an array, or on a string (a one-byte string). Typed `i32` on a
+    /// string, it is the byte's value instead: codegen's form of `s[i]` in a comparison
+    /// with another one-byte string (the checker never makes it).
     Index {
         base: Box<TExpr>,
         index: Box<TExpr>,

@@ -796,6 +796,13 @@ impl Vm<'_, '_> {
                             Err(fault) => fail!(fault),
                         }
                     }
+                    Instr::StrByte { dst, s, index } => {
+                        let bytes = string!(reg!(s));
+                        match array::byte(reg!(index), bytes.len()) {
+                            Ok(i) => set!(dst, i32::from(bytes[i])),
+                            Err(fault) => fail!(fault),
+                        }
+                    }
 
                     // ---- structs, enums, closures ----
                     Instr::NewStruct {

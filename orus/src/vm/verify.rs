@@ -260,7 +260,9 @@ impl Checker<'_> {
                 ..
             } => self.regs(&[dst, arr, start, end]),
             Instr::StrLen { dst, s } => self.regs(&[dst, s]),
-            Instr::StrIndex { dst, s, index } => self.regs(&[dst, s, index]),
+            Instr::StrIndex { dst, s, index } | Instr::StrByte { dst, s, index } => {
+                self.regs(&[dst, s, index])
+            }
             Instr::NewStruct {
                 dst,
                 base,

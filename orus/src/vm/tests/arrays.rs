@@ -132,6 +132,40 @@ fn string_length_and_bytes() {
     assert_eq!(out, "5 h o h true\n");
 }
 
+#[test]
+fn string_byte_values_and_their_fault() {
+    // R1 := s[1] as a byte; R2 := s[5]: past the end, the fault of `s[i]`.
+    let code = vec![
+        LoadStr { dst: 0, index: 0 },
+        LoadInt { dst: 3, value: 1 },
+        StrByte {
+            dst: 1,
+            s: 0,
+            index: 3,
+        },
+        Print {
+            base: 1,
+            count: 1,
+            format: 0,
+        },
+        LoadInt { dst: 3, value: 5 },
+        StrByte {
+            dst: 2,
+            s: 0,
+            index: 3,
+        },
+        ReturnVoid {},
+    ];
+    let (result, out) = run_main(4, code, |p| {
+        p.strings = vec![b"h\xE9llo".to_vec()];
+        print_format(p, &[I32]);
+    });
+    assert_eq!(out, "233\n");
+    let fault = result.expect_err("index 5 of a 5-byte string");
+    assert_eq!(fault.code, Code::StringIndex);
+    assert_eq!(fault.message, "String index out of bounds");
+}
+
 /// Runs `print(a[start..end])` on `a = [10, 20, 30, 40, 50][..len]`; `None` omits a bound.
 fn slice_of(len: usize, start: Option<i32>, end: Option<i32>) -> Result<String, RuntimeError> {
     let mut code = five_elements();
