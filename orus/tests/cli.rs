@@ -562,3 +562,37 @@ fn a_compiler_out_of_memory_is_a_report_not_an_abort() {
         run.stderr
     );
 }
+
+#[test]
+fn output_to_a_descriptor_that_cannot_be_written_is_e0015() {
+    // Standard output opened read-only (as `orus prog >&-` can leave it): every write
+    // fails with EBADF, which std's own stdout would report as success.
+    let dir = folder("ebadf", &[("p.orus", "for i in 0..3:\n    print(i)\n")]);
+    let read_only = std::fs::File::open(dir.join("p.orus")).unwrap();
+    let run: Run = Command::new(env!("CARGO_BIN_EXE_orus"))
+        .arg("p.orus")
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(read_only))
+        .stderr(Stdio::piped())
+        .output()
+        .expect("running orus")
+        .into();
+    assert_eq!(run.code, 70, "{}", run.stderr);
+    assert!(run.stderr.contains("E0015"), "{}", run.stderr);
+}
+
+#[test]
+fn an_endless_program_is_refused_at_a_size_limit() {
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let run: Run = Command::new(env!("CARGO_BIN_EXE_orus"))
+        .arg("-")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::from(zero))
+        .output()
+        .expect("running orus")
+        .into();
+    assert_eq!(run.code, 66, "{}", run.stderr);
+    assert!(run.stderr.contains("larger than 256 MiB"), "{}", run.stderr);
+}

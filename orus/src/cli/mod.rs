@@ -221,23 +221,43 @@ fn trace_loops(options: &Options) -> bool {
         .is_ok_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("true"))
 }
 
+/// The largest program read: far more than can be compiled in memory (a compiled line
+/// takes about a kilobyte), and a bound for endless inputs like `/dev/zero`, which grew
+/// memory at 1.6 GB/s until the kernel killed the process.
+const MAX_SOURCE_BYTES: u64 = 256 << 20;
+
 /// Reads a source file, or standard input for `-` (the usual convention); a failure
-/// prints `Could not open file "<path>".` and gives 66.
+/// prints `Could not open file "<path>".` and gives 66, as does a program over
+/// [`MAX_SOURCE_BYTES`].
 fn read_source(path: &str) -> Result<Vec<u8>, u8> {
-    if path == "-" {
-        let mut source = Vec::new();
-        return match std::io::stdin().read_to_end(&mut source) {
-            Ok(_) => Ok(source),
-            Err(_) => {
-                eprintln!("Could not read the program from standard input.");
-                Err(EXIT_NO_INPUT)
-            }
-        };
+    let mut source = Vec::new();
+    let read = if path == "-" {
+        std::io::stdin()
+            .take(MAX_SOURCE_BYTES + 1)
+            .read_to_end(&mut source)
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut source))
+    };
+    let shown = if path == "-" { "standard input" } else { path };
+    match read {
+        Ok(n) if n as u64 > MAX_SOURCE_BYTES => {
+            eprintln!(
+                "The program in {shown} is larger than {} MiB, the most Orus reads.",
+                MAX_SOURCE_BYTES >> 20
+            );
+            Err(EXIT_NO_INPUT)
+        }
+        Ok(_) => Ok(source),
+        Err(_) if path == "-" => {
+            eprintln!("Could not read the program from standard input.");
+            Err(EXIT_NO_INPUT)
+        }
+        Err(_) => {
+            eprintln!("Could not open file \"{path}\".");
+            Err(EXIT_NO_INPUT)
+        }
     }
-    std::fs::read(path).map_err(|_| {
-        eprintln!("Could not open file \"{path}\".");
-        EXIT_NO_INPUT
-    })
 }
 
 /// The name diagnostics give the program read from `path`.

@@ -124,11 +124,19 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
     // On a terminal every printed line shows at once (std's stdout is line-buffered), so a
     // long computation or an interrupted program shows what it printed; into a pipe or a
     // file output is written in 64 KiB blocks, like C's stdio and Python.
-    let stdout = std::io::stdout();
+    // Anything printed before (a `-d` listing) goes first.
+    let _ = std::io::stdout().flush();
+    let stdout = program_stdout();
     let (result, loops) = if stdout.is_terminal() {
-        vm::run_traced(&program, &settings.vm, &mut stdout.lock())
+        let mut out = std::io::LineWriter::new(&*stdout);
+        let ran = vm::run_traced(&program, &settings.vm, &mut out);
+        if let (Err(error), Ok(())) = (out.flush(), &ran.0) {
+            eprintln!("Error [E0015]: could not write the program's output: {error}");
+            return EXIT_RUNTIME;
+        }
+        ran
     } else {
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, &*stdout);
         let ran = vm::run_traced(&program, &settings.vm, &mut out);
         // A print that fails is E0015 (`vm`); the last block is written here.
         if let (Err(error), Ok(())) = (out.flush(), &ran.0) {
@@ -390,6 +398,17 @@ fn compile_stage(
     }
     release_trees(compiled.ast, compiled.typed);
     Ok(Some((compiled.program, compiled.files, compiled.opt_stats)))
+}
+
+/// Standard output for the program's prints, as the file descriptor itself: `std`'s
+/// `Stdout` reports a write to a closed descriptor (EBADF) as a success, so
+/// `orus prog >&-` lost all output and exited 0 instead of E0015.
+#[cfg(unix)]
+fn program_stdout() -> std::mem::ManuallyDrop<std::fs::File> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: descriptor 1 belongs to the process for its whole life; `ManuallyDrop`
+    // never closes it, and a descriptor that is not open only makes writes fail.
+    std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) })
 }
 
 /// Lets go of a compilation's syntax trees without freeing them node by node: the process
