@@ -725,6 +725,12 @@ impl<'a, 's> Checker<'a, 's> {
                 // value stored (`Result<i32>` if none).
                 self.new_result_hole()
             }
+            // The type of a caught error (spec §4.2), unless a module declares its own.
+            ast::TypeExprKind::Named(name)
+                if &**name == "Error" && !self.type_names.contains_key(&**name) =>
+            {
+                Type::ErrorValue
+            }
             ast::TypeExprKind::Named(name) => {
                 match Type::from_name(name).or_else(|| self.lookup_type(name)) {
                     Some(t) => t,

@@ -160,7 +160,7 @@ impl fmt::Display for Type {
                 let params: Vec<String> = ft.params.iter().map(Type::to_string).collect();
                 return write!(f, "fn({}) -> {}", params.join(", "), ft.ret);
             }
-            Type::ErrorValue => "error",
+            Type::ErrorValue => "Error",
             Type::Hole(_) => "unknown",
             Type::Void => "void",
             Type::Error => "unknown",
