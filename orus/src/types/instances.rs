@@ -18,6 +18,15 @@ const MAX_INSTANTIATION_DEPTH: usize = 64;
 /// would need endlessly many instances.
 const MAX_INSTANCE_TYPE_DEPTH: usize = crate::parser::MAX_DEPTH as usize + 16;
 
+/// The most parts an argument type of a new version may have (see `Type::exceeds`): far
+/// more than a written type has, few enough that comparing and printing stay cheap.
+const MAX_INSTANCE_TYPE_PARTS: usize = 4096;
+
+/// The most versions of one function (one per combination of argument types). Argument
+/// types that branch at every level of a chain of calls (`g1([x])` and `g1(Result.Ok(x))`
+/// in `g0`, and so on) double the count per level without any recursion.
+const MAX_VERSIONS: usize = 256;
+
 impl Checker<'_, '_> {
     /// Checks every instance created but not yet checked.
     pub(super) fn drain_pending(&mut self) {
@@ -35,7 +44,10 @@ impl Checker<'_, '_> {
             .position(|inst| inst.args == args);
         let inst = match found {
             Some(i) => i,
-            None if args.iter().any(|t| t.depth() > MAX_INSTANCE_TYPE_DEPTH) => {
+            None if args
+                .iter()
+                .any(|t| t.exceeds(MAX_INSTANCE_TYPE_DEPTH, MAX_INSTANCE_TYPE_PARTS)) =>
+            {
                 if !self.fns[entry].endless_reported {
                     self.fns[entry].endless_reported = true;
                     let name = self.fn_name(entry);
@@ -44,8 +56,28 @@ impl Checker<'_, '_> {
                         call_span,
                         format!(
                             "Function '{name}' is called with argument types nested more than \
-                             {MAX_INSTANCE_TYPE_DEPTH} levels deep: it passes ever larger types \
-                             to itself, which would need endlessly many versions of it"
+                             {MAX_INSTANCE_TYPE_DEPTH} levels deep or made of more than \
+                             {MAX_INSTANCE_TYPE_PARTS} parts: calls pass it ever larger types, \
+                             which would need ever larger versions of it; annotate its parameters"
+                        ),
+                    );
+                }
+                return (
+                    self.fns[entry].instances.first().map_or(0, |i| i.id),
+                    Type::Error,
+                );
+            }
+            None if self.fns[entry].instances.len() >= MAX_VERSIONS => {
+                if !self.fns[entry].endless_reported {
+                    self.fns[entry].endless_reported = true;
+                    let name = self.fn_name(entry);
+                    self.error(
+                        Code::CannotInfer,
+                        call_span,
+                        format!(
+                            "Function '{name}' would need more than {MAX_VERSIONS} versions, one \
+                             per combination of argument types it is called with; annotate \
+                             its parameters"
                         ),
                     );
                 }

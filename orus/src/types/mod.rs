@@ -71,6 +71,30 @@ pub struct FnType {
 
 impl Type {
     /// How deeply array and function types nest in this type (a primitive is 0).
+    /// Whether the type is nested more than `max_depth` levels deep or made of more than
+    /// `max_parts` parts (counting a shared part each time it appears). Stops counting
+    /// at the bound: a type built by doubling (`d(d(d(x)))` with `d(x)` returning a
+    /// `fn(T) -> T`) has exponentially many parts in a small, shared structure.
+    pub fn exceeds(&self, max_depth: usize, max_parts: usize) -> bool {
+        fn walk(t: &Type, depth: usize, max_depth: usize, budget: &mut usize) -> bool {
+            if depth > max_depth || *budget == 0 {
+                return true;
+            }
+            *budget -= 1;
+            match t {
+                Type::Array(elem) => walk(elem, depth + 1, max_depth, budget),
+                Type::Func(f) => f
+                    .params
+                    .iter()
+                    .chain([&f.ret])
+                    .any(|p| walk(p, depth + 1, max_depth, budget)),
+                _ => false,
+            }
+        }
+        let mut budget = max_parts;
+        walk(self, 0, max_depth, &mut budget)
+    }
+
     pub fn depth(&self) -> usize {
         let mut depth = 0;
         let mut at = self;
