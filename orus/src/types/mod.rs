@@ -95,24 +95,6 @@ impl Type {
         walk(self, 0, max_depth, &mut budget)
     }
 
-    pub fn depth(&self) -> usize {
-        let mut depth = 0;
-        let mut at = self;
-        loop {
-            match at {
-                Type::Array(elem) => {
-                    depth += 1;
-                    at = elem;
-                }
-                Type::Func(f) => {
-                    let inner = f.params.iter().chain([&f.ret]).map(Type::depth).max();
-                    return depth + 1 + inner.unwrap_or(0);
-                }
-                _ => return depth,
-            }
-        }
-    }
-
     pub fn is_integer(&self) -> bool {
         matches!(self, Type::I32 | Type::I64 | Type::U32 | Type::U64)
     }
