@@ -70,7 +70,6 @@ pub struct FnType {
 }
 
 impl Type {
-    /// How deeply array and function types nest in this type (a primitive is 0).
     /// Whether the type is nested more than `max_depth` levels deep or made of more than
     /// `max_parts` parts (counting a shared part each time it appears). Stops counting
     /// at the bound: a type built by doubling (`d(d(d(x)))` with `d(x)` returning a
