@@ -424,7 +424,8 @@ impl<'a> Parser<'a> {
     fn enter(&mut self, what: &str) -> PResult<()> {
         if self.nesting >= MAX_DEPTH {
             return self.too_deep(format!(
-                "{what} nesting exceeds the limit of {MAX_DEPTH} levels"
+                "{what} nesting exceeds the limit of {MAX_DEPTH} levels (the blocks, \
+                 expressions and types around it count together)"
             ));
         }
         self.enter_chain()?;

@@ -311,7 +311,8 @@ fn nesting_limit() {
     check(&deep, &[("E1019", 1)]);
     assert_eq!(
         diags(&deep)[0].message,
-        "Expression nesting exceeds the limit of 256 levels"
+        "Expression nesting exceeds the limit of 256 levels (the blocks, expressions and \
+         types around it count together)"
     );
     let ok = format!("x = {}1{}", "(".repeat(200), ")".repeat(200));
     render_ok(&ok);

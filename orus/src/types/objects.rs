@@ -294,6 +294,20 @@ impl<'a> Checker<'a, '_> {
                     );
                     return;
                 }
+                Some(Type::Enum(..)) => {
+                    let name = &imp.type_name.name;
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnknownType,
+                            imp.type_name.span,
+                            format!("`impl` adds methods to structs, and `{name}` is an enum"),
+                        )
+                        .with_help(format!(
+                            "write functions that take the enum instead, like `fn describe(v: {name}) -> string:` with a `match` on `v`"
+                        )),
+                    );
+                    return;
+                }
                 _ => {
                     let mut diag = Diagnostic::new(
                         Code::UnknownType,

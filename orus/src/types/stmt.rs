@@ -189,11 +189,19 @@ impl Checker<'_, '_> {
             None => match self.cx.loops.last() {
                 Some(&(_, id)) => Some(id),
                 None => {
-                    self.error(
+                    let mut diag = crate::diag::Diagnostic::new(
                         Code::JumpOutsideLoop,
                         span,
                         format!("'{keyword}' can only be used inside a loop"),
                     );
+                    // A loop around the function this is in: a jump can't leave a function.
+                    if self.parents.iter().any(|p| !p.loops.is_empty()) {
+                        diag = diag.with_help(format!(
+                            "the loop around this is outside the function it is in, and '{keyword}' can't \
+                             leave a function: return a value and test it in the loop instead"
+                        ));
+                    }
+                    self.diags.push(diag);
                     None
                 }
             },
@@ -207,11 +215,24 @@ impl Checker<'_, '_> {
                 match found {
                     Some(&(_, id)) => Some(id),
                     None => {
-                        self.error(
+                        let mut diag = crate::diag::Diagnostic::new(
                             Code::UnknownLabel,
                             label.span,
                             format!("No enclosing loop is labelled '{}'", label.name),
                         );
+                        let outside = self.parents.iter().any(|p| {
+                            p.loops
+                                .iter()
+                                .any(|(l, _)| l.as_deref() == Some(&*label.name))
+                        });
+                        if outside {
+                            diag = diag.with_help(format!(
+                                "the loop '{0} is outside the function this is in, and \
+                                 '{keyword}' can't leave a function",
+                                label.name
+                            ));
+                        }
+                        self.diags.push(diag);
                         None
                     }
                 }
