@@ -420,6 +420,12 @@ impl Parser<'_> {
             diag = diag.with_help("Orus has no `**`; multiply, or write a loop");
         } else if self.at(TokenKind::Gt) && before.ends_with(b"<") {
             diag = diag.with_help("Orus writes \"not equal\" as `!=`");
+        } else if self.at(TokenKind::Newline) && ends_with_operator(before) {
+            // `total = a +` with the rest on the next line, as Python without brackets.
+            diag = diag.with_help(
+                "a line ends its statement, even after an operator: to continue an \
+                 expression on the next line, wrap it in parentheses (lines inside `( )` join)",
+            );
         }
         // `x >>= 1`, `x &= m`: compound assignment exists for + - * / % only.
         if self.at(TokenKind::Assign) {
@@ -511,4 +517,32 @@ impl Parser<'_> {
             span: self.since(start),
         })
     }
+}
+
+/// Whether source text ends with a binary operator (`a +`, `x and`), so that what follows
+/// on the next line was meant as its right operand.
+fn ends_with_operator(text: &[u8]) -> bool {
+    // Only the code of the last line counts, not a comment after it.
+    let line = &text[text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..];
+    let code = line
+        .windows(2)
+        .position(|w| w == b"//")
+        .map_or(line, |i| &line[..i]);
+    let text = code.trim_ascii_end();
+    let word = |w: &[u8]| {
+        text.ends_with(w)
+            && !text[..text.len() - w.len()]
+                .last()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    // A lone `=` (or `+=`) is an assignment still missing its value, not an operator.
+    let comparison = [b"==", b"!=", b"<=", b">="]
+        .iter()
+        .any(|op| text.ends_with(*op));
+    matches!(
+        text.last(),
+        Some(b'+' | b'-' | b'*' | b'/' | b'%' | b'<' | b'>' | b'&' | b'|' | b'^')
+    ) || comparison
+        || word(b"and")
+        || word(b"or")
 }
