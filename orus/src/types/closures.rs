@@ -122,14 +122,7 @@ impl Checker<'_, '_> {
             return self.open_function_value(entry, span);
         };
         let (func, ret) = self.instance(entry, &params, span);
-        TExpr {
-            kind: TExprKind::Closure {
-                func,
-                captures: vec![],
-            },
-            ty: Type::Func(Rc::new(FnType { params, ret })),
-            span,
-        }
+        plain_closure(func, params, ret, span)
     }
 
     /// A function with unannotated parameters used as a value where no function type is
@@ -155,14 +148,7 @@ impl Checker<'_, '_> {
             module: self.module,
             file: self.file,
         });
-        TExpr {
-            kind: TExprKind::Closure {
-                func,
-                captures: vec![],
-            },
-            ty: Type::Func(Rc::new(FnType { params, ret })),
-            span,
-        }
+        plain_closure(func, params, ret, span)
     }
 
     /// Makes the versions of the open function values whose parameter types are known
@@ -444,6 +430,18 @@ impl Checker<'_, '_> {
             ty: self.resolve(&ft.ret),
             span,
         }
+    }
+}
+
+/// A function value without captures: function `func` taking `params`, returning `ret`.
+fn plain_closure(func: FuncId, params: Vec<Type>, ret: Type, span: Span) -> TExpr {
+    TExpr {
+        kind: TExprKind::Closure {
+            func,
+            captures: vec![],
+        },
+        ty: Type::Func(Rc::new(FnType { params, ret })),
+        span,
     }
 }
 

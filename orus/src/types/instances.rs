@@ -48,42 +48,28 @@ impl Checker<'_, '_> {
                 .iter()
                 .any(|t| t.exceeds(MAX_INSTANCE_TYPE_DEPTH, MAX_INSTANCE_TYPE_PARTS)) =>
             {
-                if !self.fns[entry].endless_reported {
-                    self.fns[entry].endless_reported = true;
-                    let name = self.fn_name(entry);
-                    self.error(
-                        Code::CannotInfer,
-                        call_span,
-                        format!(
-                            "Function '{name}' is called with argument types nested more than \
-                             {MAX_INSTANCE_TYPE_DEPTH} levels deep or made of more than \
-                             {MAX_INSTANCE_TYPE_PARTS} parts: calls pass it ever larger types, \
-                             which would need ever larger versions of it; annotate its parameters"
-                        ),
-                    );
-                }
-                return (
-                    self.fns[entry].instances.first().map_or(0, |i| i.id),
-                    Type::Error,
+                let name = self.fn_name(entry);
+                return self.refuse_version(
+                    entry,
+                    call_span,
+                    format!(
+                        "Function '{name}' is called with argument types nested more than \
+                         {MAX_INSTANCE_TYPE_DEPTH} levels deep or made of more than \
+                         {MAX_INSTANCE_TYPE_PARTS} parts: calls pass it ever larger types, \
+                         which would need ever larger versions of it; annotate its parameters"
+                    ),
                 );
             }
             None if self.fns[entry].instances.len() >= MAX_VERSIONS => {
-                if !self.fns[entry].endless_reported {
-                    self.fns[entry].endless_reported = true;
-                    let name = self.fn_name(entry);
-                    self.error(
-                        Code::CannotInfer,
-                        call_span,
-                        format!(
-                            "Function '{name}' would need more than {MAX_VERSIONS} versions, one \
-                             per combination of argument types it is called with; annotate \
-                             its parameters"
-                        ),
-                    );
-                }
-                return (
-                    self.fns[entry].instances.first().map_or(0, |i| i.id),
-                    Type::Error,
+                let name = self.fn_name(entry);
+                return self.refuse_version(
+                    entry,
+                    call_span,
+                    format!(
+                        "Function '{name}' would need more than {MAX_VERSIONS} versions, one \
+                         per combination of argument types it is called with; annotate its \
+                         parameters"
+                    ),
                 );
             }
             None => {
@@ -181,6 +167,19 @@ impl Checker<'_, '_> {
                 (id, Type::Error)
             }
         }
+    }
+
+    /// E2011 (once per function) for a version that would break a bound; the call gets
+    /// an existing version and the error type.
+    fn refuse_version(&mut self, entry: usize, call_span: Span, message: String) -> (FuncId, Type) {
+        if !self.fns[entry].endless_reported {
+            self.fns[entry].endless_reported = true;
+            self.error(Code::CannotInfer, call_span, message);
+        }
+        (
+            self.fns[entry].instances.first().map_or(0, |i| i.id),
+            Type::Error,
+        )
     }
 
     pub fn fn_name(&self, entry: usize) -> String {
