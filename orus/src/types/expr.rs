@@ -515,6 +515,16 @@ impl<'a> Checker<'a, '_> {
                 }
                 _ => {
                     self.mismatch(span, &r.ty, &l.ty);
+                    // `count + label`: the number is what needs converting (spec §17.2's
+                    // sample), as the other order's help says.
+                    if l.ty.is_primitive() {
+                        if let Some(d) = self.diags.last_mut().filter(|d| d.help.is_none()) {
+                            d.help = Some(format!(
+                                "to join them as text, convert the `{}` first: `value as string`",
+                                l.ty
+                            ));
+                        }
+                    }
                     return self.poisoned(span);
                 }
             };
