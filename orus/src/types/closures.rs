@@ -185,8 +185,10 @@ impl Checker<'_, '_> {
                 }
             } else {
                 let (id, ret) = self.instance(value.entry, &params, value.span);
+                // (`unify` only binds holes; a clash of known types is found by comparing.)
+                self.unify(&value.ret, &ret);
                 let wanted = self.resolve(&value.ret);
-                if ret != Type::Error && !self.unify(&value.ret, &ret) {
+                if !wanted.compatible(&ret) {
                     self.error(
                         Code::TypeMismatch,
                         value.span,
