@@ -27,9 +27,12 @@ pub const VERSION: &str = concat!(
 );
 
 /// Writes to stdout, ignoring a closed or full stdout (`orus --help | head -1`): a reader
-/// that went away is not an error of ours, and `print!` would panic.
+/// that went away is not an error of ours, and `print!` would panic. Flushed at once: a
+/// program run after a `-d` listing writes to the descriptor directly.
 pub fn out(text: std::fmt::Arguments<'_>) {
-    let _ = std::io::stdout().lock().write_fmt(text);
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_fmt(text);
+    let _ = stdout.flush();
 }
 
 /// Parses the command line, does what it asks, and returns the exit code.

@@ -121,30 +121,24 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
     if settings.opt_stats {
         eprintln!("{stats}");
     }
-    // On a terminal every printed line shows at once (std's stdout is line-buffered), so a
-    // long computation or an interrupted program shows what it printed; into a pipe or a
-    // file output is written in 64 KiB blocks, like C's stdio and Python.
-    // Anything printed before (a `-d` listing) goes first.
-    let _ = std::io::stdout().flush();
+    // On a terminal every printed line shows at once, so a long computation or an
+    // interrupted program shows what it printed; into a pipe or a file output is written
+    // in 64 KiB blocks, like C's stdio and Python.
     let stdout = program_stdout();
-    let (result, loops) = if stdout.is_terminal() {
-        let mut out = std::io::LineWriter::new(&*stdout);
-        let ran = vm::run_traced(&program, &settings.vm, &mut out);
-        if let (Err(error), Ok(())) = (out.flush(), &ran.0) {
-            eprintln!("Error [E0015]: could not write the program's output: {error}");
-            return EXIT_RUNTIME;
-        }
-        ran
+    let (mut lines, mut blocks);
+    let out: &mut dyn Write = if stdout.is_terminal() {
+        lines = std::io::LineWriter::new(&*stdout);
+        &mut lines
     } else {
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, &*stdout);
-        let ran = vm::run_traced(&program, &settings.vm, &mut out);
-        // A print that fails is E0015 (`vm`); the last block is written here.
-        if let (Err(error), Ok(())) = (out.flush(), &ran.0) {
-            eprintln!("Error [E0015]: could not write the program's output: {error}");
-            return EXIT_RUNTIME;
-        }
-        ran
+        blocks = std::io::BufWriter::with_capacity(64 * 1024, &*stdout);
+        &mut blocks
     };
+    let (result, loops) = vm::run_traced(&program, &settings.vm, out);
+    // A print that fails is E0015 (`vm`); the last block is written here.
+    if let (Err(error), Ok(())) = (out.flush(), &result) {
+        eprintln!("Error [E0015]: could not write the program's output: {error}");
+        return EXIT_RUNTIME;
+    }
     let exit = match result {
         Ok(()) => EXIT_OK,
         Err(error) => {

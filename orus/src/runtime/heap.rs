@@ -398,7 +398,7 @@ impl Heap {
 
     /// The string holding the single byte `byte`, made on first use and never freed.
     pub fn byte_str(&mut self, byte: u8) -> Result<Handle, Fault> {
-        if let Some(handle) = self.byte_strs[usize::from(byte)] {
+        if let Some(handle) = self.byte_str_made(byte) {
             return Ok(handle);
         }
         let handle = self.alloc_str(&[byte])?;

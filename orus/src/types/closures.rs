@@ -57,7 +57,7 @@ impl Checker<'_, '_> {
                 CaptureSource::Local(id) => {
                     // A variable that can't change once the closure exists is copied into
                     // it; others live in a cell that the closure shares.
-                    if owner.local_info[id].mutable || owner.local_info[id].late {
+                    if owner.local_info[id].shared_by_cell() {
                         owner.locals[id].captured = true;
                     }
                     (
@@ -252,11 +252,7 @@ impl Checker<'_, '_> {
             );
         }
         let captures = cx.captures.iter().map(|c| c.0).collect();
-        let capture_by_value = cx
-            .captures
-            .iter()
-            .map(|c| !c.2.mutable && !c.2.late)
-            .collect();
+        let capture_by_value = cx.captures.iter().map(|c| !c.2.shared_by_cell()).collect();
         self.functions[id] = Some(TFunction {
             file: self.file,
             is_toplevel: false,

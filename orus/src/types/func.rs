@@ -418,7 +418,7 @@ pub(super) struct Checker<'a, 's> {
     /// when a recursive call read it, by hole: (hole, function entry).
     pub(super) cycle_results: crate::hash::FastMap<u32, usize>,
     /// Functions whose `Result` return type a recursive call had to assume (`Result<i32>`)
-    /// before their body decided it; checking them last may avoid it (see `check_modules`).
+    /// before their body decided it; checking them last may avoid it (see `check_modules_with_depth`).
     pub(super) assumed_results: Vec<usize>,
     /// Functions declared at top level whose bodies are checked after everything else
     /// (unless a call reaches them first).

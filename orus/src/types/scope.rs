@@ -29,6 +29,14 @@ pub(super) struct VarInfo {
     pub late: bool,
 }
 
+impl VarInfo {
+    /// Whether a closure that captures it must share its cell: it may change once the
+    /// closure exists. Closures copy every other variable they capture.
+    pub fn shared_by_cell(&self) -> bool {
+        self.mutable || self.late
+    }
+}
+
 /// The kind of declaration that made a variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum DeclForm {

@@ -104,7 +104,7 @@ impl Heap {
         let (l, v) = (layout as usize, usize::from(variant));
         debug_assert!(l < self.enum_refs.len(), "unknown layout");
         if payload.is_empty() {
-            if let Some(handle) = self.unit_enums[l][v] {
+            if let Some(handle) = self.unit_enum(layout, variant) {
                 return Ok(handle);
             }
         }
