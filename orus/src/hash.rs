@@ -36,9 +36,7 @@ impl Hasher for FastHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut tail = [0u8; 8];
-            tail[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(tail));
+            self.add(tail_word(rest));
         }
     }
 
@@ -77,6 +75,26 @@ impl Hasher for FastHasher {
     }
 }
 
+/// The 1 to 7 bytes of `rest` as one word, read with at most two overlapping loads
+/// instead of a variable-length copy (most names end in such a tail, and a `memcpy` call
+/// per name was a visible cost). Different tails of one length give different words.
+#[inline]
+fn tail_word(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    if n >= 4 {
+        let lo = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+        let hi = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+        // The length goes into the top bits, so `xxxx` and `xxxxx` differ too.
+        (u64::from(lo) | (u64::from(hi) << 32)) ^ ((n as u64) << 60)
+    } else {
+        // 1 to 3 bytes: first, middle and last (some may coincide), and the length.
+        u64::from(rest[0])
+            | (u64::from(rest[n / 2]) << 8)
+            | (u64::from(rest[n - 1]) << 16)
+            | ((n as u64) << 24)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +118,18 @@ mod tests {
         );
         let map: FastMap<&str, usize> = [("a", 1), ("b", 2)].into_iter().collect();
         assert_eq!((map["a"], map["b"]), (1, 2));
+    }
+
+    #[test]
+    fn tails_of_one_length_are_distinct_words() {
+        // Every tail of 1..=7 bytes from a small alphabet maps to its own word.
+        let alphabet = b"ab_9";
+        for len in 1..=7u32 {
+            let mut seen = std::collections::HashSet::new();
+            for code in 0..4usize.pow(len) {
+                let tail: Vec<u8> = (0..len).map(|i| alphabet[(code >> (2 * i)) % 4]).collect();
+                assert!(seen.insert(tail_word(&tail)), "collision at {tail:?}");
+            }
+        }
     }
 }

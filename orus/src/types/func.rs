@@ -399,6 +399,9 @@ pub(super) struct Checker<'a, 's> {
     /// `use` items that failed (not exported), with the importing module: their uses there
     /// are not reported again.
     pub failed_imports: crate::hash::FastSet<(usize, String)>,
+    /// Names that a whole-module `use` of a module did not import because they are not
+    /// `pub` there: (importing module, name) → the imported module's dotted name.
+    pub private_imports: crate::hash::FastMap<(usize, String), String>,
     /// Per module (by index): the names its `use`s give modules (`mathx` of
     /// `use lib.mathx`, an `as` alias), for the hint that imported names need no prefix.
     pub module_words: Vec<crate::hash::FastSet<String>>,
@@ -464,6 +467,7 @@ impl<'a, 's> Checker<'a, 's> {
             check_last: vec![],
             open_fn_values: vec![],
             failed_imports: Default::default(),
+            private_imports: Default::default(),
             module_words: Vec::new(),
             pending: vec![],
             depth: 0,
@@ -991,7 +995,15 @@ impl<'a, 's> Checker<'a, 's> {
                 )
             })
         };
+        let private = || {
+            let module = self.private_imports.get(&(self.module, name.to_string()))?;
+            Some(format!(
+                "'{name}' is declared in module '{module}' but not `pub`, so `use {module}` \
+                 does not import it; mark it `pub` there to use it here"
+            ))
+        };
         let help = foreign
+            .or_else(private)
             .or_else(module_word)
             .or_else(expired)
             .or_else(declared_later)

@@ -152,6 +152,12 @@ impl Checker<'_, '_> {
                 .join(".");
             match &decl.items {
                 None => {
+                    for name in private_names(&all[index].ast.stmts) {
+                        if !exports.iter().any(|(n, _)| *n == *name) {
+                            self.private_imports
+                                .insert((self.module, String::from(name)), module_name.clone());
+                        }
+                    }
                     for (name, import) in exports {
                         self.bind_import(name, import, span);
                     }
@@ -212,6 +218,18 @@ impl Checker<'_, '_> {
         }
         self.imports.insert(name, (import, span));
     }
+}
+
+/// The functions, structs, enums and globals declared without `pub` in `stmts` (a
+/// module's top level).
+fn private_names(stmts: &[ast::Stmt]) -> impl Iterator<Item = &str> {
+    stmts.iter().filter_map(|s| match &s.kind {
+        StmtKind::Fn(decl) if !decl.is_pub => decl.name.as_ref().map(|n| &*n.name),
+        StmtKind::Struct(d) if !d.is_pub => Some(&*d.name.name),
+        StmtKind::Enum(d) if !d.is_pub => Some(&*d.name.name),
+        StmtKind::Global { binding, is_pub } if !*is_pub => Some(&*binding.name.name),
+        _ => None,
+    })
 }
 
 /// Whether `stmts` (a module's top level) declare `name`: a function, struct, enum or
