@@ -217,7 +217,33 @@ pub fn runtime_diagnostic(
         None => {
             let mut d = Diagnostic::new(error.code, span, error.message.clone());
             d.file = Some(file);
+            // An Error value thrown again is reported where it was thrown; the note says
+            // where it first happened (Python's "During handling…" in one line).
+            let first = error.origin.and_then(|(func, pc)| {
+                let f = program.functions.get(func as usize)?;
+                let source = files.get(f.file as usize)?;
+                let at = f.spans.get(pc).copied()?;
+                let (line, col) = SourceMap::new(&source.display, &source.text).line_col(at.start);
+                Some(format!(
+                    "first raised at {}:{line}:{col}, in {}",
+                    source.display,
+                    describe_function(&f.name)
+                ))
+            });
+            if let Some(first) = first {
+                d = d.with_note(first);
+            }
             d
         }
+    }
+}
+
+/// A compiled function's name for a message: `f` in backquotes, or as it is for the
+/// program's own entries (`<main>`, `<module m>`), as the call trace shows them.
+fn describe_function(name: &str) -> String {
+    if name.starts_with('<') {
+        name.to_string()
+    } else {
+        format!("`{name}`")
     }
 }

@@ -146,8 +146,13 @@ enum Object {
     Cell(u64),
     /// A function value: the function index and the captured slots (traced conservatively).
     Closure { func: u32, captures: Box<[u64]> },
-    /// The value bound by `catch`: the error code and message of the caught error.
-    Error { code: Code, message: Box<str> },
+    /// The value bound by `catch`: the error code and message of the caught error, and
+    /// where it was first raised (function index, pc) for a report if it is thrown again.
+    Error {
+        code: Code,
+        origin: (u32, u32),
+        message: Box<str>,
+    },
 }
 
 impl Object {

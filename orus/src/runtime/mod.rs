@@ -33,6 +33,9 @@ use std::fmt;
 pub struct Fault {
     pub code: Code,
     pub message: String,
+    /// For an Error value thrown again: where the error was first raised, as (function
+    /// index, pc). `None` for a fault raised where it happens.
+    pub origin: Option<(u32, u32)>,
 }
 
 impl Fault {
@@ -40,6 +43,7 @@ impl Fault {
         Fault {
             code,
             message: message.into(),
+            origin: None,
         }
     }
 }

@@ -435,7 +435,9 @@ mod tests {
         let program = program();
         let mut heap = Heap::new(&[], None);
         let f = heap.alloc_closure(0, &[]).unwrap();
-        let e = heap.alloc_error(crate::diag::Code::Thrown, "oops").unwrap();
+        let e = heap
+            .alloc_error(crate::diag::Code::Thrown, "oops", (0, 0))
+            .unwrap();
         assert_eq!(
             show(&heap, &program, u64::from(f), &ValType::Func),
             "<fn f>"

@@ -73,6 +73,8 @@ pub struct RuntimeError {
     pub message: String,
     /// innermost first: (function index, pc of the faulting/calling instruction)
     pub trace: Vec<(u32, usize)>,
+    /// For an Error value thrown again: where it was first raised (function index, pc).
+    pub origin: Option<(u32, usize)>,
 }
 
 impl fmt::Display for RuntimeError {
@@ -144,6 +146,7 @@ impl<'p, 'o> Vm<'p, 'o> {
             code: Code::Internal,
             message: format!("invalid bytecode: {}", e.message),
             trace: vec![(e.func, e.pc)],
+            origin: None,
         })?;
         frames::start_clock();
         let mut heap = Heap::new(&program.strings, config.heap_limit);
@@ -203,6 +206,7 @@ impl<'p, 'o> Vm<'p, 'o> {
             code: fault.code,
             message: fault.message,
             trace,
+            origin: fault.origin.map(|(func, pc)| (func, pc as usize)),
         }
     }
 }

@@ -98,7 +98,10 @@ impl Vm<'_, '_> {
     #[cold]
     #[inline(never)]
     pub(super) fn rethrown(&self, error: u64) -> Fault {
-        let (code, message) = self.heap.error_value(error as Handle);
-        Fault::new(code, message)
+        let (code, message, origin) = self.heap.error_value(error as Handle);
+        Fault {
+            origin: Some(origin),
+            ..Fault::new(code, message)
+        }
     }
 }

@@ -80,9 +80,14 @@ impl Vm<'_, '_> {
             _ => return Err(self.error(pc, fault)),
         };
         self.handlers.pop();
+        // A re-thrown Error keeps where it was first raised.
+        let origin = fault.origin.unwrap_or_else(|| {
+            let func = self.frames.last().map_or(0, |f| f.func);
+            (func, u32::try_from(pc).unwrap_or(u32::MAX))
+        });
         self.frames.truncate(handler.depth);
-        let Fault { code, message } = fault;
-        match self.alloc_with([0, 0], |heap| heap.alloc_error(code, &message)) {
+        let Fault { code, message, .. } = fault;
+        match self.alloc_with([0, 0], |heap| heap.alloc_error(code, &message, origin)) {
             Ok(error) => {
                 self.regs[handler.base + usize::from(handler.dst)] = u64::from(error);
                 Ok(handler.pc)

@@ -214,21 +214,32 @@ impl Heap {
         }
     }
 
-    /// Stores a new Error value for an error with `code` and `message`.
-    pub fn alloc_error(&mut self, code: Code, message: &str) -> Result<Handle, Fault> {
+    /// Stores a new Error value for an error with `code` and `message`, first raised at
+    /// `origin` (function index, pc).
+    pub fn alloc_error(
+        &mut self,
+        code: Code,
+        message: &str,
+        origin: (u32, u32),
+    ) -> Result<Handle, Fault> {
         if message.len() > super::MAX_STR_LEN {
             return Err(out_of_memory("string too large"));
         }
         self.insert(Object::Error {
             code,
+            origin,
             message: message.into(),
         })
     }
 
-    /// The code and message of the Error value at `handle`.
-    pub fn error_value(&self, handle: Handle) -> (Code, &str) {
+    /// The code, message and origin of the Error value at `handle`.
+    pub fn error_value(&self, handle: Handle) -> (Code, &str, (u32, u32)) {
         match self.object(handle) {
-            Some(Object::Error { code, message }) => (*code, message),
+            Some(Object::Error {
+                code,
+                message,
+                origin,
+            }) => (*code, message, *origin),
             _ => wrong_kind(handle, "Error value"),
         }
     }

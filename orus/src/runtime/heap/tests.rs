@@ -300,8 +300,8 @@ fn cells_and_closures_are_traced_conservatively() {
 #[test]
 fn error_values_keep_code_and_message() {
     let mut heap = heap();
-    let e = heap.alloc_error(Code::Thrown, "bad").unwrap();
-    assert_eq!(heap.error_value(e), (Code::Thrown, "bad"));
+    let e = heap.alloc_error(Code::Thrown, "bad", (0, 0)).unwrap();
+    assert_eq!(heap.error_value(e), (Code::Thrown, "bad", (0, 0)));
 }
 
 #[test]
