@@ -35,8 +35,10 @@ impl Checker<'_, '_> {
         let existing = if b.declares {
             None
         } else {
+            // At the top level a function's name is taken (E1016 in `declare`); in a block
+            // it is visible, so a plain `=` is an assignment to it (spec §5.1), refused.
             match self.lookup(&b.name.name) {
-                Some(Sym::Func(_)) | None => None,
+                Some(Sym::Func(_)) if self.cx.is_entry && self.cx.scopes.len() == 1 => None,
                 found => found,
             }
         };
@@ -57,6 +59,9 @@ impl Checker<'_, '_> {
     fn declare(&mut self, name: &ast::Ident, ty: Type, mutable: bool, form: DeclForm) -> Place {
         let line = self.line_of(name.span);
         let scope = self.cx.scopes.last().expect("scope");
+        // A top-level variable named like a function is reported and then not bound, so
+        // the function's later uses are not reported again as uses of the variable.
+        let mut hides_function = false;
         if let Some(previous) = scope.get(&name.name) {
             let prev_line = match previous {
                 Sym::Local(id) => self.cx.local_info[id].line,
@@ -75,6 +80,7 @@ impl Checker<'_, '_> {
             if self.named_like_type(name) {
                 // Reported: one clash, one report.
             } else if let Some(&f) = self.top_fns.get(&*name.name) {
+                hides_function = true;
                 let fl = self.line_of(self.fns[f].decl.span);
                 self.error(
                     Code::Redeclared,
@@ -87,6 +93,7 @@ impl Checker<'_, '_> {
             } else if let Some((super::modules::Import::Func(_), _)) = self.imports.get(&*name.name)
             {
                 // As for a function of this module: the name is taken, not shadowed.
+                hides_function = true;
                 self.error(
                     Code::Redeclared,
                     name.span,
@@ -123,7 +130,9 @@ impl Checker<'_, '_> {
                 form,
                 late: false,
             };
-            self.cx.scopes[0].push(name.name.clone(), Sym::Top(id));
+            if !hides_function {
+                self.cx.scopes[0].push(name.name.clone(), Sym::Top(id));
+            }
             Place::Top(id)
         } else {
             let id = self.declare_local(&name.name, ty, mutable, false, line);
@@ -152,10 +161,17 @@ impl Checker<'_, '_> {
                 (Place::Capture(idx), ty, info)
             }
             Sym::Func(_) => {
-                self.error(
-                    Code::InvalidAssignTarget,
-                    name.span,
-                    format!("Can't assign to function '{}'", name.name),
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidAssignTarget,
+                        name.span,
+                        format!("Can't assign to function '{}'", name.name),
+                    )
+                    .with_help(format!(
+                        "for a new variable, choose another name, or declare one that hides \
+                         the function in this block: `mut {0} = ...` or `{0}: T = ...`",
+                        name.name
+                    )),
                 );
                 return None;
             }
