@@ -35,12 +35,7 @@ impl Checker<'_, '_> {
         let existing = if b.declares {
             None
         } else {
-            // At the top level a function's name is taken (E1016 in `declare`); in a block
-            // it is visible, so a plain `=` is an assignment to it (spec §5.1), refused.
-            match self.lookup(&b.name.name) {
-                Some(Sym::Func(_)) if self.cx.is_entry && self.cx.scopes.len() == 1 => None,
-                found => found,
-            }
+            self.assignment_target(&b.name)
         };
         match existing {
             Some(sym) => {
@@ -52,6 +47,16 @@ impl Checker<'_, '_> {
                 })
             }
             None => self.binding_owned(b, false),
+        }
+    }
+
+    /// What a plain `name = ...` assigns: the visible variable of that name, or `None` to
+    /// declare one. At the top level a function's name is taken (E1016 in `declare`); in
+    /// a block it is visible, so `=` is an assignment to it (spec §5.1), refused later.
+    fn assignment_target(&mut self, name: &ast::Ident) -> Option<Sym> {
+        match self.lookup(&name.name) {
+            Some(Sym::Func(_)) if self.cx.is_entry && self.cx.scopes.len() == 1 => None,
+            found => found,
         }
     }
 
@@ -404,8 +409,10 @@ impl Checker<'_, '_> {
                 Type::Error
             }
         };
+        // `p, q = e` is `p = e[0]`, `q = e[1]` (spec §5.1): extra elements are ignored, as
+        // for an array held in a variable; a literal with too few is certain to fail.
         if let TExprKind::Array(items) = &v.kind {
-            if items.len() != names.len() {
+            if items.len() < names.len() {
                 self.error(
                     Code::UnpackCount,
                     value.span,
@@ -419,10 +426,7 @@ impl Checker<'_, '_> {
         }
         let mut targets = vec![];
         for name in names {
-            let existing = match self.lookup(&name.name) {
-                Some(Sym::Func(_)) | None => None,
-                found => found,
-            };
+            let existing = self.assignment_target(name);
             let place = match existing {
                 Some(sym) => {
                     let (place, ty) = self.assignable(sym, name)?;

@@ -283,7 +283,26 @@ impl Checker<'_, '_> {
         if has_wildcard {
             return;
         }
+        // A variant pattern's key is `Enum.Variant`; literal keys are numbers or quoted.
+        let any_variant = keys.iter().any(|(k, _)| {
+            k.as_ref()
+                .is_some_and(|k| k.contains('.') && !k.starts_with('"'))
+        });
         match subject_ty {
+            // Only arms that name variants make an enum match exhaustive (spec §13.2); a
+            // statement whose arms are all values compared with `==` may match nothing.
+            Type::Enum(_, ename) if !any_variant => {
+                if is_expr {
+                    self.error(
+                        Code::NonExhaustiveMatch,
+                        m.span,
+                        format!(
+                            "A match expression on `{ename}` needs a `_` arm or an arm for \
+                             every variant"
+                        ),
+                    );
+                }
+            }
             Type::Enum(id, ename) => {
                 let missing: Vec<String> = self.enums[*id as usize]
                     .variants
