@@ -291,18 +291,17 @@ impl Checker<'_, '_> {
         match subject_ty {
             // Only arms that name variants make an enum match exhaustive (spec §13.2); a
             // statement whose arms are all values compared with `==` may match nothing.
-            Type::Enum(_, ename) if !any_variant => {
-                if is_expr {
-                    self.error(
-                        Code::NonExhaustiveMatch,
-                        m.span,
-                        format!(
-                            "A match expression on `{ename}` needs a `_` arm or an arm for \
-                             every variant"
-                        ),
-                    );
-                }
+            Type::Enum(_, ename) if !any_variant && is_expr => {
+                self.error(
+                    Code::NonExhaustiveMatch,
+                    m.span,
+                    format!(
+                        "A match expression on `{ename}` needs a `_` arm or an arm for every \
+                         variant"
+                    ),
+                );
             }
+            Type::Enum(..) if !any_variant => {}
             Type::Enum(id, ename) => {
                 let missing: Vec<String> = self.enums[*id as usize]
                     .variants
