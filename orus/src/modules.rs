@@ -114,6 +114,9 @@ struct Loader<'s> {
 /// The dotted name a module is being imported by.
 struct ImportSite {
     name: String,
+    /// The importing file and its `use`.
+    file: u32,
+    span: Span,
 }
 
 impl Loader<'_> {
@@ -247,6 +250,31 @@ impl Loader<'_> {
                 );
             }
         }
+        if let (None, Some(site)) = (&declared, site) {
+            // Without a declaration the name is the file's (spec §15.1), which a dotted
+            // path never is: `use lib.m` needs `module lib.m` in lib/m.orus.
+            if let Some((_, own)) = site.name.rsplit_once('.') {
+                let display = self.graph.files[file as usize].display.clone();
+                let d = Diagnostic::new(
+                    Code::ModuleNameMismatch,
+                    site.span,
+                    format!(
+                        "File {display} is imported as '{}' but declares no module name, so \
+                         its name is '{own}'",
+                        site.name
+                    ),
+                )
+                .with_help(format!(
+                    "a module in a folder declares its full name: add `module {}` as the first \
+                     line of {display}",
+                    site.name
+                ));
+                self.diags.push(Diagnostic {
+                    file: Some(site.file),
+                    ..d
+                });
+            }
+        }
         declared.map(|(name, _)| name)
     }
 
@@ -338,7 +366,11 @@ impl Loader<'_> {
         // (`app/main.orus` imports `app/lib/m.orus`), so the header names a file the user
         // can open from where they ran `orus`.
         let display = path.display().to_string();
-        let site = ImportSite { name: name.clone() };
+        let site = ImportSite {
+            name: name.clone(),
+            file,
+            span,
+        };
         self.visit_source(display, text, &path, Some(&site))
     }
 }
