@@ -87,6 +87,13 @@ impl<'a> Checker<'a, '_> {
                 "Try converting the value explicitly, like `value as {expected}`."
             ));
         }
+        if found.to_string() == expected.to_string() {
+            // Two modules each declared a type of this name.
+            diag = diag.with_help(format!(
+                "these are two different types that are both named `{found}` (declared in \
+                 different modules); a value of one is not a value of the other"
+            ));
+        }
         self.diags.push(diag.with_note(TYPES_KEPT_SEPARATE));
     }
 
