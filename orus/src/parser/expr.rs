@@ -420,7 +420,10 @@ impl Parser<'_> {
             diag = diag.with_help("Orus has no `**`; multiply, or write a loop");
         } else if self.at(TokenKind::Gt) && before.ends_with(b"<") {
             diag = diag.with_help("Orus writes \"not equal\" as `!=`");
-        } else if self.at(TokenKind::Newline) && ends_with_operator(before) {
+        } else if self.at(TokenKind::Newline)
+            && !self.at_end_of_input()
+            && ends_with_operator(before)
+        {
             // `total = a +` with the rest on the next line, as Python without brackets.
             diag = diag.with_help(
                 "a line ends its statement, even after an operator: to continue an \

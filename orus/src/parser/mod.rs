@@ -284,8 +284,19 @@ impl<'a> Parser<'a> {
         Err(Fail)
     }
 
+    /// Whether the current token is the `Newline` (or `Eof`) the lexer adds after the last
+    /// byte of a file that does not end with a line break: messages say "end of file".
+    fn at_end_of_input(&self) -> bool {
+        matches!(self.kind(), TokenKind::Newline | TokenKind::Eof)
+            && self.span().start as usize >= self.src.len()
+            && !self.src.ends_with(b"\n")
+    }
+
     /// The current token as messages quote it.
     fn found(&self) -> String {
+        if self.at_end_of_input() {
+            return TokenKind::Eof.describe();
+        }
         match self.kind() {
             TokenKind::Newline
             | TokenKind::Indent
@@ -724,7 +735,7 @@ impl<'a> Parser<'a> {
             let found = if wrong_closer {
                 format!("'{}'", self.text(self.span()))
             } else {
-                "NEWLINE".to_string()
+                self.found()
             };
             let message = format!(
                 "Expected '{close}' to close this {}, but found {found} instead.",

@@ -117,8 +117,18 @@ fn unclosed_bracket_then_more_statements() {
 #[test]
 fn expected_expression() {
     check_msg("x = )", "E1009", "Expected an expression, found ')'");
-    check_msg("x = ", "E1009", "Expected an expression, found NEWLINE");
-    check_msg("x = 1 +", "E1009", "Expected an expression, found NEWLINE");
+    check_msg("x = \n", "E1009", "Expected an expression, found NEWLINE");
+    check_msg(
+        "x = 1 +\n",
+        "E1009",
+        "Expected an expression, found NEWLINE",
+    );
+    // Without a final line break there is no newline to name.
+    check_msg(
+        "x = 1 +",
+        "E1009",
+        "Expected an expression, found end of file",
+    );
     check_msg(
         "y = print(1)",
         "E1009",
