@@ -192,14 +192,16 @@ pub struct CompatOptions {
     pub trace: bool,
     #[arg(long, global = true, hide = true)]
     pub no_context: bool,
+    /// Accepted for compatibility (no effect); must be a number.
     #[arg(long, value_name = "N", global = true, hide = true)]
-    pub registers: Option<String>,
+    pub registers: Option<u32>,
     #[arg(long, value_name = "SIZE", global = true, hide = true, value_parser = parse_size)]
     pub stack_size: Option<u64>,
     #[arg(long, value_name = "SIZE", global = true, hide = true, value_parser = parse_size)]
     pub heap_size: Option<u64>,
+    /// Accepted for compatibility (no effect); must be a number.
     #[arg(long, value_name = "N", global = true, hide = true)]
-    pub parser_depth: Option<String>,
+    pub parser_depth: Option<u32>,
     #[arg(long, value_name = "FILE", global = true, hide = true)]
     pub config: Option<String>,
     #[arg(long, value_name = "FILE", global = true, hide = true)]
@@ -430,6 +432,8 @@ mod tests {
             &["-x"][..],
             &["--max-recursion=5", "f.orus"],
             &["--stack-size=10", "f.orus"],
+            &["--registers=abc", "f.orus"],
+            &["--parser-depth=-1", "f.orus"],
             &["--verbose", "--quiet"],
             &["-e", "print(1)", "f.orus"],
             &["--error-format=json"],
