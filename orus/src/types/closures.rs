@@ -214,7 +214,7 @@ impl Checker<'_, '_> {
                 None => params.push(self.new_param_hole()),
             }
         }
-        let declared_ret = decl.ret.as_ref().map(|t| self.resolve_type(t));
+        let declared_ret = decl.ret.as_ref().map(|t| self.resolve_return_type(t));
         let id = self.functions.len();
         self.functions.push(None);
         let ret_kind = match &declared_ret {
@@ -315,7 +315,7 @@ impl Checker<'_, '_> {
         let ret = decl
             .ret
             .as_ref()
-            .map_or(Type::Error, |t| self.resolve_type(t));
+            .map_or(Type::Error, |t| self.resolve_return_type(t));
         let line = self.line_of(name.span);
         if let Some(Sym::Local(prev)) = self.cx.scopes.last().and_then(|s| s.get(&name.name)) {
             let prev_line = self.cx.local_info[prev].line;

@@ -696,7 +696,7 @@ impl<'a, 's> Checker<'a, 's> {
             })
             .collect();
         let result_ret = decl.ret.as_ref().is_some_and(|t| self.is_bare_result(t));
-        let ret = decl.ret.as_ref().map(|t| self.resolve_type(t));
+        let ret = decl.ret.as_ref().map(|t| self.resolve_return_type(t));
         self.fns.push(FnEntry {
             decl,
             module: self.module,
@@ -720,8 +720,32 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     /// Resolves a written type; unknown names are E2003 and give `Type::Error`.
+    /// The type written as a function's or function type's return type: `void` allowed.
+    pub fn resolve_return_type(&mut self, ty: &ast::TypeExpr) -> Type {
+        match &ty.kind {
+            ast::TypeExprKind::Named(name) if &**name == "void" => Type::Void,
+            _ => self.resolve_type(ty),
+        }
+    }
+
+    /// The type written for a value (variable, parameter, field, payload, element, cast).
     pub fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Type {
         match &ty.kind {
+            // `void` says a function returns nothing (spec §4): no value has it.
+            ast::TypeExprKind::Named(name)
+                if &**name == "void" && !self.type_names.contains_key(&**name) =>
+            {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UnknownType,
+                        ty.span,
+                        "`void` is only a return type (of a function that returns nothing); \
+                         no value has it",
+                    )
+                    .with_help("give the value a type it can hold, like `i32` or `string`"),
+                );
+                Type::Error
+            }
             ast::TypeExprKind::Named(name)
                 if &**name == "Result" && !self.type_names.contains_key(&**name) =>
             {
@@ -757,7 +781,9 @@ impl<'a, 's> Checker<'a, 's> {
             }
             ast::TypeExprKind::Fn { params, ret } => {
                 let params = params.iter().map(|p| self.resolve_type(p)).collect();
-                let ret = ret.as_ref().map_or(Type::Void, |r| self.resolve_type(r));
+                let ret = ret
+                    .as_ref()
+                    .map_or(Type::Void, |r| self.resolve_return_type(r));
                 Type::Func(std::rc::Rc::new(super::FnType { params, ret }))
             }
         }
