@@ -54,9 +54,16 @@ pub fn tokenize(src: &[u8]) -> (Vec<Token>, Vec<Diagnostic>) {
 /// Columns a tab advances the indentation by (spec §3).
 const TAB_WIDTH: u32 = 4;
 
-/// A UTF-8 byte order mark. At the very start of a file it is skipped (the module loader
-/// removes it first; this covers the token and tree dumps, which lex the raw file).
+/// A UTF-8 byte order mark, which some Windows editors write at the start of a file and
+/// Python, Lua and Rust all accept there.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `src` without one leading [`UTF8_BOM`]. Callers remove it before lexing (the module
+/// loader, the token and tree dumps), so columns on line 1 are right; the lexer itself
+/// reports a BOM as an unexpected character, so a second one is not silently accepted.
+pub fn strip_bom(src: &[u8]) -> &[u8] {
+    src.strip_prefix(UTF8_BOM).unwrap_or(src)
+}
 
 /// One open indentation level. `real` levels were opened by an `Indent` token; phantom
 /// levels remember the column of a line already reported as wrongly indented.
@@ -135,11 +142,7 @@ impl<'a> Lexer<'a> {
     pub(crate) fn new(src: &'a [u8]) -> Lexer<'a> {
         Lexer {
             src,
-            pos: if src.starts_with(UTF8_BOM) {
-                UTF8_BOM.len()
-            } else {
-                0
-            },
+            pos: 0,
             tokens: Vec::new(),
             diags: Vec::new(),
             ctx: vec![Ctx::Layout {
@@ -706,6 +709,13 @@ impl<'a> Lexer<'a> {
         );
         if self.src[start] == b'#' {
             diag = diag.with_help("Comments in Orus start with `//`.");
+        } else if self.src[start..].starts_with(UTF8_BOM) {
+            // Invisible in an editor: name it.
+            diag.message = "Unexpected byte order mark (U+FEFF)".into();
+            diag = diag.with_help(
+                "only one, at the very start of the file, is allowed: delete this one (most \
+                 editors can save the file as UTF-8 without a BOM)",
+            );
         }
         self.diags.push(diag);
     }

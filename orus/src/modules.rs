@@ -66,9 +66,8 @@ impl SearchPath {
 /// `text` without a leading UTF-8 byte order mark, which some Windows editors write and
 /// Python, Lua and Rust all accept. Removed before lexing so columns on line 1 are right.
 fn without_bom(mut text: Vec<u8>) -> Vec<u8> {
-    if text.starts_with(crate::lexer::UTF8_BOM) {
-        text.drain(..crate::lexer::UTF8_BOM.len());
-    }
+    let bom = text.len() - crate::lexer::strip_bom(&text).len();
+    text.drain(..bom);
     text
 }
 

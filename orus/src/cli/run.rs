@@ -353,15 +353,18 @@ fn compile_stage(
     dumps: Dumps,
     options: &CompileOptions,
 ) -> Result<Option<(Program, Vec<SourceFile>, OptStats)>, CompileFailure> {
+    // The dumps lex the file here; they remove a leading BOM as the module loader does
+    // (once), so their columns on line 1 are right too.
+    let dump_source = orus::lexer::strip_bom(source);
     let main_file = || {
         vec![SourceFile {
             display: path.to_string(),
-            text: source.to_vec(),
+            text: dump_source.to_vec(),
         }]
     };
     if dumps.tokens {
-        let (tokens, _) = orus::lexer::tokenize(source);
-        let map = SourceMap::new(path, source);
+        let (tokens, _) = orus::lexer::tokenize(dump_source);
+        let map = SourceMap::new(path, dump_source);
         let mut out = std::io::stdout().lock();
         for t in &tokens {
             let (line, col) = map.line_col(t.span.start);
@@ -370,7 +373,7 @@ fn compile_stage(
         return Ok(None);
     }
     if dumps.ast {
-        let (ast, mut diags) = orus::parser::parse_with_depth(source, options.max_depth);
+        let (ast, mut diags) = orus::parser::parse_with_depth(dump_source, options.max_depth);
         if !diags.is_empty() {
             diag::sort_and_dedup(&mut diags);
             return Err(CompileFailure {

@@ -427,12 +427,16 @@ fn names_differing_only_past_the_first_bytes_stay_distinct() {
 }
 
 #[test]
-fn a_leading_byte_order_mark_is_skipped() {
-    let (tokens, diags) = tokenize(b"\xEF\xBB\xBFprint(1)\n");
+fn one_leading_byte_order_mark_is_stripped_before_lexing() {
+    let (tokens, diags) = tokenize(crate::lexer::strip_bom(b"\xEF\xBB\xBFprint(1)\n"));
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(tokens[0].kind, TokenKind::Print);
-    assert_eq!(tokens[0].span.start, 3);
-    // Anywhere else it is an unexpected character.
+    assert_eq!(tokens[0].span.start, 0);
+    // A second one, or one anywhere else, is an unexpected character.
+    let (_, diags) = tokenize(crate::lexer::strip_bom(
+        b"\xEF\xBB\xBF\xEF\xBB\xBFprint(1)\n",
+    ));
+    assert_eq!(diags.len(), 1);
     let (_, diags) = tokenize(b"x = 1\n\xEF\xBB\xBFprint(x)\n");
     assert_eq!(diags.len(), 1);
 }
