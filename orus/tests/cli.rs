@@ -521,14 +521,17 @@ fn module_paths_in_reports_are_relative_to_the_working_directory() {
         "module-paths",
         &[
             ("app/main.orus", "use lib.m\nprint(f())\n"),
-            ("app/lib/m.orus", "pub fn f() -> i32:\n    return 1 / 0\n"),
+            (
+                "app/lib/m.orus",
+                "module lib.m\npub fn f() -> i32:\n    return 1 / 0\n",
+            ),
         ],
     );
     let run = orus_in(&dir, &["app/main.orus"]);
     assert_eq!(run.code, 70, "{}", run.stderr);
-    assert!(run.stderr.contains("app/lib/m.orus:2:14"), "{}", run.stderr);
+    assert!(run.stderr.contains("app/lib/m.orus:3:14"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("at f (app/lib/m.orus:2)"),
+        run.stderr.contains("at f (app/lib/m.orus:3)"),
         "{}",
         run.stderr
     );
