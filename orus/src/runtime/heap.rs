@@ -60,7 +60,7 @@ mod objects;
 pub type Handle = u32;
 
 /// Collect once this many bytes were allocated, or twice the live size if larger.
-const MIN_THRESHOLD: usize = 1 << 20;
+const MIN_THRESHOLD: usize = 2 << 20;
 
 /// Objects with fewer slots than this have their storage kept for reuse when collected.
 const SLOT_POOL_LENGTHS: usize = 17;
@@ -73,8 +73,11 @@ const MAX_POOLED_SLOTS: usize = 1 << 20;
 /// the first part is longer than an inline string: a string that keeps being extended
 /// (`s = s + ...`) then moves into a buffer early, and its later appends are in place.
 const SLICE_MIN_LEN: usize = 64;
-/// Book-keeping bytes charged per object on top of its payload.
-const OBJECT_OVERHEAD: usize = 32;
+/// Book-keeping bytes charged per object on top of its payload: its 32-byte entry in the
+/// object table, its mark, and the table's spare capacity (a doubling vector is a third
+/// empty on average). Charging less let a heap of small objects use twice the heap limit
+/// in real memory and abort on an allocation instead of stopping with E0014.
+const OBJECT_OVERHEAD: usize = 48;
 /// Bytes charged per unit of an array's capacity.
 const SLOT_BYTES: usize = std::mem::size_of::<u64>();
 /// Most elements an array may hold, so that `len` fits the `i32` it returns.
@@ -187,19 +190,30 @@ impl Object {
         OBJECT_OVERHEAD
             + match self {
                 Object::Free => 0,
-                Object::Str(bytes) => bytes.len(),
+                Object::Str(bytes) => malloc_block(bytes.len()),
                 Object::Small { len, .. } => usize::from(*len),
                 Object::Slice { .. } => 0,
-                Object::Buffer(bytes) => bytes.capacity(),
-                Object::Array { elems, .. } => elems.capacity() * SLOT_BYTES,
+                Object::Buffer(bytes) => malloc_block(bytes.capacity()),
+                Object::Array { elems, .. } => malloc_block(elems.capacity() * SLOT_BYTES),
                 Object::Struct { fields: slots, .. }
                 | Object::Enum { payload: slots, .. }
                 | Object::Closure {
                     captures: slots, ..
-                } => slots.len() * SLOT_BYTES,
+                } => malloc_block(slots.len() * SLOT_BYTES),
                 Object::Cell(_) => SLOT_BYTES,
-                Object::Error { message, .. } => message.len(),
+                Object::Error { message, .. } => malloc_block(message.len()),
             }
+    }
+}
+
+/// The memory `malloc` takes for a block of `bytes` (none for an empty one): a header
+/// word, 16-byte steps and 32 bytes at least, as glibc's allocator does. A one-slot
+/// payload costs 32 bytes, not 8.
+fn malloc_block(bytes: usize) -> usize {
+    if bytes == 0 {
+        0
+    } else {
+        (bytes + 8).max(32).next_multiple_of(16)
     }
 }
 
@@ -635,11 +649,27 @@ impl Heap {
                     .ok()
                     .filter(|&h| h != Handle::MAX)
                     .ok_or_else(|| out_of_memory("too many heap objects"))?;
+                if self.slots.len() == self.slots.capacity() {
+                    self.grow_table()?;
+                }
                 self.slots.push(object);
                 self.marks.push(false);
                 Ok(handle)
             }
         }
+    }
+
+    /// Doubles the object table (and its marks) ahead of a push. The old and the new
+    /// table exist together for a moment, the largest single allocation a big heap
+    /// makes: when the system refuses it, the program stops with E0014, not an abort.
+    #[cold]
+    #[inline(never)]
+    fn grow_table(&mut self) -> Result<(), Fault> {
+        let more = self.slots.len().max(1024);
+        self.slots
+            .try_reserve_exact(more)
+            .and_then(|()| self.marks.try_reserve_exact(more))
+            .map_err(|_| out_of_memory("the system refused more memory for objects"))
     }
 
     /// The slow path of [`Heap::array_push`]: the array is full, so its capacity doubles
@@ -659,7 +689,9 @@ impl Heap {
         let Some(Object::Array { elems, .. }) = self.slots.get_mut(handle as usize) else {
             unreachable!("checked above");
         };
-        elems.reserve_exact(new_capacity - elems.len());
+        if elems.try_reserve_exact(new_capacity - elems.len()).is_err() {
+            return Err(out_of_memory("the system refused more memory for an array"));
+        }
         elems.push(value);
         Ok(())
     }
@@ -683,7 +715,10 @@ impl Heap {
                 self.slots[buf as usize] = Object::Buffer(bytes);
                 return Err(fault);
             }
-            bytes.reserve_exact(new_capacity - bytes.len());
+            if bytes.try_reserve_exact(new_capacity - bytes.len()).is_err() {
+                self.slots[buf as usize] = Object::Buffer(bytes);
+                return Err(out_of_memory("the system refused more memory for a string"));
+            }
         }
         let original = bytes.len();
         for piece in pieces {
