@@ -369,3 +369,29 @@ fn string_equality_and_order_match_the_bytes() {
         }
     }
 }
+
+#[test]
+fn small_objects_are_charged_what_they_take() {
+    // A one-slot payload is a 32-byte malloc block, not 8 bytes, and each object holds a
+    // share of the object table: a 1 MiB limit holds at most ~13 000 such closures, where
+    // counting 40 bytes each let 26 000 in (and real memory reach 2.4x the limit).
+    assert_eq!(
+        (
+            malloc_block(0),
+            malloc_block(8),
+            malloc_block(24),
+            malloc_block(25)
+        ),
+        (0, 32, 32, 48)
+    );
+    let mut heap = Heap::new(&[], Some(1 << 20));
+    let mut made = 0;
+    while heap.alloc_closure(0, &[7]).is_ok() {
+        made += 1;
+        assert!(made < 1 << 20, "the limit never stopped the allocations");
+    }
+    assert!(
+        (10_000..=13_200).contains(&made),
+        "{made} one-capture closures in 1 MiB"
+    );
+}
