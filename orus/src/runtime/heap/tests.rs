@@ -395,3 +395,26 @@ fn small_objects_are_charged_what_they_take() {
         "{made} one-capture closures in 1 MiB"
     );
 }
+
+#[test]
+fn collections_after_a_peak_wait_for_the_tables_share() {
+    // 200 000 objects made and dropped: the table keeps its 200 000 slots, so the next
+    // collection waits for about their share of allocations, not for the 2 MiB minimum.
+    let mut heap = Heap::new(&[], None);
+    for i in 0..200_000u64 {
+        heap.alloc_closure(0, &[i]).unwrap();
+    }
+    heap.collect([]);
+    assert_eq!(heap.object_count(), 0);
+    let mut made = 0;
+    while !heap.wants_collection() {
+        heap.alloc_closure(0, &[1]).unwrap();
+        made += 1;
+    }
+    assert!(
+        made >= 100_000,
+        "collection wanted after {made} small objects"
+    );
+    assert_eq!(next_threshold(0, 0), MIN_THRESHOLD);
+    assert_eq!(next_threshold(10 << 20, 0), 20 << 20);
+}
