@@ -67,7 +67,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
     let mut editor = match rustyline::DefaultEditor::new() {
         Ok(editor) => editor,
         Err(e) => {
-            eprintln!("Error: cannot start the REPL: {e}");
+            crate::cli::say_err!("Error: cannot start the REPL: {e}");
             return run::EXIT_USAGE;
         }
     };
@@ -105,7 +105,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
                 break;
             }
             Err(e) => {
-                eprintln!("Error: {e}");
+                crate::cli::say_err!("Error: {e}");
                 break;
             }
         };

@@ -599,3 +599,28 @@ fn an_endless_program_is_refused_at_a_size_limit() {
     assert_eq!(run.code, 66, "{}", run.stderr);
     assert!(run.stderr.contains("larger than 256 MiB"), "{}", run.stderr);
 }
+
+#[test]
+fn a_failed_write_to_stderr_keeps_the_exit_code() {
+    // stderr on a full device: the message is lost, but the process must not panic
+    // (`eprintln!` aborted with exit 134) and still reports what happened by its code.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let dir = folder("stderr-full", &[("boom.orus", "print(1 / 0)\n")]);
+    for (args, code) in [
+        (&["--bogus"][..], 64),
+        (&["missing.orus"], 66),
+        (&["--trace-typed-fallbacks", "boom.orus"], 70),
+        (&["--explain", "E9999"], 64),
+    ] {
+        let status = Command::new(env!("CARGO_BIN_EXE_orus"))
+            .args(args)
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(full.try_clone().unwrap())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}

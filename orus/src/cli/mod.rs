@@ -29,6 +29,20 @@ pub const VERSION: &str = concat!(
 /// Writes to stdout, ignoring a closed or full stdout (`orus --help | head -1`): a reader
 /// that went away is not an error of ours, and `print!` would panic. Flushed at once: a
 /// program run after a `-d` listing writes to the descriptor directly.
+/// Writes `text` to stderr. A failed write (stderr closed or a full disk) is ignored:
+/// `eprintln!` panics on it, and a message that cannot be shown must not turn into a crash.
+pub fn err(text: std::fmt::Arguments<'_>) {
+    let _ = std::io::stderr().lock().write_fmt(text);
+}
+
+/// `eprintln!` through [`err`]: never panics.
+macro_rules! say_err {
+    ($($arg:tt)*) => {
+        $crate::cli::err(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use say_err;
+
 pub fn out(text: std::fmt::Arguments<'_>) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_fmt(text);
@@ -49,7 +63,7 @@ pub fn main() -> u8 {
             if early.to_stdout {
                 out(format_args!("{}", early.text));
             } else {
-                eprint!("{}", early.text);
+                err(format_args!("{}", early.text));
             }
             return early.exit;
         }
@@ -65,8 +79,8 @@ pub fn main() -> u8 {
                 EXIT_OK
             }
             None => {
-                eprintln!("Error: `{code}` is not an Orus error code (they look like E2001).");
-                eprintln!("docs/errors.md lists every code.");
+                say_err!("Error: `{code}` is not an Orus error code (they look like E2001).");
+                say_err!("docs/errors.md lists every code.");
                 EXIT_USAGE
             }
         };
@@ -202,10 +216,10 @@ fn apply_env(options: &mut Options) -> Result<(), u8> {
             match value.trim().parse::<u32>() {
                 Ok(n) if (10..=100_000).contains(&n) => options.max_recursion = Some(n),
                 _ => {
-                    eprintln!(
+                    say_err!(
                         "Error: ORUS_MAX_RECURSION must be a number from 10 to 100000, not `{value}`"
                     );
-                    eprintln!("Run `orus --help` for usage.");
+                    say_err!("Run `orus --help` for usage.");
                     return Err(EXIT_USAGE);
                 }
             }
@@ -245,7 +259,7 @@ fn read_source(path: &str) -> Result<Vec<u8>, u8> {
     let shown = if path == "-" { "standard input" } else { path };
     match read {
         Ok(n) if n as u64 > MAX_SOURCE_BYTES => {
-            eprintln!(
+            say_err!(
                 "The program in {shown} is larger than {} MiB, the most Orus reads.",
                 MAX_SOURCE_BYTES >> 20
             );
@@ -253,11 +267,11 @@ fn read_source(path: &str) -> Result<Vec<u8>, u8> {
         }
         Ok(_) => Ok(source),
         Err(_) if path == "-" => {
-            eprintln!("Could not read the program from standard input.");
+            say_err!("Could not read the program from standard input.");
             Err(EXIT_NO_INPUT)
         }
         Err(_) => {
-            eprintln!("Could not open file \"{path}\".");
+            say_err!("Could not open file \"{path}\".");
             Err(EXIT_NO_INPUT)
         }
     }

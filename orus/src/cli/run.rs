@@ -119,7 +119,7 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
         None => return compiler_crashed(),
     };
     if settings.opt_stats {
-        eprintln!("{stats}");
+        crate::cli::say_err!("{stats}");
     }
     // On a terminal every printed line shows at once, so a long computation or an
     // interrupted program shows what it printed; into a pipe or a file output is written
@@ -136,7 +136,7 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
     let (result, loops) = vm::run_traced(&program, &settings.vm, out);
     // A print that fails is E0015 (`vm`); the last block is written here.
     if let (Err(error), Ok(())) = (out.flush(), &result) {
-        eprintln!("Error [E0015]: could not write the program's output: {error}");
+        crate::cli::say_err!("Error [E0015]: could not write the program's output: {error}");
         return EXIT_RUNTIME;
     }
     let exit = match result {
@@ -175,7 +175,7 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
         }
     };
     if settings.vm.trace_loops {
-        eprintln!("{loops}");
+        crate::cli::say_err!("{loops}");
     }
     exit
 }
@@ -337,7 +337,7 @@ pub fn compile_failed(name: &str, failure: &CompileFailure, settings: &Settings)
 }
 
 fn compiler_crashed() -> u8 {
-    eprintln!("-- INTERNAL ERROR [E9001]: the compiler crashed; please report this bug");
+    crate::cli::say_err!("-- INTERNAL ERROR [E9001]: the compiler crashed; please report this bug");
     EXIT_COMPILE
 }
 
