@@ -329,9 +329,8 @@ impl Parser<'_> {
         self.module_only("pub");
         let start = self.bump().start;
         match self.kind() {
-            TokenKind::Fn if matches!(self.nth(1), TokenKind::Ident(_)) => {
-                self.fn_stmt(start, true)
-            }
+            // `fn_stmt` reports a missing or keyword name as it does without `pub`.
+            TokenKind::Fn => self.fn_stmt(start, true),
             TokenKind::Struct => self.struct_decl(true),
             TokenKind::Enum => self.enum_decl(true),
             TokenKind::Impl => self.impl_decl(true),
