@@ -258,7 +258,7 @@ pub fn strip_prefixed_compat_flags(args: Vec<OsString>) -> Vec<OsString> {
 
 /// Parses a byte size such as `4096`, `64K`, `8M` or `1G`; below 1024 bytes is an error
 /// (spec §17.4: exit 64).
-fn parse_size(text: &str) -> Result<u64, String> {
+pub(super) fn parse_size(text: &str) -> Result<u64, String> {
     let upper = text.trim().to_ascii_uppercase();
     let upper = upper.strip_suffix('B').unwrap_or(&upper);
     let (digits, scale) = match upper.as_bytes().last() {

@@ -209,7 +209,26 @@ fn apply_env(options: &mut Options) -> Result<(), u8> {
     options.compat.trace |= on("ORUS_TRACE");
     if !options.quiet && !options.compat.verbose {
         options.quiet = on("ORUS_QUIET");
-        options.compat.verbose = !options.quiet && on("ORUS_VERBOSE");
+        options.compat.verbose = on("ORUS_VERBOSE");
+        if options.quiet && options.compat.verbose {
+            // As `--verbose --quiet` (spec §17.4).
+            say_err!("Error: ORUS_VERBOSE and ORUS_QUIET can't both be set");
+            say_err!("Run `orus --help` for usage.");
+            return Err(EXIT_USAGE);
+        }
+    }
+    // Sizes are checked as the matching flags check theirs, unless a flag gave one.
+    for (name, given) in [
+        ("ORUS_STACK_SIZE", options.compat.stack_size.is_some()),
+        ("ORUS_HEAP_SIZE", options.compat.heap_size.is_some()),
+    ] {
+        if let (false, Ok(value)) = (given, std::env::var(name)) {
+            if let Err(problem) = args::parse_size(&value) {
+                say_err!("Error: {name}: {problem}");
+                say_err!("Run `orus --help` for usage.");
+                return Err(EXIT_USAGE);
+            }
+        }
     }
     if options.max_recursion.is_none() {
         if let Ok(value) = std::env::var("ORUS_MAX_RECURSION") {
