@@ -606,12 +606,18 @@ impl<'a> Checker<'a, '_> {
             .collect();
         let mut values: Vec<Option<TExpr>> = vec![None; info_fields.len()];
         let mut ok = true;
-        // Fields the literal names and does not give: candidates for a misspelt name.
-        let unnamed: Vec<&str> = info_fields
-            .iter()
-            .filter(|(f, _, _)| !given.iter().any(|(g, _)| *g.name == **f))
-            .map(|(f, _, _)| f.as_str())
-            .collect();
+        // Fields the literal does not give: candidates for a misspelt name, listed when
+        // the first unknown name needs them (listing them for every literal took time
+        // quadratic in the number of fields).
+        let mut unnamed: Option<Vec<&str>> = None;
+        let list_unnamed = || {
+            let named: crate::hash::FastSet<&str> = given.iter().map(|(g, _)| &*g.name).collect();
+            info_fields
+                .iter()
+                .map(|(f, _, _)| f.as_str())
+                .filter(|f| !named.contains(f))
+                .collect::<Vec<&str>>()
+        };
         let mut misspelt = 0;
         for (fname, e) in given {
             match self.structs[id as usize].field(&fname.name) {
@@ -633,6 +639,7 @@ impl<'a> Checker<'a, '_> {
                         format!("{sname} has no field '{}'", fname.name),
                     );
                     let limit = (fname.name.len() / 3).max(1);
+                    let unnamed = unnamed.get_or_insert_with(list_unnamed);
                     if let Some(close) = closest(&fname.name, unnamed.iter().copied(), limit) {
                         diag = diag.with_help(format!("did you mean `{close}`?"));
                         misspelt += 1;
