@@ -648,9 +648,13 @@ impl<'a, 's> Checker<'a, 's> {
 
     /// E1016 for a parameter name used twice in one parameter list.
     pub(super) fn check_param_names(&mut self, decl: &FnDecl) {
+        // First occurrence of each name: a set, since generated code can have thousands
+        // of parameters (comparing each with all earlier ones was quadratic).
+        let mut first_of: HashMap<&str, usize> = HashMap::default();
         for (k, param) in decl.params.iter().enumerate() {
-            let earlier = decl.params[..k].iter();
-            if let Some(first) = earlier.into_iter().find(|p| p.name.name == param.name.name) {
+            let first = *first_of.entry(&param.name.name).or_insert(k);
+            if first != k {
+                let first = &decl.params[first];
                 let line = self.line_of(first.name.span);
                 self.error(
                     Code::Redeclared,
