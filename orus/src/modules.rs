@@ -86,6 +86,7 @@ pub fn load(
         done: HashMap::new(),
         declared: HashMap::new(),
         stack: vec![],
+        on_stack: HashMap::new(),
         search,
         via: Span::default(),
     };
@@ -105,6 +106,9 @@ struct Loader<'s> {
     declared: HashMap<PathBuf, String>,
     /// Modules being loaded (canonical path, dotted name), outermost first.
     stack: Vec<(PathBuf, String)>,
+    /// Canonical path → its position in `stack`: a chain of thousands of modules made
+    /// the cycle check, a scan of the stack per `use`, quadratic.
+    on_stack: HashMap<PathBuf, usize>,
     search: &'s SearchPath,
     /// The main file's `use` being followed.
     via: Span,
@@ -150,6 +154,7 @@ impl Loader<'_> {
             path.file_stem()
                 .map_or_else(|| "main".into(), |s| s.to_string_lossy().into_owned())
         });
+        self.on_stack.insert(canonical.clone(), self.stack.len());
         self.stack.push((canonical.clone(), shown));
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut imports = vec![];
@@ -161,7 +166,9 @@ impl Loader<'_> {
                 imports.push(self.visit_use(file, &dir, decl, stmt.span));
             }
         }
-        self.stack.pop();
+        if let Some((path, _)) = self.stack.pop() {
+            self.on_stack.remove(&path);
+        }
         let index = self.graph.modules.len();
         self.graph.modules.push(Module {
             file,
@@ -335,7 +342,7 @@ impl Loader<'_> {
             }
             return Some(index);
         }
-        if let Some(pos) = self.stack.iter().position(|(p, _)| *p == canonical) {
+        if let Some(&pos) = self.on_stack.get(&canonical) {
             let mut cycle: Vec<String> = self.stack[pos..].iter().map(|(_, n)| n.clone()).collect();
             cycle.push(name.clone());
             self.error(
