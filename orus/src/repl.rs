@@ -39,6 +39,10 @@ Definitions and variables persist between entries. A line ending in `:` opens a
 block, which ends at an empty line.
 
   :help          show this text
+  :load FILE     run the program in FILE as one entry (its definitions stay)
+  :history       list the lines typed so far
+  :timing on|off show how long each entry takes
+  :clear         clear the screen
   :reset         forget every definition and variable
   :quit, :exit   leave (Ctrl-D also works)
 ";
@@ -88,6 +92,10 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
     catch_interrupts();
     let mut session = Session::new(settings);
     let mut lines: Vec<String> = Vec::new();
+    let mut timing = false;
+    // Input the line editor could not read (bytes that are not UTF-8): skipped with a
+    // message, unless it keeps failing, which means the terminal is gone.
+    let mut unreadable = 0;
     loop {
         let prompt = if lines.is_empty() {
             PROMPT
@@ -101,14 +109,29 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
                 continue;
             }
             Err(ReadlineError::Eof) => {
+                // An entry left open (a block not yet ended by an empty line) runs, as
+                // Python's REPL does at end of input.
+                if !lines.is_empty() {
+                    let entry = lines.join("\n");
+                    lines.clear();
+                    submit(&mut session, &entry, timing);
+                }
                 out(format_args!("Goodbye!\n"));
                 break;
+            }
+            Err(ReadlineError::Io(e))
+                if e.kind() == std::io::ErrorKind::InvalidData && unreadable < 3 =>
+            {
+                unreadable += 1;
+                crate::cli::say_err!("Error: that line is not valid UTF-8 text; it was ignored");
+                continue;
             }
             Err(e) => {
                 crate::cli::say_err!("Error: {e}");
                 break;
             }
         };
+        unreadable = 0;
         if !line.trim().is_empty() {
             let _ = editor.add_history_entry(line.as_str());
         }
@@ -118,7 +141,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
                 continue;
             }
             if trimmed.starts_with(':') {
-                match command(trimmed, &mut session) {
+                match command(trimmed, &mut session, &editor, &mut timing) {
                     Flow::Continue => continue,
                     Flow::Quit => {
                         out(format_args!("Goodbye!\n"));
@@ -133,9 +156,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
             continue;
         }
         lines.clear();
-        let stdout = std::io::stdout();
-        let stderr = std::io::stderr();
-        session.submit(&entry, &mut stdout.lock(), &mut stderr.lock());
+        submit(&mut session, &entry, timing);
     }
     if let Some(path) = &history {
         let _ = editor.save_history(path);
@@ -154,12 +175,48 @@ enum Flow {
     Quit,
 }
 
+/// Runs `entry` in the session on the terminal's streams, with its time if asked.
+fn submit(session: &mut Session, entry: &str, timing: bool) {
+    let started = std::time::Instant::now();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    session.submit(entry, &mut stdout.lock(), &mut stderr.lock());
+    if timing {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        out(format_args!("(took {ms:.3} ms)\n"));
+    }
+}
+
 /// Runs a `:command`.
-fn command(text: &str, session: &mut Session) -> Flow {
-    match text {
-        ":quit" | ":exit" | ":q" => return Flow::Quit,
-        ":help" | ":h" => out(format_args!("{HELP}")),
-        ":reset" => {
+fn command(
+    text: &str,
+    session: &mut Session,
+    editor: &rustyline::DefaultEditor,
+    timing: &mut bool,
+) -> Flow {
+    let (word, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    let rest = rest.trim();
+    match (word, rest) {
+        (":quit" | ":exit" | ":q", "") => return Flow::Quit,
+        (":help" | ":h", "") => out(format_args!("{HELP}")),
+        (":load", "") => out(format_args!("Usage: :load FILE\n")),
+        (":load", path) => match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(program) => submit(session, &program, *timing),
+                Err(_) => out(format_args!("{path} is not UTF-8 text; nothing was run\n")),
+            },
+            Err(_) => out(format_args!("Could not open file \"{path}\".\n")),
+        },
+        (":history", "") => {
+            for (n, line) in editor.history().iter().enumerate() {
+                out(format_args!("{:>4}  {line}\n", n + 1));
+            }
+        }
+        (":timing", "on") => *timing = true,
+        (":timing", "off") => *timing = false,
+        (":timing", _) => out(format_args!("Usage: :timing on|off\n")),
+        (":clear", "") => out(format_args!("\x1b[2J\x1b[H")),
+        (":reset", "") => {
             *session = Session::new(session.settings.clone());
             out(format_args!(
                 "Session reset: every definition and variable is forgotten.\n"

@@ -183,3 +183,36 @@ fn ctrl_c_stops_a_running_entry_and_the_session_goes_on() {
     s.expect("orus> ").expect("the prompt after the entry");
     quit_with_ctrl_d(s);
 }
+
+#[test]
+fn load_history_timing_and_an_open_block_at_the_end() {
+    let home = temp_home("commands");
+    let program = home.join("lib.orus");
+    std::fs::write(
+        &program,
+        "fn triple(n: i32) -> i32:\n    return 3 * n\nprint(\"loaded\")\n",
+    )
+    .unwrap();
+    let mut s = start(&home);
+    // `:load` runs the file as one entry; its definitions stay.
+    type_line(&mut s, &format!(":load {}", program.display()), "loaded");
+    s.expect("orus> ").unwrap();
+    type_line(&mut s, "triple(14)", "42");
+    s.expect("orus> ").unwrap();
+    type_line(&mut s, ":load /no/such/file.orus", "Could not open file");
+    s.expect("orus> ").unwrap();
+    type_line(&mut s, ":timing on", "orus> ");
+    type_line(&mut s, "1 + 1", "(took ");
+    s.expect("orus> ").unwrap();
+    type_line(&mut s, ":timing off", "orus> ");
+    type_line(&mut s, ":history", "triple(14)");
+    s.expect("orus> ").unwrap();
+    // A block still open at Ctrl-D runs before the farewell, as in Python.
+    type_line(&mut s, "if true:", "... ");
+    type_line(&mut s, "    print(\"ran at the end\")", "... ");
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    s.expect("ran at the end").unwrap();
+    s.expect("Goodbye!").unwrap();
+    let status = s.get_process().wait().unwrap();
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+}
