@@ -51,6 +51,8 @@ struct Effect {
     fall_writes: Vec<Range<usize>>,
     /// Another pc control may continue at, besides the next one.
     target: Option<usize>,
+    /// More pcs control may continue at (a `JumpTable`'s slots), with no extra writes.
+    more_targets: Range<usize>,
     /// Written only when control continues at `target`.
     target_writes: Vec<Range<usize>>,
     /// Control never continues at the next instruction.
@@ -104,6 +106,9 @@ fn check_function(program: &Program, func: &Function) -> Result<(), (usize, Reg)
         }
         if let Some(t) = e.target {
             successors.push((t, with(&e.target_writes)));
+        }
+        for t in e.more_targets.clone() {
+            successors.push((t, after.clone()));
         }
         if let Some((h, dst)) = e.handler {
             let mut at_handler = before.clone();
@@ -331,6 +336,12 @@ fn effect(program: &Program, instr: &Instr, pc: usize) -> Effect {
         Jump { offset } => Effect {
             target: Some(rel(pc, offset)),
             no_fallthrough: true,
+            ..Effect::default()
+        },
+        // Lands on one of the `count` slots after it (the first is the next pc) or past them.
+        JumpTable { src, count } => Effect {
+            reads: vec![one(src)],
+            more_targets: pc + 2..pc + 2 + usize::from(count),
             ..Effect::default()
         },
         JumpIfFalse { cond, offset } | JumpIfTrue { cond, offset } => Effect {

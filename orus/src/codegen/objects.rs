@@ -104,6 +104,27 @@ impl FnGen<'_, '_> {
                 self.local_regs[*temp] = Some(subject_reg);
                 let tested = &arms[..arms.len().saturating_sub(1)];
                 let tag = self.subject_tag(tested, subject_reg);
+                if let Some(targets) = tag.and_then(|_| self.arm_table(&subject.ty, arms, true)) {
+                    let table = self.emit_table(tag.expect("checked"), targets.len());
+                    let mut starts = vec![];
+                    let mut ends = vec![];
+                    for arm in arms {
+                        let inner = self.next_reg;
+                        starts.push(self.code.len());
+                        self.arm_binds(&arm.binds, subject_reg);
+                        self.expr_to(&arm.body, dst);
+                        self.span = e.span;
+                        ends.push(self.emit(Instr::Jump { offset: 0 }));
+                        self.free_to(inner);
+                    }
+                    let end = self.code.len();
+                    // The last arm takes any tag (the match is exhaustive), so `dst` is
+                    // written on every path, the impossible out-of-range one too.
+                    let last = *starts.last().expect("a match has arms");
+                    self.patch_table(&table, &targets, &starts, last);
+                    self.patch_all(ends, end);
+                    return;
+                }
                 let mut ends = vec![];
                 for (index, arm) in arms.iter().enumerate() {
                     let inner = self.next_reg;
@@ -132,6 +153,87 @@ impl FnGen<'_, '_> {
                 }
             }
             other => unreachable!("not an object expression: {other:?}"),
+        }
+    }
+
+    /// For a match on an enum whose arms all test a variant or nothing (`_`), when there
+    /// are enough of them for one `JumpTable` to beat a chain of tests: for each tag, the
+    /// arm it runs (the first that names its variant or takes any), `None` for none. In a
+    /// match expression (`last_takes_rest`) the last arm is untested: it takes the rest.
+    fn arm_table<B>(
+        &self,
+        subject_ty: &Type,
+        arms: &[TArm<B>],
+        last_takes_rest: bool,
+    ) -> Option<Vec<Option<usize>>> {
+        /// Fewer variant arms than this are tested one by one: two dispatches (the table
+        /// and its jump) cost about what two or three tests do.
+        const MIN_TABLE_ARMS: usize = 4;
+        let Type::Enum(id, _) = subject_ty else {
+            return None;
+        };
+        let variants = self.gen.out.enums.get(*id as usize)?.variants.len();
+        let tested = if last_takes_rest {
+            &arms[..arms.len().saturating_sub(1)]
+        } else {
+            arms
+        };
+        let mut variant_arms = 0;
+        for arm in tested {
+            match arm.test {
+                ArmTest::Variant(_) => variant_arms += 1,
+                ArmTest::Any => {}
+                ArmTest::Cond(_) => return None,
+            }
+        }
+        if variant_arms < MIN_TABLE_ARMS || variants > usize::from(u16::MAX) {
+            return None;
+        }
+        let rest = last_takes_rest.then(|| arms.len() - 1);
+        Some(
+            (0..variants)
+                .map(|tag| {
+                    tested
+                        .iter()
+                        .position(|arm| match arm.test {
+                            ArmTest::Variant(v) => usize::from(v) == tag,
+                            ArmTest::Any => true,
+                            ArmTest::Cond(_) => false,
+                        })
+                        .or(rest)
+                })
+                .collect(),
+        )
+    }
+
+    /// Emits `JumpTable` on `tag` and its `count` slots plus the out-of-range slot; returns
+    /// the slots' pcs, for [`FnGen::patch_table`].
+    fn emit_table(&mut self, tag: Reg, count: usize) -> Vec<usize> {
+        self.emit(Instr::JumpTable {
+            src: tag,
+            count: count as u16,
+        });
+        (0..=count)
+            .map(|_| self.emit(Instr::Jump { offset: 0 }))
+            .collect()
+    }
+
+    /// Points each slot of a table at its arm's start (`starts`), or at `otherwise` for
+    /// a tag no arm takes and for the out-of-range slot.
+    fn patch_table(
+        &mut self,
+        slots: &[usize],
+        targets: &[Option<usize>],
+        starts: &[usize],
+        otherwise: usize,
+    ) {
+        for (k, &slot) in slots.iter().enumerate() {
+            let target = targets
+                .get(k)
+                .copied()
+                .flatten()
+                .map_or(otherwise, |arm| starts[arm]);
+            self.patch(slot, target);
         }
     }
 
@@ -233,6 +335,25 @@ impl FnGen<'_, '_> {
                 self.expr_to(subject, subject_reg);
                 self.local_regs[*temp] = Some(subject_reg);
                 let tag = self.subject_tag(arms, subject_reg);
+                if let Some(targets) = tag.and_then(|_| self.arm_table(&subject.ty, arms, false)) {
+                    let table = self.emit_table(tag.expect("checked"), targets.len());
+                    let mut starts = vec![];
+                    let mut ends = vec![];
+                    for arm in arms {
+                        let inner = self.next_reg;
+                        starts.push(self.code.len());
+                        self.arm_binds(&arm.binds, subject_reg);
+                        self.stmts(&arm.body);
+                        self.span = stmt.span;
+                        ends.push(self.emit(Instr::Jump { offset: 0 }));
+                        self.free_to(inner);
+                    }
+                    let end = self.code.len();
+                    self.patch_table(&table, &targets, &starts, end);
+                    self.patch_all(ends, end);
+                    self.free_to(mark);
+                    return;
+                }
                 let mut ends = vec![];
                 for arm in arms {
                     let inner = self.next_reg;

@@ -919,6 +919,12 @@ impl Vm<'_, '_> {
 
                     // ---- control flow ----
                     Instr::Jump { offset } => jump!(offset),
+                    Instr::JumpTable { src, count } => {
+                        // Forward only; the verifier checked that all `count + 1`
+                        // landing places exist.
+                        let step = (reg!(src) as u32).min(u32::from(count));
+                        ip = ip.wrapping_add(step as usize);
+                    }
                     Instr::JumpIfFalse { cond, offset } => branch!(reg!(cond), false, offset),
                     Instr::JumpIfTrue { cond, offset } => branch!(reg!(cond), true, offset),
                     Instr::JumpIfNotEq { a, b, offset } => {

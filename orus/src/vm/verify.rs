@@ -337,6 +337,16 @@ impl Checker<'_> {
             Instr::PopTry {} => Ok(()),
             Instr::ThrowStr { src } | Instr::Rethrow { src } => self.regs(&[src]),
             Instr::Jump { offset } => self.target(pc, offset),
+            Instr::JumpTable { src, count } => {
+                self.regs(&[src])?;
+                // The `count` slots and the place past them are instructions.
+                if pc + 1 + usize::from(count) >= self.func.code.len() {
+                    return Err(format!(
+                        "the jump table of {count} entries runs past the end of the code"
+                    ));
+                }
+                Ok(())
+            }
             Instr::JumpIfFalse { cond: a, offset }
             | Instr::JumpIfTrue { cond: a, offset }
             | Instr::JumpIfNotEqImm { a, offset, .. }
