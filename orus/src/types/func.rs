@@ -135,6 +135,12 @@ fn check_in_order(
         checker.resolve_function_values(true);
         checker.drain_pending();
     }
+    for entry in 0..checker.fns.len() {
+        if checker.fns[entry].instances.is_empty() {
+            checker.probe_uncalled(entry);
+        }
+    }
+    checker.drain_pending();
     let main_file = modules.last().map_or(0, |m| m.file);
     checker.stamp(before, main_file);
     checker.report_default_cycles();

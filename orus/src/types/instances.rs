@@ -204,6 +204,44 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// Checks the body of a generic function that nothing calls, so it has no version: its
+    /// unannotated parameters get no type (`Type::Error`, which reports nothing), so what
+    /// is reported is what is wrong whatever they turn out to be: an undefined name, a
+    /// call of another function with the wrong arguments (spec §17.1 makes those compile
+    /// errors in every function). The typed body is dropped; no code is made for it.
+    pub(super) fn probe_uncalled(&mut self, entry: usize) {
+        let decl = self.fns[entry].decl;
+        let params: Vec<Type> = self.fns[entry]
+            .params
+            .iter()
+            .map(|p| p.clone().unwrap_or(Type::Error))
+            .collect();
+        // A declared return type is checked as usual; an inferred one accepts anything.
+        let ret = self.fns[entry].ret.clone().unwrap_or(Type::Error);
+        let cx = FnCx::new(
+            RetKind::Declared(ret),
+            self.fns[entry].top_visible,
+            self.fns[entry].visible_fns.clone(),
+        );
+        let saved = std::mem::replace(&mut self.cx, cx);
+        let saved_parents = std::mem::take(&mut self.parents);
+        let saved_module = self.module;
+        self.switch_module(self.fns[entry].module);
+        let saved_diags = self.diags.len();
+        self.depth += 1;
+        for (param, ty) in decl.params.iter().zip(params) {
+            let line = self.line_of(param.name.span);
+            self.declare_local(&param.name.name, ty, false, false, line);
+        }
+        drop(self.block_stmts(&decl.body.stmts));
+        self.depth -= 1;
+        let file = self.file;
+        self.stamp(saved_diags, file);
+        self.switch_module(saved_module);
+        self.cx = saved;
+        self.parents = saved_parents;
+    }
+
     /// Checks an instance's body once, in a fresh context: the typed body, the context it
     /// left, the number of diagnostics before it and the file it is in.
     fn check_body(&mut self, entry: usize, inst: usize) -> (Vec<TStmt>, FnCx, usize, u32) {

@@ -37,6 +37,30 @@ impl Checker<'_, '_> {
             }
             Pattern::Expr(e) => e,
         };
+        // A subject of unknown type (after an error, or a parameter of a function nobody
+        // calls): `E.V(a, b)` still binds `a` and `b`, as payloads of `E.V`, so their uses
+        // in the arm mean them and not outer names.
+        if *subject_ty == Type::Error {
+            if let Some(ty @ Type::Enum(..)) = self.enum_of_pattern(pattern) {
+                return self.pattern(pattern, &ty, temp);
+            }
+            // `Result.Ok(v)`: the payload's type is unknown too.
+            if let ExprKind::Call { callee, args } = &e.kind {
+                if let ExprKind::Field { base, .. } = &callee.kind {
+                    if matches!(&base.kind, ExprKind::Name(n) if &**n == "Result") {
+                        for arg in args {
+                            if let ExprKind::Name(n) = &arg.kind {
+                                if &**n != "_" {
+                                    let line = self.line_of(arg.span);
+                                    self.declare_local(n, Type::Error, false, false, line);
+                                }
+                            }
+                        }
+                        return none(ArmTest::Any);
+                    }
+                }
+            }
+        }
         if let Type::Enum(id, ename) = subject_ty {
             // `Enum.Variant` or `Enum.Variant(a, _, c)`.
             let (path, args) = match &e.kind {
