@@ -190,6 +190,13 @@ impl Checker<'_, '_> {
             return None;
         }
         if !info.mutable {
+            if !self
+                .cx
+                .immutable_reported
+                .insert((String::from(&*name.name), info.line))
+            {
+                return None;
+            }
             self.diags.push(
                 Diagnostic::new(
                     Code::ImmutableAssign,

@@ -313,6 +313,9 @@ pub(super) struct FnCx {
     /// Names already reported undefined in this function: one report per name, not one
     /// per use (`count += 1` then `print(count)` is one mistake).
     pub undefined_reported: crate::hash::FastSet<String>,
+    /// Immutable variables (name, declaration line) whose assignment was reported: a
+    /// missing `mut` is one mistake, reported at the first assignment only.
+    pub immutable_reported: crate::hash::FastSet<(String, usize)>,
     /// A value-returning `return` was seen (for inferred return types).
     pub saw_value_return: bool,
     /// The return type inferred so far, for `RetKind::InferLocal`.
@@ -333,6 +336,7 @@ impl FnCx {
             next_loop: 0,
             is_entry: matches!(ret, RetKind::Entry),
             undefined_reported: Default::default(),
+            immutable_reported: Default::default(),
             ret,
             top_visible,
             visible_fns,
