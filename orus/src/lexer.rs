@@ -136,6 +136,9 @@ pub(crate) struct Lexer<'a> {
     /// opened on the line where it ends is left unterminated (the earlier one may be what
     /// lacks its quote).
     pub(crate) multiline_string: Option<(usize, usize)>,
+    /// Start and end of every string literal that spanned lines, in order: when errors
+    /// follow one closely, the parser blames its missing quote instead.
+    pub(crate) multiline_strings: Vec<(usize, usize)>,
 }
 
 impl<'a> Lexer<'a> {
@@ -164,6 +167,7 @@ impl<'a> Lexer<'a> {
             resynced: false,
             names: FastMap::default(),
             multiline_string: None,
+            multiline_strings: Vec::new(),
         }
     }
 

@@ -45,6 +45,7 @@ impl Lexer<'_> {
                     self.pos += 1;
                     if self.src[start..self.pos].contains(&b'\n') {
                         self.multiline_string = Some((start, self.pos));
+                        self.multiline_strings.push((start, self.pos));
                     }
                     break;
                 }

@@ -52,6 +52,7 @@ pub fn parse_with_depth(src: &[u8], max_depth: u32) -> (Program, Vec<Diagnostic>
     let mut diags = std::mem::take(&mut parser.lexer.diags);
     diags.append(&mut parser.diags);
     crate::diag::sort_and_dedup(&mut diags);
+    blame_runaway_string(src, &parser.lexer.multiline_strings, &mut diags);
     if diags.len() >= MAX_ERRORS {
         diags.truncate(MAX_ERRORS);
         // Parsing stopped here: say so, or the file looks as if it had no more mistakes.
@@ -62,6 +63,49 @@ pub fn parse_with_depth(src: &[u8], max_depth: u32) -> (Program, Vec<Diagnostic>
         }
     }
     (Program { stmts }, diags)
+}
+
+/// A string may run over several lines (spec §2.5), so a missing closing quote turns the
+/// following code into string text and the next quote into an opening one: the errors
+/// then land on the lines after it, far from the mistake. When the first error at or after
+/// a multi-line string is on its last line or the line after, the errors from the string
+/// on become one E1002 at its opening quote.
+fn blame_runaway_string(src: &[u8], strings: &[(usize, usize)], diags: &mut Vec<Diagnostic>) {
+    let line_of = |at: usize| {
+        src[..at.min(src.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+    };
+    for &(start, end) in strings {
+        let Some(first) = diags.iter().find(|d| d.span.start as usize >= start) else {
+            continue;
+        };
+        if line_of(first.span.start as usize) > line_of(end) + 1 {
+            continue;
+        }
+        let (opened, closed) = (line_of(start) + 1, line_of(end) + 1);
+        // A bracket opened before the string on its line was closed inside it.
+        diags.retain(|d| {
+            let at = d.span.start as usize;
+            at < start && !(d.code == Code::UnclosedBracket && line_of(at) + 1 == opened)
+        });
+        diags.push(
+            Diagnostic::new(
+                Code::UnterminatedString,
+                Span::new(start, start + 1),
+                format!(
+                    "This string is not closed on line {opened}: it runs on to the `\"` on line \
+                     {closed}, and the code between became its text"
+                ),
+            )
+            .with_help(format!(
+                "add the closing `\"` where the string should end on line {opened}"
+            )),
+        );
+        crate::diag::sort_and_dedup(diags);
+        return;
+    }
 }
 
 /// The construct failed and its error is already reported; the caller recovers.
