@@ -74,6 +74,20 @@ impl Parser<'_> {
         }
         let open = self.bump();
         let params = self.list(open, Closer::Paren, |p| {
+            if p.at(TokenKind::Mut) {
+                // Rust's `fn inc(mut n: i32)`.
+                let diag = Diagnostic::new(
+                    Code::ExpectedToken,
+                    p.span(),
+                    "Expected a parameter name, found 'mut'",
+                )
+                .with_help(
+                    "parameters are immutable and can't be declared `mut`; to change one, copy \
+                     it into a variable in the body: `mut n2 = n`",
+                );
+                p.report(diag);
+                return Err(Fail);
+            }
             let name = p.ident("Expected a parameter name")?;
             let ty = if p.eat(TokenKind::Colon) {
                 Some(p.ty()?)

@@ -420,6 +420,12 @@ impl Parser<'_> {
             diag = diag.with_help("Orus has no `**`; multiply, or write a loop");
         } else if self.at(TokenKind::Gt) && before.ends_with(b"<") {
             diag = diag.with_help("Orus writes \"not equal\" as `!=`");
+        } else if self.at(TokenKind::Assign) && (before.ends_with(b"==") || before.ends_with(b"!="))
+        {
+            // JavaScript's `===` / `!==`: values of different types never compare here.
+            diag = diag.with_help(
+                "Orus has no `===` or `!==`: `==` and `!=` already compare values of one type",
+            );
         } else if self.at(TokenKind::Newline)
             && !self.at_end_of_input()
             && ends_with_operator(before)

@@ -411,6 +411,7 @@ impl<'a> Parser<'a> {
     /// `fn f(match: i32)`): says so, since the message alone reads like a typo.
     fn keyword_as_name_help(&self) -> Option<String> {
         let word = self.kind().text()?;
+
         crate::lexer::is_keyword(word.as_bytes()).then(|| {
             format!("'{word}' is a keyword, so it can't be used as a name; choose another, like `{word}_`")
         })
@@ -677,6 +678,15 @@ impl<'a> Parser<'a> {
         let mut diag = Diagnostic::new(Code::ExpectedToken, self.span(), message);
         if self.at(TokenKind::LBrace) {
             diag = diag.with_help("Orus blocks use `:` and an indented body, not braces");
+        } else if self.at(TokenKind::In) {
+            // Python's `if x in xs:`.
+            diag = diag.with_help(
+                "Orus has no `in` test: loop over the array (`for x in xs:`) and compare each \
+                 element with `==`",
+            );
+        } else if matches!(self.kind(), TokenKind::Ident(n) if &**n == "is") {
+            // Python's `if x is None:` / `is not`.
+            diag = diag.with_help("Orus compares with `==` and `!=`; there is no `is`");
         }
         self.report(diag);
         if self.at(TokenKind::Newline) {

@@ -87,6 +87,21 @@ impl<'a> Checker<'a, '_> {
                 "Try converting the value explicitly, like `value as {expected}`."
             ));
         }
+        if *expected == Type::Bool {
+            // Python's and C's truthiness (`if n:`, `while xs:`, `not n`).
+            let test = match found {
+                t if t.is_numeric() => Some("`n != 0`"),
+                Type::Str => Some("`s != \"\"`"),
+                Type::Array(_) => Some("`len(xs) > 0`"),
+                _ => None,
+            };
+            if let Some(test) = test {
+                diag = diag.with_help(format!(
+                    "Orus does not treat numbers, strings or arrays as true or false: where a \
+                     `bool` is needed, compare explicitly, like {test}"
+                ));
+            }
+        }
         if found.to_string() == expected.to_string() {
             // Two modules each declared a type of this name.
             diag = diag.with_help(format!(

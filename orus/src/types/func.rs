@@ -995,8 +995,32 @@ impl<'a, 's> Checker<'a, 's> {
             "len" | "push" | "pop" => Some(format!(
                 "`{name}` is a built-in and can't be used as a value; call it: `{name}(...)`"
             )),
+            // Python's conversion functions.
+            "str" => Some("convert with `as`: `value as string`".to_string()),
+            "int" => Some("convert with `as`: `value as i32` (or `i64`)".to_string()),
+            "float" => Some("convert with `as`: `value as f64`".to_string()),
             _ => None,
         };
+        // Inside a method, a field of `self` written without `self.` (read without `lookup`,
+        // which would record a capture).
+        let field_of_self = (|| {
+            let Some(Sym::Local(id)) = self.cx.scopes.iter().rev().find_map(|s| s.get("self"))
+            else {
+                return None;
+            };
+            let Type::Struct(sid, _) = &self.cx.locals.get(id)?.ty else {
+                return None;
+            };
+            let info = self.structs.get(*sid as usize)?;
+            let field = info.fields.iter().any(|f| f.name == name);
+            let method = info.methods.iter().any(|m| m.0 == name);
+            (field || method).then(|| {
+                format!(
+                    "inside a method, fields and methods are reached through `self`: \
+                     `self.{name}`"
+                )
+            })
+        })();
         // Declared in this function, but in a block that has ended (Python lets it leak).
         let expired = || {
             let id = self.cx.locals.iter().rposition(|l| *l.name == *name)?;
@@ -1043,6 +1067,7 @@ impl<'a, 's> Checker<'a, 's> {
             ))
         };
         let help = foreign
+            .or_else(|| field_of_self.clone())
             .or_else(private)
             .or_else(module_word)
             .or_else(expired)
