@@ -421,6 +421,21 @@ impl Parser<'_> {
                 };
                 TypeExprKind::Fn { params, ret }
             }
+            // Go's `x := 0`: the `:` read as the start of a type annotation.
+            TokenKind::Assign
+                if self.span().start > 0 && self.src[self.span().start as usize - 1] == b':' =>
+            {
+                let diag = Diagnostic::new(
+                    Code::ExpectedToken,
+                    self.span(),
+                    format!("Expected a type, found {}", self.found()),
+                )
+                .with_help(
+                    "Orus declares with `=` alone: `x = 0`, or `mut x = 0` to change it later",
+                );
+                self.report(diag);
+                return Err(Fail);
+            }
             _ => {
                 self.unexpected("Expected a type");
                 return Err(Fail);

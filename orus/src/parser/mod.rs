@@ -411,7 +411,6 @@ impl<'a> Parser<'a> {
     /// `fn f(match: i32)`): says so, since the message alone reads like a typo.
     fn keyword_as_name_help(&self) -> Option<String> {
         let word = self.kind().text()?;
-
         crate::lexer::is_keyword(word.as_bytes()).then(|| {
             format!("'{word}' is a keyword, so it can't be used as a name; choose another, like `{word}_`")
         })
@@ -439,9 +438,67 @@ impl<'a> Parser<'a> {
                 "The ternary operator 'c ? a : b' is not part of Orus",
             )
             .with_help("use an if statement"),
-            _ => return self.unexpected(expected),
+            _ => match self.statement_habit_help(expected) {
+                Some(help) if self.not_orus().is_none() => Diagnostic::new(
+                    Code::ExpectedToken,
+                    span,
+                    format!("{expected}, found {}", self.found()),
+                )
+                .with_help(help),
+                _ => return self.unexpected(expected),
+            },
         };
         self.report(diag);
+    }
+
+    /// A statement that read as an expression and then met another word: a declaration
+    /// or a statement of another language, named by the line's first word (`raise`,
+    /// `let mut`, `lambda`, `int x = 5`), or a struct field ended with a comma.
+    fn statement_habit_help(&self, expected: &str) -> Option<&'static str> {
+        let at = self.span().start as usize;
+        let line_start = self.src[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = self.src[line_start..at].trim_ascii_start();
+        let first_len = line
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let first = &line[..first_len];
+        let before = line.trim_ascii_end();
+        let lambda = before.ends_with(b"lambda")
+            && before.len() >= 6
+            && !before[..before.len() - 6]
+                .last()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        Some(match first {
+            _ if lambda => {
+                "a function without a name is written `fn(x: i32) -> i32:` with its body \
+                 indented below, or on the same line after the `:`"
+            }
+            b"raise" => "Orus raises an error with `throw \"message\"`",
+            b"let" => "Orus declares without `let`: `x = 0`, or `mut x = 0` to change it later",
+            b"int" | b"float" | b"double" | b"char" | b"long" | b"auto" | b"var" | b"String" => {
+                "a declaration writes the type after the name: `x: i32 = 5`, or just `x = 5`"
+            }
+            _ if self.at(TokenKind::Comma)
+                && line.contains(&b':')
+                && expected.contains("new line") =>
+            {
+                "struct fields are written one per line, without commas"
+            }
+            b"fn" if self.at(TokenKind::Assign) && expected.contains("')'") => {
+                "parameters have no default values in Orus: callers pass every argument"
+            }
+            _ if self.at(TokenKind::Assign) && expected.contains("')'") => {
+                "Orus has no keyword arguments: pass the arguments by position, like `f(1, true)`"
+            }
+            _ if self.at(TokenKind::For) && expected.contains("']'") => {
+                "Orus has no list comprehensions: build the array with a `for` loop and `push`"
+            }
+            _ => return None,
+        })
     }
 
     /// The E1018 report for a token that looks like another language's syntax.

@@ -489,6 +489,13 @@ impl Checker<'_, '_> {
             Type::Error => None,
             other => {
                 self.mismatch(value.span, &other, &Type::ErrorValue);
+                if let Some(last) = self.diags.last_mut() {
+                    last.help = Some(
+                        "`throw` takes a message, `throw \"something went wrong\"`, or an error \
+                         caught with `catch e`"
+                            .into(),
+                    );
+                }
                 None
             }
         }
