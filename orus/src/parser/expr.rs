@@ -401,6 +401,17 @@ impl Parser<'_> {
             self.report(diag);
             return;
         }
+        let at = self.span().start as usize;
+        let before = self.src[..at].trim_ascii_end();
+        if self.keywords_as_names.iter().any(|k| {
+            before.ends_with(k.as_bytes())
+                && !before[..before.len() - k.len()]
+                    .last()
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        }) {
+            // A use of a keyword already reported as a variable name (`match = 3`).
+            return;
+        }
         let message = format!("Expected an expression, found {}", self.found());
         let mut diag = Diagnostic::new(Code::ExpectedExpression, self.span(), message);
         // `matches = 3`: a keyword on the left of an assignment was meant as a name.
@@ -409,8 +420,6 @@ impl Parser<'_> {
                 diag = diag.with_help(help);
             }
         }
-        let at = self.span().start as usize;
-        let before = self.src[..at].trim_ascii_end();
         // `i++`, `2 ** 8`: a doubled operator from another language.
         if self.at(TokenKind::Plus) && before.ends_with(b"+") {
             diag = diag.with_help("Orus has no `++`; write `i += 1`");

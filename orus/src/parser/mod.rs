@@ -183,6 +183,9 @@ struct Parser<'a> {
     /// Set when a header's missing `:` was reported, so the missing block that usually
     /// follows is not reported again.
     colon_missing: bool,
+    /// Keywords the program assigned to as variables (`match = 3`, reported once): a later
+    /// expression that fails right after one of them is the same mistake, not reported.
+    keywords_as_names: Vec<String>,
 }
 
 impl<'a> Parser<'a> {
@@ -201,6 +204,7 @@ impl<'a> Parser<'a> {
             max_depth,
             too_deep_reported: false,
             ended_block: false,
+            keywords_as_names: Vec::new(),
             brackets: 0,
             module_scope: true,
             colon_missing: false,

@@ -52,6 +52,7 @@ impl Parser<'_> {
                 )
                 .with_help(help);
                 self.report(diag);
+                self.keywords_as_names.push(word);
                 return Err(Fail);
             }
         }
