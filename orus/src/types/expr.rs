@@ -137,7 +137,23 @@ impl<'a> Checker<'a, '_> {
     pub(super) fn expect_value(&mut self, e: &Expr, expected: &Type) -> TExpr {
         let expected = &self.resolve(expected);
         let t = self.value(e, Some(expected));
+        let before = self.diags.len();
         self.check_expected(&t, e.span, expected);
+        // `avg: f64 = total / count` with integers: converting the quotient would keep the
+        // integer division, so say to convert the operands.
+        if self.diags.len() > before
+            && *expected == Type::F64
+            && t.ty.is_integer()
+            && matches!(e.kind, ExprKind::Binary { op: BinOp::Div, .. })
+        {
+            if let Some(d) = self.diags.last_mut() {
+                d.help = Some(
+                    "this divides integers, which drops the fraction: convert the operands \
+                     before dividing, like `(a as f64) / (b as f64)`"
+                        .into(),
+                );
+            }
+        }
         t
     }
 
