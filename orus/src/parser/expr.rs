@@ -440,6 +440,7 @@ impl Parser<'_> {
             && ends_with_operator(before)
         {
             // `total = a +` with the rest on the next line, as Python without brackets.
+            self.continued_at.push(self.span().start as usize);
             diag = diag.with_help(
                 "a line ends its statement, even after an operator: to continue an \
                  expression on the next line, wrap it in parentheses (lines inside `( )` join)",

@@ -53,6 +53,14 @@ pub fn parse_with_depth(src: &[u8], max_depth: u32) -> (Program, Vec<Diagnostic>
     diags.append(&mut parser.diags);
     crate::diag::sort_and_dedup(&mut diags);
     blame_runaway_string(src, &parser.lexer.multiline_strings, &mut diags);
+    diags.retain(|d| {
+        let at = d.span.start as usize;
+        !(d.code == Code::UnexpectedIndent
+            && parser
+                .continued_at
+                .iter()
+                .any(|&nl| nl < at && !src[nl + 1..at.min(src.len())].contains(&b'\n')))
+    });
     if diags.len() >= MAX_ERRORS {
         diags.truncate(MAX_ERRORS);
         // Parsing stopped here: say so, or the file looks as if it had no more mistakes.
@@ -186,6 +194,9 @@ struct Parser<'a> {
     /// Keywords the program assigned to as variables (`match = 3`, reported once): a later
     /// expression that fails right after one of them is the same mistake, not reported.
     keywords_as_names: Vec<String>,
+    /// Line breaks after a trailing operator (`total = a +`), reported with a help: the
+    /// indented line after one is the expression's rest, not a stray block (no E1007).
+    continued_at: Vec<usize>,
 }
 
 impl<'a> Parser<'a> {
@@ -205,6 +216,7 @@ impl<'a> Parser<'a> {
             too_deep_reported: false,
             ended_block: false,
             keywords_as_names: Vec::new(),
+            continued_at: Vec::new(),
             brackets: 0,
             module_scope: true,
             colon_missing: false,
