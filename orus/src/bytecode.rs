@@ -381,9 +381,9 @@ opcodes! {
     // ---- control flow ----
     /// pc += offset
     Jump { offset: i32 },
-    /// t := R[src] as u32 (an enum tag); pc += min(t, count): lands on the t-th of the
-    /// `count` Jumps that follow (a `match`'s arms), or past them when t >= count
-    JumpTable { src: Reg, count: u16 },
+    /// t := (R[src] as u32) - base (wrapping; an enum tag or an i32); pc += min(t, count):
+    /// lands on the t-th of the `count` Jumps that follow (a `match`'s arms), or past them
+    JumpTable { src: Reg, count: u16, base: i32 },
     /// if not R[cond] then pc += offset
     JumpIfFalse { cond: Reg, offset: i32 },
     /// if R[cond] then pc += offset

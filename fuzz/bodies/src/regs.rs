@@ -339,7 +339,7 @@ fn effect(program: &Program, instr: &Instr, pc: usize) -> Effect {
             ..Effect::default()
         },
         // Lands on one of the `count` slots after it (the first is the next pc) or past them.
-        JumpTable { src, count } => Effect {
+        JumpTable { src, count, .. } => Effect {
             reads: vec![one(src)],
             more_targets: pc + 2..pc + 2 + usize::from(count),
             ..Effect::default()

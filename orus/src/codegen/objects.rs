@@ -1,6 +1,7 @@
 //! Code generation for structs, enums, closures, `match` and `try`/`catch`.
 
 use super::{val_type, FnGen};
+use crate::ast::BinOp;
 use crate::bytecode::{Instr, Reg};
 use crate::types::typed::*;
 use crate::types::Type;
@@ -104,8 +105,14 @@ impl FnGen<'_, '_> {
                 self.local_regs[*temp] = Some(subject_reg);
                 let tested = &arms[..arms.len().saturating_sub(1)];
                 let tag = self.subject_tag(tested, subject_reg);
-                if let Some(targets) = tag.and_then(|_| self.arm_table(&subject.ty, arms, true)) {
-                    let table = self.emit_table(tag.expect("checked"), targets.len());
+                let table = self.arm_table(&subject.ty, *temp, arms, true);
+                // An enum's table is on its tag; an integer's on the subject itself.
+                let src = match subject.ty {
+                    Type::Enum(..) => tag,
+                    _ => Some(subject_reg),
+                };
+                if let (Some(table), Some(src)) = (table, src) {
+                    let slots = self.emit_table(src, &table);
                     let mut starts = vec![];
                     let mut ends = vec![];
                     for arm in arms {
@@ -121,7 +128,7 @@ impl FnGen<'_, '_> {
                     // The last arm takes any tag (the match is exhaustive), so `dst` is
                     // written on every path, the impossible out-of-range one too.
                     let last = *starts.last().expect("a match has arms");
-                    self.patch_table(&table, &targets, &starts, last);
+                    self.patch_table(&slots, &table, &starts, last);
                     self.patch_all(ends, end);
                     return;
                 }
@@ -156,64 +163,86 @@ impl FnGen<'_, '_> {
         }
     }
 
-    /// For a match on an enum whose arms all test a variant or nothing (`_`), when there
-    /// are enough of them for one `JumpTable` to beat a chain of tests: for each tag, the
-    /// arm it runs (the first that names its variant or takes any), `None` for none. In a
-    /// match expression (`last_takes_rest`) the last arm is untested: it takes the rest.
+    /// For a match whose arms can be chosen by one `JumpTable`, when there are enough of
+    /// them for one jump to beat a chain of tests: the table's base and, for each value
+    /// from it, the arm that value runs (the first whose pattern it meets), `None` for
+    /// none. Two kinds qualify: an enum whose arms all test a variant or nothing (`_`),
+    /// indexed by the tag; and an `i32` whose arms all compare with an integer literal or
+    /// test nothing, when the literals are dense enough for a small table. In a match
+    /// expression (`last_takes_rest`) the last arm is untested: it takes the rest.
     fn arm_table<B>(
         &self,
         subject_ty: &Type,
+        temp: LocalId,
         arms: &[TArm<B>],
         last_takes_rest: bool,
-    ) -> Option<Vec<Option<usize>>> {
-        /// Fewer variant arms than this are tested one by one: two dispatches (the table
+    ) -> Option<ArmTable> {
+        /// Fewer tested arms than this are tested one by one: two dispatches (the table
         /// and its jump) cost about what two or three tests do.
         const MIN_TABLE_ARMS: usize = 4;
-        let Type::Enum(id, _) = subject_ty else {
-            return None;
-        };
-        let variants = self.gen.out.enums.get(*id as usize)?.variants.len();
+        /// The most slots a table of integer arms may have, and how sparse it may be.
+        const MAX_INT_SLOTS: i64 = 1024;
         let tested = if last_takes_rest {
             &arms[..arms.len().saturating_sub(1)]
         } else {
             arms
         };
-        let mut variant_arms = 0;
+        // Per tested arm: the value it takes (`None` for `_`).
+        let mut keys: Vec<Option<i64>> = Vec::with_capacity(tested.len());
         for arm in tested {
-            match arm.test {
-                ArmTest::Variant(_) => variant_arms += 1,
-                ArmTest::Any => {}
-                ArmTest::Cond(_) => return None,
-            }
+            keys.push(match (&arm.test, subject_ty) {
+                (ArmTest::Any, _) => None,
+                (ArmTest::Variant(v), Type::Enum(..)) => Some(i64::from(*v)),
+                (ArmTest::Cond(cond), Type::I32) => Some(i64::from(int_literal_test(cond, temp)?)),
+                _ => return None,
+            });
         }
-        if variant_arms < MIN_TABLE_ARMS || variants > usize::from(u16::MAX) {
+        let tested_arms = keys.iter().filter(|k| k.is_some()).count();
+        if tested_arms < MIN_TABLE_ARMS {
+            return None;
+        }
+        let (base, count) = match subject_ty {
+            Type::Enum(id, _) => (
+                0,
+                self.gen.out.enums.get(*id as usize)?.variants.len() as i64,
+            ),
+            _ => {
+                let min = keys.iter().flatten().min()?;
+                let max = keys.iter().flatten().max()?;
+                let count = max - min + 1;
+                if count > MAX_INT_SLOTS || count > 4 * tested_arms as i64 + 8 {
+                    return None;
+                }
+                (*min, count)
+            }
+        };
+        if count > i64::from(u16::MAX) {
             return None;
         }
         let rest = last_takes_rest.then(|| arms.len() - 1);
-        Some(
-            (0..variants)
-                .map(|tag| {
-                    tested
-                        .iter()
-                        .position(|arm| match arm.test {
-                            ArmTest::Variant(v) => usize::from(v) == tag,
-                            ArmTest::Any => true,
-                            ArmTest::Cond(_) => false,
-                        })
-                        .or(rest)
-                })
-                .collect(),
-        )
+        let targets = (base..base + count)
+            .map(|value| {
+                keys.iter()
+                    .position(|k| k.is_none_or(|k| k == value))
+                    .or(rest)
+            })
+            .collect();
+        Some(ArmTable {
+            base: i32::try_from(base).ok()?,
+            targets,
+            outside: keys.iter().position(Option::is_none).or(rest),
+        })
     }
 
-    /// Emits `JumpTable` on `tag` and its `count` slots plus the out-of-range slot; returns
-    /// the slots' pcs, for [`FnGen::patch_table`].
-    fn emit_table(&mut self, tag: Reg, count: usize) -> Vec<usize> {
+    /// Emits `JumpTable` on `src` and its slots plus the out-of-range slot; returns the
+    /// slots' pcs, for [`FnGen::patch_table`].
+    fn emit_table(&mut self, src: Reg, table: &ArmTable) -> Vec<usize> {
         self.emit(Instr::JumpTable {
-            src: tag,
-            count: count as u16,
+            src,
+            count: table.targets.len() as u16,
+            base: table.base,
         });
-        (0..=count)
+        (0..=table.targets.len())
             .map(|_| self.emit(Instr::Jump { offset: 0 }))
             .collect()
     }
@@ -223,17 +252,14 @@ impl FnGen<'_, '_> {
     fn patch_table(
         &mut self,
         slots: &[usize],
-        targets: &[Option<usize>],
+        table: &ArmTable,
         starts: &[usize],
         otherwise: usize,
     ) {
         for (k, &slot) in slots.iter().enumerate() {
-            let target = targets
-                .get(k)
-                .copied()
-                .flatten()
-                .map_or(otherwise, |arm| starts[arm]);
-            self.patch(slot, target);
+            // The slot past the table is for values outside it: the arm that takes any.
+            let arm = table.targets.get(k).copied().unwrap_or(table.outside);
+            self.patch(slot, arm.map_or(otherwise, |arm| starts[arm]));
         }
     }
 
@@ -335,8 +361,14 @@ impl FnGen<'_, '_> {
                 self.expr_to(subject, subject_reg);
                 self.local_regs[*temp] = Some(subject_reg);
                 let tag = self.subject_tag(arms, subject_reg);
-                if let Some(targets) = tag.and_then(|_| self.arm_table(&subject.ty, arms, false)) {
-                    let table = self.emit_table(tag.expect("checked"), targets.len());
+                let table = self.arm_table(&subject.ty, *temp, arms, false);
+                // An enum's table is on its tag; an integer's on the subject itself.
+                let src = match subject.ty {
+                    Type::Enum(..) => tag,
+                    _ => Some(subject_reg),
+                };
+                if let (Some(table), Some(src)) = (table, src) {
+                    let slots = self.emit_table(src, &table);
                     let mut starts = vec![];
                     let mut ends = vec![];
                     for arm in arms {
@@ -349,7 +381,7 @@ impl FnGen<'_, '_> {
                         self.free_to(inner);
                     }
                     let end = self.code.len();
-                    self.patch_table(&table, &targets, &starts, end);
+                    self.patch_table(&slots, &table, &starts, end);
                     self.patch_all(ends, end);
                     self.free_to(mark);
                     return;
@@ -411,5 +443,28 @@ impl FnGen<'_, '_> {
             other => unreachable!("not an object statement: {other:?}"),
         }
         self.free_to(mark);
+    }
+}
+
+/// How a `JumpTable` chooses a match's arm: slot `k` is for the value `base + k`.
+struct ArmTable {
+    base: i32,
+    targets: Vec<Option<usize>>,
+    /// The arm for values outside the table (a `_`, or the last arm of an expression).
+    outside: Option<usize>,
+}
+
+/// The `i32` literal an arm's condition compares the match's subject (the hidden local
+/// `temp`) with, when the condition is exactly that comparison.
+fn int_literal_test(cond: &TExpr, temp: LocalId) -> Option<i32> {
+    let TExprKind::Binary { op, lhs, rhs } = &cond.kind else {
+        return None;
+    };
+    match (op, &lhs.kind, &rhs.kind) {
+        (BinOp::Eq, TExprKind::Load(Place::Local(l)), TExprKind::Int(bits)) if *l == temp => {
+            // An `i32` literal's bits are its sign-extended value.
+            i32::try_from(*bits as i64).ok()
+        }
+        _ => None,
     }
 }

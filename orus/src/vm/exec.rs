@@ -919,10 +919,12 @@ impl Vm<'_, '_> {
 
                     // ---- control flow ----
                     Instr::Jump { offset } => jump!(offset),
-                    Instr::JumpTable { src, count } => {
+                    Instr::JumpTable { src, count, base } => {
                         // Forward only; the verifier checked that all `count + 1`
-                        // landing places exist.
-                        let step = (reg!(src) as u32).min(u32::from(count));
+                        // landing places exist. Below `base` wraps to a large `t`.
+                        let step = (reg!(src) as u32)
+                            .wrapping_sub(base as u32)
+                            .min(u32::from(count));
                         ip = ip.wrapping_add(step as usize);
                     }
                     Instr::JumpIfFalse { cond, offset } => branch!(reg!(cond), false, offset),

@@ -337,7 +337,7 @@ impl Checker<'_> {
             Instr::PopTry {} => Ok(()),
             Instr::ThrowStr { src } | Instr::Rethrow { src } => self.regs(&[src]),
             Instr::Jump { offset } => self.target(pc, offset),
-            Instr::JumpTable { src, count } => {
+            Instr::JumpTable { src, count, .. } => {
                 self.regs(&[src])?;
                 // The `count` slots and the place past them are instructions.
                 if pc + 1 + usize::from(count) >= self.func.code.len() {
