@@ -74,46 +74,63 @@ pub fn parse_with_depth(src: &[u8], max_depth: u32) -> (Program, Vec<Diagnostic>
 }
 
 /// A string may run over several lines (spec §2.5), so a missing closing quote turns the
-/// following code into string text and the next quote into an opening one: the errors
-/// then land on the lines after it, far from the mistake. When the first error at or after
-/// a multi-line string is on its last line or the line after, the errors from the string
-/// on become one E1002 at its opening quote.
+/// following code into string text and the next quote, an opening one, into its end:
+/// code then follows that quote directly (`print("hello, name)` / `print("bye")` ends the
+/// string at `("` and `bye` follows it), and the errors land on the lines after it, far
+/// from the mistake. When the multi-line string just before the first error ends that
+/// way and the error is on its last line or the next, the errors from the string on
+/// become one E1002 at its opening quote. A string that was closed on purpose is followed
+/// by an operator, a bracket or a line break, and its errors are reported as they are.
 fn blame_runaway_string(src: &[u8], strings: &[(usize, usize)], diags: &mut Vec<Diagnostic>) {
+    // (An unclosed bracket is reported at its opening, before the string that closed it.)
+    let Some(first_error) = diags
+        .iter()
+        .filter(|d| d.code != Code::UnclosedBracket)
+        .map(|d| d.span.start as usize)
+        .min()
+    else {
+        return;
+    };
+    // The last multi-line string that starts before the first error.
+    let Some(&(start, end)) = strings
+        .iter()
+        .rev()
+        .find(|(start, _)| *start <= first_error)
+    else {
+        return;
+    };
+    let runs_into_code = src
+        .get(end)
+        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'"');
     let line_of = |at: usize| {
         src[..at.min(src.len())]
             .iter()
             .filter(|&&b| b == b'\n')
             .count()
     };
-    for &(start, end) in strings {
-        let Some(first) = diags.iter().find(|d| d.span.start as usize >= start) else {
-            continue;
-        };
-        if line_of(first.span.start as usize) > line_of(end) + 1 {
-            continue;
-        }
-        let (opened, closed) = (line_of(start) + 1, line_of(end) + 1);
-        // A bracket opened before the string on its line was closed inside it.
-        diags.retain(|d| {
-            let at = d.span.start as usize;
-            at < start && !(d.code == Code::UnclosedBracket && line_of(at) + 1 == opened)
-        });
-        diags.push(
-            Diagnostic::new(
-                Code::UnterminatedString,
-                Span::new(start, start + 1),
-                format!(
-                    "This string is not closed on line {opened}: it runs on to the `\"` on line \
-                     {closed}, and the code between became its text"
-                ),
-            )
-            .with_help(format!(
-                "add the closing `\"` where the string should end on line {opened}"
-            )),
-        );
-        crate::diag::sort_and_dedup(diags);
+    if !runs_into_code || line_of(first_error) > line_of(end) + 1 {
         return;
     }
+    let (opened, closed) = (line_of(start) + 1, line_of(end) + 1);
+    // A bracket opened before the string on its line was closed inside it.
+    diags.retain(|d| {
+        let at = d.span.start as usize;
+        at < start && !(d.code == Code::UnclosedBracket && line_of(at) + 1 == opened)
+    });
+    diags.push(
+        Diagnostic::new(
+            Code::UnterminatedString,
+            Span::new(start, start + 1),
+            format!(
+                "This string is not closed on line {opened}: it runs on to the `\"` on line \
+                 {closed}, and the code between became its text"
+            ),
+        )
+        .with_help(format!(
+            "add the closing `\"` where the string should end on line {opened}"
+        )),
+    );
+    crate::diag::sort_and_dedup(diags);
 }
 
 /// The construct failed and its error is already reported; the caller recovers.
