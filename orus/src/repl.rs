@@ -201,7 +201,8 @@ fn command(
         (":help" | ":h", "") => out(format_args!("{HELP}")),
         (":load", "") => out(format_args!("Usage: :load FILE\n")),
         (":load", path) => match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
+            // A leading BOM is removed as for `orus FILE`.
+            Ok(bytes) => match String::from_utf8(orus::lexer::strip_bom(&bytes).to_vec()) {
                 Ok(program) => submit(session, &program, *timing),
                 Err(_) => out(format_args!("{path} is not UTF-8 text; nothing was run\n")),
             },

@@ -222,7 +222,11 @@ fn apply_env(options: &mut Options) -> Result<(), u8> {
         ("ORUS_STACK_SIZE", options.compat.stack_size.is_some()),
         ("ORUS_HEAP_SIZE", options.compat.heap_size.is_some()),
     ] {
+        // An empty value counts as unset.
         if let (false, Ok(value)) = (given, std::env::var(name)) {
+            if value.trim().is_empty() {
+                continue;
+            }
             if let Err(problem) = args::parse_size(&value) {
                 say_err!("Error: {name}: {problem}");
                 say_err!("Run `orus --help` for usage.");
