@@ -190,7 +190,7 @@ fn load_history_timing_and_an_open_block_at_the_end() {
     let program = home.join("lib.orus");
     std::fs::write(
         &program,
-        "fn triple(n: i32) -> i32:\n    return 3 * n\nprint(\"loaded\")\n",
+        "\u{feff}fn triple(n: i32) -> i32:\n    return 3 * n\nprint(\"loaded\")\n",
     )
     .unwrap();
     let mut s = start(&home);
