@@ -203,7 +203,20 @@ fn command(
         (":load", path) => match std::fs::read(path) {
             // A leading BOM is removed as for `orus FILE`.
             Ok(bytes) => match String::from_utf8(orus::lexer::strip_bom(&bytes).to_vec()) {
-                Ok(program) => submit(session, &program, *timing),
+                Ok(program) => {
+                    let dir = std::path::Path::new(path)
+                        .parent()
+                        .unwrap_or(std::path::Path::new(""));
+                    let dir = if dir.as_os_str().is_empty() {
+                        std::path::Path::new(".")
+                    } else {
+                        dir
+                    };
+                    if !session.load_dirs.iter().any(|d| d == dir) {
+                        session.load_dirs.push(dir.to_path_buf());
+                    }
+                    submit(session, &program, *timing)
+                }
                 Err(_) => out(format_args!("{path} is not UTF-8 text; nothing was run\n")),
             },
             Err(_) => out(format_args!("Could not open file \"{path}\".\n")),
@@ -317,6 +330,9 @@ pub struct Session {
     entries: Vec<Entry>,
     /// Bytes of output the accepted entries produced when they ran.
     output_len: usize,
+    /// Folders of the files `:load` ran: their `use`s resolve there too, after the
+    /// working directory and `ORUS_PATH` (spec §15.2 resolves from the importing file).
+    load_dirs: Vec<std::path::PathBuf>,
 }
 
 /// One accepted (or candidate) entry.
@@ -354,6 +370,7 @@ impl Session {
             settings,
             entries: Vec::new(),
             output_len: 0,
+            load_dirs: Vec::new(),
         }
     }
 
@@ -427,7 +444,8 @@ impl Session {
 
     fn compile(&self, candidate: &Entry) -> Result<Built, CompileFailure> {
         let source = self.source_with(candidate);
-        let options = self.settings.compile_options();
+        let mut options = self.settings.compile_options();
+        options.search.dirs.extend(self.load_dirs.iter().cloned());
         run::compile_isolated(move |max_depth| {
             let options = orus::driver::CompileOptions {
                 max_depth,

@@ -201,6 +201,24 @@ fn load_history_timing_and_an_open_block_at_the_end() {
     s.expect("orus> ").unwrap();
     type_line(&mut s, ":load /no/such/file.orus", "Could not open file");
     s.expect("orus> ").unwrap();
+    // A loaded file's `use` finds modules beside it, as `orus FILE` would.
+    std::fs::create_dir_all(home.join("sub/lib")).unwrap();
+    std::fs::write(
+        home.join("sub/lib/m.orus"),
+        "module lib.m\npub fn m_value() -> i32:\n    return 7\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.join("sub/app.orus"),
+        "use lib.m\nprint(m_value() * 6)\n",
+    )
+    .unwrap();
+    type_line(
+        &mut s,
+        &format!(":load {}", home.join("sub/app.orus").display()),
+        "42",
+    );
+    s.expect("orus> ").unwrap();
     type_line(&mut s, ":timing on", "orus> ");
     type_line(&mut s, "1 + 1", "(took ");
     s.expect("orus> ").unwrap();
