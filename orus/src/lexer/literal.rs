@@ -178,12 +178,17 @@ impl Lexer<'_> {
             self.pos += 1;
         }
         let text = lossy(&self.src[start..self.pos]);
-        self.error(
+        let mut diag = Diagnostic::new(
             Code::MalformedNumber,
-            start,
-            self.pos,
+            Span::new(start, self.pos),
             format!("Malformed number literal '{text}'"),
         );
+        if self.src[..start].ends_with(b"..") {
+            // `0...3`: a range with one dot too many.
+            diag = diag
+                .with_help("ranges are written `0..3` (end excluded) or `0..=3` (end included)");
+        }
+        self.diags.push(diag);
         self.push(TokenKind::Float(0.0), start);
     }
 

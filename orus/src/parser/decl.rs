@@ -437,7 +437,37 @@ impl Parser<'_> {
                 return Err(Fail);
             }
             _ => {
-                self.unexpected("Expected a type");
+                let at = self.span().start as usize;
+                let line_start = self.src[..at]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+                let line = self.src[line_start..at].trim_ascii();
+                let help = match self.kind() {
+                    // `loop:` (Rust), `do:` (C): read as `name: type`.
+                    TokenKind::Newline if line == b"loop:" || line == b"do:" => Some(
+                        "Orus loops with `while condition:` (`while true:` loops until `break`); \
+                         there is no `loop` or `do`",
+                    ),
+                    // `&[i32]`, `&mut T` (Rust, C++).
+                    TokenKind::Amp | TokenKind::AmpAmp => Some(
+                        "Orus has no references: arrays and structs are already shared, so write \
+                         the type itself, like `[i32]`",
+                    ),
+                    _ => None,
+                };
+                match help {
+                    Some(help) => {
+                        let diag = Diagnostic::new(
+                            Code::ExpectedToken,
+                            self.span(),
+                            format!("Expected a type, found {}", self.found()),
+                        )
+                        .with_help(help);
+                        self.report(diag);
+                    }
+                    None => self.unexpected("Expected a type"),
+                }
                 return Err(Fail);
             }
         };

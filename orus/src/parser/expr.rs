@@ -429,6 +429,12 @@ impl Parser<'_> {
             diag = diag.with_help("Orus has no `**`; multiply, or write a loop");
         } else if self.at(TokenKind::Gt) && before.ends_with(b"<") {
             diag = diag.with_help("Orus writes \"not equal\" as `!=`");
+        } else if self.at(TokenKind::LBrace) {
+            // `d = {}` / `{"a": 1}` (Python, JavaScript).
+            diag = diag.with_help(
+                "Orus has no dictionary or object literals: use a struct, or arrays of keys and \
+                 values",
+            );
         } else if self.at(TokenKind::Assign) && (before.ends_with(b"==") || before.ends_with(b"!="))
         {
             // JavaScript's `===` / `!==`: values of different types never compare here.
@@ -522,6 +528,21 @@ impl Parser<'_> {
             Pattern::Expr(self.expr()?)
         };
         if !self.eat(TokenKind::Arrow) {
+            if matches!(&pattern, Pattern::Expr(e) if matches!(&e.kind, crate::ast::ExprKind::Name(n) if &**n == "case"))
+            {
+                // `case 1 ->` (Python's `match`, C's `switch`).
+                let diag = Diagnostic::new(
+                    Code::ExpectedToken,
+                    self.span(),
+                    format!(
+                        "Expected '->' after the match pattern, found {}",
+                        self.found()
+                    ),
+                )
+                .with_help("match arms are written without `case`: `1 -> ...`");
+                self.report(diag);
+                return Err(Fail);
+            }
             self.unexpected_after_expr("Expected '->' after the match pattern");
             return Err(Fail);
         }

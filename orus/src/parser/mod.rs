@@ -524,6 +524,21 @@ impl<'a> Parser<'a> {
             b"fn" if self.at(TokenKind::Assign) && expected.contains("')'") => {
                 "parameters have no default values in Orus: callers pass every argument"
             }
+            _ if self.at(TokenKind::Else) && expected.contains("new line") => {
+                "`else:` goes on its own line, below the `if` block"
+            }
+            _ if self.at(TokenKind::Assign)
+                && expected.contains("new line")
+                && first.first().is_some_and(u8::is_ascii_uppercase)
+                && line[first_len..].trim_ascii().is_empty() =>
+            {
+                // `Red = 1` inside an `enum` (C, Rust, Python's Enum).
+                "enum variants carry no values in Orus: write the variant alone, or give it a \
+                 payload like `Red(i32)`"
+            }
+            _ if self.at(TokenKind::Lt) && expected.contains("')'") => {
+                "arrays are written `[i32]`; Orus has no generic types like `Vec<i32>`"
+            }
             _ if self.at(TokenKind::Assign) && expected.contains("')'") => {
                 "Orus has no keyword arguments: pass the arguments by position, like `f(1, true)`"
             }
