@@ -106,30 +106,11 @@ impl FnGen<'_, '_> {
                 let tested = &arms[..arms.len().saturating_sub(1)];
                 let tag = self.subject_tag(tested, subject_reg);
                 let table = self.arm_table(&subject.ty, *temp, arms, true);
-                // An enum's table is on its tag; an integer's on the subject itself.
-                let src = match subject.ty {
-                    Type::Enum(..) => tag,
-                    _ => Some(subject_reg),
-                };
+                let src = table_source(&subject.ty, tag, subject_reg);
                 if let (Some(table), Some(src)) = (table, src) {
-                    let slots = self.emit_table(src, &table);
-                    let mut starts = vec![];
-                    let mut ends = vec![];
-                    for arm in arms {
-                        let inner = self.next_reg;
-                        starts.push(self.code.len());
-                        self.arm_binds(&arm.binds, subject_reg);
-                        self.expr_to(&arm.body, dst);
-                        self.span = e.span;
-                        ends.push(self.emit(Instr::Jump { offset: 0 }));
-                        self.free_to(inner);
-                    }
-                    let end = self.code.len();
-                    // The last arm takes any tag (the match is exhaustive), so `dst` is
-                    // written on every path, the impossible out-of-range one too.
-                    let last = *starts.last().expect("a match has arms");
-                    self.patch_table(&slots, &table, &starts, last);
-                    self.patch_all(ends, end);
+                    self.table_match(&table, src, subject_reg, arms, e.span, true, |g, body| {
+                        g.expr_to(body, dst)
+                    });
                     return;
                 }
                 let mut ends = vec![];
@@ -232,6 +213,43 @@ impl FnGen<'_, '_> {
             targets,
             outside: keys.iter().position(Option::is_none).or(rest),
         })
+    }
+
+    /// A match compiled as one `JumpTable` on `src` ([`FnGen::arm_table`]): each arm's
+    /// bindings and body (`body`), then a jump past the match. Values no arm takes go past
+    /// the match, or, when `last_takes_rest` (a match expression), to the last arm, so the
+    /// result is written on every path, the impossible out-of-range one too.
+    #[allow(clippy::too_many_arguments)]
+    fn table_match<B>(
+        &mut self,
+        table: &ArmTable,
+        src: Reg,
+        subject: Reg,
+        arms: &[TArm<B>],
+        span: crate::diag::Span,
+        last_takes_rest: bool,
+        mut body: impl FnMut(&mut Self, &B),
+    ) {
+        let slots = self.emit_table(src, table);
+        let mut starts = vec![];
+        let mut ends = vec![];
+        for arm in arms {
+            let inner = self.next_reg;
+            starts.push(self.code.len());
+            self.arm_binds(&arm.binds, subject);
+            body(self, &arm.body);
+            self.span = span;
+            ends.push(self.emit(Instr::Jump { offset: 0 }));
+            self.free_to(inner);
+        }
+        let end = self.code.len();
+        let otherwise = if last_takes_rest {
+            *starts.last().expect("a match has arms")
+        } else {
+            end
+        };
+        self.patch_table(&slots, table, &starts, otherwise);
+        self.patch_all(ends, end);
     }
 
     /// Emits `JumpTable` on `src` and its slots plus the out-of-range slot; returns the
@@ -362,27 +380,17 @@ impl FnGen<'_, '_> {
                 self.local_regs[*temp] = Some(subject_reg);
                 let tag = self.subject_tag(arms, subject_reg);
                 let table = self.arm_table(&subject.ty, *temp, arms, false);
-                // An enum's table is on its tag; an integer's on the subject itself.
-                let src = match subject.ty {
-                    Type::Enum(..) => tag,
-                    _ => Some(subject_reg),
-                };
+                let src = table_source(&subject.ty, tag, subject_reg);
                 if let (Some(table), Some(src)) = (table, src) {
-                    let slots = self.emit_table(src, &table);
-                    let mut starts = vec![];
-                    let mut ends = vec![];
-                    for arm in arms {
-                        let inner = self.next_reg;
-                        starts.push(self.code.len());
-                        self.arm_binds(&arm.binds, subject_reg);
-                        self.stmts(&arm.body);
-                        self.span = stmt.span;
-                        ends.push(self.emit(Instr::Jump { offset: 0 }));
-                        self.free_to(inner);
-                    }
-                    let end = self.code.len();
-                    self.patch_table(&slots, &table, &starts, end);
-                    self.patch_all(ends, end);
+                    self.table_match(
+                        &table,
+                        src,
+                        subject_reg,
+                        arms,
+                        stmt.span,
+                        false,
+                        |g, body| g.stmts(body),
+                    );
                     self.free_to(mark);
                     return;
                 }
@@ -443,6 +451,15 @@ impl FnGen<'_, '_> {
             other => unreachable!("not an object statement: {other:?}"),
         }
         self.free_to(mark);
+    }
+}
+
+/// The register a match's `JumpTable` reads: an enum's tag (read by `subject_tag`), or
+/// an integer subject itself.
+fn table_source(subject_ty: &Type, tag: Option<Reg>, subject: Reg) -> Option<Reg> {
+    match subject_ty {
+        Type::Enum(..) => tag,
+        _ => Some(subject),
     }
 }
 

@@ -210,7 +210,6 @@ impl Checker<'_, '_> {
     /// call of another function with the wrong arguments (spec §17.1 makes those compile
     /// errors in every function). The typed body is dropped; no code is made for it.
     pub(super) fn probe_uncalled(&mut self, entry: usize) {
-        let decl = self.fns[entry].decl;
         let params: Vec<Type> = self.fns[entry]
             .params
             .iter()
@@ -218,60 +217,19 @@ impl Checker<'_, '_> {
             .collect();
         // A declared return type is checked as usual; an inferred one accepts anything.
         let ret = self.fns[entry].ret.clone().unwrap_or(Type::Error);
-        let cx = FnCx::new(
-            RetKind::Declared(ret),
-            self.fns[entry].top_visible,
-            self.fns[entry].visible_fns.clone(),
-        );
-        let saved = std::mem::replace(&mut self.cx, cx);
-        let saved_parents = std::mem::take(&mut self.parents);
-        let saved_module = self.module;
-        self.switch_module(self.fns[entry].module);
-        let saved_diags = self.diags.len();
-        self.depth += 1;
-        for (param, ty) in decl.params.iter().zip(params) {
-            let line = self.line_of(param.name.span);
-            self.declare_local(&param.name.name, ty, false, false, line);
-        }
-        drop(self.block_stmts(&decl.body.stmts));
-        self.depth -= 1;
-        let file = self.file;
-        self.stamp(saved_diags, file);
-        self.switch_module(saved_module);
-        self.cx = saved;
-        self.parents = saved_parents;
+        drop(self.body_in_context(entry, RetKind::Declared(ret), &params));
     }
 
     /// Checks an instance's body once, in a fresh context: the typed body, the context it
     /// left, the number of diagnostics before it and the file it is in.
     fn check_body(&mut self, entry: usize, inst: usize) -> (Vec<TStmt>, FnCx, usize, u32) {
-        let decl = self.fns[entry].decl;
         let args = self.fns[entry].instances[inst].args.clone();
         let ret_kind = match (&self.fns[entry].ret, &self.fns[entry].instances[inst].ret) {
             (Some(_), Some(own)) if self.fns[entry].result_ret => RetKind::Declared(own.clone()),
             (Some(t), _) => RetKind::Declared(t.clone()),
             (None, _) => RetKind::Inferred(entry, inst),
         };
-        let cx = FnCx::new(
-            ret_kind,
-            self.fns[entry].top_visible,
-            self.fns[entry].visible_fns.clone(),
-        );
-        let saved = std::mem::replace(&mut self.cx, cx);
-        let saved_parents = std::mem::take(&mut self.parents);
-        let saved_module = self.module;
-        self.switch_module(self.fns[entry].module);
-        let saved_diags = self.diags.len();
-        self.depth += 1;
-        for (param, ty) in decl.params.iter().zip(&args) {
-            // A repeated name was reported by `register_fn`; the later one shadows.
-            let line = self.line_of(param.name.span);
-            self.declare_local(&param.name.name, ty.clone(), false, false, line);
-        }
-        let body = self.block_stmts(&decl.body.stmts);
-        self.depth -= 1;
-        let file = self.file;
-        self.stamp(saved_diags, file);
+        let (body, cx, saved_diags, file) = self.body_in_context(entry, ret_kind, &args);
         // An error that depends on the argument types says which call they came from.
         if let Some(origin) = self.fns[entry].instances[inst].origin.clone() {
             let fname = self.fn_name(entry);
@@ -288,6 +246,39 @@ impl Checker<'_, '_> {
                 }
             }
         }
+        (body, cx, saved_diags, file)
+    }
+
+    /// Checks the body of function `entry` with parameters of types `args`, in a fresh
+    /// context of its module: the typed body, the context it left, the number of
+    /// diagnostics before it and the file it is in. The caller's context is restored.
+    fn body_in_context(
+        &mut self,
+        entry: usize,
+        ret_kind: RetKind,
+        args: &[Type],
+    ) -> (Vec<TStmt>, FnCx, usize, u32) {
+        let decl = self.fns[entry].decl;
+        let cx = FnCx::new(
+            ret_kind,
+            self.fns[entry].top_visible,
+            self.fns[entry].visible_fns.clone(),
+        );
+        let saved = std::mem::replace(&mut self.cx, cx);
+        let saved_parents = std::mem::take(&mut self.parents);
+        let saved_module = self.module;
+        self.switch_module(self.fns[entry].module);
+        let saved_diags = self.diags.len();
+        self.depth += 1;
+        for (param, ty) in decl.params.iter().zip(args) {
+            // A repeated name was reported by `register_fn`; the later one shadows.
+            let line = self.line_of(param.name.span);
+            self.declare_local(&param.name.name, ty.clone(), false, false, line);
+        }
+        let body = self.block_stmts(&decl.body.stmts);
+        self.depth -= 1;
+        let file = self.file;
+        self.stamp(saved_diags, file);
         self.switch_module(saved_module);
         let cx = std::mem::replace(&mut self.cx, saved);
         self.parents = saved_parents;

@@ -48,14 +48,7 @@ impl Checker<'_, '_> {
             if let ExprKind::Call { callee, args } = &e.kind {
                 if let ExprKind::Field { base, .. } = &callee.kind {
                     if matches!(&base.kind, ExprKind::Name(n) if &**n == "Result") {
-                        for arg in args {
-                            if let ExprKind::Name(n) = &arg.kind {
-                                if &**n != "_" {
-                                    let line = self.line_of(arg.span);
-                                    self.declare_local(n, Type::Error, false, false, line);
-                                }
-                            }
-                        }
+                        self.bind_unknown_payloads(args);
                         return none(ArmTest::Any);
                     }
                 }
@@ -176,14 +169,7 @@ impl Checker<'_, '_> {
                     "this pattern is a variant of `{enum_name}`, but the value matched has type `{subject_ty}`"
                 ),
             );
-            for arg in args {
-                if let ExprKind::Name(n) = &arg.kind {
-                    if &**n != "_" {
-                        let line = self.line_of(arg.span);
-                        self.declare_local(n, Type::Error, false, false, line);
-                    }
-                }
-            }
+            self.bind_unknown_payloads(args);
             return none(ArmTest::Any);
         }
         // Any other pattern is a value compared with `==`.
@@ -205,6 +191,19 @@ impl Checker<'_, '_> {
             binds: vec![],
             key,
             is_wildcard: false,
+        }
+    }
+
+    /// Declares the names among a pattern's `args` (not `_`) with no known type, so the
+    /// arm's uses of them mean them and report nothing more.
+    fn bind_unknown_payloads(&mut self, args: &[Expr]) {
+        for arg in args {
+            if let ExprKind::Name(n) = &arg.kind {
+                if &**n != "_" {
+                    let line = self.line_of(arg.span);
+                    self.declare_local(n, Type::Error, false, false, line);
+                }
+            }
         }
     }
 
