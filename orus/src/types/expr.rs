@@ -578,11 +578,27 @@ impl<'a> Checker<'a, '_> {
         // An operator that a string operand can never take is reported as such, whatever
         // the other side is (`"a" * 2`).
         if (l.ty == Type::Str || r.ty == Type::Str) && (is_arith(op) || is_bitwise(op)) {
-            self.error(
+            let mut diag = Diagnostic::new(
                 Code::OperatorNotSupported,
                 span,
                 format!("Operator `{}` is not defined for `string`", op.symbol()),
             );
+            // When `+` made the string from a number (`2 + name`), say so.
+            let (side, string) = if l.ty == Type::Str {
+                ("left", &l)
+            } else {
+                ("right", &r)
+            };
+            // (The number's conversion is explicit in the typed tree: `ToStr`.)
+            let joined = matches!(&string.kind, TExprKind::Binary { op: BinOp::Add, lhs, rhs }
+                if matches!(lhs.kind, TExprKind::ToStr(_)) || matches!(rhs.kind, TExprKind::ToStr(_)));
+            if joined {
+                diag = diag.with_help(format!(
+                    "the {side} operand is a `string`: a `+` with a string joins text, even \
+                     with a number on its other side"
+                ));
+            }
+            self.diags.push(diag);
             return self.poisoned(span);
         }
         // `true + 1`: the operator is what is wrong, whatever the other side is.
