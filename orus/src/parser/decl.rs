@@ -76,16 +76,11 @@ impl Parser<'_> {
         let params = self.list(open, Closer::Paren, |p| {
             if p.at(TokenKind::Mut) {
                 // Rust's `fn inc(mut n: i32)`.
-                let diag = Diagnostic::new(
-                    Code::ExpectedToken,
-                    p.span(),
-                    "Expected a parameter name, found 'mut'",
-                )
-                .with_help(
+                p.unexpected_with_help(
+                    "Expected a parameter name",
                     "parameters are immutable and can't be declared `mut`; to change one, copy \
                      it into a variable in the body: `mut n2 = n`",
                 );
-                p.report(diag);
                 return Err(Fail);
             }
             let name = p.ident("Expected a parameter name")?;
@@ -425,24 +420,14 @@ impl Parser<'_> {
             TokenKind::Assign
                 if self.span().start > 0 && self.src[self.span().start as usize - 1] == b':' =>
             {
-                let diag = Diagnostic::new(
-                    Code::ExpectedToken,
-                    self.span(),
-                    format!("Expected a type, found {}", self.found()),
-                )
-                .with_help(
+                self.unexpected_with_help(
+                    "Expected a type",
                     "Orus declares with `=` alone: `x = 0`, or `mut x = 0` to change it later",
                 );
-                self.report(diag);
                 return Err(Fail);
             }
             _ => {
-                let at = self.span().start as usize;
-                let line_start = self.src[..at]
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1);
-                let line = self.src[line_start..at].trim_ascii();
+                let line = self.line_before_current().trim_ascii_end();
                 let help = match self.kind() {
                     // `loop:` (Rust), `do:` (C): read as `name: type`.
                     TokenKind::Newline if line == b"loop:" || line == b"do:" => Some(
@@ -457,15 +442,7 @@ impl Parser<'_> {
                     _ => None,
                 };
                 match help {
-                    Some(help) => {
-                        let diag = Diagnostic::new(
-                            Code::ExpectedToken,
-                            self.span(),
-                            format!("Expected a type, found {}", self.found()),
-                        )
-                        .with_help(help);
-                        self.report(diag);
-                    }
+                    Some(help) => self.unexpected_with_help("Expected a type", help),
                     None => self.unexpected("Expected a type"),
                 }
                 return Err(Fail);

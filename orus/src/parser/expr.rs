@@ -7,7 +7,7 @@
 //! left-associative, so `a == b as i32` is `(a == b) as i32`); `|`; `^`; `&`; `<< >>`;
 //! `+ -`; `* / %`; then prefix `-`, `not`, `~`; then postfix.
 
-use super::{Closer, Fail, OneLine, PResult, Parser};
+use super::{ends_with_word, Closer, Fail, OneLine, PResult, Parser};
 use crate::ast::{ArmBody, BinOp, Expr, ExprKind, MatchArm, MatchExpr, Pattern, UnaryOp};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::TokenKind;
@@ -403,12 +403,11 @@ impl Parser<'_> {
         }
         let at = self.span().start as usize;
         let before = self.src[..at].trim_ascii_end();
-        if self.keywords_as_names.iter().any(|k| {
-            before.ends_with(k.as_bytes())
-                && !before[..before.len() - k.len()]
-                    .last()
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        }) {
+        if self
+            .keywords_as_names
+            .iter()
+            .any(|k| ends_with_word(before, k.as_bytes()))
+        {
             // A use of a keyword already reported as a variable name (`match = 3`).
             return;
         }
@@ -531,16 +530,10 @@ impl Parser<'_> {
             if matches!(&pattern, Pattern::Expr(e) if matches!(&e.kind, crate::ast::ExprKind::Name(n) if &**n == "case"))
             {
                 // `case 1 ->` (Python's `match`, C's `switch`).
-                let diag = Diagnostic::new(
-                    Code::ExpectedToken,
-                    self.span(),
-                    format!(
-                        "Expected '->' after the match pattern, found {}",
-                        self.found()
-                    ),
-                )
-                .with_help("match arms are written without `case`: `1 -> ...`");
-                self.report(diag);
+                self.unexpected_with_help(
+                    "Expected '->' after the match pattern",
+                    "match arms are written without `case`: `1 -> ...`",
+                );
                 return Err(Fail);
             }
             self.unexpected_after_expr("Expected '->' after the match pattern");
@@ -569,12 +562,7 @@ fn ends_with_operator(text: &[u8]) -> bool {
         .position(|w| w == b"//")
         .map_or(line, |i| &line[..i]);
     let text = code.trim_ascii_end();
-    let word = |w: &[u8]| {
-        text.ends_with(w)
-            && !text[..text.len() - w.len()]
-                .last()
-                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-    };
+    let word = |w: &[u8]| ends_with_word(text, w);
     // A lone `=` (or `+=`) is an assignment still missing its value, not an operator.
     let comparison = [b"==", b"!=", b"<=", b">="]
         .iter()

@@ -133,6 +133,14 @@ fn blame_runaway_string(src: &[u8], strings: &[(usize, usize)], diags: &mut Vec<
     crate::diag::sort_and_dedup(diags);
 }
 
+/// Whether `text` ends with the word `word`, not with a longer name that ends with it.
+fn ends_with_word(text: &[u8], word: &[u8]) -> bool {
+    text.ends_with(word)
+        && !text[..text.len() - word.len()]
+            .last()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+}
+
 /// The construct failed and its error is already reported; the caller recovers.
 struct Fail;
 type PResult<T> = Result<T, Fail>;
@@ -472,39 +480,43 @@ impl<'a> Parser<'a> {
             )
             .with_help("use an if statement"),
             _ => match self.statement_habit_help(expected) {
-                Some(help) if self.not_orus().is_none() => Diagnostic::new(
-                    Code::ExpectedToken,
-                    span,
-                    format!("{expected}, found {}", self.found()),
-                )
-                .with_help(help),
+                Some(help) if self.not_orus().is_none() => {
+                    return self.unexpected_with_help(expected, help)
+                }
                 _ => return self.unexpected(expected),
             },
         };
         self.report(diag);
     }
 
-    /// A statement that read as an expression and then met another word: a declaration
-    /// or a statement of another language, named by the line's first word (`raise`,
-    /// `let mut`, `lambda`, `int x = 5`), or a struct field ended with a comma.
-    fn statement_habit_help(&self, expected: &str) -> Option<&'static str> {
+    /// `{expected}, found X` at the current token, with a help naming the likely habit.
+    fn unexpected_with_help(&mut self, expected: &str, help: &str) {
+        let message = format!("{expected}, found {}", self.found());
+        let diag = Diagnostic::new(Code::ExpectedToken, self.span(), message).with_help(help);
+        self.report(diag);
+    }
+
+    /// The current line's text before the current token, without its indentation.
+    fn line_before_current(&self) -> &'a [u8] {
         let at = self.span().start as usize;
         let line_start = self.src[..at]
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
-        let line = self.src[line_start..at].trim_ascii_start();
+        self.src[line_start..at].trim_ascii_start()
+    }
+
+    /// A statement that read as an expression and then met another word: a declaration
+    /// or a statement of another language, named by the line's first word (`raise`,
+    /// `let mut`, `lambda`, `int x = 5`), or a struct field ended with a comma.
+    fn statement_habit_help(&self, expected: &str) -> Option<&'static str> {
+        let line = self.line_before_current();
         let first_len = line
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
             .count();
         let first = &line[..first_len];
-        let before = line.trim_ascii_end();
-        let lambda = before.ends_with(b"lambda")
-            && before.len() >= 6
-            && !before[..before.len() - 6]
-                .last()
-                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        let lambda = ends_with_word(line.trim_ascii_end(), b"lambda");
         Some(match first {
             _ if lambda => {
                 "a function without a name is written `fn(x: i32) -> i32:` with its body \
