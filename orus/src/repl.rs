@@ -204,16 +204,12 @@ fn command(
             // A leading BOM is removed as for `orus FILE`.
             Ok(bytes) => match String::from_utf8(orus::lexer::strip_bom(&bytes).to_vec()) {
                 Ok(program) => {
-                    let dir = std::path::Path::new(path)
-                        .parent()
-                        .unwrap_or(std::path::Path::new(""));
-                    let dir = if dir.as_os_str().is_empty() {
-                        std::path::Path::new(".")
-                    } else {
-                        dir
-                    };
-                    if !session.load_dirs.iter().any(|d| d == dir) {
-                        session.load_dirs.push(dir.to_path_buf());
+                    // (A file in the working directory needs nothing: `use` looks there.)
+                    let dir = std::path::Path::new(path).parent();
+                    if let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                        if !session.load_dirs.iter().any(|d| d == dir) {
+                            session.load_dirs.push(dir.to_path_buf());
+                        }
                     }
                     submit(session, &program, *timing)
                 }

@@ -958,6 +958,23 @@ impl<'a, 's> Checker<'a, 's> {
         closest(name, candidates, (name.len() / 3).max(1)).map(str::to_string)
     }
 
+    /// Inside a method, the help for a field or method of `self` written without `self.`
+    /// (`self` is found in the scopes directly: `lookup` would record a capture).
+    fn member_of_self(&self, name: &str) -> Option<String> {
+        let Some(Sym::Local(id)) = self.cx.scopes.iter().rev().find_map(|s| s.get("self")) else {
+            return None;
+        };
+        let Type::Struct(sid, _) = &self.cx.locals.get(id)?.ty else {
+            return None;
+        };
+        let info = self.structs.get(*sid as usize)?;
+        let field = info.fields.iter().any(|f| f.name == name);
+        let method = info.methods.iter().any(|m| m.0 == name);
+        (field || method).then(|| {
+            format!("inside a method, fields and methods are reached through `self`: `self.{name}`")
+        })
+    }
+
     pub fn undefined(&mut self, name: &str, span: Span) {
         let failed_import = self
             .failed_imports
@@ -1001,26 +1018,6 @@ impl<'a, 's> Checker<'a, 's> {
             "float" => Some("convert with `as`: `value as f64`".to_string()),
             _ => None,
         };
-        // Inside a method, a field of `self` written without `self.` (read without `lookup`,
-        // which would record a capture).
-        let field_of_self = (|| {
-            let Some(Sym::Local(id)) = self.cx.scopes.iter().rev().find_map(|s| s.get("self"))
-            else {
-                return None;
-            };
-            let Type::Struct(sid, _) = &self.cx.locals.get(id)?.ty else {
-                return None;
-            };
-            let info = self.structs.get(*sid as usize)?;
-            let field = info.fields.iter().any(|f| f.name == name);
-            let method = info.methods.iter().any(|m| m.0 == name);
-            (field || method).then(|| {
-                format!(
-                    "inside a method, fields and methods are reached through `self`: \
-                     `self.{name}`"
-                )
-            })
-        })();
         // Declared in this function, but in a block that has ended (Python lets it leak).
         let expired = || {
             let id = self.cx.locals.iter().rposition(|l| *l.name == *name)?;
@@ -1067,7 +1064,7 @@ impl<'a, 's> Checker<'a, 's> {
             ))
         };
         let help = foreign
-            .or_else(|| field_of_self.clone())
+            .or_else(|| self.member_of_self(name))
             .or_else(private)
             .or_else(module_word)
             .or_else(expired)
