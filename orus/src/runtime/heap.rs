@@ -208,8 +208,9 @@ impl Object {
 
 /// Bytes to allocate before the next collection: twice the live size, and at least the
 /// object table's own share. A sweep visits the whole table, which never shrinks below
-/// its peak: after a peak of 3 M objects, collecting every 2 MiB made a loop of short-lived
-/// structs 10x slower than Lua; with this each sweep is paid for by as many allocations.
+/// its peak: after a peak of 3 M objects, collecting every megabyte or two made a loop of
+/// short-lived structs 10x slower than Lua; with this each sweep is paid for by as many
+/// allocations.
 fn next_threshold(live: usize, table_len: usize) -> usize {
     MIN_THRESHOLD
         .max(2 * live)
@@ -272,6 +273,7 @@ impl Heap {
     pub fn new(strings: &[Vec<u8>], limit: Option<usize>) -> Heap {
         let slots: Vec<Object> = strings.iter().map(|s| Object::string(s)).collect();
         let live_bytes = slots.iter().map(Object::size).sum();
+        let threshold = next_threshold(live_bytes, slots.len());
         Heap {
             marks: vec![false; slots.len()],
             permanent: slots.len(),
@@ -279,7 +281,7 @@ impl Heap {
             free: Vec::new(),
             live_bytes,
             allocated: 0,
-            threshold: MIN_THRESHOLD.max(2 * live_bytes),
+            threshold,
             limit,
             collections: 0,
             gray: Vec::new(),
