@@ -136,6 +136,8 @@ pub(crate) struct Lexer<'a> {
     /// opened on the line where it ends is left unterminated (the earlier one may be what
     /// lacks its quote).
     pub(crate) multiline_string: Option<(usize, usize)>,
+    /// An unterminated `/*` hid the rest of the input (silently, spec §2.2).
+    pub(crate) comment_runs_to_end: bool,
     /// Start and end of every string literal that spanned lines, in order: when errors
     /// follow one closely, the parser blames its missing quote instead.
     pub(crate) multiline_strings: Vec<(usize, usize)>,
@@ -167,8 +169,24 @@ impl<'a> Lexer<'a> {
             resynced: false,
             names: FastMap::default(),
             multiline_string: None,
+            comment_runs_to_end: false,
             multiline_strings: Vec::new(),
         }
+    }
+
+    /// A lexer of `src` from byte `start`, which begins a line at column 0 outside any
+    /// bracket, string or comment: its tokens and spans are those that lexing all of `src`
+    /// gives from there (the parser's two-thread mode reads a large file in halves).
+    pub(crate) fn starting_at(src: &'a [u8], start: usize) -> Lexer<'a> {
+        let mut lexer = Lexer::new(src);
+        lexer.pos = start.min(src.len());
+        lexer.last_end = lexer.pos;
+        lexer
+    }
+
+    /// The byte the lexer reads next.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
     }
 
     /// Reads up to the end of the next non-blank physical line, or to the end of the
@@ -446,7 +464,10 @@ impl<'a> Lexer<'a> {
                     let body = &self.src[self.pos + 2..];
                     self.pos = match body.windows(2).position(|w| w == b"*/") {
                         Some(n) => self.pos + 2 + n + 2,
-                        None => self.src.len(),
+                        None => {
+                            self.comment_runs_to_end = true;
+                            self.src.len()
+                        }
                     };
                 }
                 _ => return,

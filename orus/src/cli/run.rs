@@ -24,14 +24,10 @@ pub const EXIT_RUNTIME: u8 = 70;
 /// debug builds and long operator chains well away from the host limit.
 const COMPILER_STACK: usize = 256 * 1024 * 1024;
 
-/// Stack one level of syntax tree may need in the compiler's recursive passes, with a wide
-/// margin: measured at 1.0–2.0 KiB in release builds (parentheses 1.0, operator chains 1.4,
-/// nested calls 2.0), far more in unoptimised builds.
-const STACK_PER_TREE_LEVEL: usize = if cfg!(debug_assertions) {
-    64 * 1024
-} else {
-    8 * 1024
-};
+// Stack one level of syntax tree may need in the compiler's recursive passes, with a wide
+// margin: measured at 1.0–2.0 KiB in release builds (parentheses 1.0, operator chains 1.4,
+// nested calls 2.0), far more in unoptimised builds.
+use orus::parser::STACK_PER_TREE_LEVEL;
 
 /// The deepest syntax tree the binary accepts (long operator chains; nesting of brackets,
 /// blocks and types stays at `parser::MAX_DEPTH`): what the compiler thread's stack holds.

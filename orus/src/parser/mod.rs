@@ -20,12 +20,18 @@
 //! there); every other expression covers its whole text, a call from the start of its
 //! callee to its `)`.
 //!
+//! A file of 256 KiB or more is parsed as two halves on two threads when that certainly
+//! gives the same tree (`halves.rs`).
+//!
 //! This module holds the driver, the token cursor and recovery; `stmt.rs` statements,
 //! `decl.rs` declarations and types, `expr.rs` expressions. Tests are in `parser/tests*.rs`.
 
 mod decl;
 mod expr;
+mod halves;
 mod stmt;
+
+pub use halves::STACK_PER_TREE_LEVEL;
 
 use crate::ast::{Block, Ident, Program, Stmt};
 use crate::diag::{Code, Diagnostic, Span};
@@ -46,8 +52,21 @@ pub fn parse(src: &[u8]) -> (Program, Vec<Diagnostic>) {
 /// deeper are operator chains (`a + b + c ...`, prefix runs, `x.f().g()...`), which build
 /// one tree level per operator. Every pass after the parser recurses over the tree, so
 /// the caller picks `max_depth` from the stack the compiler will run on.
+///
+/// A large file is read in two halves on two threads when that gives the same tree
+/// (`halves.rs`).
 pub fn parse_with_depth(src: &[u8], max_depth: u32) -> (Program, Vec<Diagnostic>) {
-    let mut parser = Parser::new(src, max_depth.max(MAX_DEPTH));
+    let max_depth = max_depth.max(MAX_DEPTH);
+    if src.len() >= halves::MIN_BYTES {
+        if let Some(stmts) = halves::parse_halves(src, max_depth) {
+            return (Program { stmts }, Vec::new());
+        }
+    }
+    parse_on_this_thread(src, max_depth)
+}
+
+fn parse_on_this_thread(src: &[u8], max_depth: u32) -> (Program, Vec<Diagnostic>) {
+    let mut parser = Parser::new(src, max_depth);
     let stmts = parser.items(false, |p| p.stmt());
     let mut diags = std::mem::take(&mut parser.lexer.diags);
     diags.append(&mut parser.diags);
@@ -226,12 +245,23 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn new(src: &'a [u8], max_depth: u32) -> Parser<'a> {
+        Parser::reading(src, Lexer::new(src), max_depth)
+    }
+
+    /// A parser of `src` from byte `start`, the start of a line at column 0, giving the
+    /// spans that parsing all of `src` gives (for [`halves`]).
+    fn starting_at(src: &'a [u8], start: usize, max_depth: u32) -> Parser<'a> {
+        Parser::reading(src, Lexer::starting_at(src, start), max_depth)
+    }
+
+    fn reading(src: &'a [u8], lexer: Lexer<'a>, max_depth: u32) -> Parser<'a> {
+        let prev_end = lexer.position() as u32;
         let mut parser = Parser {
             src,
-            lexer: Lexer::new(src),
+            lexer,
             pos: 0,
             consumed: 0,
-            prev_end: 0,
+            prev_end,
             diags: Vec::new(),
             lex_lines: Vec::new(),
             lex_seen: 0,
