@@ -88,6 +88,16 @@ const MAX_STR_LEN: usize = i32::MAX as usize;
 /// Most bytes of a string stored inside its object (no separate allocation).
 const SMALL_LEN: usize = 23;
 
+/// Most slots (fields, payload) a struct or enum object holds in itself; more are kept in
+/// a separate block. Three fit beside the kind and the layout in the 32 bytes every object
+/// takes anyway (checked below), and most structs and variants have no more: making one
+/// is then a table slot and no `malloc`, and reading one a single indirection. (Closures
+/// keep their captures in a block: with a second kind of closure, every captured-variable
+/// read paid for telling the two apart, more than a closure's `malloc` saves.)
+const FEW: usize = 3;
+
+const _: () = assert!(std::mem::size_of::<Object>() == 32);
+
 /// One part of a string concatenation ([`Heap::concat_pieces`]).
 #[derive(Clone, Copy, Debug)]
 pub enum Piece<'a> {
@@ -139,11 +149,25 @@ enum Object {
     Array { elems: Vec<u64>, elem_ref: bool },
     /// An instance of the struct layout `layout`; its fields in declaration order.
     Struct { layout: u32, fields: Box<[u64]> },
+    /// A struct instance of at most [`FEW`] fields, held in the object itself: the
+    /// first `len` of `fields`.
+    FewStruct {
+        layout: u32,
+        len: u8,
+        fields: [u64; FEW],
+    },
     /// A value of the enum layout `layout`: the variant and its payload.
     Enum {
         layout: u32,
         variant: u16,
         payload: Box<[u64]>,
+    },
+    /// An enum value with at most [`FEW`] payload slots, held in the object itself.
+    FewEnum {
+        layout: u32,
+        variant: u16,
+        len: u8,
+        payload: [u64; FEW],
     },
     /// A captured variable; its slot is traced conservatively.
     Cell(u64),
@@ -159,6 +183,47 @@ enum Object {
 }
 
 impl Object {
+    /// The layout and fields of a struct instance.
+    #[inline]
+    fn struct_fields(&self) -> Option<(u32, &[u64])> {
+        match self {
+            Object::Struct { layout, fields } => Some((*layout, fields)),
+            Object::FewStruct {
+                layout,
+                len,
+                fields,
+            } => Some((*layout, &fields[..usize::from(*len)])),
+            _ => None,
+        }
+    }
+
+    /// The layout, variant and payload of an enum value.
+    #[inline]
+    fn enum_value(&self) -> Option<(u32, u16, &[u64])> {
+        match self {
+            Object::Enum {
+                layout,
+                variant,
+                payload,
+            } => Some((*layout, *variant, payload)),
+            Object::FewEnum {
+                layout,
+                variant,
+                len,
+                payload,
+            } => Some((*layout, *variant, &payload[..usize::from(*len)])),
+            _ => None,
+        }
+    }
+
+    /// At most [`FEW`] slots copied into an array, and how many there are.
+    #[inline]
+    fn few(values: &[u64]) -> Option<(u8, [u64; FEW])> {
+        let mut few = [0; FEW];
+        few.get_mut(..values.len())?.copy_from_slice(values);
+        Some((values.len() as u8, few))
+    }
+
     /// An immutable string holding a copy of `bytes`: small ones inline.
     #[inline]
     fn string(bytes: &[u8]) -> Object {
@@ -200,6 +265,7 @@ impl Object {
                 | Object::Closure {
                     captures: slots, ..
                 } => malloc_block(slots.len() * SLOT_BYTES),
+                Object::FewStruct { .. } | Object::FewEnum { .. } => 0,
                 Object::Cell(_) => SLOT_BYTES,
                 Object::Error { message, .. } => malloc_block(message.len()),
             }
@@ -806,18 +872,16 @@ impl Heap {
                     mark(slots, marks, gray, elem);
                 }
             }
-            Some(Object::Struct { layout, fields }) => {
-                let refs = &struct_refs[*layout as usize];
+            Some(object @ (Object::Struct { .. } | Object::FewStruct { .. })) => {
+                let (layout, fields) = object.struct_fields().unwrap_or_default();
+                let refs = &struct_refs[layout as usize];
                 for (&value, _) in fields.iter().zip(refs.iter()).filter(|(_, &r)| r) {
                     mark(slots, marks, gray, value);
                 }
             }
-            Some(Object::Enum {
-                layout,
-                variant,
-                payload,
-            }) => {
-                let refs = &enum_refs[*layout as usize][usize::from(*variant)];
+            Some(object @ (Object::Enum { .. } | Object::FewEnum { .. })) => {
+                let (layout, variant, payload) = object.enum_value().unwrap_or_default();
+                let refs = &enum_refs[layout as usize][usize::from(variant)];
                 for (&value, _) in payload.iter().zip(refs.iter()).filter(|(_, &r)| r) {
                     mark(slots, marks, gray, value);
                 }

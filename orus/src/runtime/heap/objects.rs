@@ -63,33 +63,47 @@ impl Heap {
     /// Stores a new instance of struct layout `layout` with a copy of `fields`.
     pub fn alloc_struct(&mut self, layout: u32, fields: &[u64]) -> Result<Handle, Fault> {
         debug_assert!((layout as usize) < self.struct_refs.len(), "unknown layout");
-        let fields = self.slot_box(fields);
-        self.insert(Object::Struct { layout, fields })
+        let object = match Object::few(fields) {
+            Some((len, fields)) => Object::FewStruct {
+                layout,
+                len,
+                fields,
+            },
+            None => Object::Struct {
+                layout,
+                fields: self.slot_box(fields),
+            },
+        };
+        self.insert(object)
     }
 
     /// Field `field` of the struct at `handle`.
     #[inline]
     pub fn field(&self, handle: Handle, field: u16) -> u64 {
-        match self.slots.get(handle as usize) {
-            Some(Object::Struct { fields, .. }) => fields[usize::from(field)],
+        let fields: &[u64] = match self.slots.get(handle as usize) {
+            Some(Object::Struct { fields, .. }) => fields,
+            Some(Object::FewStruct { fields, .. }) => fields,
             _ => wrong_kind(handle, "struct"),
-        }
+        };
+        fields[usize::from(field)]
     }
 
     /// Stores `value` into field `field` of the struct at `handle`.
     #[inline]
     pub fn set_field(&mut self, handle: Handle, field: u16, value: u64) {
-        match self.slots.get_mut(handle as usize) {
-            Some(Object::Struct { fields, .. }) => fields[usize::from(field)] = value,
+        let fields: &mut [u64] = match self.slots.get_mut(handle as usize) {
+            Some(Object::Struct { fields, .. }) => fields,
+            Some(Object::FewStruct { fields, .. }) => fields,
             _ => wrong_kind(handle, "struct"),
-        }
+        };
+        fields[usize::from(field)] = value;
     }
 
     /// The layout and the fields of the struct at `handle`.
     pub fn struct_fields(&self, handle: Handle) -> (u32, &[u64]) {
-        match self.object(handle) {
-            Some(Object::Struct { layout, fields }) => (*layout, fields),
-            _ => wrong_kind(handle, "struct"),
+        match self.object(handle).and_then(Object::struct_fields) {
+            Some(found) => found,
+            None => wrong_kind(handle, "struct"),
         }
     }
 
@@ -108,12 +122,20 @@ impl Heap {
                 return Ok(handle);
             }
         }
-        let payload_box = self.slot_box(payload);
-        let handle = self.insert(Object::Enum {
-            layout,
-            variant,
-            payload: payload_box,
-        })?;
+        let object = match Object::few(payload) {
+            Some((len, slots)) => Object::FewEnum {
+                layout,
+                variant,
+                len,
+                payload: slots,
+            },
+            None => Object::Enum {
+                layout,
+                variant,
+                payload: self.slot_box(payload),
+            },
+        };
+        let handle = self.insert(object)?;
         if payload.is_empty() {
             self.unit_enums[l][v] = Some(handle);
         }
@@ -132,13 +154,9 @@ impl Heap {
     /// The layout, variant and payload of the enum value at `handle`.
     #[inline]
     pub fn enum_value(&self, handle: Handle) -> (u32, u16, &[u64]) {
-        match self.object(handle) {
-            Some(Object::Enum {
-                layout,
-                variant,
-                payload,
-            }) => (*layout, *variant, payload),
-            _ => wrong_kind(handle, "enum value"),
+        match self.object(handle).and_then(Object::enum_value) {
+            Some(found) => found,
+            None => wrong_kind(handle, "enum value"),
         }
     }
 

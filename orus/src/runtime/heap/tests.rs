@@ -222,15 +222,28 @@ fn threshold_grows_with_live_size() {
 
 fn layouts() -> (Vec<StructLayout>, Vec<EnumLayout>) {
     use crate::bytecode::ValType;
-    let structs = vec![StructLayout {
-        name: "Pair".into(),
-        fields: vec![("n".into(), ValType::I32), ("s".into(), ValType::Str)],
-    }];
+    // Pair and Two are held inside their objects, Quad and Four in a separate block.
+    let quad = vec![ValType::I32, ValType::Str, ValType::I32, ValType::Str];
+    let structs = vec![
+        StructLayout {
+            name: "Pair".into(),
+            fields: vec![("n".into(), ValType::I32), ("s".into(), ValType::Str)],
+        },
+        StructLayout {
+            name: "Quad".into(),
+            fields: ["a", "b", "c", "d"]
+                .map(Into::into)
+                .into_iter()
+                .zip(quad.clone())
+                .collect(),
+        },
+    ];
     let enums = vec![EnumLayout {
         name: "E".into(),
         variants: vec![
             ("Unit".into(), vec![]),
             ("Two".into(), vec![ValType::U64, ValType::Str]),
+            ("Four".into(), quad),
         ],
     }];
     (structs, enums)
@@ -262,6 +275,27 @@ fn struct_and_enum_slots_are_traced_by_layout() {
     assert_eq!(heap.enum_value(two).1, 1);
     heap.collect([]);
     assert_eq!(heap.object_count(), 2);
+}
+
+#[test]
+fn objects_with_more_than_three_slots_are_traced_by_layout() {
+    let mut heap = heap();
+    let (structs, enums) = layouts();
+    heap.set_layouts(&structs, &enums);
+    let [a, b, c, d] = [b"a", b"b", b"c", b"d"].map(|t| u64::from(heap.alloc_str(t).unwrap()));
+    // The i32 slots hold c's and d's handles but are no references.
+    let quad = heap.alloc_struct(1, &[c, a, d, b]).unwrap();
+    let four = heap.alloc_enum(0, 2, &[d, b, c, a]).unwrap();
+    heap.collect([u64::from(quad)]);
+    assert_eq!(heap.object_count(), 2 + 3, "c, d and the enum were freed");
+    assert_eq!(heap.struct_fields(quad), (1, [c, a, d, b].as_slice()));
+    heap.set_field(quad, 3, 9);
+    assert_eq!(heap.field(quad, 3), 9);
+    let four_again = heap.alloc_enum(0, 2, &[1, a, 2, a]).unwrap();
+    assert!(four_again == four, "the freed slot is reused");
+    heap.collect([u64::from(four_again)]);
+    assert_eq!(heap.object_count(), 2 + 2, "a and the enum stay");
+    assert_eq!(heap.enum_value(four_again), (0, 2, [1, a, 2, a].as_slice()));
 }
 
 #[test]
@@ -322,19 +356,22 @@ fn collected_object_storage_is_reused_with_new_values() {
     heap.set_layouts(&structs, &enums);
     for round in 0..3u64 {
         let made: Vec<Handle> = (0..100)
-            .map(|i| heap.alloc_struct(0, &[i, round]).unwrap())
+            .map(|i| heap.alloc_struct(1, &[i, 0, round, 0]).unwrap())
             .collect();
         for (i, &h) in made.iter().enumerate() {
-            assert_eq!(heap.struct_fields(h).1, [i as u64, round].as_slice());
+            assert_eq!(heap.struct_fields(h).1, [i as u64, 0, round, 0].as_slice());
         }
         // Nothing is rooted: every struct is collected and its storage pooled.
         heap.collect([]);
-        assert_eq!(heap.pooled_slots, 200, "round {round}");
+        assert_eq!(heap.pooled_slots, 400, "round {round}");
     }
-    // An enum of the same length takes pooled storage too.
+    // An enum of the same length takes pooled storage too; a short one needs none.
+    let four = heap.alloc_enum(0, 2, &[5, 0, 6, 0]).unwrap();
+    assert_eq!(heap.enum_value(four).2, [5, 0, 6, 0].as_slice());
+    assert_eq!(heap.pooled_slots, 396);
     let two = heap.alloc_enum(0, 1, &[5, 6]).unwrap();
     assert_eq!(heap.enum_value(two).2, [5, 6].as_slice());
-    assert_eq!(heap.pooled_slots, 198);
+    assert_eq!(heap.pooled_slots, 396);
 }
 
 #[test]
@@ -374,7 +411,9 @@ fn string_equality_and_order_match_the_bytes() {
 fn small_objects_are_charged_what_they_take() {
     // A one-slot payload is a 32-byte malloc block, not 8 bytes, and each object holds a
     // share of the object table: a 1 MiB limit holds at most ~13 000 such closures, where
-    // counting 40 bytes each let 26 000 in (and real memory reach 2.4x the limit).
+    // counting 40 bytes each let 26 000 in (and real memory reach 2.4x the limit). A
+    // four-slot one is a 48-byte block (~11 000); up to three struct fields are inside the
+    // object (~22 000 structs).
     assert_eq!(
         (
             malloc_block(0),
@@ -384,16 +423,34 @@ fn small_objects_are_charged_what_they_take() {
         ),
         (0, 32, 32, 48)
     );
+    let (structs, enums) = layouts();
+    let mut structs_made = 0;
     let mut heap = Heap::new(&[], Some(1 << 20));
-    let mut made = 0;
-    while heap.alloc_closure(0, &[7]).is_ok() {
-        made += 1;
-        assert!(made < 1 << 20, "the limit never stopped the allocations");
+    heap.set_layouts(&structs, &enums);
+    while heap.alloc_struct(0, &[1, 2]).is_ok() {
+        structs_made += 1;
+        assert!(
+            structs_made < 1 << 20,
+            "the limit never stopped the allocations"
+        );
     }
     assert!(
-        (10_000..=13_200).contains(&made),
-        "{made} one-capture closures in 1 MiB"
+        (21_000..=22_000).contains(&structs_made),
+        "{structs_made} structs"
     );
+    for (captures, most) in [(&[7, 7, 7, 7][..], 11_000), (&[7][..], 13_200)] {
+        let mut heap = Heap::new(&[], Some(1 << 20));
+        let mut made = 0;
+        while heap.alloc_closure(0, captures).is_ok() {
+            made += 1;
+            assert!(made < 1 << 20, "the limit never stopped the allocations");
+        }
+        assert!(
+            (most - 1_200..=most).contains(&made),
+            "{made} closures of {} captures in 1 MiB",
+            captures.len()
+        );
+    }
 }
 
 #[test]
