@@ -369,7 +369,7 @@ opcodes! {
     // ---- errors ----
     /// push a handler: until the matching PopTry (or until this frame returns), a runtime
     /// error or throw unwinds to this frame, stores the Error value in R[dst] and continues
-    /// at pc + offset (relative to the next instruction, like jumps). E0013/E0014 are not caught
+    /// at pc + offset (relative to the next instruction, like jumps). E0013/E0015/E0016 are not caught
     PushTry { dst: Reg, offset: i32 },
     /// pop the innermost handler (it belongs to this frame)
     PopTry {},

@@ -71,24 +71,27 @@ impl Vm<'_, '_> {
         extra: [u64; 2],
         alloc: impl Fn(&mut Heap) -> Result<T, Fault>,
     ) -> Result<T, Fault> {
-        self.alloc_from_regs(extra, 0..0, |heap, _| alloc(heap))
+        self.alloc_from_regs(extra, 0..0, true, |heap, _| alloc(heap))
     }
 
     /// Like [`Vm::alloc_with`], for an operation that reads the absolute register range
-    /// `regs` (given to `alloc` as a slice); those registers are roots too.
+    /// `regs` (given to `alloc` as a slice); those registers are roots too when `refs`
+    /// (integers there could otherwise keep alive the objects they happen to number).
     #[inline]
     pub(super) fn alloc_from_regs<T>(
         &mut self,
         extra: [u64; 2],
         regs: Range<usize>,
+        refs: bool,
         alloc: impl Fn(&mut Heap, &[u64]) -> Result<T, Fault>,
     ) -> Result<T, Fault> {
+        let roots = if refs { regs.clone() } else { 0..0 };
         if self.heap.wants_collection() {
-            self.collect_garbage(extra, regs.clone());
+            self.collect_garbage(extra, roots.clone());
         }
         match alloc(&mut self.heap, &self.regs[regs.clone()]) {
             Err(fault) if fault.code == Code::OutOfMemory => {
-                self.collect_garbage(extra, regs.clone());
+                self.collect_garbage(extra, roots);
                 alloc(&mut self.heap, &self.regs[regs])
             }
             result => result,

@@ -5,9 +5,9 @@
 //! stack in `Vm::handlers`, innermost last; because a returning frame discards its own
 //! handlers, every handler belongs to a live frame and the frames above the innermost
 //! handler's frame have none. Every fault goes through [`Vm::raise`]: when it is catchable
-//! (anything but an exhausted budget E0013, the heap limit E0014 and internal errors
-//! E9001) and a handler exists, the frames above the handler's frame are popped, the
-//! handler is popped, an Error value carrying the fault's code and message is stored in
+//! (anything but an exhausted budget E0013, failed output E0015, an interrupt E0016 and
+//! internal errors E9001) and a handler exists, the frames above the handler's frame are
+//! popped and their registers cleared, the handler is popped, an Error value carrying the fault's code and message is stored in
 //! its register, and the dispatch loop resumes at the handler's pc. Otherwise the fault
 //! becomes the program's `RuntimeError`, with the call trace. Nothing is printed for a
 //! caught error.
@@ -69,11 +69,7 @@ impl Vm<'_, '_> {
     pub(super) fn raise(&mut self, pc: usize, fault: Fault) -> Result<usize, RuntimeError> {
         let catchable = !matches!(
             fault.code,
-            Code::BudgetExhausted
-                | Code::OutOfMemory
-                | Code::OutputFailed
-                | Code::Interrupted
-                | Code::Internal
+            Code::BudgetExhausted | Code::OutputFailed | Code::Interrupted | Code::Internal
         );
         let handler = match self.handlers.last() {
             Some(&handler) if catchable => handler,
@@ -85,6 +81,14 @@ impl Vm<'_, '_> {
             let func = self.frames.last().map_or(0, |f| f.func);
             (func, u32::try_from(pc).unwrap_or(u32::MAX))
         });
+        // The registers of the frames unwound hold their values, which would stay roots
+        // wherever the handler's frame later reuses a register as a reference: after a
+        // caught out-of-memory, what the failed call built must be garbage at once.
+        if let (Some(first), Some(last)) = (self.frames.get(handler.depth), self.frames.last()) {
+            let top = last.base + usize::from(self.program.functions[last.func as usize].num_regs);
+            let end = top.min(self.regs.len());
+            self.regs[first.base.min(end)..end].fill(0);
+        }
         self.frames.truncate(handler.depth);
         let Fault { code, message, .. } = fault;
         match self.alloc_with([0, 0], |heap| heap.alloc_error(code, &message, origin)) {

@@ -243,11 +243,16 @@ impl Heap {
         if message.len() > super::MAX_STR_LEN {
             return Err(out_of_memory("string too large"));
         }
-        self.insert(Object::Error {
+        // Made even past the heap limit, which is often what was caught: the value is
+        // small, and refusing it would make running out of memory uncatchable.
+        let limit = self.limit.take();
+        let made = self.insert(Object::Error {
             code,
             origin,
             message: message.into(),
-        })
+        });
+        self.limit = limit;
+        made
     }
 
     /// The code, message and origin of the Error value at `handle`.

@@ -387,3 +387,26 @@ fn pop_try_without_a_handler_is_a_clean_error() {
     assert_eq!(err.code, Code::Internal);
     assert_eq!(err.trace, vec![(0, 0)]);
 }
+
+#[test]
+fn running_out_of_memory_is_caught_like_any_runtime_error() {
+    // Spec §14: any runtime error inside `try` goes to `catch`, the heap limit's too; what
+    // the `try` block made is garbage once caught, so the program carries on.
+    let src = "fn fill() -> i32:\n    xs: [[i32]] = []\n    while true:\n        push(xs, [1, 2, 3, 4, 5, 6, 7, 8])\n    return len(xs)\n\
+               print(\"start\")\n\
+               try:\n    print(fill())\n\
+               catch e:\n    print(\"caught\", e)\n\
+               ys = [1, 2, 3]\n\
+               print(\"after\", ys)\n";
+    let compiled = crate::driver::compile("t.orus", src.as_bytes()).expect("compiles");
+    let config = VmConfig {
+        heap_limit: Some(1 << 20),
+        ..VmConfig::default()
+    };
+    let (result, out) = run_with(&compiled.program, &config);
+    assert_eq!(result, Ok(()));
+    assert_eq!(
+        out,
+        "start\ncaught Error: heap limit exceeded\nafter 1, 2, 3\n"
+    );
+}
