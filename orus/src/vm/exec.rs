@@ -677,9 +677,9 @@ impl Vm<'_, '_> {
                     } => {
                         let start = base + usize::from(first);
                         let parts = start..start + usize::from(count);
-                        match self.alloc_from_regs([0, 0], parts, true, |heap, parts| {
-                            heap.concat_many(parts)
-                        }) {
+                        match self
+                            .alloc_from_regs([0, 0], parts, |heap, parts| heap.concat_many(parts))
+                        {
                             Ok(handle) => put!(dst, u64::from(handle)),
                             Err(fault) => fail!(fault),
                         }
@@ -706,9 +706,14 @@ impl Vm<'_, '_> {
                     } => {
                         let start = base + usize::from(first);
                         let elems = start..start + usize::from(count);
-                        match self.alloc_from_regs([0, 0], elems, elem_ref, |heap, elems| {
-                            heap.alloc_array(elems, elem_ref)
-                        }) {
+                        let made = if elem_ref {
+                            self.alloc_from_regs([0, 0], elems, |heap, elems| {
+                                heap.alloc_array(elems, true)
+                            })
+                        } else {
+                            self.new_plain_array(elems)
+                        };
+                        match made {
                             Ok(handle) => put!(dst, u64::from(handle)),
                             Err(fault) => fail!(fault),
                         }

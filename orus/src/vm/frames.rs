@@ -71,28 +71,42 @@ impl Vm<'_, '_> {
         extra: [u64; 2],
         alloc: impl Fn(&mut Heap) -> Result<T, Fault>,
     ) -> Result<T, Fault> {
-        self.alloc_from_regs(extra, 0..0, true, |heap, _| alloc(heap))
+        self.alloc_from_regs(extra, 0..0, |heap, _| alloc(heap))
     }
 
     /// Like [`Vm::alloc_with`], for an operation that reads the absolute register range
-    /// `regs` (given to `alloc` as a slice); those registers are roots too when `refs`
-    /// (integers there could otherwise keep alive the objects they happen to number).
+    /// `regs` (given to `alloc` as a slice); those registers are roots too.
     #[inline]
     pub(super) fn alloc_from_regs<T>(
         &mut self,
         extra: [u64; 2],
         regs: Range<usize>,
-        refs: bool,
         alloc: impl Fn(&mut Heap, &[u64]) -> Result<T, Fault>,
     ) -> Result<T, Fault> {
-        let roots = if refs { regs.clone() } else { 0..0 };
         if self.heap.wants_collection() {
-            self.collect_garbage(extra, roots.clone());
+            self.collect_garbage(extra, regs.clone());
         }
         match alloc(&mut self.heap, &self.regs[regs.clone()]) {
             Err(fault) if fault.code == Code::OutOfMemory => {
-                self.collect_garbage(extra, roots);
+                self.collect_garbage(extra, regs.clone());
                 alloc(&mut self.heap, &self.regs[regs])
+            }
+            result => result,
+        }
+    }
+
+    /// A new array of the plain values (no handles) in the absolute register range
+    /// `elems`. They are no roots: integers there could keep alive the objects they happen
+    /// to number, which matters when the heap is full.
+    #[inline(never)]
+    pub(super) fn new_plain_array(&mut self, elems: Range<usize>) -> Result<Handle, Fault> {
+        if self.heap.wants_collection() {
+            self.collect_garbage([0, 0], 0..0);
+        }
+        match self.heap.alloc_array(&self.regs[elems.clone()], false) {
+            Err(fault) if fault.code == Code::OutOfMemory => {
+                self.collect_garbage([0, 0], 0..0);
+                self.heap.alloc_array(&self.regs[elems], false)
             }
             result => result,
         }

@@ -48,7 +48,7 @@ impl Vm<'_, '_> {
             };
         }
         let pieces = &pieces[..count];
-        self.alloc_from_regs([0, 0], parts, true, |heap, _| {
+        self.alloc_from_regs([0, 0], parts, |heap, _| {
             heap.concat_pieces(pieces.iter().copied())
         })
     }
@@ -56,7 +56,7 @@ impl Vm<'_, '_> {
     /// Makes the object `made` from the absolute register range `slots`.
     #[inline(never)]
     pub(super) fn new_object(&mut self, made: Made, slots: Range<usize>) -> Result<Handle, Fault> {
-        self.alloc_from_regs([0, 0], slots, true, |heap, slots| match made {
+        self.alloc_from_regs([0, 0], slots, |heap, slots| match made {
             Made::Struct(layout) => heap.alloc_struct(layout, slots),
             Made::Enum(layout, variant) => heap.alloc_enum(layout, variant, slots),
             Made::Closure(func) => heap.alloc_closure(func, slots),
