@@ -293,6 +293,10 @@ impl Checker<'_, '_> {
     /// literals that were typed with one; a literal whose type turned out not to take it
     /// is reported (E2008 / E2001).
     pub(super) fn resolve_all(&mut self, functions: &mut [TFunction], tops: &mut [Option<Type>]) {
+        // No hole was ever made: no type mentions one, and no literal waits for its type.
+        if self.holes.is_empty() {
+            return;
+        }
         let finalize = |ty: &mut Type| {
             let resolved = self.resolve(ty);
             *ty = default_holes(resolved);
