@@ -391,6 +391,7 @@ fn contains_hole(ty: &Type, h: u32) -> bool {
 }
 
 /// Whether `ty` has a hole among its element, parameter or result types (bound or not).
+#[inline]
 pub(super) fn mentions_hole(ty: &Type) -> bool {
     let mut at = ty;
     loop {
