@@ -150,9 +150,21 @@ impl<'a> Checker<'a, '_> {
     }
 
     /// Checks an expression whose value is used: a `void` call is an error here.
+    #[inline]
     pub(super) fn value(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         let mut t = self.expr(e, expected);
         if t.ty == Type::Void {
+            self.void_value(e);
+            t.ty = Type::Error;
+        }
+        t
+    }
+
+    /// E2005 for a `void` result used as a value (out of line: `value` is on every path).
+    #[cold]
+    #[inline(never)]
+    fn void_value(&mut self, e: &Expr) {
+        {
             let what = match &e.kind {
                 ExprKind::Call { callee, .. } => match &callee.kind {
                     ExprKind::Name(n) => format!("Function '{n}'"),
@@ -165,9 +177,7 @@ impl<'a> Checker<'a, '_> {
                 e.span,
                 format!("{what} returns no value, so its result can't be used"),
             );
-            t.ty = Type::Error;
         }
-        t
     }
 
     /// Checks a value against an expected type (literals adapt), reporting E2001.

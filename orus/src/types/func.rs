@@ -330,9 +330,11 @@ pub(super) struct FnCx {
 
 impl FnCx {
     pub(super) fn new(ret: RetKind, top_visible: usize, visible_fns: Vec<(Name, usize)>) -> FnCx {
+        // Most functions have a few locals: room for them at once instead of growing.
+        const LOCALS: usize = 8;
         FnCx {
-            locals: vec![],
-            local_info: vec![],
+            locals: Vec::with_capacity(LOCALS),
+            local_info: Vec::with_capacity(LOCALS),
             scopes: vec![Scope::default()],
             loops: vec![],
             next_loop: 0,
@@ -926,8 +928,8 @@ impl<'a, 's> Checker<'a, 's> {
                 return Some(sym);
             }
         }
-        if !self.cx.is_entry {
-            let visible = self.cx.top_visible.min(self.top_vars.len());
+        let visible = self.cx.top_visible.min(self.top_vars.len());
+        if !self.cx.is_entry && visible > 0 {
             if let Some(id) = self.visible_top(name, visible) {
                 self.top_vars[id].captured = true;
                 return Some(Sym::Top(id));
@@ -935,6 +937,9 @@ impl<'a, 's> Checker<'a, 's> {
         }
         if let Some(&f) = self.top_fns.get(name) {
             return Some(Sym::Func(f));
+        }
+        if self.imports.is_empty() {
+            return None;
         }
         match self.imports.get(name).map(|i| &i.0) {
             Some(super::modules::Import::Func(f)) => Some(Sym::Func(*f)),

@@ -151,7 +151,14 @@ impl Type {
     }
 
     /// Whether two types agree, treating `Error` as a wildcard (also inside arrays).
+    #[inline]
     pub fn compatible(&self, other: &Type) -> bool {
+        // Two of the same variant without data (the common case) agree.
+        (std::mem::discriminant(self) == std::mem::discriminant(other) && !self.has_data())
+            || self.compatible_parts(other)
+    }
+
+    fn compatible_parts(&self, other: &Type) -> bool {
         match (self, other) {
             (Type::Error | Type::Hole(_), _) | (_, Type::Error | Type::Hole(_)) => true,
             (Type::Array(a), Type::Array(b)) => a.compatible(b),
