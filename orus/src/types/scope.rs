@@ -68,15 +68,24 @@ pub(super) struct Scope {
 const INDEX_FROM: usize = 16;
 
 impl Scope {
+    /// What `name` means in this scope. The linear search of a small scope is inlined into
+    /// the callers (it is a few compares); the hashed one of a large scope is not.
+    #[inline]
     pub fn get(&self, name: &str) -> Option<Sym> {
-        if let Some(index) = &self.index {
-            return index.get(name).map(|&i| self.names[i].1);
+        if self.index.is_some() {
+            return self.get_indexed(name);
         }
         self.names
             .iter()
             .rev()
             .find(|(n, _)| same_name(n, name))
             .map(|&(_, sym)| sym)
+    }
+
+    #[inline(never)]
+    fn get_indexed(&self, name: &str) -> Option<Sym> {
+        let index = self.index.as_ref()?;
+        index.get(name).map(|&i| self.names[i].1)
     }
 
     /// Declares `name` in this scope; it hides an earlier entry of the same name.
