@@ -62,16 +62,16 @@ impl Checker<'_, '_> {
 
     /// Declares a variable in the innermost scope, reporting a redeclaration there.
     fn declare(&mut self, name: &ast::Ident, ty: Type, mutable: bool, form: DeclForm) -> Place {
-        let line = self.line_of(name.span);
+        let at = name.span.start;
         let scope = self.cx.scopes.last().expect("scope");
         // A top-level variable named like a function is reported and then not bound, so
         // the function's later uses are not reported again as uses of the variable.
         let mut hides_function = false;
         if let Some(previous) = scope.get(&name.name) {
             let prev_line = match previous {
-                Sym::Local(id) => self.cx.local_info[id].line,
-                Sym::Top(id) => self.top_vars[id].info.line,
-                Sym::Func(_) | Sym::Capture(_) => line,
+                Sym::Local(id) => self.line_at(self.module, self.cx.local_info[id].at),
+                Sym::Top(id) => self.line_at(self.top_vars[id].module, self.top_vars[id].info.at),
+                Sym::Func(_) | Sym::Capture(_) => self.line_of(name.span),
             };
             self.error(
                 Code::Redeclared,
@@ -118,7 +118,7 @@ impl Checker<'_, '_> {
                     info: VarInfo {
                         mutable,
                         loop_var: false,
-                        line,
+                        at,
                         form,
                         late: false,
                     },
@@ -131,7 +131,7 @@ impl Checker<'_, '_> {
             slot.info = VarInfo {
                 mutable,
                 loop_var: false,
-                line,
+                at,
                 form,
                 late: false,
             };
@@ -140,7 +140,7 @@ impl Checker<'_, '_> {
             }
             Place::Top(id)
         } else {
-            let id = self.declare_local(&name.name, ty, mutable, false, line);
+            let id = self.declare_local(&name.name, ty, mutable, false, at);
             self.cx.local_info[id].form = form;
             Place::Local(id)
         }
@@ -190,10 +190,15 @@ impl Checker<'_, '_> {
             return None;
         }
         if !info.mutable {
+            let module = match sym {
+                Sym::Top(id) => self.top_vars[id].module,
+                _ => self.module,
+            };
+            let line = self.line_at(module, info.at);
             if !self
                 .cx
                 .immutable_reported
-                .insert((String::from(&*name.name), info.line))
+                .insert((String::from(&*name.name), line))
             {
                 return None;
             }
@@ -213,16 +218,16 @@ impl Checker<'_, '_> {
                     ),
                     _ if info.form == DeclForm::Statement => format!(
                         "declare it as `mut {}` (line {}) to allow changes",
-                        name.name, info.line
+                        name.name, line
                     ),
                     _ if info.form == DeclForm::Global => format!(
                         "declare it as `global mut {}` (line {}) to allow changes",
-                        name.name, info.line
+                        name.name, line
                     ),
                     _ if info.form == DeclForm::Const => format!(
                         "'{}' is a constant (line {}); declare it with `mut` instead of `const` \
                          to allow changes",
-                        name.name, info.line
+                        name.name, line
                     ),
                     _ => format!(
                         "'{}' is a parameter, a pattern binding or a caught error; copy it into a \

@@ -29,7 +29,7 @@ impl Checker<'_, '_> {
                     .visible_fns
                     .iter()
                     .rev()
-                    .find(|(n, _)| n == name)
+                    .find(|(n, _)| super::scope::same_name(n, name))
                     .map(|&(_, f)| Sym::Func(f))
             });
             match found {
@@ -133,8 +133,8 @@ impl Checker<'_, '_> {
     fn open_function_value(&mut self, entry: usize, span: Span) -> TExpr {
         let declared = self.fns[entry].params.clone();
         let params: Vec<Type> = declared
-            .into_iter()
-            .map(|p| p.unwrap_or_else(|| self.new_hole()))
+            .iter()
+            .map(|p| p.clone().unwrap_or_else(|| self.new_hole()))
             .collect();
         let ret = self.new_hole();
         let func = self.functions.len();
@@ -231,8 +231,8 @@ impl Checker<'_, '_> {
         let parent = std::mem::replace(&mut self.cx, cx);
         self.parents.push(parent);
         for (p, ty) in decl.params.iter().zip(&params) {
-            let line = self.line_of(p.name.span);
-            self.declare_local(&p.name.name, ty.clone(), false, false, line);
+            let at = p.name.span.start;
+            self.declare_local(&p.name.name, ty.clone(), false, false, at);
         }
         self.cx.scopes.push(Scope::default());
         let diags_before = self.diags.len();
@@ -316,9 +316,8 @@ impl Checker<'_, '_> {
             .ret
             .as_ref()
             .map_or(Type::Error, |t| self.resolve_return_type(t));
-        let line = self.line_of(name.span);
         if let Some(Sym::Local(prev)) = self.cx.scopes.last().and_then(|s| s.get(&name.name)) {
-            let prev_line = self.cx.local_info[prev].line;
+            let prev_line = self.line_at(self.module, self.cx.local_info[prev].at);
             self.error(
                 Code::Redeclared,
                 name.span,
@@ -326,7 +325,7 @@ impl Checker<'_, '_> {
             );
         }
         let ty = Type::Func(Rc::new(FnType { params, ret }));
-        let local = self.declare_local(&name.name, ty, false, false, line);
+        let local = self.declare_local(&name.name, ty, false, false, name.span.start);
         self.cx.local_info[local].late = true;
         let value = self.closure(decl, span);
         // Captured by its own body, it lives in a cell (filled after the closure is

@@ -1,6 +1,7 @@
 //! Checking expressions: literals in context, operators, casts and calls.
 
 use super::func::Checker;
+use super::holes::mentions_hole;
 use super::literal::{IntLit, LitValue};
 use super::scope::Sym;
 use super::typed::*;
@@ -10,9 +11,18 @@ use crate::diag::{Code, Diagnostic, Span};
 
 impl Checker<'_, '_> {
     /// Whether an expression is a literal (possibly negated, or an operation on literals),
-    /// and so adapts its type to its context. Remembered per operator node: an operator
-    /// chain asks at every level, which would take time quadratic in the chain's length.
+    /// and so adapts its type to its context. A small tree is decided directly; a larger
+    /// one is remembered per operator node: an operator chain asks at every level, which
+    /// would take time quadratic in the chain's length.
     pub(super) fn literal(&mut self, e: &Expr) -> bool {
+        let mut budget = LITERAL_DIRECT_NODES;
+        match literal_within(e, &mut budget) {
+            Some(known) => known,
+            None => self.literal_remembered(e),
+        }
+    }
+
+    fn literal_remembered(&mut self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::Int { .. } | ExprKind::Float(_) => return true,
             ExprKind::Unary { .. } | ExprKind::Binary { .. } => {}
@@ -34,6 +44,33 @@ impl Checker<'_, '_> {
         };
         self.literal_memo.insert(key, known);
         known
+    }
+}
+
+/// How many operator nodes `Checker::literal` looks at before it switches to its memo.
+const LITERAL_DIRECT_NODES: u32 = 16;
+
+/// [`Checker::literal`] without the memo: `None` once more than `budget` operator nodes
+/// would have to be looked at.
+fn literal_within(e: &Expr, budget: &mut u32) -> Option<bool> {
+    match &e.kind {
+        ExprKind::Int { .. } | ExprKind::Float(_) => Some(true),
+        ExprKind::Unary {
+            op: UnaryOp::Neg | UnaryOp::BitNot,
+            operand,
+        } => {
+            *budget = budget.checked_sub(1)?;
+            literal_within(operand, budget)
+        }
+        ExprKind::Binary { op, lhs, rhs } if is_arith(*op) => {
+            *budget = budget.checked_sub(1)?;
+            if literal_within(rhs, budget)? {
+                literal_within(lhs, budget)
+            } else {
+                Some(false)
+            }
+        }
+        _ => Some(false),
     }
 }
 
@@ -113,9 +150,21 @@ impl<'a> Checker<'a, '_> {
     }
 
     /// Checks an expression whose value is used: a `void` call is an error here.
+    #[inline]
     pub(super) fn value(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         let mut t = self.expr(e, expected);
         if t.ty == Type::Void {
+            self.void_value(e);
+            t.ty = Type::Error;
+        }
+        t
+    }
+
+    /// E2005 for a `void` result used as a value (out of line: `value` is on every path).
+    #[cold]
+    #[inline(never)]
+    fn void_value(&mut self, e: &Expr) {
+        {
             let what = match &e.kind {
                 ExprKind::Call { callee, .. } => match &callee.kind {
                     ExprKind::Name(n) => format!("Function '{n}'"),
@@ -128,14 +177,18 @@ impl<'a> Checker<'a, '_> {
                 e.span,
                 format!("{what} returns no value, so its result can't be used"),
             );
-            t.ty = Type::Error;
         }
-        t
     }
 
     /// Checks a value against an expected type (literals adapt), reporting E2001.
     pub(super) fn expect_value(&mut self, e: &Expr, expected: &Type) -> TExpr {
-        let expected = &self.resolve(expected);
+        let resolved;
+        let expected = if mentions_hole(expected) {
+            resolved = self.resolve(expected);
+            &resolved
+        } else {
+            expected
+        };
         let t = self.value(e, Some(expected));
         let before = self.diags.len();
         self.check_expected(&t, e.span, expected);
@@ -160,6 +213,13 @@ impl<'a> Checker<'a, '_> {
     /// Reports E2001 when the typed value `t` (of the expression at `span`) is not of the
     /// expected type, binding holes on either side.
     pub(super) fn check_expected(&mut self, t: &TExpr, span: Span, expected: &Type) {
+        // Without holes there is nothing to bind or resolve: only the comparison is left.
+        if !mentions_hole(expected) && !mentions_hole(&t.ty) {
+            if !t.ty.compatible(expected) {
+                self.mismatch(span, &t.ty, expected);
+            }
+            return;
+        }
         let expected = &self.resolve(expected);
         if (matches!(t.ty, Type::Hole(_)) || matches!(expected, Type::Hole(_)))
             && self.result_hole_clash(&t.ty, expected)
@@ -191,6 +251,7 @@ impl<'a> Checker<'a, '_> {
         self.expect_value(e, &Type::Bool)
     }
 
+    #[inline]
     pub(super) fn expr(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         if self.nesting >= self.nesting_budget {
             if !std::mem::replace(&mut self.nesting_reported, true) {
@@ -855,7 +916,7 @@ impl<'a> Checker<'a, '_> {
         // Annotated parameters fix the instance's types; the others come from the arguments.
         let arg_types: Vec<Type> = typed
             .iter()
-            .zip(&all_params)
+            .zip(all_params.iter())
             .map(|(t, p)| p.clone().unwrap_or_else(|| t.ty.clone()))
             .collect();
         let (func, ret) = self.instance(entry, &arg_types, span);

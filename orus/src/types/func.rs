@@ -6,7 +6,7 @@
 //! declaration order so a body can be checked before the main walk reaches it (forward
 //! calls). Function instances are made and checked in `instances.rs`.
 
-use super::scope::{closest, member_guess_limit, DeclForm, Scope, Sym, VarInfo};
+use super::scope::{closest, member_guess_limit, same_name, DeclForm, Scope, Sym, VarInfo};
 use super::typed::*;
 use super::Type;
 use crate::ast::Name;
@@ -245,15 +245,17 @@ pub(super) struct FnEntry<'a> {
     /// Top-level variables visible to the body: `top_vars[..top_visible]`.
     pub top_visible: usize,
     /// Nested functions visible to the body (siblings declared before it, and itself).
-    pub visible_fns: Vec<(String, usize)>,
-    pub params: Vec<Option<Type>>,
+    pub visible_fns: Vec<(Name, usize)>,
+    /// Per parameter: its annotated type, `None` when generic. Shared, since every call
+    /// reads it.
+    pub params: std::rc::Rc<[Option<Type>]>,
     pub ret: Option<Type>,
     pub instances: Vec<Instance>,
     /// The error for endlessly growing instance types was reported (once per function).
     pub endless_reported: bool,
     /// Per parameter: annotated with a bare `Result`. Such a parameter is generic (its
     /// `params` entry is `None`) but its argument must be a `Result`.
-    pub result_params: Vec<bool>,
+    pub result_params: std::rc::Rc<[bool]>,
     /// The return annotation is a bare `Result`: each instance gets its own result hole.
     pub result_ret: bool,
 }
@@ -308,7 +310,7 @@ pub(super) struct FnCx {
     pub next_loop: LoopId,
     pub ret: RetKind,
     pub top_visible: usize,
-    pub visible_fns: Vec<(String, usize)>,
+    pub visible_fns: Vec<(Name, usize)>,
     pub is_entry: bool,
     /// Names already reported undefined in this function: one report per name, not one
     /// per use (`count += 1` then `print(count)` is one mistake).
@@ -327,10 +329,12 @@ pub(super) struct FnCx {
 }
 
 impl FnCx {
-    pub(super) fn new(ret: RetKind, top_visible: usize, visible_fns: Vec<(String, usize)>) -> FnCx {
+    pub(super) fn new(ret: RetKind, top_visible: usize, visible_fns: Vec<(Name, usize)>) -> FnCx {
+        // Most functions have a few locals: room for them at once instead of growing.
+        const LOCALS: usize = 8;
         FnCx {
-            locals: vec![],
-            local_info: vec![],
+            locals: Vec::with_capacity(LOCALS),
+            local_info: Vec::with_capacity(LOCALS),
             scopes: vec![Scope::default()],
             loops: vec![],
             next_loop: 0,
@@ -495,15 +499,30 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     pub fn line_of(&self, span: Span) -> usize {
-        self.maps
-            .get(self.module)
-            .map_or(0, |m| m.1.line_col(span.start).0)
+        self.line_at(self.module, span.start)
+    }
+
+    /// The 1-based line of byte offset `at` in module `module`'s file (0 for
+    /// [`NO_PLACE`](super::scope::NO_PLACE)).
+    pub(super) fn line_at(&self, module: usize, at: u32) -> usize {
+        if at == super::scope::NO_PLACE {
+            return 0;
+        }
+        self.maps.get(module).map_or(0, |m| m.1.line_col(at).0)
     }
 
     /// Numbers top-level variables in declaration order and registers top-level functions,
     /// so bodies can be checked before the main walk reaches them.
     fn prepass(&mut self, stmts: &'a [ast::Stmt]) {
         let mut declared: FastSet<&str> = FastSet::default();
+        // Room for the functions declared here and (at least) one version of each: growing
+        // these vectors one function at a time copies their large entries again and again.
+        let declared_fns = stmts
+            .iter()
+            .filter(|s| matches!(s.kind, StmtKind::Fn(_)))
+            .count();
+        self.fns.reserve(declared_fns);
+        self.functions.reserve(declared_fns);
         for stmt in stmts {
             match &stmt.kind {
                 StmtKind::Bind(bindings) => {
@@ -590,9 +609,8 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     fn push_top_slot(&mut self, name: &ast::Ident, mutable: bool) {
-        // The line is known now, for messages about functions checked before the
+        // The place is known now, for messages about functions checked before the
         // declaration runs ("declared on line N, below this function").
-        let line = self.line_of(name.span);
         self.add_top_slot(TopSlot {
             name: String::from(&*name.name),
             module: self.module,
@@ -600,7 +618,7 @@ impl<'a, 's> Checker<'a, 's> {
             info: VarInfo {
                 mutable,
                 loop_var: false,
-                line,
+                at: name.span.start,
                 form: DeclForm::Statement,
                 late: false,
             },
@@ -659,10 +677,21 @@ impl<'a, 's> Checker<'a, 's> {
     /// E1016 for a parameter name used twice in one parameter list.
     pub(super) fn check_param_names(&mut self, decl: &FnDecl) {
         // First occurrence of each name: a set, since generated code can have thousands
-        // of parameters (comparing each with all earlier ones was quadratic).
+        // of parameters (comparing each with all earlier ones was quadratic). A short list
+        // is compared directly, which is cheaper than building the set.
+        const DIRECT_UP_TO: usize = 8;
+        let params = &decl.params;
         let mut first_of: HashMap<&str, usize> = HashMap::default();
-        for (k, param) in decl.params.iter().enumerate() {
-            let first = *first_of.entry(&param.name.name).or_insert(k);
+        for (k, param) in params.iter().enumerate() {
+            let first = if params.len() <= DIRECT_UP_TO {
+                let name = &*param.name.name;
+                params[..k]
+                    .iter()
+                    .position(|p| *p.name.name == *name)
+                    .unwrap_or(k)
+            } else {
+                *first_of.entry(&param.name.name).or_insert(k)
+            };
             if first != k {
                 let first = &decl.params[first];
                 let line = self.line_of(first.name.span);
@@ -683,11 +712,11 @@ impl<'a, 's> Checker<'a, 's> {
         &mut self,
         decl: &'a FnDecl,
         top_visible: usize,
-        mut visible_fns: Vec<(String, usize)>,
+        mut visible_fns: Vec<(Name, usize)>,
     ) -> usize {
         let index = self.fns.len();
         if let Some(name) = &decl.name {
-            visible_fns.push((String::from(&*name.name), index));
+            visible_fns.push((name.name.clone(), index));
         }
         // Checked here, once per declaration, so that a function nobody calls (and so
         // never checks as an instance) is still refused.
@@ -700,7 +729,7 @@ impl<'a, 's> Checker<'a, 's> {
             .iter()
             .map(|p| p.ty.as_ref().is_some_and(|t| self.is_bare_result(t)))
             .collect();
-        let params = decl
+        let params: Vec<Option<Type>> = decl
             .params
             .iter()
             .zip(&result_params)
@@ -716,11 +745,11 @@ impl<'a, 's> Checker<'a, 's> {
             module: self.module,
             top_visible,
             visible_fns,
-            params,
+            params: params.into(),
             ret,
             instances: vec![],
             endless_reported: false,
-            result_params,
+            result_params: result_params.into(),
             result_ret,
         });
         index
@@ -855,7 +884,7 @@ impl<'a, 's> Checker<'a, 's> {
         ty: Type,
         mutable: bool,
         loop_var: bool,
-        line: usize,
+        at: u32,
     ) -> LocalId {
         let id = self.cx.locals.len();
         self.cx.locals.push(LocalVar {
@@ -866,7 +895,7 @@ impl<'a, 's> Checker<'a, 's> {
         self.cx.local_info.push(VarInfo {
             mutable,
             loop_var,
-            line,
+            at,
             form: DeclForm::Bound,
             late: false,
         });
@@ -885,7 +914,13 @@ impl<'a, 's> Checker<'a, 's> {
                 return Some(sym);
             }
         }
-        if let Some(&(_, f)) = self.cx.visible_fns.iter().rev().find(|(n, _)| n == name) {
+        if let Some(&(_, f)) = self
+            .cx
+            .visible_fns
+            .iter()
+            .rev()
+            .find(|(n, _)| same_name(n, name))
+        {
             return Some(Sym::Func(f));
         }
         if !self.parents.is_empty() {
@@ -893,8 +928,8 @@ impl<'a, 's> Checker<'a, 's> {
                 return Some(sym);
             }
         }
-        if !self.cx.is_entry {
-            let visible = self.cx.top_visible.min(self.top_vars.len());
+        let visible = self.cx.top_visible.min(self.top_vars.len());
+        if !self.cx.is_entry && visible > 0 {
             if let Some(id) = self.visible_top(name, visible) {
                 self.top_vars[id].captured = true;
                 return Some(Sym::Top(id));
@@ -902,6 +937,9 @@ impl<'a, 's> Checker<'a, 's> {
         }
         if let Some(&f) = self.top_fns.get(name) {
             return Some(Sym::Func(f));
+        }
+        if self.imports.is_empty() {
+            return None;
         }
         match self.imports.get(name).map(|i| &i.0) {
             Some(super::modules::Import::Func(f)) => Some(Sym::Func(*f)),
@@ -954,7 +992,7 @@ impl<'a, 's> Checker<'a, 's> {
             candidates.extend(self.top_vars[..visible].iter().map(|t| t.name.as_str()));
         }
         candidates.extend(self.top_fns.keys().map(String::as_str));
-        candidates.extend(self.cx.visible_fns.iter().map(|(n, _)| n.as_str()));
+        candidates.extend(self.cx.visible_fns.iter().map(|(n, _)| &**n));
         closest(name, candidates, (name.len() / 3).max(1)).map(str::to_string)
     }
 
@@ -1021,7 +1059,7 @@ impl<'a, 's> Checker<'a, 's> {
         // Declared in this function, but in a block that has ended (Python lets it leak).
         let expired = || {
             let id = self.cx.locals.iter().rposition(|l| *l.name == *name)?;
-            let line = self.cx.local_info[id].line;
+            let line = self.line_at(self.module, self.cx.local_info[id].at);
             Some(format!(
                 "'{name}' was declared on line {line} inside a block that has ended; declare \
                  it before that block (like `mut {name} = ...`) to use it here"
@@ -1043,7 +1081,7 @@ impl<'a, 's> Checker<'a, 's> {
                 return None;
             }
             let id = self.module_top(self.module, name)?;
-            let line = self.top_vars[id].info.line;
+            let line = self.line_at(self.module, self.top_vars[id].info.at);
             Some(if line > 0 {
                 format!(
                     "'{name}' is declared on line {line}, below this function, which sees only \

@@ -160,7 +160,17 @@ impl Checker<'_, '_> {
     }
 
     /// `ty` with every bound hole replaced by its type.
+    #[inline]
     pub(super) fn resolve(&self, ty: &Type) -> Type {
+        // (A type without holes resolves to itself.)
+        if mentions_hole(ty) {
+            self.resolve_holes(ty)
+        } else {
+            ty.clone()
+        }
+    }
+
+    fn resolve_holes(&self, ty: &Type) -> Type {
         match ty {
             Type::Hole(h) => match &self.holes[*h as usize] {
                 Some(t) => self.resolve(t),
@@ -293,6 +303,10 @@ impl Checker<'_, '_> {
     /// literals that were typed with one; a literal whose type turned out not to take it
     /// is reported (E2008 / E2001).
     pub(super) fn resolve_all(&mut self, functions: &mut [TFunction], tops: &mut [Option<Type>]) {
+        // No hole was ever made: no type mentions one, and no literal waits for its type.
+        if self.holes.is_empty() {
+            return;
+        }
         let finalize = |ty: &mut Type| {
             let resolved = self.resolve(ty);
             *ty = default_holes(resolved);
@@ -387,7 +401,18 @@ fn contains_hole(ty: &Type, h: u32) -> bool {
 }
 
 /// Whether `ty` has a hole among its element, parameter or result types (bound or not).
+/// Asked of most types the checker handles, which are primitives: those are answered
+/// inline.
+#[inline(always)]
 pub(super) fn mentions_hole(ty: &Type) -> bool {
+    match ty {
+        Type::Hole(_) => true,
+        Type::Array(_) | Type::Func(_) => mentions_hole_inside(ty),
+        _ => false,
+    }
+}
+
+fn mentions_hole_inside(ty: &Type) -> bool {
     let mut at = ty;
     loop {
         match at {

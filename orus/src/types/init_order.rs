@@ -62,6 +62,11 @@ pub(super) fn check(
     maps: &[(u32, &SourceMap<'_>)],
     diags: &mut Vec<Diagnostic>,
 ) {
+    // Only a read inside an ordinary function can come too early, and every top-level
+    // variable such a function reads or writes is marked `captured` by the checker.
+    if !program.top_vars.iter().any(|t| t.captured) {
+        return;
+    }
     let n = program.functions.len();
     let mut uses: Vec<Uses> = Vec::with_capacity(n);
     for f in &mut program.functions {

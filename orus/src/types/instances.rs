@@ -110,16 +110,18 @@ impl Checker<'_, '_> {
         // the body decides (checked now, so the caller sees the `Result` it gets).
         let open_ret = match &self.fns[entry].instances[inst].ret {
             None => true,
-            Some(t) => matches!(self.resolve(t), Type::Hole(_)),
+            // (Only a hole can resolve to a hole.)
+            Some(t) => matches!(t, Type::Hole(_)) && matches!(self.resolve(t), Type::Hole(_)),
         };
         // An argument whose type is still open (`xs = []` passed before anything is stored)
         // is checked now too: a `push` in the body then types the caller's array in program
         // order, before the caller's next line reads it.
         let open_args = || {
-            self.fns[entry].instances[inst]
-                .args
-                .iter()
-                .any(|t| super::holes::mentions_hole(&self.resolve(t)))
+            self.fns[entry].instances[inst].args.iter().any(|t| {
+                use super::holes::mentions_hole;
+                // (Resolving a type without holes gives it back.)
+                mentions_hole(t) && mentions_hole(&self.resolve(t))
+            })
         };
         if (open_ret || open_args()) && !self.fns[entry].instances[inst].checked {
             if self.depth >= MAX_INSTANTIATION_DEPTH {
@@ -272,8 +274,8 @@ impl Checker<'_, '_> {
         self.depth += 1;
         for (param, ty) in decl.params.iter().zip(args) {
             // A repeated name was reported by `register_fn`; the later one shadows.
-            let line = self.line_of(param.name.span);
-            self.declare_local(&param.name.name, ty.clone(), false, false, line);
+            let at = param.name.span.start;
+            self.declare_local(&param.name.name, ty.clone(), false, false, at);
         }
         let body = self.block_stmts(&decl.body.stmts);
         self.depth -= 1;

@@ -135,9 +135,8 @@ impl Checker<'_, '_> {
                                     );
                                 }
                                 ExprKind::Name(n) => {
-                                    let line = self.line_of(arg.span);
-                                    let local =
-                                        self.declare_local(n, ty.clone(), false, false, line);
+                                    let at = arg.span.start;
+                                    let local = self.declare_local(n, ty.clone(), false, false, at);
                                     binds.push((local, k as u16));
                                 }
                                 _ => {
@@ -200,8 +199,7 @@ impl Checker<'_, '_> {
         for arg in args {
             if let ExprKind::Name(n) = &arg.kind {
                 if &**n != "_" {
-                    let line = self.line_of(arg.span);
-                    self.declare_local(n, Type::Error, false, false, line);
+                    self.declare_local(n, Type::Error, false, false, arg.span.start);
                 }
             }
         }
@@ -368,8 +366,8 @@ impl Checker<'_, '_> {
             }
         }
         subject.ty = self.settle_result(&subject.ty);
-        let line = self.line_of(m.span);
-        let temp = self.declare_local(&"<match>".into(), subject.ty.clone(), false, false, line);
+        let at = m.span.start;
+        let temp = self.declare_local(&"<match>".into(), subject.ty.clone(), false, false, at);
         (subject, temp)
     }
 
@@ -467,11 +465,11 @@ impl Checker<'_, '_> {
     ) -> TStmtKind {
         let body = self.scoped_block(&body.stmts);
         self.cx.scopes.push(Scope::default());
-        let (name, line) = match catch_name {
-            Some(n) => (n.name.clone(), self.line_of(n.span)),
-            None => (Name::from("<error>"), 0),
+        let (name, at) = match catch_name {
+            Some(n) => (n.name.clone(), n.span.start),
+            None => (Name::from("<error>"), super::scope::NO_PLACE),
         };
-        let error_local = self.declare_local(&name, Type::ErrorValue, false, false, line);
+        let error_local = self.declare_local(&name, Type::ErrorValue, false, false, at);
         let handler = self.block_stmts(&handler.stmts);
         self.cx.scopes.pop();
         TStmtKind::Try {

@@ -33,7 +33,10 @@ use std::rc::Rc;
 pub use func::{check, check_modules, check_modules_with_depth, ModuleInput};
 
 /// A static type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+// `PartialEq` is written out (below) only to be cheaper; it is the structural equality the
+// derive gives, so the derived `Hash` agrees with it.
+#[allow(clippy::derived_hash_with_manual_eq)]
+#[derive(Clone, Debug, Eq, Hash)]
 pub enum Type {
     I32,
     I64,
@@ -67,6 +70,42 @@ pub enum Type {
 pub struct FnType {
     pub params: Vec<Type>,
     pub ret: Type,
+}
+
+/// Structural equality, as derived, but comparing the variants inline (most comparisons
+/// are `t == Type::Error` and the like, which then cost a compare of tags) and the data of
+/// the others out of line.
+impl PartialEq for Type {
+    #[inline]
+    fn eq(&self, other: &Type) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+            && (!self.has_data() || self.same_data(other))
+    }
+}
+
+impl Type {
+    /// Whether the variant carries data (its equality needs more than the variant).
+    #[inline]
+    fn has_data(&self) -> bool {
+        matches!(
+            self,
+            Type::Array(_) | Type::Struct(..) | Type::Enum(..) | Type::Func(_) | Type::Hole(_)
+        )
+    }
+
+    /// The data of two types of the same variant agree.
+    #[inline(never)]
+    fn same_data(&self, other: &Type) -> bool {
+        match (self, other) {
+            (Type::Array(a), Type::Array(b)) => Rc::ptr_eq(a, b) || **a == **b,
+            (Type::Struct(a, m), Type::Struct(b, n)) | (Type::Enum(a, m), Type::Enum(b, n)) => {
+                a == b && (Rc::ptr_eq(m, n) || **m == **n)
+            }
+            (Type::Func(a), Type::Func(b)) => Rc::ptr_eq(a, b) || **a == **b,
+            (Type::Hole(a), Type::Hole(b)) => a == b,
+            _ => true,
+        }
+    }
 }
 
 impl Type {
@@ -112,7 +151,14 @@ impl Type {
     }
 
     /// Whether two types agree, treating `Error` as a wildcard (also inside arrays).
+    #[inline]
     pub fn compatible(&self, other: &Type) -> bool {
+        // Two of the same variant without data (the common case) agree.
+        (std::mem::discriminant(self) == std::mem::discriminant(other) && !self.has_data())
+            || self.compatible_parts(other)
+    }
+
+    fn compatible_parts(&self, other: &Type) -> bool {
         match (self, other) {
             (Type::Error | Type::Hole(_), _) | (_, Type::Error | Type::Hole(_)) => true,
             (Type::Array(a), Type::Array(b)) => a.compatible(b),

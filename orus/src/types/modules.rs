@@ -76,6 +76,9 @@ impl Checker<'_, '_> {
         if let Some(t) = self.type_names.get(name) {
             return Some(t.clone());
         }
+        if self.imports.is_empty() {
+            return None;
+        }
         match self.imports.get(name).map(|i| &i.0) {
             Some(Import::Type(t)) => Some(t.clone()),
             _ => None,

@@ -341,7 +341,9 @@ impl<'a> Checker<'a, '_> {
                     .is_some_and(|p| &*p.name.name == "self");
                 let entry = self.register_fn(method, self.top_vars.len(), vec![]);
                 if is_instance && method.params[0].ty.is_none() {
-                    self.fns[entry].params[0] = Some(self_ty.clone());
+                    let mut params = self.fns[entry].params.to_vec();
+                    params[0] = Some(self_ty.clone());
+                    self.fns[entry].params = params.into();
                 }
                 self.structs[id].add_method(String::from(&*name.name), entry, is_instance);
             }

@@ -20,14 +20,19 @@ pub(super) enum Sym {
 pub(super) struct VarInfo {
     pub mutable: bool,
     pub loop_var: bool,
-    /// 1-based line of the declaration, for "already defined on line N".
-    pub line: usize,
+    /// Where the declaration is (byte offset in its module's file, [`NO_PLACE`] for a
+    /// hidden variable), for "already defined on line N": the line is found only when a
+    /// message needs it (`Checker::line_at`).
+    pub at: u32,
     /// How it was declared, which decides the advice of E1015.
     pub form: DeclForm,
     /// Closures may capture it before its value is stored (a nested function's own
     /// variable, while its body is checked), so a capture must share its cell.
     pub late: bool,
 }
+
+/// `VarInfo::at` of a variable that no source text declares (its line is 0).
+pub(super) const NO_PLACE: u32 = u32::MAX;
 
 impl VarInfo {
     /// Whether a closure that captures it must share its cell: it may change once the
@@ -63,15 +68,24 @@ pub(super) struct Scope {
 const INDEX_FROM: usize = 16;
 
 impl Scope {
+    /// What `name` means in this scope. The linear search of a small scope is inlined into
+    /// the callers (it is a few compares); the hashed one of a large scope is not.
+    #[inline]
     pub fn get(&self, name: &str) -> Option<Sym> {
-        if let Some(index) = &self.index {
-            return index.get(name).map(|&i| self.names[i].1);
+        if self.index.is_some() {
+            return self.get_indexed(name);
         }
         self.names
             .iter()
             .rev()
-            .find(|(n, _)| **n == *name)
+            .find(|(n, _)| same_name(n, name))
             .map(|&(_, sym)| sym)
+    }
+
+    #[inline(never)]
+    fn get_indexed(&self, name: &str) -> Option<Sym> {
+        let index = self.index.as_ref()?;
+        index.get(name).map(|&i| self.names[i].1)
     }
 
     /// Declares `name` in this scope; it hides an earlier entry of the same name.
@@ -100,6 +114,15 @@ impl Scope {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(|(n, _)| &**n)
     }
+}
+
+/// Whether two names are the same text. Names from one file's lexer share their text (it
+/// interns them), so equal names are usually the same pointer, and different ones usually
+/// differ in length or first byte: both are decided without comparing the whole text.
+#[inline]
+pub(super) fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && (a.as_ptr() == b.as_ptr() || (a.as_bytes().first() == b.as_bytes().first() && a == b))
 }
 
 /// The candidate closest to `name` (other than `name` itself) within `limit` edits, for

@@ -267,8 +267,8 @@ impl Checker<'_, '_> {
                 if let Type::Array(elem) = &end.ty {
                     let elem = self.known_element(&elem.clone(), e.span)?;
                     self.cx.scopes.push(Scope::default());
-                    let line = self.line_of(var.span);
-                    let var_id = self.declare_local(&var.name, elem, false, true, line);
+                    let at = var.span.start;
+                    let var_id = self.declare_local(&var.name, elem, false, true, at);
                     let id = self.open_loop(label);
                     // The body shares the loop variable's scope: redeclaring it is E1016.
                     let body = self.block_stmts(&body.stmts);
@@ -303,8 +303,8 @@ impl Checker<'_, '_> {
         };
         let ty = start.ty.clone();
         self.cx.scopes.push(Scope::default());
-        let line = self.line_of(var.span);
-        let var_id = self.declare_local(&var.name, ty.clone(), false, true, line);
+        let at = var.span.start;
+        let var_id = self.declare_local(&var.name, ty.clone(), false, true, at);
         let id = self.open_loop(label);
         // The body shares the loop variable's scope: redeclaring it is E1016 (spec §5.3).
         let body = self.block_stmts(&body.stmts);

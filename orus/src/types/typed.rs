@@ -310,8 +310,11 @@ pub enum Child<'a> {
     Block(&'a mut Vec<TStmt>),
 }
 
-/// Calls `f` on each direct child of `stmt`, in evaluation order.
-pub fn for_each_child(stmt: &mut TStmt, f: &mut dyn FnMut(Child<'_>)) {
+/// Calls `f` on each direct child of `stmt`, in evaluation order. Generic rather than
+/// `dyn`: every pass over the tree calls it per statement, and an inlined closure costs
+/// far less than an indirect call per child.
+#[inline]
+pub fn for_each_child<F: FnMut(Child<'_>) + ?Sized>(stmt: &mut TStmt, f: &mut F) {
     match &mut stmt.kind {
         TStmtKind::Store { value, .. } => f(Child::Expr(value)),
         TStmtKind::Expr(e) | TStmtKind::Throw(e) => f(Child::Expr(e)),
@@ -388,8 +391,10 @@ pub fn for_each_child(stmt: &mut TStmt, f: &mut dyn FnMut(Child<'_>)) {
     }
 }
 
-/// Calls `f` on each direct subexpression of `e`.
-pub fn for_each_subexpr(e: &mut TExpr, f: &mut dyn FnMut(&mut TExpr)) {
+/// Calls `f` on each direct subexpression of `e` (generic for the reason given at
+/// [`for_each_child`]).
+#[inline]
+pub fn for_each_subexpr<F: FnMut(&mut TExpr) + ?Sized>(e: &mut TExpr, f: &mut F) {
     match &mut e.kind {
         TExprKind::Int(_)
         | TExprKind::Float(_)
