@@ -248,15 +248,42 @@ fn shown_line(text: &[u8], byte_col: usize) -> (String, usize) {
 /// Columns a tab takes in a shown source line.
 const TAB_COLUMNS: usize = 4;
 
+/// A message as a report shows it, on one line: a thrown string may hold any text, and a
+/// line break in it would break the report's layout (and the short format's one line per
+/// error), a terminal escape would act on the terminal. Control characters are written
+/// as escapes (`\n`, `\x1b`); an empty message says so.
+fn one_line(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.is_empty() {
+        return "(empty message)".into();
+    }
+    if !message.chars().any(|c| c.is_ascii_control()) {
+        return message.into();
+    }
+    let mut shown = String::with_capacity(message.len() + 8);
+    for c in message.chars() {
+        match c {
+            '\n' => shown.push_str("\\n"),
+            '\r' => shown.push_str("\\r"),
+            '\t' => shown.push_str("\\t"),
+            c if c.is_ascii_control() => {
+                let _ = write!(shown, "\\x{:02x}", c as u32);
+            }
+            c => shown.push(c),
+        }
+    }
+    shown.into()
+}
+
 /// Renders one diagnostic as text ending in a newline.
 pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions) -> String {
     let (line, col) = source.line_col(diag.span.start);
     let mut out = String::new();
+    let message = one_line(&diag.message);
     if options.format == ErrorFormat::Short {
         let _ = writeln!(
             out,
             "{}:{line}:{col}: error[{}]: {}",
-            source.name, diag.code, diag.message
+            source.name, diag.code, message
         );
         return out;
     }
@@ -283,7 +310,7 @@ pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions)
                 "      | {}{}^{reset} {}",
                 " ".repeat(indent),
                 paint(RED),
-                diag.message
+                message
             );
         }
         None => {
@@ -293,7 +320,7 @@ pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions)
                 "      | {}{}^{reset} {}",
                 " ".repeat(col - 1),
                 paint(RED),
-                diag.message
+                message
             );
         }
     }
@@ -312,7 +339,7 @@ pub fn render(diag: &Diagnostic, source: &SourceMap<'_>, options: RenderOptions)
         }
     }
     out.push_str("      |\n");
-    let _ = writeln!(out, "      = {}", diag.message);
+    let _ = writeln!(out, "      = {message}");
     // A stage with nothing specific to suggest leaves the help to the code's general advice.
     if let Some(help) = diag.help.as_deref().or_else(|| general_help(diag.code)) {
         let _ = writeln!(out, "      = {}help{reset}: {help}", paint(CYAN));
@@ -333,6 +360,28 @@ pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_stays_on_its_line() {
+        let src = b"throw msg\n";
+        let map = SourceMap::new("t.orus", src);
+        let diag = Diagnostic::new(Code::Thrown, Span::new(0, 5), "line1\nline2\x1b[2J");
+        for format in [ErrorFormat::Short, ErrorFormat::Long] {
+            let options = RenderOptions {
+                format,
+                color: false,
+            };
+            let text = render(&diag, &map, options);
+            assert!(text.contains("line1\\nline2\\x1b[2J"), "{text}");
+            assert!(!text.contains('\x1b'));
+            if format == ErrorFormat::Short {
+                assert_eq!(text.lines().count(), 1, "{text}");
+            }
+        }
+        let empty = Diagnostic::new(Code::Thrown, Span::new(0, 5), "");
+        let text = render(&empty, &map, RenderOptions::default());
+        assert!(text.contains("^ (empty message)"), "{text}");
+    }
 
     #[test]
     fn control_characters_are_not_echoed_raw() {
