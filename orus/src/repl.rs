@@ -8,8 +8,9 @@
 //! runtime error prints its report and is not kept. This keeps exactly the semantics of a
 //! file — forward references, monomorphised functions, closures, mutation of earlier
 //! variables — without the VM having to keep state between runs. The price: every entry
-//! re-runs the earlier ones (`:reset` starts afresh), and an earlier entry whose output
-//! length varies (e.g. it prints `time_stamp()`) can shift what is hidden.
+//! re-runs the earlier ones (`:reset` starts afresh). The only input a program has,
+//! `time_stamp()`, is recorded and given back on re-runs (`vm::ClockTape`), so an earlier
+//! entry computes, prints and decides exactly what it did the first time.
 //!
 //! A bare expression entry of non-void type (`1 + 2`, `xs`) is run as `print(…)` so its
 //! value is shown. Reports name the current entry `<repl>` and earlier ones
@@ -27,7 +28,7 @@ use orus::bytecode::Program;
 use orus::diag::{self, Diagnostic, SourceMap, Span};
 use orus::driver::{self, CompileFailure};
 use orus::modules::SourceFile;
-use orus::vm::RuntimeError;
+use orus::vm::{ClockTape, RuntimeError};
 use std::io::Write;
 
 const PROMPT: &str = "orus> ";
@@ -326,6 +327,9 @@ pub struct Session {
     entries: Vec<Entry>,
     /// Bytes of output the accepted entries produced when they ran.
     output_len: usize,
+    /// What `time_stamp()` gave the accepted entries, in order: they are re-run with it,
+    /// so they see the same times and print the same bytes.
+    clock: Vec<f64>,
     /// Folders of the files `:load` ran: their `use`s resolve there too, after the
     /// working directory and `ORUS_PATH` (spec §15.2 resolves from the importing file).
     load_dirs: Vec<std::path::PathBuf>,
@@ -366,6 +370,7 @@ impl Session {
             settings,
             entries: Vec::new(),
             output_len: 0,
+            clock: Vec::new(),
             load_dirs: Vec::new(),
         }
     }
@@ -411,7 +416,9 @@ impl Session {
         };
         // A Ctrl-C pressed before this entry started is not for it.
         orus::vm::INTERRUPT.store(false, std::sync::atomic::Ordering::Relaxed);
-        let result = orus::vm::run(&compiled.program, &self.settings.vm, &mut sink);
+        let mut tape = ClockTape::with(self.clock.clone());
+        let result =
+            orus::vm::run_replaying(&compiled.program, &self.settings.vm, &mut sink, &mut tape);
         let _ = sink.flush();
         let written = sink.written;
         match result {
@@ -419,6 +426,7 @@ impl Session {
             Ok(()) => {
                 self.entries.push(entry);
                 self.output_len = written;
+                self.clock = tape.values;
                 Outcome::Kept
             }
             Err(error) => {
@@ -618,6 +626,27 @@ mod tests {
         assert!(!entry_is_complete("if x: // comment"));
         assert!(entry_is_complete("p = Point{x: 1, y: 2}"));
         assert!(entry_is_complete("print(\"a:\")"));
+    }
+
+    #[test]
+    fn earlier_entries_see_the_times_they_saw() {
+        // Re-running `t = time_stamp()` must not give `t` a new value: a later entry would
+        // see it change, and the hidden output of the earlier ones would change length.
+        let mut s = session();
+        submit(&mut s, "t = time_stamp()");
+        let (_, first, _) = submit(&mut s, "print(t)");
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        let (_, again, _) = submit(&mut s, "print(t)");
+        assert_eq!(first, again);
+        let (outcome, out, err) = submit(
+            &mut s,
+            "if time_stamp() - t < 0.02:\n    throw \"too soon\"\n",
+        );
+        assert_eq!(
+            (outcome, out.as_str(), err.as_str()),
+            (Outcome::Kept, "", "")
+        );
+        assert_eq!(submit(&mut s, "print(t)").1, first);
     }
 
     #[test]

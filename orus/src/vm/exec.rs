@@ -1204,7 +1204,7 @@ impl Vm<'_, '_> {
                             }
                         }
                     }
-                    Instr::TimeStamp { dst } => set!(dst, frames::now_seconds()),
+                    Instr::TimeStamp { dst } => set!(dst, self.time_stamp()),
                 }
             };
             // Either the program ends with the fault, or a handler caught it and execution

@@ -105,6 +105,51 @@ pub fn run_traced(
     (result, vm.trace)
 }
 
+/// The values `time_stamp()` gave in a run, in order. A run given a tape
+/// ([`run_replaying`]) gives the recorded values first and records each later one it reads
+/// from the clock: the REPL re-runs its earlier entries with their tape, so they see the
+/// times they saw the first time and behave and print as they did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClockTape {
+    pub values: Vec<f64>,
+    /// How many values this run has given.
+    given: usize,
+}
+
+impl ClockTape {
+    /// A tape that gives `values` first.
+    pub fn with(values: Vec<f64>) -> ClockTape {
+        ClockTape { values, given: 0 }
+    }
+
+    fn next(&mut self) -> f64 {
+        let value = match self.values.get(self.given) {
+            Some(&recorded) => recorded,
+            None => {
+                let now = frames::now_seconds();
+                self.values.push(now);
+                now
+            }
+        };
+        self.given += 1;
+        value
+    }
+}
+
+/// [`run`] with `time_stamp()` read from `tape` (see [`ClockTape`]).
+pub fn run_replaying(
+    program: &Program,
+    config: &VmConfig,
+    out: &mut dyn Write,
+    tape: &mut ClockTape,
+) -> Result<(), RuntimeError> {
+    let mut vm = Vm::new(program, config, out)?;
+    vm.tape = Some(std::mem::take(tape));
+    let result = vm.execute();
+    *tape = vm.tape.take().unwrap_or_default();
+    result
+}
+
 /// The state of one run.
 struct Vm<'p, 'o> {
     program: &'p Program,
@@ -134,6 +179,8 @@ struct Vm<'p, 'o> {
     roles: Vec<Vec<trace::PcRole>>,
     /// Range loops with a boxed iterator or hoisted guards.
     loop_records: trace::LoopRecords,
+    /// Where `time_stamp()` reads from, when not the clock.
+    tape: Option<ClockTape>,
 }
 
 impl<'p, 'o> Vm<'p, 'o> {
@@ -185,7 +232,17 @@ impl<'p, 'o> Vm<'p, 'o> {
                 Vec::new()
             },
             loop_records: trace::LoopRecords::default(),
+            tape: None,
         })
+    }
+
+    /// `time_stamp()`: the clock, or the tape when the run has one.
+    #[inline(never)]
+    fn time_stamp(&mut self) -> f64 {
+        match &mut self.tape {
+            Some(tape) => tape.next(),
+            None => frames::now_seconds(),
+        }
     }
 
     /// Turns a fault raised by the running frame at `pc` into an error with the call trace.
