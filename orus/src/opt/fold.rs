@@ -163,11 +163,15 @@ pub(super) fn fold_expr(e: &mut TExpr, stats: &mut OptStats) {
             })),
             _ => None,
         },
-        TExprKind::Logic { is_and, lhs, rhs } => match constant(lhs) {
+        TExprKind::Logic { is_and, lhs, .. } => match constant(lhs) {
             // `true and x` is x, `false and x` is false; `or` likewise.
             Some(Const::Bits(b)) => {
                 if (b == 1) == *is_and {
-                    Some(rhs.kind.clone())
+                    // `x` moves up: the whole node is replaced, so nothing else reads it.
+                    let TExprKind::Logic { rhs, .. } = &mut e.kind else {
+                        unreachable!()
+                    };
+                    Some(std::mem::replace(&mut rhs.kind, TExprKind::TimeStamp))
                 } else {
                     Some(TExprKind::Int(b))
                 }
@@ -216,4 +220,10 @@ pub(super) fn fold_expr(e: &mut TExpr, stats: &mut OptStats) {
         e.kind = kind;
         stats.constants_folded += 1;
     }
+}
+
+/// Whether folding `lhs and rhs` (`is_and`) or `lhs or rhs`, with `lhs` already folded,
+/// drops `rhs`: `false and x` and `true or x` never evaluate `x`.
+pub(super) fn logic_drops_rhs(is_and: bool, lhs: &TExpr) -> bool {
+    matches!(lhs.kind, TExprKind::Int(b) if (b == 1) != is_and)
 }
