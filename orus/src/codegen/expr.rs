@@ -1,6 +1,6 @@
 //! Expression code generation: picks the typed instruction for each operator.
 
-use super::{val_type, FnGen};
+use super::{is_ref, FnGen};
 use crate::ast::{BinOp, UnaryOp};
 use crate::bytecode::{Instr, Prim, Reg, MAX_CONCAT_FMT_PARTS};
 use crate::types::typed::*;
@@ -33,7 +33,7 @@ pub(super) fn binary_instr(op: BinOp, ty: &Type, dst: Reg, a: Reg, b: Reg) -> In
         };
     }
     match op {
-        BinOp::Add if *ty == Type::Str => Concat { dst, a, b },
+        BinOp::Add if matches!(*ty, Type::Str) => Concat { dst, a, b },
         BinOp::Add => by_type!(AddI32, AddI64, AddU32, AddU64, AddF64),
         BinOp::Sub => by_type!(SubI32, SubI64, SubU32, SubU64, SubF64),
         BinOp::Mul => by_type!(MulI32, MulI64, MulU32, MulU64, MulF64),
@@ -107,7 +107,7 @@ fn concat_parts<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
         rhs,
     } = &at.kind
     {
-        if at.ty != Type::Str {
+        if !matches!(at.ty, Type::Str) {
             break;
         }
         spine.push(&**rhs);
@@ -168,7 +168,7 @@ pub(super) fn binary_immediate<'e>(
         BinOp::BitAnd if is_integer(ty) => commutative(ImmOp::And),
         BinOp::BitOr if is_integer(ty) => commutative(ImmOp::Or),
         BinOp::BitXor if is_integer(ty) => commutative(ImmOp::Xor),
-        _ if *ty != Type::I32 => None,
+        _ if !matches!(*ty, Type::I32) => None,
         BinOp::Add => commutative(ImmOp::Add),
         BinOp::Sub => match immediate(rhs) {
             Some(v) if v != i32::MIN => Some((lhs, ImmOp::Add, -v)),
@@ -191,18 +191,17 @@ fn byte_comparison(op: BinOp, lhs: &TExpr, rhs: &TExpr) -> Option<(TExpr, TExpr)
         op,
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
     );
-    if !comparison || lhs.ty != Type::Str || rhs.ty != Type::Str {
+    if !comparison || !matches!(lhs.ty, Type::Str) || !matches!(rhs.ty, Type::Str) {
         return None;
     }
     // An index into a string (not an element of an array of strings).
-    let is_byte =
-        |e: &TExpr| matches!(&e.kind, TExprKind::Index { base, .. } if base.ty == Type::Str);
+    let is_byte = |e: &TExpr| matches!(&e.kind, TExprKind::Index { base, .. } if matches!(base.ty, Type::Str));
     if !is_byte(lhs) && !is_byte(rhs) {
         return None;
     }
     let byte = |e: &TExpr| {
         let kind = match &e.kind {
-            TExprKind::Index { base, index } if base.ty == Type::Str => TExprKind::Index {
+            TExprKind::Index { base, index } if matches!(base.ty, Type::Str) => TExprKind::Index {
                 base: base.clone(),
                 index: index.clone(),
             },
@@ -287,8 +286,10 @@ impl FnGen<'_, '_> {
             TExprKind::Float(v) => Some(v.to_bits()),
             _ => None,
         };
-        if let Some(&r) = constant.and_then(|bits| self.pinned.get(&bits)) {
-            return r;
+        if let Some(bits) = constant {
+            if let Some(&(_, r)) = self.pinned.iter().find(|&&(b, _)| b == bits) {
+                return r;
+            }
         }
         if let TExprKind::Convert(inner) = &e.kind {
             if same_bits(&inner.ty, &e.ty) {
@@ -329,8 +330,8 @@ impl FnGen<'_, '_> {
 
     /// Evaluates `e` into `dst`.
     pub(super) fn expr_to(&mut self, e: &TExpr, dst: Reg) {
-        if val_type(&e.ty).is_ref() {
-            self.ref_regs.insert(dst);
+        if is_ref(&e.ty) {
+            self.mark_ref(dst);
         }
         let mark = self.next_reg;
         self.span = e.span;
@@ -358,7 +359,7 @@ impl FnGen<'_, '_> {
                 op: BinOp::Add,
                 lhs,
                 rhs,
-            } if e.ty == Type::Str => {
+            } if matches!(e.ty, Type::Str) => {
                 let mut parts = vec![];
                 concat_parts(lhs, &mut parts);
                 concat_parts(rhs, &mut parts);
@@ -393,7 +394,7 @@ impl FnGen<'_, '_> {
                     });
                     self.emit(binary_instr(*op, &Type::I32, dst, dst, v));
                 } else {
-                    let ty = if *op == BinOp::Add && e.ty == Type::Str {
+                    let ty = if *op == BinOp::Add && matches!(e.ty, Type::Str) {
                         Type::Str
                     } else {
                         ty
@@ -471,8 +472,8 @@ impl FnGen<'_, '_> {
                     // The callee's frame needs R[base] to hold the result.
                     self.alloc();
                 }
-                if val_type(&e.ty).is_ref() {
-                    self.ref_regs.insert(base);
+                if is_ref(&e.ty) {
+                    self.mark_ref(base);
                 }
                 self.span = e.span;
                 self.emit(Instr::Call {
@@ -487,7 +488,7 @@ impl FnGen<'_, '_> {
                 self.emit(Instr::TimeStamp { dst });
             }
             TExprKind::Array(elems) => {
-                let elem_ref = e.ty.element().is_some_and(|t| val_type(t).is_ref());
+                let elem_ref = e.ty.element().is_some_and(is_ref);
                 // Small literals are built from consecutive registers in one instruction;
                 // long ones start empty and push, so no literal needs a huge register window.
                 const DIRECT: usize = 64;
@@ -507,7 +508,7 @@ impl FnGen<'_, '_> {
                 } else {
                     // Built in a temporary: `dst` may be a variable the elements read.
                     let arr = self.alloc();
-                    self.ref_regs.insert(arr);
+                    self.mark_ref(arr);
                     self.span = e.span;
                     self.emit(Instr::NewArray {
                         dst: arr,
@@ -528,25 +529,27 @@ impl FnGen<'_, '_> {
                 let b = self.expr_any(base);
                 let i = self.expr_any(index);
                 self.span = e.span;
-                self.emit(if base.ty == Type::Str && e.ty == Type::I32 {
-                    Instr::StrByte {
-                        dst,
-                        s: b,
-                        index: i,
-                    }
-                } else if base.ty == Type::Str {
-                    Instr::StrIndex {
-                        dst,
-                        s: b,
-                        index: i,
-                    }
-                } else {
-                    Instr::ArrayGet {
-                        dst,
-                        arr: b,
-                        index: i,
-                    }
-                });
+                self.emit(
+                    if matches!(base.ty, Type::Str) && matches!(e.ty, Type::I32) {
+                        Instr::StrByte {
+                            dst,
+                            s: b,
+                            index: i,
+                        }
+                    } else if matches!(base.ty, Type::Str) {
+                        Instr::StrIndex {
+                            dst,
+                            s: b,
+                            index: i,
+                        }
+                    } else {
+                        Instr::ArrayGet {
+                            dst,
+                            arr: b,
+                            index: i,
+                        }
+                    },
+                );
             }
             TExprKind::Slice { base, start, end } => {
                 let arr = self.expr_any(base);
@@ -571,7 +574,7 @@ impl FnGen<'_, '_> {
             TExprKind::Len(inner) => {
                 let src = self.expr_any(inner);
                 self.span = e.span;
-                self.emit(if inner.ty == Type::Str {
+                self.emit(if matches!(inner.ty, Type::Str) {
                     Instr::StrLen { dst, s: src }
                 } else {
                     Instr::ArrayLen { dst, arr: src }
@@ -607,7 +610,7 @@ impl FnGen<'_, '_> {
     pub(super) fn cond_jump(&mut self, e: &TExpr, when: bool) -> Vec<usize> {
         let mark = self.next_reg;
         let jumps = match &e.kind {
-            TExprKind::Int(bits) if e.ty == Type::Bool => {
+            TExprKind::Int(bits) if matches!(e.ty, Type::Bool) => {
                 if (*bits != 0) == when {
                     self.span = e.span;
                     vec![self.emit(Instr::Jump { offset: 0 })]
@@ -690,7 +693,7 @@ impl FnGen<'_, '_> {
             };
             return Some(self.emit(instr));
         }
-        let raw_bits = is_integer(ty) || *ty == Type::Bool;
+        let raw_bits = is_integer(ty) || matches!(*ty, Type::Bool);
         if matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Matches) && raw_bits {
             // Taken when `a == b` is false, i.e. for `==` when `when` is false.
             let unless_eq = (op == BinOp::Ne) == when;
@@ -810,7 +813,7 @@ impl FnGen<'_, '_> {
                 }
                 _ => None,
             };
-            let formatted = digits.is_some() || types.iter().any(|t| *t != Type::Str);
+            let formatted = digits.is_some() || types.iter().any(|t| !matches!(*t, Type::Str));
             let most = if formatted {
                 MAX_CONCAT_FMT_PARTS
             } else {
@@ -844,7 +847,7 @@ impl FnGen<'_, '_> {
     /// integers).
     fn join(&mut self, dst: Reg, base: Reg, types: &[Type]) {
         let count = types.len() as u16;
-        if types.iter().any(|t| *t != Type::Str) {
+        if types.iter().any(|t| !matches!(*t, Type::Str)) {
             let arg_types = types.iter().map(|t| self.gen.type_index(t)).collect();
             let format = self.gen.print_format(arg_types, false);
             self.emit(Instr::ConcatFmt {

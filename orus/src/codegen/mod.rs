@@ -34,7 +34,6 @@ use crate::hash::FastMap as HashMap;
 use crate::opt::OptStats;
 use crate::types::typed::*;
 use crate::types::Type;
-use std::collections::BTreeSet;
 
 /// The most registers one frame may use; leaves headroom below `u16::MAX`.
 const MAX_REGISTERS: usize = 60_000;
@@ -95,13 +94,14 @@ fn generate_functions<'p>(
         strings: HashMap::default(),
         types: HashMap::default(),
         globals: vec![None; top_vars.len()],
+        scratch: Scratch::default(),
     };
     for (id, var) in top_vars.iter().enumerate() {
         if var.captured {
             gen.globals[id] = Some(gen.out.globals.len() as u32);
             gen.out.globals.push(GlobalInfo {
                 name: var.name.clone(),
-                is_ref: val_type(&var.ty).is_ref(),
+                is_ref: is_ref(&var.ty),
             });
         }
     }
@@ -152,6 +152,23 @@ pub(crate) fn val_type(ty: &Type) -> ValType {
     }
 }
 
+/// Whether a value of static type `ty` is a heap reference (`val_type(ty).is_ref()`,
+/// without building the `ValType`).
+pub(crate) fn is_ref(ty: &Type) -> bool {
+    !matches!(
+        ty,
+        Type::I32
+            | Type::I64
+            | Type::U32
+            | Type::U64
+            | Type::F64
+            | Type::Bool
+            | Type::Error
+            | Type::Void
+            | Type::Hole(_)
+    )
+}
+
 /// Program-wide state: constant pools and global slots.
 struct Gen<'p> {
     /// Number of top-level variables.
@@ -163,6 +180,16 @@ struct Gen<'p> {
     types: HashMap<ValType, u32>,
     /// Global slot of each top-level variable that functions use.
     globals: Vec<Option<u32>>,
+    /// Buffers a function is compiled into, kept from one function to the next so that
+    /// they grow once, not once per function.
+    scratch: Scratch,
+}
+
+#[derive(Default)]
+struct Scratch {
+    code: Vec<Instr>,
+    spans: Vec<Span>,
+    ref_regs: Vec<bool>,
 }
 
 /// A loop being compiled: where `break`s and `continue`s must be patched to.
@@ -181,52 +208,57 @@ struct FnGen<'g, 'p> {
     code: Vec<Instr>,
     spans: Vec<Span>,
     local_regs: Vec<Option<Reg>>,
-    /// Per local: captured by a closure and changeable, so it lives in a cell.
-    captured: Vec<bool>,
+    /// The function's locals (`captured`: changeable and captured by a closure, so it
+    /// lives in a cell).
+    locals: &'p [LocalVar],
     /// Per capture slot: holds the value itself rather than a cell.
     capture_by_value: &'p [bool],
-    local_types: Vec<Type>,
     top_regs: Vec<Option<Reg>>,
     /// `try` blocks currently open.
     try_depth: usize,
     next_reg: usize,
     max_reg: usize,
-    ref_regs: BTreeSet<Reg>,
+    /// Per register: it may hold a heap reference (the collector scans it).
+    ref_regs: Vec<bool>,
     loops: Vec<LoopCx>,
     span: Span,
     /// Set when the register limit is exceeded; reported at the end.
     overflow: Option<Span>,
-    /// Registers loaded with a constant at the entry, by the constant's bits (`consts`).
-    pinned: HashMap<u64, Reg>,
+    /// Registers loaded with a constant at the entry, and the constant's bits (`consts`):
+    /// a dozen at most, so a scan beats hashing.
+    pinned: Vec<(u64, Reg)>,
 }
 
 impl<'p> Gen<'p> {
     fn function(&mut self, func: &'p TFunction, is_entry: bool) -> Result<Function, Diagnostic> {
         let top_count = self.top_count;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.code.clear();
+        scratch.spans.clear();
+        scratch.ref_regs.clear();
         let mut fg = FnGen {
             gen: self,
             is_entry,
-            code: vec![],
-            spans: vec![],
+            code: scratch.code,
+            spans: scratch.spans,
             local_regs: vec![None; func.locals.len()],
-            captured: func.locals.iter().map(|l| l.captured).collect(),
+            locals: &func.locals,
             capture_by_value: &func.capture_by_value,
-            local_types: func.locals.iter().map(|l| l.ty.clone()).collect(),
             try_depth: 0,
             top_regs: vec![None; if is_entry { top_count } else { 0 }],
             next_reg: 0,
             max_reg: 0,
-            ref_regs: BTreeSet::new(),
+            ref_regs: scratch.ref_regs,
             loops: vec![],
             span: func.span,
             overflow: None,
-            pinned: HashMap::default(),
+            pinned: vec![],
         };
         for id in 0..func.params {
             let reg = fg.alloc();
             fg.local_regs[id] = Some(reg);
-            if val_type(&func.locals[id].ty).is_ref() || func.locals[id].captured {
-                fg.ref_regs.insert(reg);
+            if is_ref(&func.locals[id].ty) || func.locals[id].captured {
+                fg.mark_ref(reg);
             }
             if func.locals[id].captured {
                 fg.emit(Instr::NewCell { dst: reg, src: reg });
@@ -235,7 +267,7 @@ impl<'p> Gen<'p> {
         for bits in consts::loop_constants(&func.body) {
             let reg = fg.alloc();
             fg.load_bits(reg, bits);
-            fg.pinned.insert(bits, reg);
+            fg.pinned.push((bits, reg));
         }
         fg.stmts(&func.body);
         fg.emit(Instr::ReturnVoid {});
@@ -250,15 +282,24 @@ impl<'p> Gen<'p> {
                 ),
             ));
         }
-        Ok(Function {
+        let compiled = Function {
             name: func.name.clone(),
             file: func.file,
             arity: func.params as u16,
             num_regs: fg.max_reg.max(1) as u16,
+            code: fg.code.to_vec(),
+            spans: fg.spans.to_vec(),
+            ref_regs: (fg.ref_regs.iter().enumerate())
+                .filter(|&(_, &is_ref)| is_ref)
+                .map(|(reg, _)| reg as Reg)
+                .collect(),
+        };
+        fg.gen.scratch = Scratch {
             code: fg.code,
             spans: fg.spans,
-            ref_regs: fg.ref_regs.into_iter().collect(),
-        })
+            ref_regs: fg.ref_regs,
+        };
+        Ok(compiled)
     }
 
     fn const_index(&mut self, bits: u64) -> u32 {
@@ -300,6 +341,15 @@ impl<'p> Gen<'p> {
 }
 
 impl FnGen<'_, '_> {
+    /// Records that register `reg` may hold a heap reference.
+    fn mark_ref(&mut self, reg: Reg) {
+        let index = usize::from(reg);
+        if index >= self.ref_regs.len() {
+            self.ref_regs.resize(index + 1, false);
+        }
+        self.ref_regs[index] = true;
+    }
+
     fn emit(&mut self, instr: Instr) -> usize {
         self.code.push(instr);
         self.spans.push(self.span);
@@ -508,13 +558,13 @@ impl FnGen<'_, '_> {
                 let mark = self.next_reg;
                 let arr = self.alloc();
                 self.expr_to(value, arr);
-                let elem_ref = value.ty.element().is_some_and(|e| val_type(e).is_ref());
+                let elem_ref = value.ty.element().is_some_and(is_ref);
                 for (k, place) in targets.iter().enumerate() {
                     let inner = self.next_reg;
                     let idx = self.alloc();
                     let item = self.alloc();
                     if elem_ref {
-                        self.ref_regs.insert(item);
+                        self.mark_ref(item);
                     }
                     self.span = stmt.span;
                     self.emit(Instr::LoadInt {
@@ -700,8 +750,8 @@ impl FnGen<'_, '_> {
         self.expr_to(array, base);
         let _index = self.alloc();
         let item = self.alloc();
-        if array.ty.element().is_some_and(|e| val_type(e).is_ref()) {
-            self.ref_regs.insert(item);
+        if array.ty.element().is_some_and(is_ref) {
+            self.mark_ref(item);
         }
         let item_cell = self.cell_for(var);
         self.span = span;

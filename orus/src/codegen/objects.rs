@@ -1,6 +1,6 @@
 //! Code generation for structs, enums, closures, `match` and `try`/`catch`.
 
-use super::{val_type, FnGen};
+use super::{is_ref, FnGen};
 use crate::ast::BinOp;
 use crate::bytecode::{Instr, Reg};
 use crate::types::typed::*;
@@ -57,7 +57,7 @@ impl FnGen<'_, '_> {
                 let base = self.next_reg as Reg;
                 for c in captures {
                     let r = self.alloc();
-                    self.ref_regs.insert(r);
+                    self.mark_ref(r);
                     match *c {
                         CaptureSource::Local(id) => {
                             let cell = self.local_regs[id].unwrap_or(r);
@@ -86,8 +86,8 @@ impl FnGen<'_, '_> {
                 if args.is_empty() {
                     self.alloc();
                 }
-                if val_type(&e.ty).is_ref() {
-                    self.ref_regs.insert(base);
+                if is_ref(&e.ty) {
+                    self.mark_ref(base);
                 }
                 self.span = e.span;
                 self.emit(Instr::CallValue { callee: c, base });
@@ -319,8 +319,8 @@ impl FnGen<'_, '_> {
     fn arm_binds(&mut self, binds: &[(LocalId, u16)], subject: Reg) {
         for &(local, index) in binds {
             let r = self.alloc();
-            if val_type(&self.local_types[local]).is_ref() {
-                self.ref_regs.insert(r);
+            if is_ref(&self.locals[local].ty) {
+                self.mark_ref(r);
             }
             self.emit(Instr::EnumPayload {
                 dst: r,
@@ -354,7 +354,7 @@ impl FnGen<'_, '_> {
                         });
                         let rhs = self.expr_any(value);
                         self.span = value.span;
-                        let ty = if value.ty == Type::Str {
+                        let ty = if matches!(value.ty, Type::Str) {
                             Type::Str
                         } else {
                             value.ty.clone()
@@ -419,7 +419,7 @@ impl FnGen<'_, '_> {
                 handler,
             } => {
                 let err = self.alloc();
-                self.ref_regs.insert(err);
+                self.mark_ref(err);
                 let cell = self.cell_for(*error_local);
                 self.span = stmt.span;
                 let push = self.emit(Instr::PushTry {
@@ -442,7 +442,7 @@ impl FnGen<'_, '_> {
             TStmtKind::Throw(value) => {
                 let v = self.expr_any(value);
                 self.span = stmt.span;
-                self.emit(if value.ty == Type::ErrorValue {
+                self.emit(if matches!(value.ty, Type::ErrorValue) {
                     Instr::Rethrow { src: v }
                 } else {
                     Instr::ThrowStr { src: v }
