@@ -31,7 +31,7 @@ use crate::bytecode::{
 };
 use crate::diag::{Code, Diagnostic, Span};
 use crate::hash::FastMap as HashMap;
-use crate::opt::OptStats;
+use crate::opt::{OptStats, Optimizer};
 use crate::types::typed::*;
 use crate::types::Type;
 
@@ -55,7 +55,7 @@ pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
 /// 10 000). Functions are independent for both: the optimiser changes only the body and
 /// locals of the function it is given, and code generation reads no other function.
 pub fn generate_optimized(program: &mut TProgram) -> (Result<Program, Diagnostic>, OptStats) {
-    let mut stats = OptStats::default();
+    let mut optimizer = Optimizer::default();
     let TProgram {
         functions,
         structs,
@@ -69,11 +69,11 @@ pub fn generate_optimized(program: &mut TProgram) -> (Result<Program, Diagnostic
         structs,
         enums,
         functions.iter_mut().map(|f| {
-            crate::opt::optimize_function(f, &mut stats);
+            optimizer.function(f);
             &*f
         }),
     );
-    (result, stats)
+    (result, optimizer.stats)
 }
 
 fn generate_functions<'p>(
@@ -88,6 +88,7 @@ fn generate_functions<'p>(
         _functions: std::marker::PhantomData,
         out: Program {
             entry: entry as u32,
+            functions: Vec::with_capacity(functions.size_hint().0),
             ..Program::default()
         },
         consts: HashMap::default(),

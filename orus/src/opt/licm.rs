@@ -28,6 +28,17 @@ pub(super) struct WriteLog {
 }
 
 impl WriteLog {
+    /// Prepares the log for a function with `locals` locals. Stamps of earlier functions
+    /// stay: they are older than any loop of this one.
+    pub(super) fn start_function(&mut self, locals: usize) {
+        if self.clock > u32::MAX / 2 {
+            *self = WriteLog::default();
+        }
+        if self.locals.len() < locals {
+            self.locals.resize(locals, 0);
+        }
+    }
+
     /// The clock now: a loop that starts here wrote what is logged later.
     pub(super) fn now(&self) -> u32 {
         self.clock

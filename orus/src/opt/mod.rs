@@ -37,35 +37,48 @@ impl std::fmt::Display for OptStats {
 
 /// Runs every pass over every function of the program.
 pub fn optimize(program: &mut TProgram) -> OptStats {
-    let mut stats = OptStats::default();
+    let mut optimizer = Optimizer::default();
     for func in &mut program.functions {
-        optimize_function(func, &mut stats);
+        optimizer.function(func);
     }
-    stats
+    optimizer.stats
 }
 
-/// Runs every pass over one function (they only change its body and locals).
-///
-/// The passes share one walk: each expression is folded bottom-up, the writes of each
-/// statement are logged as it goes (`licm::WriteLog`), and a loop's invariants are
-/// hoisted as soon as the walk is through the loop, so inner loops' invariants can move
-/// further out when the enclosing loop's turn comes. Folding first everywhere and then
-/// hoisting, in two walks, gave the same tree: hoisting from a loop reads only the loop,
-/// which is folded by then.
-pub fn optimize_function(func: &mut TFunction, stats: &mut OptStats) {
-    let mut walk = Walk {
-        locals: &mut func.locals,
-        stats,
-        log: WriteLog::default(),
-        logging: true,
-    };
-    walk.block(&mut func.body);
+/// Runs the passes function by function ([`Optimizer::function`]), keeping what one
+/// function's walk allocated for the next.
+#[derive(Default)]
+pub struct Optimizer {
+    pub stats: OptStats,
+    log: WriteLog,
+}
+
+impl Optimizer {
+    /// Runs every pass over one function (they only change its body and locals).
+    ///
+    /// The passes share one walk: each expression is folded bottom-up, the writes of each
+    /// statement are logged as it goes (`licm::WriteLog`), and a loop's invariants are
+    /// hoisted as soon as the walk is through the loop, so inner loops' invariants can
+    /// move further out when the enclosing loop's turn comes. Folding first everywhere and
+    /// then hoisting, in two walks, gave the same tree: hoisting from a loop reads only the
+    /// loop, which is folded by then.
+    pub fn function(&mut self, func: &mut TFunction) {
+        // The log's clock runs on across functions: what earlier functions logged is
+        // older than any loop of this one, so it never needs clearing.
+        self.log.start_function(func.locals.len());
+        let mut walk = Walk {
+            locals: &mut func.locals,
+            stats: &mut self.stats,
+            log: &mut self.log,
+            logging: true,
+        };
+        walk.block(&mut func.body);
+    }
 }
 
 struct Walk<'f> {
     locals: &'f mut Vec<LocalVar>,
     stats: &'f mut OptStats,
-    log: WriteLog,
+    log: &'f mut WriteLog,
     /// Off inside an operand that its operator's fold drops (`x` in `false and x`): what
     /// it would write is no longer in the program.
     logging: bool,
@@ -81,7 +94,7 @@ impl Walk<'_> {
                 i += 1;
                 continue;
             }
-            let hoisted = licm::hoist_loop(&mut stmts[i], &self.log, since, self.locals);
+            let hoisted = licm::hoist_loop(&mut stmts[i], self.log, since, self.locals);
             if hoisted.is_empty() {
                 i += 1;
                 continue;
@@ -202,7 +215,22 @@ impl Walk<'_> {
     }
 
     /// Folds `e` bottom-up and logs what evaluating it may write.
+    #[inline(always)]
     fn expr(&mut self, e: &mut TExpr) {
+        // Leaves (half the nodes) have nothing to fold or log: no call for them.
+        if !matches!(
+            e.kind,
+            TExprKind::Int(_)
+                | TExprKind::Float(_)
+                | TExprKind::Str(_)
+                | TExprKind::Load(_)
+                | TExprKind::TimeStamp
+        ) {
+            self.node(e);
+        }
+    }
+
+    fn node(&mut self, e: &mut TExpr) {
         match &mut e.kind {
             TExprKind::Int(_)
             | TExprKind::Float(_)
