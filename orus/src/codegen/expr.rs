@@ -1,6 +1,6 @@
 //! Expression code generation: picks the typed instruction for each operator.
 
-use super::{is_ref, FnGen};
+use super::{is_ref, FnGen, Jumps};
 use crate::ast::{BinOp, UnaryOp};
 use crate::bytecode::{Instr, Prim, Reg, MAX_CONCAT_FMT_PARTS};
 use crate::types::typed::*;
@@ -186,7 +186,18 @@ pub(super) fn binary_immediate<'e>(
 /// A comparison of two one-byte strings, at least one of them `s[i]` and the other `t[j]`
 /// or a one-byte literal (`s[i] == "a"`, `a[i - 1] != b[j - 1]`): the same comparison of
 /// their bytes as `i32`s, so no string is looked up and the literal becomes an immediate.
+#[inline]
 fn byte_comparison(op: BinOp, lhs: &TExpr, rhs: &TExpr) -> Option<(TExpr, TExpr)> {
+    // Most comparisons are not of strings: that is decided here, inline, without a call.
+    if !matches!(lhs.ty, Type::Str) {
+        return None;
+    }
+    byte_operands(op, lhs, rhs)
+}
+
+/// [`byte_comparison`] of string operands.
+#[inline(never)]
+fn byte_operands(op: BinOp, lhs: &TExpr, rhs: &TExpr) -> Option<(TExpr, TExpr)> {
     let comparison = matches!(
         op,
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
@@ -280,8 +291,16 @@ impl Order {
 impl FnGen<'_, '_> {
     /// Evaluates `e` into some register: a variable's own register when `e` just reads a
     /// local, else a new temporary (left allocated; the caller frees it).
+    ///
+    /// The common cases (a local's register, a pinned constant) are inlined into the
+    /// caller; the rest is [`FnGen::expr_any_new`], whose frame is much larger.
+    #[inline(always)]
     pub(super) fn expr_any(&mut self, e: &TExpr) -> Reg {
         let constant = match e.kind {
+            TExprKind::Load(place) => match self.direct_reg(place) {
+                Some(r) => return r,
+                None => None,
+            },
             TExprKind::Int(bits) => Some(bits),
             TExprKind::Float(v) => Some(v.to_bits()),
             _ => None,
@@ -291,14 +310,16 @@ impl FnGen<'_, '_> {
                 return r;
             }
         }
+        self.expr_any_new(e)
+    }
+
+    /// [`FnGen::expr_any`] of an expression that is not a local's register or a pinned
+    /// constant.
+    #[inline(never)]
+    fn expr_any_new(&mut self, e: &TExpr) -> Reg {
         if let TExprKind::Convert(inner) = &e.kind {
             if same_bits(&inner.ty, &e.ty) {
                 return self.expr_any(inner);
-            }
-        }
-        if let TExprKind::Load(place) = e.kind {
-            if let Some(r) = self.direct_reg(place) {
-                return r;
             }
         }
         if let TExprKind::Call { .. } | TExprKind::CallValue { .. } = e.kind {
@@ -329,12 +350,27 @@ impl FnGen<'_, '_> {
     }
 
     /// Evaluates `e` into `dst`.
+    ///
+    /// Constants and variables are compiled inline; other expressions by
+    /// [`FnGen::expr_to_node`], whose frame is much larger.
+    #[inline(always)]
     pub(super) fn expr_to(&mut self, e: &TExpr, dst: Reg) {
         if is_ref(&e.ty) {
             self.mark_ref(dst);
         }
-        let mark = self.next_reg;
         self.span = e.span;
+        match &e.kind {
+            TExprKind::Int(bits) => self.load_bits(dst, *bits),
+            TExprKind::Float(v) => self.load_bits(dst, v.to_bits()),
+            TExprKind::Load(place) => self.load_place(*place, dst),
+            _ => self.expr_to_node(e, dst),
+        }
+    }
+
+    /// [`FnGen::expr_to`] of an expression with operands, which it frees afterwards.
+    #[inline(never)]
+    fn expr_to_node(&mut self, e: &TExpr, dst: Reg) {
+        let mark = self.next_reg;
         match &e.kind {
             TExprKind::Int(bits) => self.load_bits(dst, *bits),
             TExprKind::Float(v) => self.load_bits(dst, v.to_bits()),
@@ -607,15 +643,16 @@ impl FnGen<'_, '_> {
     /// Emits the test of the bool condition `e`: jumps taken when its value is `when`
     /// (to be patched; returned), falling through otherwise. `not`, `and` and `or` become
     /// jumps, and a comparison a fused compare-and-branch where one exists.
-    pub(super) fn cond_jump(&mut self, e: &TExpr, when: bool) -> Vec<usize> {
+    pub(super) fn cond_jump(&mut self, e: &TExpr, when: bool) -> Jumps {
         let mark = self.next_reg;
         let jumps = match &e.kind {
             TExprKind::Int(bits) if matches!(e.ty, Type::Bool) => {
                 if (*bits != 0) == when {
                     self.span = e.span;
-                    vec![self.emit(Instr::Jump { offset: 0 })]
+                    let at = self.emit(Instr::Jump { offset: 0 });
+                    self.one_jump(at)
                 } else {
-                    vec![]
+                    Jumps::NONE
                 }
             }
             TExprKind::Unary {
@@ -626,7 +663,8 @@ impl FnGen<'_, '_> {
                 if *is_and != when {
                     // `a and b` is false when either is; `a or b` true when either is.
                     let mut jumps = self.cond_jump(lhs, when);
-                    jumps.extend(self.cond_jump(rhs, when));
+                    let more = self.cond_jump(rhs, when);
+                    self.join_jumps(&mut jumps, more);
                     jumps
                 } else {
                     // `a and b` is true when `a` is and then `b` is (and dually for `or`).
@@ -638,7 +676,7 @@ impl FnGen<'_, '_> {
                 }
             }
             TExprKind::Binary { op, lhs, rhs } => match self.compare_jump(e, *op, lhs, rhs, when) {
-                Some(at) => vec![at],
+                Some(at) => self.one_jump(at),
                 None => self.bool_jump(e, when),
             },
             _ => self.bool_jump(e, when),
@@ -648,14 +686,15 @@ impl FnGen<'_, '_> {
     }
 
     /// The fallback of [`FnGen::cond_jump`]: the bool in a register, then a jump on it.
-    fn bool_jump(&mut self, e: &TExpr, when: bool) -> Vec<usize> {
+    fn bool_jump(&mut self, e: &TExpr, when: bool) -> Jumps {
         let cond = self.expr_any(e);
         self.span = e.span;
-        vec![self.emit(if when {
+        let at = self.emit(if when {
             Instr::JumpIfTrue { cond, offset: 0 }
         } else {
             Instr::JumpIfFalse { cond, offset: 0 }
-        })]
+        });
+        self.one_jump(at)
     }
 
     /// The comparison `lhs op rhs` as one fused compare-and-branch taken when its value is

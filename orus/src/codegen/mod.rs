@@ -198,8 +198,25 @@ struct LoopCx {
     id: LoopId,
     /// `try` blocks open when the loop started; a jump out pops the ones opened since.
     try_depth: usize,
-    breaks: Vec<usize>,
-    continues: Vec<usize>,
+    breaks: Jumps,
+    continues: Jumps,
+}
+
+/// Jumps still to be pointed at their target, chained through their own offset fields
+/// (as in Lua's code generator): each one's offset holds the pc of the next one until it
+/// is patched, so a condition or an `if` needs no vector of pending jumps.
+#[derive(Clone, Copy)]
+#[must_use]
+struct Jumps {
+    /// The most recently added jump, or `NO_JUMP`.
+    head: i32,
+}
+
+/// The end of a chain of [`Jumps`].
+const NO_JUMP: i32 = -1;
+
+impl Jumps {
+    const NONE: Jumps = Jumps { head: NO_JUMP };
 }
 
 /// Per-function state.
@@ -387,10 +404,57 @@ impl FnGen<'_, '_> {
         }
     }
 
+    /// Adds the jump just emitted at `at` to `list`.
+    fn chain(&mut self, list: &mut Jumps, at: usize) {
+        self.set_link(at, list.head);
+        list.head = at as i32;
+    }
+
+    /// A list of the one jump at `at`.
+    fn one_jump(&mut self, at: usize) -> Jumps {
+        let mut list = Jumps::NONE;
+        self.chain(&mut list, at);
+        list
+    }
+
+    /// Adds the jumps of `more` to `list`.
+    fn join_jumps(&mut self, list: &mut Jumps, more: Jumps) {
+        if more.head == NO_JUMP {
+            return;
+        }
+        let mut tail = more.head;
+        loop {
+            let next = self.link(tail as usize);
+            if next == NO_JUMP {
+                break;
+            }
+            tail = next;
+        }
+        self.set_link(tail as usize, list.head);
+        list.head = more.head;
+    }
+
+    fn link(&mut self, at: usize) -> i32 {
+        match self.code[at].jump_offset_mut() {
+            Some(offset) => *offset,
+            None => unreachable!("a non-jump in a jump list {:?}", self.code[at]),
+        }
+    }
+
+    fn set_link(&mut self, at: usize, next: i32) {
+        match self.code[at].jump_offset_mut() {
+            Some(offset) => *offset = next,
+            None => unreachable!("a non-jump in a jump list {:?}", self.code[at]),
+        }
+    }
+
     /// Points every jump in `jumps` to `target`.
-    fn patch_all(&mut self, jumps: Vec<usize>, target: usize) {
-        for at in jumps {
-            self.patch(at, target);
+    fn patch_all(&mut self, jumps: Jumps, target: usize) {
+        let mut at = jumps.head;
+        while at != NO_JUMP {
+            let next = self.link(at as usize);
+            self.patch(at as usize, target);
+            at = next;
         }
     }
 
@@ -448,14 +512,15 @@ impl FnGen<'_, '_> {
                 branches,
                 else_body,
             } => {
-                let mut ends = vec![];
+                let mut ends = Jumps::NONE;
                 for (i, (cond, body)) in branches.iter().enumerate() {
                     let skip = self.jump_if_false(cond);
                     self.scoped(body);
                     let last = i + 1 == branches.len() && else_body.is_none();
                     if !last {
                         self.span = stmt.span;
-                        ends.push(self.emit(Instr::Jump { offset: 0 }));
+                        let at = self.emit(Instr::Jump { offset: 0 });
+                        self.chain(&mut ends, at);
                     }
                     let here = self.code.len();
                     self.patch_all(skip, here);
@@ -464,9 +529,7 @@ impl FnGen<'_, '_> {
                     self.scoped(body);
                 }
                 let end = self.code.len();
-                for j in ends {
-                    self.patch(j, end);
-                }
+                self.patch_all(ends, end);
             }
             TStmtKind::While { id, cond, body } => {
                 // The condition is tested at the entry and again at the bottom, where the
@@ -476,8 +539,8 @@ impl FnGen<'_, '_> {
                 self.loops.push(LoopCx {
                     id: *id,
                     try_depth: self.try_depth,
-                    breaks: vec![],
-                    continues: vec![],
+                    breaks: Jumps::NONE,
+                    continues: Jumps::NONE,
                 });
                 self.scoped(body);
                 let cont = self.code.len();
@@ -598,11 +661,18 @@ impl FnGen<'_, '_> {
                 }
                 let at = self.emit(Instr::Jump { offset: 0 });
                 let is_break = matches!(stmt.kind, TStmtKind::Break(_));
-                if let Some(l) = self.loops.iter_mut().rev().find(|l| l.id == *id) {
-                    if is_break {
-                        l.breaks.push(at);
+                if let Some(k) = self.loops.iter().rposition(|l| l.id == *id) {
+                    let mut list = if is_break {
+                        self.loops[k].breaks
                     } else {
-                        l.continues.push(at);
+                        self.loops[k].continues
+                    };
+                    self.chain(&mut list, at);
+                    let l = &mut self.loops[k];
+                    if is_break {
+                        l.breaks = list;
+                    } else {
+                        l.continues = list;
                     }
                 }
             }
@@ -631,12 +701,8 @@ impl FnGen<'_, '_> {
     /// Patches the loop's `break`s to `end` and `continue`s to `cont`.
     fn close_loop(&mut self, cont: usize, end: usize) {
         let l = self.loops.pop().expect("an open loop");
-        for b in l.breaks {
-            self.patch(b, end);
-        }
-        for c in l.continues {
-            self.patch(c, cont);
-        }
+        self.patch_all(l.breaks, end);
+        self.patch_all(l.continues, cont);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -696,8 +762,8 @@ impl FnGen<'_, '_> {
         self.loops.push(LoopCx {
             id,
             try_depth: self.try_depth,
-            breaks: vec![],
-            continues: vec![],
+            breaks: Jumps::NONE,
+            continues: Jumps::NONE,
         });
         self.scoped(body);
         self.span = span;
@@ -762,8 +828,8 @@ impl FnGen<'_, '_> {
         self.loops.push(LoopCx {
             id,
             try_depth: self.try_depth,
-            breaks: vec![],
-            continues: vec![],
+            breaks: Jumps::NONE,
+            continues: Jumps::NONE,
         });
         self.scoped(body);
         self.span = span;
@@ -779,7 +845,7 @@ impl FnGen<'_, '_> {
     }
 
     /// Evaluates a condition and emits the jumps taken when it is false; returns them.
-    fn jump_if_false(&mut self, cond: &TExpr) -> Vec<usize> {
+    fn jump_if_false(&mut self, cond: &TExpr) -> Jumps {
         let mark = self.next_reg;
         let jumps = self.cond_jump(cond, false);
         self.free_to(mark);

@@ -13,12 +13,14 @@ use crate::bytecode::{Instr, Reg};
 use crate::types::typed::*;
 
 impl FnGen<'_, '_> {
+    #[inline]
     fn is_cell_local(&self, id: LocalId) -> bool {
         self.locals[id].captured
     }
 
     /// The register that holds a variable's value directly, if there is one (not a cell,
     /// not a global slot).
+    #[inline]
     pub(super) fn direct_reg(&self, place: Place) -> Option<Reg> {
         match place {
             Place::Local(id) if !self.is_cell_local(id) => self.local_regs[id],

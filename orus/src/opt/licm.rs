@@ -266,7 +266,61 @@ impl Hoist<'_, '_> {
             });
             return;
         }
-        for_each_subexpr(e, &mut |c| self.expr(c));
+        match &mut e.kind {
+            TExprKind::Int(_)
+            | TExprKind::Float(_)
+            | TExprKind::Str(_)
+            | TExprKind::Load(_)
+            | TExprKind::TimeStamp
+            | TExprKind::Closure { .. }
+            | TExprKind::Logic { .. } => {}
+            TExprKind::Unary { operand: inner, .. }
+            | TExprKind::Convert(inner)
+            | TExprKind::ToStr(inner)
+            | TExprKind::Len(inner)
+            | TExprKind::Pop(inner)
+            | TExprKind::GetField { obj: inner, .. } => self.expr(inner),
+            TExprKind::Binary { lhs, rhs, .. }
+            | TExprKind::Index {
+                base: lhs,
+                index: rhs,
+            }
+            | TExprKind::Push {
+                array: lhs,
+                value: rhs,
+            } => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            TExprKind::Call { args: items, .. }
+            | TExprKind::Array(items)
+            | TExprKind::NewStruct { fields: items, .. }
+            | TExprKind::NewEnum { payload: items, .. } => {
+                items.iter_mut().for_each(|a| self.expr(a));
+            }
+            TExprKind::CallValue { callee, args } => {
+                self.expr(callee);
+                args.iter_mut().for_each(|a| self.expr(a));
+            }
+            TExprKind::Slice { base, start, end } => {
+                self.expr(base);
+                if let Some(s) = start {
+                    self.expr(s);
+                }
+                if let Some(x) = end {
+                    self.expr(x);
+                }
+            }
+            TExprKind::Match { subject, arms, .. } => {
+                self.expr(subject);
+                for arm in arms {
+                    if let ArmTest::Cond(c) = &mut arm.test {
+                        self.expr(c);
+                    }
+                    self.expr(&mut arm.body);
+                }
+            }
+        }
     }
 
     /// Whether evaluating `e` can neither fail nor have an effect, and it reads only
