@@ -20,7 +20,7 @@ impl FnGen<'_, '_> {
 
     /// The register that holds a variable's value directly, if there is one (not a cell,
     /// not a global slot).
-    #[inline]
+    #[inline(always)]
     pub(super) fn direct_reg(&self, place: Place) -> Option<Reg> {
         match place {
             Place::Local(id) if !self.is_cell_local(id) => self.local_regs[id],

@@ -40,6 +40,15 @@ fn constant(e: &TExpr) -> Option<Const<'_>> {
     }
 }
 
+/// Whether `e` is a literal: an operator folds only when its operands are.
+#[inline]
+pub(super) fn is_constant(e: &TExpr) -> bool {
+    matches!(
+        e.kind,
+        TExprKind::Int(_) | TExprKind::Float(_) | TExprKind::Str(_)
+    )
+}
+
 /// Canonical bits of an integer value of type `ty`.
 fn canon(ty: &Type, v: i128) -> u64 {
     match ty {

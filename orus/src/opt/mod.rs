@@ -248,7 +248,13 @@ impl Walk<'_> {
             | TExprKind::ToStr(inner)
             | TExprKind::Len(inner)
             | TExprKind::Pop(inner)
-            | TExprKind::GetField { obj: inner, .. } => self.expr(inner),
+            | TExprKind::GetField { obj: inner, .. } => {
+                self.expr(inner);
+                // Only an operator on constants folds: most nodes go no further.
+                if !fold::is_constant(inner) {
+                    return;
+                }
+            }
             TExprKind::Binary { lhs, rhs, .. }
             | TExprKind::Index {
                 base: lhs,
@@ -260,9 +266,15 @@ impl Walk<'_> {
             } => {
                 self.expr(lhs);
                 self.expr(rhs);
+                if !(fold::is_constant(lhs) && fold::is_constant(rhs)) {
+                    return;
+                }
             }
             TExprKind::Logic { is_and, lhs, rhs } => {
                 self.expr(lhs);
+                if !fold::is_constant(lhs) {
+                    return self.expr(rhs);
+                }
                 if fold::logic_drops_rhs(*is_and, lhs) {
                     let logging = std::mem::replace(&mut self.logging, false);
                     self.expr(rhs);
