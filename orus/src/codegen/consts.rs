@@ -121,13 +121,14 @@ impl Finder {
     }
 
     /// `e` evaluated into a register of its own (`expr_any`).
+    #[inline(always)]
     fn operand(&mut self, e: &TExpr, in_loop: bool) {
         if !in_loop {
             return; // An expression holds no loop, so no literal of it is pinned.
         }
         match e.kind {
-            TExprKind::Int(bits) if in_loop => self.collect(bits),
-            TExprKind::Float(v) if in_loop => self.collect(v.to_bits()),
+            TExprKind::Int(bits) => self.collect(bits),
+            TExprKind::Float(v) => self.collect(v.to_bits()),
             _ => self.value(e, in_loop),
         }
     }
@@ -168,10 +169,26 @@ impl Finder {
     }
 
     /// `e` evaluated into a given register (`expr_to`): its operands are walked.
+    #[inline(always)]
     fn value(&mut self, e: &TExpr, in_loop: bool) {
-        if !in_loop {
-            return; // An expression holds no loop, so no literal of it is pinned.
+        // An expression holds no loop, so no literal of it is pinned outside loops; and
+        // leaves (half the nodes) have no operands: no call for either.
+        let leaf = matches!(
+            e.kind,
+            TExprKind::Int(_)
+                | TExprKind::Float(_)
+                | TExprKind::Str(_)
+                | TExprKind::Load(_)
+                | TExprKind::TimeStamp
+                | TExprKind::Closure { .. }
+        );
+        if in_loop && !leaf {
+            self.value_node(e, in_loop);
         }
+    }
+
+    /// [`Finder::value`] of an expression with operands.
+    fn value_node(&mut self, e: &TExpr, in_loop: bool) {
         match &e.kind {
             TExprKind::Int(_)
             | TExprKind::Float(_)

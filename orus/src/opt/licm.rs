@@ -237,7 +237,23 @@ impl Hoist<'_, '_> {
     }
 
     /// Hoists the maximal invariant subexpressions of `e` that contain an operator.
+    #[inline(always)]
     fn expr(&mut self, e: &mut TExpr) {
+        // Leaves (half the nodes) have no operator: no call for them.
+        if !matches!(
+            e.kind,
+            TExprKind::Int(_)
+                | TExprKind::Float(_)
+                | TExprKind::Str(_)
+                | TExprKind::Load(_)
+                | TExprKind::TimeStamp
+                | TExprKind::Closure { .. }
+        ) {
+            self.node(e);
+        }
+    }
+
+    fn node(&mut self, e: &mut TExpr) {
         match &mut e.kind {
             TExprKind::Int(_) | TExprKind::Float(_) | TExprKind::Load(_) => return,
             // Short-circuit operands are only evaluated conditionally; keep them in place.
