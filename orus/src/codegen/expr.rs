@@ -158,28 +158,31 @@ pub(super) fn binary_immediate<'e>(
     lhs: &'e TExpr,
     rhs: &'e TExpr,
 ) -> Option<(&'e TExpr, ImmOp, i32)> {
-    let commutative = |imm_op: ImmOp| match (immediate(rhs), immediate(lhs)) {
-        (Some(v), _) => Some((lhs, imm_op, v)),
-        (None, Some(v)) => Some((rhs, imm_op, v)),
-        (None, None) => None,
+    let (imm_op, commutative) = match op {
+        BinOp::BitAnd if is_integer(ty) => (ImmOp::And, true),
+        BinOp::BitOr if is_integer(ty) => (ImmOp::Or, true),
+        BinOp::BitXor if is_integer(ty) => (ImmOp::Xor, true),
+        _ if !matches!(ty, Type::I32) => return None,
+        BinOp::Add => (ImmOp::Add, true),
+        BinOp::Sub => {
+            return match immediate(rhs) {
+                Some(v) if v != i32::MIN => Some((lhs, ImmOp::Add, -v)),
+                _ => None,
+            }
+        }
+        BinOp::Mul => (ImmOp::Mul, true),
+        BinOp::Div => (ImmOp::Div, false),
+        BinOp::Rem => (ImmOp::Rem, false),
+        BinOp::Shl => (ImmOp::Shl, false),
+        BinOp::Shr => (ImmOp::Shr, false),
+        _ => return None,
     };
-    let right = |imm_op: ImmOp| immediate(rhs).map(|v| (lhs, imm_op, v));
-    match op {
-        BinOp::BitAnd if is_integer(ty) => commutative(ImmOp::And),
-        BinOp::BitOr if is_integer(ty) => commutative(ImmOp::Or),
-        BinOp::BitXor if is_integer(ty) => commutative(ImmOp::Xor),
-        _ if !matches!(*ty, Type::I32) => None,
-        BinOp::Add => commutative(ImmOp::Add),
-        BinOp::Sub => match immediate(rhs) {
-            Some(v) if v != i32::MIN => Some((lhs, ImmOp::Add, -v)),
-            _ => None,
-        },
-        BinOp::Mul => commutative(ImmOp::Mul),
-        BinOp::Div => right(ImmOp::Div),
-        BinOp::Rem => right(ImmOp::Rem),
-        BinOp::Shl => right(ImmOp::Shl),
-        BinOp::Shr => right(ImmOp::Shr),
-        _ => None,
+    if let Some(v) = immediate(rhs) {
+        Some((lhs, imm_op, v))
+    } else if commutative {
+        immediate(lhs).map(|v| (rhs, imm_op, v))
+    } else {
+        None
     }
 }
 

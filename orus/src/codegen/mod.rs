@@ -191,6 +191,8 @@ struct Scratch {
     code: Vec<Instr>,
     spans: Vec<Span>,
     ref_regs: Vec<bool>,
+    local_regs: Vec<Option<Reg>>,
+    loops: Vec<LoopCx>,
 }
 
 /// A loop being compiled: where `break`s and `continue`s must be patched to.
@@ -254,12 +256,15 @@ impl<'p> Gen<'p> {
         scratch.code.clear();
         scratch.spans.clear();
         scratch.ref_regs.clear();
+        scratch.local_regs.clear();
+        scratch.local_regs.resize(func.locals.len(), None);
+        scratch.loops.clear();
         let mut fg = FnGen {
             gen: self,
             is_entry,
             code: scratch.code,
             spans: scratch.spans,
-            local_regs: vec![None; func.locals.len()],
+            local_regs: scratch.local_regs,
             locals: &func.locals,
             capture_by_value: &func.capture_by_value,
             try_depth: 0,
@@ -267,7 +272,7 @@ impl<'p> Gen<'p> {
             next_reg: 0,
             max_reg: 0,
             ref_regs: scratch.ref_regs,
-            loops: vec![],
+            loops: scratch.loops,
             span: func.span,
             overflow: None,
             pinned: vec![],
@@ -316,6 +321,8 @@ impl<'p> Gen<'p> {
             code: fg.code,
             spans: fg.spans,
             ref_regs: fg.ref_regs,
+            local_regs: fg.local_regs,
+            loops: fg.loops,
         };
         Ok(compiled)
     }
