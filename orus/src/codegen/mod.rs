@@ -23,6 +23,7 @@
 
 mod consts;
 mod expr;
+mod jumps;
 mod objects;
 mod places;
 
@@ -34,6 +35,7 @@ use crate::hash::FastMap as HashMap;
 use crate::opt::{OptStats, Optimizer};
 use crate::types::typed::*;
 use crate::types::Type;
+use jumps::Jumps;
 
 /// The most registers one frame may use; leaves headroom below `u16::MAX`.
 const MAX_REGISTERS: usize = 60_000;
@@ -202,23 +204,6 @@ struct LoopCx {
     try_depth: usize,
     breaks: Jumps,
     continues: Jumps,
-}
-
-/// Jumps still to be pointed at their target, chained through their own offset fields
-/// (as in Lua's code generator): each one's offset holds the pc of the next one until it
-/// is patched, so a condition or an `if` needs no vector of pending jumps.
-#[derive(Clone, Copy)]
-#[must_use]
-struct Jumps {
-    /// The most recently added jump, or `NO_JUMP`.
-    head: i32,
-}
-
-/// The end of a chain of [`Jumps`].
-const NO_JUMP: i32 = -1;
-
-impl Jumps {
-    const NONE: Jumps = Jumps { head: NO_JUMP };
 }
 
 /// Per-function state.
@@ -395,74 +380,6 @@ impl FnGen<'_, '_> {
 
     fn free_to(&mut self, mark: usize) {
         self.next_reg = mark;
-    }
-
-    /// Offset from the instruction after `from` to `to`.
-    fn offset(from: usize, to: usize) -> i32 {
-        to as i32 - from as i32 - 1
-    }
-
-    /// Points the jump at `at` to `target`.
-    fn patch(&mut self, at: usize, target: usize) {
-        let off = Self::offset(at, target);
-        match self.code[at].jump_offset_mut() {
-            Some(offset) => *offset = off,
-            None => unreachable!("patching a non-jump {:?}", self.code[at]),
-        }
-    }
-
-    /// Adds the jump just emitted at `at` to `list`.
-    fn chain(&mut self, list: &mut Jumps, at: usize) {
-        self.set_link(at, list.head);
-        list.head = at as i32;
-    }
-
-    /// A list of the one jump at `at`.
-    fn one_jump(&mut self, at: usize) -> Jumps {
-        let mut list = Jumps::NONE;
-        self.chain(&mut list, at);
-        list
-    }
-
-    /// Adds the jumps of `more` to `list`.
-    fn join_jumps(&mut self, list: &mut Jumps, more: Jumps) {
-        if more.head == NO_JUMP {
-            return;
-        }
-        let mut tail = more.head;
-        loop {
-            let next = self.link(tail as usize);
-            if next == NO_JUMP {
-                break;
-            }
-            tail = next;
-        }
-        self.set_link(tail as usize, list.head);
-        list.head = more.head;
-    }
-
-    fn link(&mut self, at: usize) -> i32 {
-        match self.code[at].jump_offset_mut() {
-            Some(offset) => *offset,
-            None => unreachable!("a non-jump in a jump list {:?}", self.code[at]),
-        }
-    }
-
-    fn set_link(&mut self, at: usize, next: i32) {
-        match self.code[at].jump_offset_mut() {
-            Some(offset) => *offset = next,
-            None => unreachable!("a non-jump in a jump list {:?}", self.code[at]),
-        }
-    }
-
-    /// Points every jump in `jumps` to `target`.
-    fn patch_all(&mut self, jumps: Jumps, target: usize) {
-        let mut at = jumps.head;
-        while at != NO_JUMP {
-            let next = self.link(at as usize);
-            self.patch(at as usize, target);
-            at = next;
-        }
     }
 
     fn stmts(&mut self, stmts: &[TStmt]) {
