@@ -9,6 +9,7 @@
 //! instruction takes the literal. Registers hold untagged bits, so one pinned register
 //! serves every literal with the same bits (`0`, `false` and `0.0` alike). The walk only
 //! decides which loads are hoisted; a literal it misses is simply loaded where it is used.
+//! Outside loops it looks only for loops: an expression holds no statement, so no loop.
 
 use super::expr::{binary_immediate, immediate, is_integer};
 use crate::ast::{BinOp, UnaryOp};
@@ -37,6 +38,9 @@ impl Finder {
     }
 
     fn stmts(&mut self, stmts: &[TStmt], in_loop: bool) {
+        if self.found.len() == MAX_PINNED {
+            return;
+        }
         for s in stmts {
             self.stmt(s, in_loop);
         }
@@ -117,16 +121,23 @@ impl Finder {
     }
 
     /// `e` evaluated into a register of its own (`expr_any`).
+    #[inline(always)]
     fn operand(&mut self, e: &TExpr, in_loop: bool) {
+        if !in_loop {
+            return; // An expression holds no loop, so no literal of it is pinned.
+        }
         match e.kind {
-            TExprKind::Int(bits) if in_loop => self.collect(bits),
-            TExprKind::Float(v) if in_loop => self.collect(v.to_bits()),
+            TExprKind::Int(bits) => self.collect(bits),
+            TExprKind::Float(v) => self.collect(v.to_bits()),
             _ => self.value(e, in_loop),
         }
     }
 
     /// `e` tested as a condition (`cond_jump`).
     fn cond(&mut self, e: &TExpr, in_loop: bool) {
+        if !in_loop {
+            return; // An expression holds no loop, so no literal of it is pinned.
+        }
         match &e.kind {
             TExprKind::Int(_) => {}
             TExprKind::Unary {
@@ -140,8 +151,8 @@ impl Finder {
             TExprKind::Binary { op, lhs, rhs } => {
                 let ordering = matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
                 let equality = matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Matches);
-                let raw_bits = is_integer(&lhs.ty) || lhs.ty == Type::Bool;
-                let takes_imm = (ordering && lhs.ty == Type::I32) || (equality && raw_bits);
+                let raw_bits = is_integer(&lhs.ty) || matches!(lhs.ty, Type::Bool);
+                let takes_imm = (ordering && matches!(lhs.ty, Type::I32)) || (equality && raw_bits);
                 if takes_imm && immediate(rhs).is_some() {
                     self.operand(lhs, in_loop);
                 } else if takes_imm && immediate(lhs).is_some() {
@@ -158,7 +169,26 @@ impl Finder {
     }
 
     /// `e` evaluated into a given register (`expr_to`): its operands are walked.
+    #[inline(always)]
     fn value(&mut self, e: &TExpr, in_loop: bool) {
+        // An expression holds no loop, so no literal of it is pinned outside loops; and
+        // leaves (half the nodes) have no operands: no call for either.
+        let leaf = matches!(
+            e.kind,
+            TExprKind::Int(_)
+                | TExprKind::Float(_)
+                | TExprKind::Str(_)
+                | TExprKind::Load(_)
+                | TExprKind::TimeStamp
+                | TExprKind::Closure { .. }
+        );
+        if in_loop && !leaf {
+            self.value_node(e, in_loop);
+        }
+    }
+
+    /// [`Finder::value`] of an expression with operands.
+    fn value_node(&mut self, e: &TExpr, in_loop: bool) {
         match &e.kind {
             TExprKind::Int(_)
             | TExprKind::Float(_)
@@ -167,7 +197,7 @@ impl Finder {
             | TExprKind::TimeStamp
             | TExprKind::Closure { .. } => {}
             TExprKind::Binary { op, lhs, rhs } => {
-                if *op == BinOp::Add && e.ty == Type::Str {
+                if *op == BinOp::Add && matches!(e.ty, Type::Str) {
                     self.value(lhs, in_loop);
                     self.value(rhs, in_loop);
                 } else if let Some((operand, _, _)) = binary_immediate(*op, &lhs.ty, lhs, rhs) {

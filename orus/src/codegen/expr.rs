@@ -1,6 +1,6 @@
 //! Expression code generation: picks the typed instruction for each operator.
 
-use super::{val_type, FnGen};
+use super::{is_ref, FnGen, Jumps};
 use crate::ast::{BinOp, UnaryOp};
 use crate::bytecode::{Instr, Prim, Reg, MAX_CONCAT_FMT_PARTS};
 use crate::types::typed::*;
@@ -33,7 +33,7 @@ pub(super) fn binary_instr(op: BinOp, ty: &Type, dst: Reg, a: Reg, b: Reg) -> In
         };
     }
     match op {
-        BinOp::Add if *ty == Type::Str => Concat { dst, a, b },
+        BinOp::Add if matches!(*ty, Type::Str) => Concat { dst, a, b },
         BinOp::Add => by_type!(AddI32, AddI64, AddU32, AddU64, AddF64),
         BinOp::Sub => by_type!(SubI32, SubI64, SubU32, SubU64, SubF64),
         BinOp::Mul => by_type!(MulI32, MulI64, MulU32, MulU64, MulF64),
@@ -107,7 +107,7 @@ fn concat_parts<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
         rhs,
     } = &at.kind
     {
-        if at.ty != Type::Str {
+        if !matches!(at.ty, Type::Str) {
             break;
         }
         spine.push(&**rhs);
@@ -158,51 +158,64 @@ pub(super) fn binary_immediate<'e>(
     lhs: &'e TExpr,
     rhs: &'e TExpr,
 ) -> Option<(&'e TExpr, ImmOp, i32)> {
-    let commutative = |imm_op: ImmOp| match (immediate(rhs), immediate(lhs)) {
-        (Some(v), _) => Some((lhs, imm_op, v)),
-        (None, Some(v)) => Some((rhs, imm_op, v)),
-        (None, None) => None,
+    let (imm_op, commutative) = match op {
+        BinOp::BitAnd if is_integer(ty) => (ImmOp::And, true),
+        BinOp::BitOr if is_integer(ty) => (ImmOp::Or, true),
+        BinOp::BitXor if is_integer(ty) => (ImmOp::Xor, true),
+        _ if !matches!(ty, Type::I32) => return None,
+        BinOp::Add => (ImmOp::Add, true),
+        BinOp::Sub => {
+            return match immediate(rhs) {
+                Some(v) if v != i32::MIN => Some((lhs, ImmOp::Add, -v)),
+                _ => None,
+            }
+        }
+        BinOp::Mul => (ImmOp::Mul, true),
+        BinOp::Div => (ImmOp::Div, false),
+        BinOp::Rem => (ImmOp::Rem, false),
+        BinOp::Shl => (ImmOp::Shl, false),
+        BinOp::Shr => (ImmOp::Shr, false),
+        _ => return None,
     };
-    let right = |imm_op: ImmOp| immediate(rhs).map(|v| (lhs, imm_op, v));
-    match op {
-        BinOp::BitAnd if is_integer(ty) => commutative(ImmOp::And),
-        BinOp::BitOr if is_integer(ty) => commutative(ImmOp::Or),
-        BinOp::BitXor if is_integer(ty) => commutative(ImmOp::Xor),
-        _ if *ty != Type::I32 => None,
-        BinOp::Add => commutative(ImmOp::Add),
-        BinOp::Sub => match immediate(rhs) {
-            Some(v) if v != i32::MIN => Some((lhs, ImmOp::Add, -v)),
-            _ => None,
-        },
-        BinOp::Mul => commutative(ImmOp::Mul),
-        BinOp::Div => right(ImmOp::Div),
-        BinOp::Rem => right(ImmOp::Rem),
-        BinOp::Shl => right(ImmOp::Shl),
-        BinOp::Shr => right(ImmOp::Shr),
-        _ => None,
+    if let Some(v) = immediate(rhs) {
+        Some((lhs, imm_op, v))
+    } else if commutative {
+        immediate(lhs).map(|v| (rhs, imm_op, v))
+    } else {
+        None
     }
 }
 
 /// A comparison of two one-byte strings, at least one of them `s[i]` and the other `t[j]`
 /// or a one-byte literal (`s[i] == "a"`, `a[i - 1] != b[j - 1]`): the same comparison of
 /// their bytes as `i32`s, so no string is looked up and the literal becomes an immediate.
+#[inline]
 fn byte_comparison(op: BinOp, lhs: &TExpr, rhs: &TExpr) -> Option<(TExpr, TExpr)> {
+    // Most comparisons are not of strings: that is decided here, inline, without a call.
+    if !matches!(lhs.ty, Type::Str) {
+        return None;
+    }
+    byte_operands(op, lhs, rhs)
+}
+
+/// [`byte_comparison`] of string operands.
+#[inline(never)]
+fn byte_operands(op: BinOp, lhs: &TExpr, rhs: &TExpr) -> Option<(TExpr, TExpr)> {
     let comparison = matches!(
         op,
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
     );
-    if !comparison || lhs.ty != Type::Str || rhs.ty != Type::Str {
+    if !comparison || !matches!(lhs.ty, Type::Str) || !matches!(rhs.ty, Type::Str) {
         return None;
     }
     // An index into a string (not an element of an array of strings).
-    let is_byte =
-        |e: &TExpr| matches!(&e.kind, TExprKind::Index { base, .. } if base.ty == Type::Str);
+    let is_byte = |e: &TExpr| matches!(&e.kind, TExprKind::Index { base, .. } if matches!(base.ty, Type::Str));
     if !is_byte(lhs) && !is_byte(rhs) {
         return None;
     }
     let byte = |e: &TExpr| {
         let kind = match &e.kind {
-            TExprKind::Index { base, index } if base.ty == Type::Str => TExprKind::Index {
+            TExprKind::Index { base, index } if matches!(base.ty, Type::Str) => TExprKind::Index {
                 base: base.clone(),
                 index: index.clone(),
             },
@@ -281,23 +294,35 @@ impl Order {
 impl FnGen<'_, '_> {
     /// Evaluates `e` into some register: a variable's own register when `e` just reads a
     /// local, else a new temporary (left allocated; the caller frees it).
+    ///
+    /// The common cases (a local's register, a pinned constant) are inlined into the
+    /// caller; the rest is [`FnGen::expr_any_new`], whose frame is much larger.
+    #[inline(always)]
     pub(super) fn expr_any(&mut self, e: &TExpr) -> Reg {
         let constant = match e.kind {
+            TExprKind::Load(place) => match self.direct_reg(place) {
+                Some(r) => return r,
+                None => None,
+            },
             TExprKind::Int(bits) => Some(bits),
             TExprKind::Float(v) => Some(v.to_bits()),
             _ => None,
         };
-        if let Some(&r) = constant.and_then(|bits| self.pinned.get(&bits)) {
-            return r;
+        if let Some(bits) = constant {
+            if let Some(&(_, r)) = self.pinned.iter().find(|&&(b, _)| b == bits) {
+                return r;
+            }
         }
+        self.expr_any_new(e)
+    }
+
+    /// [`FnGen::expr_any`] of an expression that is not a local's register or a pinned
+    /// constant.
+    #[inline(never)]
+    fn expr_any_new(&mut self, e: &TExpr) -> Reg {
         if let TExprKind::Convert(inner) = &e.kind {
             if same_bits(&inner.ty, &e.ty) {
                 return self.expr_any(inner);
-            }
-        }
-        if let TExprKind::Load(place) = e.kind {
-            if let Some(r) = self.direct_reg(place) {
-                return r;
             }
         }
         if let TExprKind::Call { .. } | TExprKind::CallValue { .. } = e.kind {
@@ -328,12 +353,27 @@ impl FnGen<'_, '_> {
     }
 
     /// Evaluates `e` into `dst`.
+    ///
+    /// Constants and variables are compiled inline; other expressions by
+    /// [`FnGen::expr_to_node`], whose frame is much larger.
+    #[inline(always)]
     pub(super) fn expr_to(&mut self, e: &TExpr, dst: Reg) {
-        if val_type(&e.ty).is_ref() {
-            self.ref_regs.insert(dst);
+        if is_ref(&e.ty) {
+            self.mark_ref(dst);
         }
-        let mark = self.next_reg;
         self.span = e.span;
+        match &e.kind {
+            TExprKind::Int(bits) => self.load_bits(dst, *bits),
+            TExprKind::Float(v) => self.load_bits(dst, v.to_bits()),
+            TExprKind::Load(place) => self.load_place(*place, dst),
+            _ => self.expr_to_node(e, dst),
+        }
+    }
+
+    /// [`FnGen::expr_to`] of an expression with operands, which it frees afterwards.
+    #[inline(never)]
+    fn expr_to_node(&mut self, e: &TExpr, dst: Reg) {
+        let mark = self.next_reg;
         match &e.kind {
             TExprKind::Int(bits) => self.load_bits(dst, *bits),
             TExprKind::Float(v) => self.load_bits(dst, v.to_bits()),
@@ -358,7 +398,7 @@ impl FnGen<'_, '_> {
                 op: BinOp::Add,
                 lhs,
                 rhs,
-            } if e.ty == Type::Str => {
+            } if matches!(e.ty, Type::Str) => {
                 let mut parts = vec![];
                 concat_parts(lhs, &mut parts);
                 concat_parts(rhs, &mut parts);
@@ -393,7 +433,7 @@ impl FnGen<'_, '_> {
                     });
                     self.emit(binary_instr(*op, &Type::I32, dst, dst, v));
                 } else {
-                    let ty = if *op == BinOp::Add && e.ty == Type::Str {
+                    let ty = if *op == BinOp::Add && matches!(e.ty, Type::Str) {
                         Type::Str
                     } else {
                         ty
@@ -471,8 +511,8 @@ impl FnGen<'_, '_> {
                     // The callee's frame needs R[base] to hold the result.
                     self.alloc();
                 }
-                if val_type(&e.ty).is_ref() {
-                    self.ref_regs.insert(base);
+                if is_ref(&e.ty) {
+                    self.mark_ref(base);
                 }
                 self.span = e.span;
                 self.emit(Instr::Call {
@@ -487,7 +527,7 @@ impl FnGen<'_, '_> {
                 self.emit(Instr::TimeStamp { dst });
             }
             TExprKind::Array(elems) => {
-                let elem_ref = e.ty.element().is_some_and(|t| val_type(t).is_ref());
+                let elem_ref = e.ty.element().is_some_and(is_ref);
                 // Small literals are built from consecutive registers in one instruction;
                 // long ones start empty and push, so no literal needs a huge register window.
                 const DIRECT: usize = 64;
@@ -507,7 +547,7 @@ impl FnGen<'_, '_> {
                 } else {
                     // Built in a temporary: `dst` may be a variable the elements read.
                     let arr = self.alloc();
-                    self.ref_regs.insert(arr);
+                    self.mark_ref(arr);
                     self.span = e.span;
                     self.emit(Instr::NewArray {
                         dst: arr,
@@ -528,25 +568,27 @@ impl FnGen<'_, '_> {
                 let b = self.expr_any(base);
                 let i = self.expr_any(index);
                 self.span = e.span;
-                self.emit(if base.ty == Type::Str && e.ty == Type::I32 {
-                    Instr::StrByte {
-                        dst,
-                        s: b,
-                        index: i,
-                    }
-                } else if base.ty == Type::Str {
-                    Instr::StrIndex {
-                        dst,
-                        s: b,
-                        index: i,
-                    }
-                } else {
-                    Instr::ArrayGet {
-                        dst,
-                        arr: b,
-                        index: i,
-                    }
-                });
+                self.emit(
+                    if matches!(base.ty, Type::Str) && matches!(e.ty, Type::I32) {
+                        Instr::StrByte {
+                            dst,
+                            s: b,
+                            index: i,
+                        }
+                    } else if matches!(base.ty, Type::Str) {
+                        Instr::StrIndex {
+                            dst,
+                            s: b,
+                            index: i,
+                        }
+                    } else {
+                        Instr::ArrayGet {
+                            dst,
+                            arr: b,
+                            index: i,
+                        }
+                    },
+                );
             }
             TExprKind::Slice { base, start, end } => {
                 let arr = self.expr_any(base);
@@ -571,7 +613,7 @@ impl FnGen<'_, '_> {
             TExprKind::Len(inner) => {
                 let src = self.expr_any(inner);
                 self.span = e.span;
-                self.emit(if inner.ty == Type::Str {
+                self.emit(if matches!(inner.ty, Type::Str) {
                     Instr::StrLen { dst, s: src }
                 } else {
                     Instr::ArrayLen { dst, arr: src }
@@ -604,15 +646,16 @@ impl FnGen<'_, '_> {
     /// Emits the test of the bool condition `e`: jumps taken when its value is `when`
     /// (to be patched; returned), falling through otherwise. `not`, `and` and `or` become
     /// jumps, and a comparison a fused compare-and-branch where one exists.
-    pub(super) fn cond_jump(&mut self, e: &TExpr, when: bool) -> Vec<usize> {
+    pub(super) fn cond_jump(&mut self, e: &TExpr, when: bool) -> Jumps {
         let mark = self.next_reg;
         let jumps = match &e.kind {
-            TExprKind::Int(bits) if e.ty == Type::Bool => {
+            TExprKind::Int(bits) if matches!(e.ty, Type::Bool) => {
                 if (*bits != 0) == when {
                     self.span = e.span;
-                    vec![self.emit(Instr::Jump { offset: 0 })]
+                    let at = self.emit(Instr::Jump { offset: 0 });
+                    self.one_jump(at)
                 } else {
-                    vec![]
+                    Jumps::NONE
                 }
             }
             TExprKind::Unary {
@@ -623,7 +666,8 @@ impl FnGen<'_, '_> {
                 if *is_and != when {
                     // `a and b` is false when either is; `a or b` true when either is.
                     let mut jumps = self.cond_jump(lhs, when);
-                    jumps.extend(self.cond_jump(rhs, when));
+                    let more = self.cond_jump(rhs, when);
+                    self.join_jumps(&mut jumps, more);
                     jumps
                 } else {
                     // `a and b` is true when `a` is and then `b` is (and dually for `or`).
@@ -635,7 +679,7 @@ impl FnGen<'_, '_> {
                 }
             }
             TExprKind::Binary { op, lhs, rhs } => match self.compare_jump(e, *op, lhs, rhs, when) {
-                Some(at) => vec![at],
+                Some(at) => self.one_jump(at),
                 None => self.bool_jump(e, when),
             },
             _ => self.bool_jump(e, when),
@@ -645,14 +689,15 @@ impl FnGen<'_, '_> {
     }
 
     /// The fallback of [`FnGen::cond_jump`]: the bool in a register, then a jump on it.
-    fn bool_jump(&mut self, e: &TExpr, when: bool) -> Vec<usize> {
+    fn bool_jump(&mut self, e: &TExpr, when: bool) -> Jumps {
         let cond = self.expr_any(e);
         self.span = e.span;
-        vec![self.emit(if when {
+        let at = self.emit(if when {
             Instr::JumpIfTrue { cond, offset: 0 }
         } else {
             Instr::JumpIfFalse { cond, offset: 0 }
-        })]
+        });
+        self.one_jump(at)
     }
 
     /// The comparison `lhs op rhs` as one fused compare-and-branch taken when its value is
@@ -690,7 +735,7 @@ impl FnGen<'_, '_> {
             };
             return Some(self.emit(instr));
         }
-        let raw_bits = is_integer(ty) || *ty == Type::Bool;
+        let raw_bits = is_integer(ty) || matches!(*ty, Type::Bool);
         if matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Matches) && raw_bits {
             // Taken when `a == b` is false, i.e. for `==` when `when` is false.
             let unless_eq = (op == BinOp::Ne) == when;
@@ -810,7 +855,7 @@ impl FnGen<'_, '_> {
                 }
                 _ => None,
             };
-            let formatted = digits.is_some() || types.iter().any(|t| *t != Type::Str);
+            let formatted = digits.is_some() || types.iter().any(|t| !matches!(*t, Type::Str));
             let most = if formatted {
                 MAX_CONCAT_FMT_PARTS
             } else {
@@ -844,7 +889,7 @@ impl FnGen<'_, '_> {
     /// integers).
     fn join(&mut self, dst: Reg, base: Reg, types: &[Type]) {
         let count = types.len() as u16;
-        if types.iter().any(|t| *t != Type::Str) {
+        if types.iter().any(|t| !matches!(*t, Type::Str)) {
             let arg_types = types.iter().map(|t| self.gen.type_index(t)).collect();
             let format = self.gen.print_format(arg_types, false);
             self.emit(Instr::ConcatFmt {

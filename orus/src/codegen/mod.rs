@@ -23,6 +23,7 @@
 
 mod consts;
 mod expr;
+mod jumps;
 mod objects;
 mod places;
 
@@ -31,10 +32,10 @@ use crate::bytecode::{
 };
 use crate::diag::{Code, Diagnostic, Span};
 use crate::hash::FastMap as HashMap;
-use crate::opt::OptStats;
+use crate::opt::{OptStats, Optimizer};
 use crate::types::typed::*;
 use crate::types::Type;
-use std::collections::BTreeSet;
+use jumps::Jumps;
 
 /// The most registers one frame may use; leaves headroom below `u16::MAX`.
 const MAX_REGISTERS: usize = 60_000;
@@ -56,7 +57,7 @@ pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
 /// 10 000). Functions are independent for both: the optimiser changes only the body and
 /// locals of the function it is given, and code generation reads no other function.
 pub fn generate_optimized(program: &mut TProgram) -> (Result<Program, Diagnostic>, OptStats) {
-    let mut stats = OptStats::default();
+    let mut optimizer = Optimizer::default();
     let TProgram {
         functions,
         structs,
@@ -70,11 +71,11 @@ pub fn generate_optimized(program: &mut TProgram) -> (Result<Program, Diagnostic
         structs,
         enums,
         functions.iter_mut().map(|f| {
-            crate::opt::optimize_function(f, &mut stats);
+            optimizer.function(f);
             &*f
         }),
     );
-    (result, stats)
+    (result, optimizer.stats)
 }
 
 fn generate_functions<'p>(
@@ -89,19 +90,21 @@ fn generate_functions<'p>(
         _functions: std::marker::PhantomData,
         out: Program {
             entry: entry as u32,
+            functions: Vec::with_capacity(functions.size_hint().0),
             ..Program::default()
         },
         consts: HashMap::default(),
         strings: HashMap::default(),
         types: HashMap::default(),
         globals: vec![None; top_vars.len()],
+        scratch: Scratch::default(),
     };
     for (id, var) in top_vars.iter().enumerate() {
         if var.captured {
             gen.globals[id] = Some(gen.out.globals.len() as u32);
             gen.out.globals.push(GlobalInfo {
                 name: var.name.clone(),
-                is_ref: val_type(&var.ty).is_ref(),
+                is_ref: is_ref(&var.ty),
             });
         }
     }
@@ -152,6 +155,23 @@ pub(crate) fn val_type(ty: &Type) -> ValType {
     }
 }
 
+/// Whether a value of static type `ty` is a heap reference (`val_type(ty).is_ref()`,
+/// without building the `ValType`).
+pub(crate) fn is_ref(ty: &Type) -> bool {
+    !matches!(
+        ty,
+        Type::I32
+            | Type::I64
+            | Type::U32
+            | Type::U64
+            | Type::F64
+            | Type::Bool
+            | Type::Error
+            | Type::Void
+            | Type::Hole(_)
+    )
+}
+
 /// Program-wide state: constant pools and global slots.
 struct Gen<'p> {
     /// Number of top-level variables.
@@ -163,6 +183,18 @@ struct Gen<'p> {
     types: HashMap<ValType, u32>,
     /// Global slot of each top-level variable that functions use.
     globals: Vec<Option<u32>>,
+    /// Buffers a function is compiled into, kept from one function to the next so that
+    /// they grow once, not once per function.
+    scratch: Scratch,
+}
+
+#[derive(Default)]
+struct Scratch {
+    code: Vec<Instr>,
+    spans: Vec<Span>,
+    ref_regs: Vec<bool>,
+    local_regs: Vec<Option<Reg>>,
+    loops: Vec<LoopCx>,
 }
 
 /// A loop being compiled: where `break`s and `continue`s must be patched to.
@@ -170,8 +202,8 @@ struct LoopCx {
     id: LoopId,
     /// `try` blocks open when the loop started; a jump out pops the ones opened since.
     try_depth: usize,
-    breaks: Vec<usize>,
-    continues: Vec<usize>,
+    breaks: Jumps,
+    continues: Jumps,
 }
 
 /// Per-function state.
@@ -181,52 +213,60 @@ struct FnGen<'g, 'p> {
     code: Vec<Instr>,
     spans: Vec<Span>,
     local_regs: Vec<Option<Reg>>,
-    /// Per local: captured by a closure and changeable, so it lives in a cell.
-    captured: Vec<bool>,
+    /// The function's locals (`captured`: changeable and captured by a closure, so it
+    /// lives in a cell).
+    locals: &'p [LocalVar],
     /// Per capture slot: holds the value itself rather than a cell.
     capture_by_value: &'p [bool],
-    local_types: Vec<Type>,
     top_regs: Vec<Option<Reg>>,
     /// `try` blocks currently open.
     try_depth: usize,
     next_reg: usize,
     max_reg: usize,
-    ref_regs: BTreeSet<Reg>,
+    /// Per register: it may hold a heap reference (the collector scans it).
+    ref_regs: Vec<bool>,
     loops: Vec<LoopCx>,
     span: Span,
     /// Set when the register limit is exceeded; reported at the end.
     overflow: Option<Span>,
-    /// Registers loaded with a constant at the entry, by the constant's bits (`consts`).
-    pinned: HashMap<u64, Reg>,
+    /// Registers loaded with a constant at the entry, and the constant's bits (`consts`):
+    /// a dozen at most, so a scan beats hashing.
+    pinned: Vec<(u64, Reg)>,
 }
 
 impl<'p> Gen<'p> {
     fn function(&mut self, func: &'p TFunction, is_entry: bool) -> Result<Function, Diagnostic> {
         let top_count = self.top_count;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.code.clear();
+        scratch.spans.clear();
+        scratch.ref_regs.clear();
+        scratch.local_regs.clear();
+        scratch.local_regs.resize(func.locals.len(), None);
+        scratch.loops.clear();
         let mut fg = FnGen {
             gen: self,
             is_entry,
-            code: vec![],
-            spans: vec![],
-            local_regs: vec![None; func.locals.len()],
-            captured: func.locals.iter().map(|l| l.captured).collect(),
+            code: scratch.code,
+            spans: scratch.spans,
+            local_regs: scratch.local_regs,
+            locals: &func.locals,
             capture_by_value: &func.capture_by_value,
-            local_types: func.locals.iter().map(|l| l.ty.clone()).collect(),
             try_depth: 0,
             top_regs: vec![None; if is_entry { top_count } else { 0 }],
             next_reg: 0,
             max_reg: 0,
-            ref_regs: BTreeSet::new(),
-            loops: vec![],
+            ref_regs: scratch.ref_regs,
+            loops: scratch.loops,
             span: func.span,
             overflow: None,
-            pinned: HashMap::default(),
+            pinned: vec![],
         };
         for id in 0..func.params {
             let reg = fg.alloc();
             fg.local_regs[id] = Some(reg);
-            if val_type(&func.locals[id].ty).is_ref() || func.locals[id].captured {
-                fg.ref_regs.insert(reg);
+            if is_ref(&func.locals[id].ty) || func.locals[id].captured {
+                fg.mark_ref(reg);
             }
             if func.locals[id].captured {
                 fg.emit(Instr::NewCell { dst: reg, src: reg });
@@ -235,7 +275,7 @@ impl<'p> Gen<'p> {
         for bits in consts::loop_constants(&func.body) {
             let reg = fg.alloc();
             fg.load_bits(reg, bits);
-            fg.pinned.insert(bits, reg);
+            fg.pinned.push((bits, reg));
         }
         fg.stmts(&func.body);
         fg.emit(Instr::ReturnVoid {});
@@ -250,15 +290,26 @@ impl<'p> Gen<'p> {
                 ),
             ));
         }
-        Ok(Function {
+        let compiled = Function {
             name: func.name.clone(),
             file: func.file,
             arity: func.params as u16,
             num_regs: fg.max_reg.max(1) as u16,
+            code: fg.code.to_vec(),
+            spans: fg.spans.to_vec(),
+            ref_regs: (fg.ref_regs.iter().enumerate())
+                .filter(|&(_, &is_ref)| is_ref)
+                .map(|(reg, _)| reg as Reg)
+                .collect(),
+        };
+        fg.gen.scratch = Scratch {
             code: fg.code,
             spans: fg.spans,
-            ref_regs: fg.ref_regs.into_iter().collect(),
-        })
+            ref_regs: fg.ref_regs,
+            local_regs: fg.local_regs,
+            loops: fg.loops,
+        };
+        Ok(compiled)
     }
 
     fn const_index(&mut self, bits: u64) -> u32 {
@@ -300,6 +351,15 @@ impl<'p> Gen<'p> {
 }
 
 impl FnGen<'_, '_> {
+    /// Records that register `reg` may hold a heap reference.
+    fn mark_ref(&mut self, reg: Reg) {
+        let index = usize::from(reg);
+        if index >= self.ref_regs.len() {
+            self.ref_regs.resize(index + 1, false);
+        }
+        self.ref_regs[index] = true;
+    }
+
     fn emit(&mut self, instr: Instr) -> usize {
         self.code.push(instr);
         self.spans.push(self.span);
@@ -320,27 +380,6 @@ impl FnGen<'_, '_> {
 
     fn free_to(&mut self, mark: usize) {
         self.next_reg = mark;
-    }
-
-    /// Offset from the instruction after `from` to `to`.
-    fn offset(from: usize, to: usize) -> i32 {
-        to as i32 - from as i32 - 1
-    }
-
-    /// Points the jump at `at` to `target`.
-    fn patch(&mut self, at: usize, target: usize) {
-        let off = Self::offset(at, target);
-        match self.code[at].jump_offset_mut() {
-            Some(offset) => *offset = off,
-            None => unreachable!("patching a non-jump {:?}", self.code[at]),
-        }
-    }
-
-    /// Points every jump in `jumps` to `target`.
-    fn patch_all(&mut self, jumps: Vec<usize>, target: usize) {
-        for at in jumps {
-            self.patch(at, target);
-        }
     }
 
     fn stmts(&mut self, stmts: &[TStmt]) {
@@ -397,14 +436,15 @@ impl FnGen<'_, '_> {
                 branches,
                 else_body,
             } => {
-                let mut ends = vec![];
+                let mut ends = Jumps::NONE;
                 for (i, (cond, body)) in branches.iter().enumerate() {
                     let skip = self.jump_if_false(cond);
                     self.scoped(body);
                     let last = i + 1 == branches.len() && else_body.is_none();
                     if !last {
                         self.span = stmt.span;
-                        ends.push(self.emit(Instr::Jump { offset: 0 }));
+                        let at = self.emit(Instr::Jump { offset: 0 });
+                        self.chain(&mut ends, at);
                     }
                     let here = self.code.len();
                     self.patch_all(skip, here);
@@ -413,9 +453,7 @@ impl FnGen<'_, '_> {
                     self.scoped(body);
                 }
                 let end = self.code.len();
-                for j in ends {
-                    self.patch(j, end);
-                }
+                self.patch_all(ends, end);
             }
             TStmtKind::While { id, cond, body } => {
                 // The condition is tested at the entry and again at the bottom, where the
@@ -425,8 +463,8 @@ impl FnGen<'_, '_> {
                 self.loops.push(LoopCx {
                     id: *id,
                     try_depth: self.try_depth,
-                    breaks: vec![],
-                    continues: vec![],
+                    breaks: Jumps::NONE,
+                    continues: Jumps::NONE,
                 });
                 self.scoped(body);
                 let cont = self.code.len();
@@ -508,13 +546,13 @@ impl FnGen<'_, '_> {
                 let mark = self.next_reg;
                 let arr = self.alloc();
                 self.expr_to(value, arr);
-                let elem_ref = value.ty.element().is_some_and(|e| val_type(e).is_ref());
+                let elem_ref = value.ty.element().is_some_and(is_ref);
                 for (k, place) in targets.iter().enumerate() {
                     let inner = self.next_reg;
                     let idx = self.alloc();
                     let item = self.alloc();
                     if elem_ref {
-                        self.ref_regs.insert(item);
+                        self.mark_ref(item);
                     }
                     self.span = stmt.span;
                     self.emit(Instr::LoadInt {
@@ -547,11 +585,18 @@ impl FnGen<'_, '_> {
                 }
                 let at = self.emit(Instr::Jump { offset: 0 });
                 let is_break = matches!(stmt.kind, TStmtKind::Break(_));
-                if let Some(l) = self.loops.iter_mut().rev().find(|l| l.id == *id) {
-                    if is_break {
-                        l.breaks.push(at);
+                if let Some(k) = self.loops.iter().rposition(|l| l.id == *id) {
+                    let mut list = if is_break {
+                        self.loops[k].breaks
                     } else {
-                        l.continues.push(at);
+                        self.loops[k].continues
+                    };
+                    self.chain(&mut list, at);
+                    let l = &mut self.loops[k];
+                    if is_break {
+                        l.breaks = list;
+                    } else {
+                        l.continues = list;
                     }
                 }
             }
@@ -580,12 +625,8 @@ impl FnGen<'_, '_> {
     /// Patches the loop's `break`s to `end` and `continue`s to `cont`.
     fn close_loop(&mut self, cont: usize, end: usize) {
         let l = self.loops.pop().expect("an open loop");
-        for b in l.breaks {
-            self.patch(b, end);
-        }
-        for c in l.continues {
-            self.patch(c, cont);
-        }
+        self.patch_all(l.breaks, end);
+        self.patch_all(l.continues, cont);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -645,8 +686,8 @@ impl FnGen<'_, '_> {
         self.loops.push(LoopCx {
             id,
             try_depth: self.try_depth,
-            breaks: vec![],
-            continues: vec![],
+            breaks: Jumps::NONE,
+            continues: Jumps::NONE,
         });
         self.scoped(body);
         self.span = span;
@@ -700,8 +741,8 @@ impl FnGen<'_, '_> {
         self.expr_to(array, base);
         let _index = self.alloc();
         let item = self.alloc();
-        if array.ty.element().is_some_and(|e| val_type(e).is_ref()) {
-            self.ref_regs.insert(item);
+        if array.ty.element().is_some_and(is_ref) {
+            self.mark_ref(item);
         }
         let item_cell = self.cell_for(var);
         self.span = span;
@@ -711,8 +752,8 @@ impl FnGen<'_, '_> {
         self.loops.push(LoopCx {
             id,
             try_depth: self.try_depth,
-            breaks: vec![],
-            continues: vec![],
+            breaks: Jumps::NONE,
+            continues: Jumps::NONE,
         });
         self.scoped(body);
         self.span = span;
@@ -728,7 +769,7 @@ impl FnGen<'_, '_> {
     }
 
     /// Evaluates a condition and emits the jumps taken when it is false; returns them.
-    fn jump_if_false(&mut self, cond: &TExpr) -> Vec<usize> {
+    fn jump_if_false(&mut self, cond: &TExpr) -> Jumps {
         let mark = self.next_reg;
         let jumps = self.cond_jump(cond, false);
         self.free_to(mark);

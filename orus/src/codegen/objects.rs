@@ -1,6 +1,6 @@
 //! Code generation for structs, enums, closures, `match` and `try`/`catch`.
 
-use super::{val_type, FnGen};
+use super::{is_ref, FnGen, Jumps};
 use crate::ast::BinOp;
 use crate::bytecode::{Instr, Reg};
 use crate::types::typed::*;
@@ -57,7 +57,7 @@ impl FnGen<'_, '_> {
                 let base = self.next_reg as Reg;
                 for c in captures {
                     let r = self.alloc();
-                    self.ref_regs.insert(r);
+                    self.mark_ref(r);
                     match *c {
                         CaptureSource::Local(id) => {
                             let cell = self.local_regs[id].unwrap_or(r);
@@ -86,8 +86,8 @@ impl FnGen<'_, '_> {
                 if args.is_empty() {
                     self.alloc();
                 }
-                if val_type(&e.ty).is_ref() {
-                    self.ref_regs.insert(base);
+                if is_ref(&e.ty) {
+                    self.mark_ref(base);
                 }
                 self.span = e.span;
                 self.emit(Instr::CallValue { callee: c, base });
@@ -113,7 +113,7 @@ impl FnGen<'_, '_> {
                     });
                     return;
                 }
-                let mut ends = vec![];
+                let mut ends = Jumps::NONE;
                 for (index, arm) in arms.iter().enumerate() {
                     let inner = self.next_reg;
                     // A match expression is exhaustive (the checker demands every variant
@@ -121,24 +121,21 @@ impl FnGen<'_, '_> {
                     // gets no test. Testing it anyway left a path on which `dst` was never
                     // written (found by the fuzzer's uninitialised-register check).
                     let skip = if index + 1 == arms.len() {
-                        None
+                        Jumps::NONE
                     } else {
                         self.arm_test(&arm.test, tag)
                     };
                     self.arm_binds(&arm.binds, subject_reg);
                     self.expr_to(&arm.body, dst);
                     self.span = e.span;
-                    ends.push(self.emit(Instr::Jump { offset: 0 }));
+                    let at = self.emit(Instr::Jump { offset: 0 });
+                    self.chain(&mut ends, at);
                     self.free_to(inner);
-                    if let Some(skip) = skip {
-                        let here = self.code.len();
-                        self.patch_all(skip, here);
-                    }
+                    let here = self.code.len();
+                    self.patch_all(skip, here);
                 }
                 let end = self.code.len();
-                for j in ends {
-                    self.patch(j, end);
-                }
+                self.patch_all(ends, end);
             }
             other => unreachable!("not an object expression: {other:?}"),
         }
@@ -230,16 +227,17 @@ impl FnGen<'_, '_> {
         last_takes_rest: bool,
         mut body: impl FnMut(&mut Self, &B),
     ) {
-        let slots = self.emit_table(src, table);
-        let mut starts = vec![];
-        let mut ends = vec![];
+        let first_slot = self.emit_table(src, table);
+        let mut starts = Vec::with_capacity(arms.len());
+        let mut ends = Jumps::NONE;
         for arm in arms {
             let inner = self.next_reg;
             starts.push(self.code.len());
             self.arm_binds(&arm.binds, subject);
             body(self, &arm.body);
             self.span = span;
-            ends.push(self.emit(Instr::Jump { offset: 0 }));
+            let at = self.emit(Instr::Jump { offset: 0 });
+            self.chain(&mut ends, at);
             self.free_to(inner);
         }
         let end = self.code.len();
@@ -248,33 +246,35 @@ impl FnGen<'_, '_> {
         } else {
             end
         };
-        self.patch_table(&slots, table, &starts, otherwise);
+        self.patch_table(first_slot, table, &starts, otherwise);
         self.patch_all(ends, end);
     }
 
     /// Emits `JumpTable` on `src` and its slots plus the out-of-range slot; returns the
-    /// slots' pcs, for [`FnGen::patch_table`].
-    fn emit_table(&mut self, src: Reg, table: &ArmTable) -> Vec<usize> {
-        self.emit(Instr::JumpTable {
+    /// first slot's pc (the others follow it), for [`FnGen::patch_table`].
+    fn emit_table(&mut self, src: Reg, table: &ArmTable) -> usize {
+        let at = self.emit(Instr::JumpTable {
             src,
             count: table.targets.len() as u16,
             base: table.base,
         });
-        (0..=table.targets.len())
-            .map(|_| self.emit(Instr::Jump { offset: 0 }))
-            .collect()
+        for _ in 0..=table.targets.len() {
+            self.emit(Instr::Jump { offset: 0 });
+        }
+        at + 1
     }
 
     /// Points each slot of a table at its arm's start (`starts`), or at `otherwise` for
     /// a tag no arm takes and for the out-of-range slot.
     fn patch_table(
         &mut self,
-        slots: &[usize],
+        first_slot: usize,
         table: &ArmTable,
         starts: &[usize],
         otherwise: usize,
     ) {
-        for (k, &slot) in slots.iter().enumerate() {
+        for k in 0..=table.targets.len() {
+            let slot = first_slot + k;
             // The slot past the table is for values outside it: the arm that takes any.
             let arm = table.targets.get(k).copied().unwrap_or(table.outside);
             self.patch(slot, arm.map_or(otherwise, |arm| starts[arm]));
@@ -300,18 +300,19 @@ impl FnGen<'_, '_> {
 
     /// Emits an arm's test against the subject's tag (read by `subject_tag`); returns
     /// the jump taken when the arm does not apply.
-    fn arm_test(&mut self, test: &ArmTest, tag: Option<Reg>) -> Option<Vec<usize>> {
+    fn arm_test(&mut self, test: &ArmTest, tag: Option<Reg>) -> Jumps {
         match test {
-            ArmTest::Any => None,
+            ArmTest::Any => Jumps::NONE,
             ArmTest::Variant(v) => {
                 let tag = tag.expect("subject_tag reads the tag when an arm tests a variant");
-                Some(vec![self.emit(Instr::JumpIfNotEqImm {
+                let at = self.emit(Instr::JumpIfNotEqImm {
                     a: tag,
                     imm: i32::from(*v),
                     offset: 0,
-                })])
+                });
+                self.one_jump(at)
             }
-            ArmTest::Cond(cond) => Some(self.jump_if_false(cond)),
+            ArmTest::Cond(cond) => self.jump_if_false(cond),
         }
     }
 
@@ -319,8 +320,8 @@ impl FnGen<'_, '_> {
     fn arm_binds(&mut self, binds: &[(LocalId, u16)], subject: Reg) {
         for &(local, index) in binds {
             let r = self.alloc();
-            if val_type(&self.local_types[local]).is_ref() {
-                self.ref_regs.insert(r);
+            if is_ref(&self.locals[local].ty) {
+                self.mark_ref(r);
             }
             self.emit(Instr::EnumPayload {
                 dst: r,
@@ -354,7 +355,7 @@ impl FnGen<'_, '_> {
                         });
                         let rhs = self.expr_any(value);
                         self.span = value.span;
-                        let ty = if value.ty == Type::Str {
+                        let ty = if matches!(value.ty, Type::Str) {
                             Type::Str
                         } else {
                             value.ty.clone()
@@ -394,24 +395,21 @@ impl FnGen<'_, '_> {
                     self.free_to(mark);
                     return;
                 }
-                let mut ends = vec![];
+                let mut ends = Jumps::NONE;
                 for arm in arms {
                     let inner = self.next_reg;
                     let skip = self.arm_test(&arm.test, tag);
                     self.arm_binds(&arm.binds, subject_reg);
                     self.stmts(&arm.body);
                     self.span = stmt.span;
-                    ends.push(self.emit(Instr::Jump { offset: 0 }));
+                    let at = self.emit(Instr::Jump { offset: 0 });
+                    self.chain(&mut ends, at);
                     self.free_to(inner);
-                    if let Some(skip) = skip {
-                        let here = self.code.len();
-                        self.patch_all(skip, here);
-                    }
+                    let here = self.code.len();
+                    self.patch_all(skip, here);
                 }
                 let end = self.code.len();
-                for j in ends {
-                    self.patch(j, end);
-                }
+                self.patch_all(ends, end);
             }
             TStmtKind::Try {
                 body,
@@ -419,7 +417,7 @@ impl FnGen<'_, '_> {
                 handler,
             } => {
                 let err = self.alloc();
-                self.ref_regs.insert(err);
+                self.mark_ref(err);
                 let cell = self.cell_for(*error_local);
                 self.span = stmt.span;
                 let push = self.emit(Instr::PushTry {
@@ -442,7 +440,7 @@ impl FnGen<'_, '_> {
             TStmtKind::Throw(value) => {
                 let v = self.expr_any(value);
                 self.span = stmt.span;
-                self.emit(if value.ty == Type::ErrorValue {
+                self.emit(if matches!(value.ty, Type::ErrorValue) {
                     Instr::Rethrow { src: v }
                 } else {
                     Instr::ThrowStr { src: v }

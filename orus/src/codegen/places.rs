@@ -8,17 +8,19 @@
 //! `GetCaptured`/`SetCaptured`. Either way it passes its capture slots on to closures it
 //! makes with `GetCapture` (a value or a cell, as the slot holds).
 
-use super::{val_type, FnGen};
+use super::{is_ref, FnGen};
 use crate::bytecode::{Instr, Reg};
 use crate::types::typed::*;
 
 impl FnGen<'_, '_> {
+    #[inline]
     fn is_cell_local(&self, id: LocalId) -> bool {
-        self.captured[id]
+        self.locals[id].captured
     }
 
     /// The register that holds a variable's value directly, if there is one (not a cell,
     /// not a global slot).
+    #[inline(always)]
     pub(super) fn direct_reg(&self, place: Place) -> Option<Reg> {
         match place {
             Place::Local(id) if !self.is_cell_local(id) => self.local_regs[id],
@@ -76,7 +78,7 @@ impl FnGen<'_, '_> {
                     // stored here can capture its own variable.
                     let cell = self.alloc();
                     self.local_regs[id] = Some(cell);
-                    self.ref_regs.insert(cell);
+                    self.mark_ref(cell);
                     let inner = self.next_reg;
                     let tmp = self.alloc();
                     self.emit(Instr::LoadInt { dst: tmp, value: 0 });
@@ -159,15 +161,15 @@ impl FnGen<'_, '_> {
                     return;
                 };
                 if self.is_cell_local(id) {
-                    self.ref_regs.insert(reg);
+                    self.mark_ref(reg);
                     self.emit(if fresh {
                         Instr::NewCell { dst: reg, src }
                     } else {
                         Instr::SetCell { cell: reg, src }
                     });
                 } else {
-                    if val_type(&self.local_types[id]).is_ref() {
-                        self.ref_regs.insert(reg);
+                    if is_ref(&self.locals[id].ty) {
+                        self.mark_ref(reg);
                     }
                     self.emit(Instr::Move { dst: reg, src });
                 }
@@ -190,12 +192,12 @@ impl FnGen<'_, '_> {
     pub(super) fn bind_local(&mut self, id: LocalId, src: Reg, cell: Option<Reg>) {
         if self.is_cell_local(id) {
             let cell = cell.expect("a cell register is reserved for captured bindings");
-            self.ref_regs.insert(cell);
+            self.mark_ref(cell);
             self.emit(Instr::NewCell { dst: cell, src });
             self.local_regs[id] = Some(cell);
         } else {
-            if val_type(&self.local_types[id]).is_ref() {
-                self.ref_regs.insert(src);
+            if is_ref(&self.locals[id].ty) {
+                self.mark_ref(src);
             }
             self.local_regs[id] = Some(src);
         }

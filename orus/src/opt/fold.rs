@@ -40,6 +40,15 @@ fn constant(e: &TExpr) -> Option<Const<'_>> {
     }
 }
 
+/// Whether `e` is a literal: an operator folds only when its operands are.
+#[inline]
+pub(super) fn is_constant(e: &TExpr) -> bool {
+    matches!(
+        e.kind,
+        TExprKind::Int(_) | TExprKind::Float(_) | TExprKind::Str(_)
+    )
+}
+
 /// Canonical bits of an integer value of type `ty`.
 fn canon(ty: &Type, v: i128) -> u64 {
     match ty {
@@ -163,11 +172,15 @@ pub(super) fn fold_expr(e: &mut TExpr, stats: &mut OptStats) {
             })),
             _ => None,
         },
-        TExprKind::Logic { is_and, lhs, rhs } => match constant(lhs) {
+        TExprKind::Logic { is_and, lhs, .. } => match constant(lhs) {
             // `true and x` is x, `false and x` is false; `or` likewise.
             Some(Const::Bits(b)) => {
                 if (b == 1) == *is_and {
-                    Some(rhs.kind.clone())
+                    // `x` moves up: the whole node is replaced, so nothing else reads it.
+                    let TExprKind::Logic { rhs, .. } = &mut e.kind else {
+                        unreachable!()
+                    };
+                    Some(std::mem::replace(&mut rhs.kind, TExprKind::TimeStamp))
                 } else {
                     Some(TExprKind::Int(b))
                 }
@@ -216,4 +229,10 @@ pub(super) fn fold_expr(e: &mut TExpr, stats: &mut OptStats) {
         e.kind = kind;
         stats.constants_folded += 1;
     }
+}
+
+/// Whether folding `lhs and rhs` (`is_and`) or `lhs or rhs`, with `lhs` already folded,
+/// drops `rhs`: `false and x` and `true or x` never evaluate `x`.
+pub(super) fn logic_drops_rhs(is_and: bool, lhs: &TExpr) -> bool {
+    matches!(lhs.kind, TExprKind::Int(b) if (b == 1) != is_and)
 }

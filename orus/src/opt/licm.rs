@@ -1,265 +1,384 @@
 //! Loop-invariant code motion.
 //!
-//! For each loop, the places the loop may write are collected first (assignments, loop
-//! variables, pattern bindings; and, when the loop calls anything, every global, captured
-//! variable and local that lives in a cell, since a callee may write those). A
-//! subexpression is hoisted when it contains an operator, reads only constants and places
-//! the loop never writes, and can neither raise an error nor have an effect (no calls,
-//! allocation, division, shifts or checked conversions). Evaluating such an expression once before the loop, even when the
-//! loop then runs zero times, cannot be observed.
+//! The places a loop may write are the writes that the optimiser's walk logged while it
+//! went through the loop ([`WriteLog`]): assignments, loop variables, pattern bindings;
+//! and, when the loop calls anything, every global, captured variable and local that
+//! lives in a cell, since a callee may write those. A subexpression is hoisted when it
+//! contains an operator, reads only constants and places the loop never writes, and can
+//! neither raise an error nor have an effect (no calls, allocation, division, shifts or
+//! checked conversions). Evaluating such an expression once before the loop, even when
+//! the loop then runs zero times, cannot be observed.
 
-use super::OptStats;
 use crate::ast::{BinOp, UnaryOp};
 use crate::types::typed::*;
-use crate::types::typed::{for_each_child, for_each_subexpr, Child};
 use crate::types::Type;
-use std::collections::BTreeSet;
 
-/// What a loop may write.
+/// When each place was last written, on a clock that ticks at every logged write. The
+/// walk goes through a loop whole before it hoists from it, so a place was written inside
+/// the loop exactly when its last write is later than the clock at the loop's start: no
+/// set of places per loop, and nested loops share one log.
 #[derive(Default)]
-struct Writes {
-    places: BTreeSet<PlaceKey>,
+pub(super) struct WriteLog {
+    clock: u32,
+    locals: Vec<u32>,
+    tops: Vec<u32>,
+    captures: Vec<u32>,
+    /// The last call, closure, `match` or `try`: code that may write anything shared.
+    call: u32,
+}
+
+impl WriteLog {
+    /// Prepares the log for a function with `locals` locals. Stamps of earlier functions
+    /// stay: they are older than any loop of this one.
+    pub(super) fn start_function(&mut self, locals: usize) {
+        if self.clock > u32::MAX / 2 {
+            *self = WriteLog::default();
+        }
+        if self.locals.len() < locals {
+            self.locals.resize(locals, 0);
+        }
+    }
+
+    /// The clock now: a loop that starts here wrote what is logged later.
+    pub(super) fn now(&self) -> u32 {
+        self.clock
+    }
+
+    fn tick(&mut self) -> u32 {
+        self.clock += 1;
+        self.clock
+    }
+
+    pub(super) fn write(&mut self, place: Place) {
+        match place {
+            Place::Local(id) => self.write_local(id),
+            Place::Top(id) => {
+                let at = self.tick();
+                stamp(&mut self.tops, id, at);
+            }
+            Place::Capture(index) => {
+                let at = self.tick();
+                stamp(&mut self.captures, usize::from(index), at);
+            }
+        }
+    }
+
+    pub(super) fn write_local(&mut self, id: LocalId) {
+        let at = self.tick();
+        stamp(&mut self.locals, id, at);
+    }
+
+    pub(super) fn call(&mut self) {
+        self.call = self.tick();
+    }
+}
+
+fn stamp(table: &mut Vec<u32>, index: usize, at: u32) {
+    if index >= table.len() {
+        table.resize(index + 1, 0);
+    }
+    table[index] = at;
+}
+
+fn written_since(table: &[u32], index: usize, since: u32) -> bool {
+    table.get(index).is_some_and(|&at| at > since)
+}
+
+/// What one loop may write: what the log holds from the loop's start on.
+struct Writes<'a> {
+    log: &'a WriteLog,
+    since: u32,
     /// The loop calls functions, makes closures, or runs `try`: anything shared may change.
     calls: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum PlaceKey {
-    Local(LocalId),
-    Top(TopId),
-    Capture(u16),
-}
-
-impl From<Place> for PlaceKey {
-    fn from(p: Place) -> PlaceKey {
-        match p {
-            Place::Local(id) => PlaceKey::Local(id),
-            Place::Top(id) => PlaceKey::Top(id),
-            Place::Capture(i) => PlaceKey::Capture(i),
+impl Writes<'_> {
+    fn may_change(&self, place: Place, locals: &[LocalVar]) -> bool {
+        let log = self.log;
+        match place {
+            // A captured local lives in a cell that the closure holding it may write.
+            Place::Local(id) => {
+                written_since(&log.locals, id, self.since)
+                    || (self.calls && locals.get(id).is_some_and(|l| l.captured))
+            }
+            Place::Top(id) => self.calls || written_since(&log.tops, id, self.since),
+            Place::Capture(index) => {
+                self.calls || written_since(&log.captures, usize::from(index), self.since)
+            }
         }
     }
 }
 
-/// Hoists invariants out of every loop in `stmts` (recursively).
-pub(super) fn hoist_block(
-    stmts: &mut Vec<TStmt>,
-    locals: &mut Vec<LocalVar>,
-    stats: &mut OptStats,
-) {
-    let mut i = 0;
-    while i < stmts.len() {
-        // Inner loops first, so their invariants can move further out.
-        for_each_child(&mut stmts[i], &mut |child| {
-            if let Child::Block(b) = child {
-                hoist_block(b, locals, stats);
-            }
-        });
-        let mut hoisted = vec![];
-        if is_loop(&stmts[i]) {
-            let mut writes = Writes::default();
-            collect_writes(std::slice::from_mut(&mut stmts[i]), &mut writes);
-            if writes.calls {
-                // A captured local lives in a cell that the closure holding it may write.
-                let cells = locals.iter().enumerate().filter(|(_, l)| l.captured);
-                writes
-                    .places
-                    .extend(cells.map(|(id, _)| PlaceKey::Local(id)));
-            }
-            let span = stmts[i].span;
-            for_each_loop_expr(&mut stmts[i], &mut |e| {
-                hoist_expr(e, &writes, locals, &mut hoisted, span);
-            });
-        }
-        if hoisted.is_empty() {
-            i += 1;
-        } else {
-            stats.loops_optimized += 1;
-            stats.loop_invariants_hoisted += hoisted.len() as u64;
-            let n = hoisted.len();
-            stmts.splice(i..i, hoisted);
-            i += n + 1;
-        }
-    }
-}
-
-fn is_loop(s: &TStmt) -> bool {
+pub(super) fn is_loop(s: &TStmt) -> bool {
     matches!(
         s.kind,
         TStmtKind::While { .. } | TStmtKind::ForRange { .. } | TStmtKind::ForEach { .. }
     )
 }
 
-/// Calls `f` on the expressions evaluated on every iteration: a `while` condition and every
-/// expression of the body (range bounds are evaluated once already).
-fn for_each_loop_expr(s: &mut TStmt, f: &mut dyn FnMut(&mut TExpr)) {
-    fn walk(stmts: &mut [TStmt], f: &mut dyn FnMut(&mut TExpr)) {
-        for s in stmts {
-            for_each_child(s, &mut |child| match child {
-                Child::Expr(e) => f(e),
-                Child::Block(b) => walk(b, f),
-            });
-        }
-    }
+/// Hoists the invariants of the loop `s`, whose writes are those logged after `since`;
+/// returns the stores that compute them, to go before the loop.
+pub(super) fn hoist_loop(
+    s: &mut TStmt,
+    log: &WriteLog,
+    since: u32,
+    locals: &mut Vec<LocalVar>,
+) -> Vec<TStmt> {
+    let mut cx = Hoist {
+        writes: Writes {
+            log,
+            since,
+            calls: log.call > since,
+        },
+        locals,
+        out: vec![],
+        span: s.span,
+    };
+    // The expressions evaluated on every iteration: a `while` condition and every
+    // expression of the body (range bounds are evaluated once already).
     match &mut s.kind {
         TStmtKind::While { cond, body, .. } => {
-            f(cond);
-            walk(body, f);
+            cx.expr(cond);
+            cx.stmts(body);
         }
-        TStmtKind::ForRange { body, .. } | TStmtKind::ForEach { body, .. } => walk(body, f),
+        TStmtKind::ForRange { body, .. } | TStmtKind::ForEach { body, .. } => cx.stmts(body),
         _ => {}
     }
+    cx.out
 }
 
-fn collect_writes(stmts: &mut [TStmt], w: &mut Writes) {
-    for s in stmts {
-        match &s.kind {
-            TStmtKind::Store { place, .. } => {
-                w.places.insert((*place).into());
-            }
-            TStmtKind::Destructure { targets, .. } => {
-                w.places.extend(targets.iter().map(|&p| PlaceKey::from(p)));
-            }
-            TStmtKind::ForRange { var, .. } | TStmtKind::ForEach { var, .. } => {
-                w.places.insert(PlaceKey::Local(*var));
-            }
-            TStmtKind::Match { temp, arms, .. } => {
-                w.places.insert(PlaceKey::Local(*temp));
-                for arm in arms {
-                    w.places
-                        .extend(arm.binds.iter().map(|&(l, _)| PlaceKey::Local(l)));
+struct Hoist<'a, 'l> {
+    writes: Writes<'a>,
+    locals: &'l mut Vec<LocalVar>,
+    out: Vec<TStmt>,
+    span: crate::diag::Span,
+}
+
+impl Hoist<'_, '_> {
+    fn stmts(&mut self, stmts: &mut [TStmt]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+    }
+
+    /// Every expression of `s`, in evaluation order (as `for_each_child`).
+    fn stmt(&mut self, s: &mut TStmt) {
+        match &mut s.kind {
+            TStmtKind::Store { value, .. }
+            | TStmtKind::Expr(value)
+            | TStmtKind::Throw(value)
+            | TStmtKind::Destructure { value, .. }
+            | TStmtKind::Return(Some(value)) => self.expr(value),
+            TStmtKind::Print { args, .. } => args.iter_mut().for_each(|a| self.expr(a)),
+            TStmtKind::If {
+                branches,
+                else_body,
+            } => {
+                for (cond, body) in branches {
+                    self.expr(cond);
+                    self.stmts(body);
+                }
+                if let Some(b) = else_body {
+                    self.stmts(b);
                 }
             }
-            TStmtKind::Try { error_local, .. } => {
-                w.places.insert(PlaceKey::Local(*error_local));
-                w.calls = true;
+            TStmtKind::While { cond, body, .. } => {
+                self.expr(cond);
+                self.stmts(body);
             }
+            TStmtKind::ForRange {
+                start,
+                end,
+                step,
+                body,
+                ..
+            } => {
+                self.expr(start);
+                self.expr(end);
+                if let Some(s) = step {
+                    self.expr(s);
+                }
+                self.stmts(body);
+            }
+            TStmtKind::ForEach { array, body, .. } => {
+                self.expr(array);
+                self.stmts(body);
+            }
+            TStmtKind::SetIndex {
+                array,
+                index,
+                value,
+                ..
+            } => {
+                self.expr(array);
+                self.expr(index);
+                self.expr(value);
+            }
+            TStmtKind::SetField { obj, value, .. } => {
+                self.expr(obj);
+                self.expr(value);
+            }
+            TStmtKind::Match { subject, arms, .. } => {
+                self.expr(subject);
+                for arm in arms {
+                    if let ArmTest::Cond(c) = &mut arm.test {
+                        self.expr(c);
+                    }
+                    self.stmts(&mut arm.body);
+                }
+            }
+            TStmtKind::Try { body, handler, .. } => {
+                self.stmts(body);
+                self.stmts(handler);
+            }
+            TStmtKind::Block(b) => self.stmts(b),
+            TStmtKind::Return(None) | TStmtKind::Break(_) | TStmtKind::Continue(_) => {}
+        }
+    }
+
+    /// Hoists the maximal invariant subexpressions of `e` that contain an operator.
+    #[inline(always)]
+    fn expr(&mut self, e: &mut TExpr) {
+        // Leaves (half the nodes) have no operator: no call for them.
+        if !matches!(
+            e.kind,
+            TExprKind::Int(_)
+                | TExprKind::Float(_)
+                | TExprKind::Str(_)
+                | TExprKind::Load(_)
+                | TExprKind::TimeStamp
+                | TExprKind::Closure { .. }
+        ) {
+            self.node(e);
+        }
+    }
+
+    fn node(&mut self, e: &mut TExpr) {
+        match &mut e.kind {
+            TExprKind::Int(_) | TExprKind::Float(_) | TExprKind::Load(_) => return,
+            // Short-circuit operands are only evaluated conditionally; keep them in place.
+            TExprKind::Logic { lhs, .. } => return self.expr(lhs),
             _ => {}
         }
-        for_each_child(s, &mut |child| match child {
-            Child::Expr(e) => {
-                w.calls |= has_call(e);
-                match_expr_writes(e, w);
-            }
-            Child::Block(b) => collect_writes(b, w),
-        });
-    }
-}
-
-/// The locals written by the `match` expressions inside `e`: each one's hidden subject
-/// local and its arms' bindings. (Found by the `opt_diff` fuzzer: without them, the arm
-/// test `temp == 0` of a match expression inside a loop was hoisted above the loop, where
-/// `temp` is not yet written, so the wrong arm ran.)
-fn match_expr_writes(e: &mut TExpr, w: &mut Writes) {
-    if let TExprKind::Match { temp, arms, .. } = &e.kind {
-        w.places.insert(PlaceKey::Local(*temp));
-        for arm in arms {
-            w.places
-                .extend(arm.binds.iter().map(|&(l, _)| PlaceKey::Local(l)));
+        if self.invariant(e) {
+            let id = self.locals.len();
+            self.locals.push(LocalVar {
+                name: "<invariant>".into(),
+                ty: e.ty.clone(),
+                captured: false,
+            });
+            let load = TExpr {
+                kind: TExprKind::Load(Place::Local(id)),
+                ty: e.ty.clone(),
+                span: e.span,
+            };
+            let value = std::mem::replace(e, load);
+            self.out.push(TStmt {
+                kind: TStmtKind::Store {
+                    place: Place::Local(id),
+                    value,
+                },
+                span: self.span,
+            });
+            return;
         }
-    }
-    for_each_subexpr(e, &mut |c| match_expr_writes(c, w));
-}
-
-/// Whether evaluating `e` may run code that writes shared state.
-fn has_call(e: &mut TExpr) -> bool {
-    let mut found = matches!(
-        e.kind,
-        TExprKind::Call { .. }
-            | TExprKind::CallValue { .. }
+        match &mut e.kind {
+            TExprKind::Int(_)
+            | TExprKind::Float(_)
+            | TExprKind::Str(_)
+            | TExprKind::Load(_)
+            | TExprKind::TimeStamp
             | TExprKind::Closure { .. }
-            | TExprKind::Match { .. }
-    );
-    for_each_subexpr(e, &mut |c| found |= has_call(c));
-    found
-}
+            | TExprKind::Logic { .. } => {}
+            TExprKind::Unary { operand: inner, .. }
+            | TExprKind::Convert(inner)
+            | TExprKind::ToStr(inner)
+            | TExprKind::Len(inner)
+            | TExprKind::Pop(inner)
+            | TExprKind::GetField { obj: inner, .. } => self.expr(inner),
+            TExprKind::Binary { lhs, rhs, .. }
+            | TExprKind::Index {
+                base: lhs,
+                index: rhs,
+            }
+            | TExprKind::Push {
+                array: lhs,
+                value: rhs,
+            } => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            TExprKind::Call { args: items, .. }
+            | TExprKind::Array(items)
+            | TExprKind::NewStruct { fields: items, .. }
+            | TExprKind::NewEnum { payload: items, .. } => {
+                items.iter_mut().for_each(|a| self.expr(a));
+            }
+            TExprKind::CallValue { callee, args } => {
+                self.expr(callee);
+                args.iter_mut().for_each(|a| self.expr(a));
+            }
+            TExprKind::Slice { base, start, end } => {
+                self.expr(base);
+                if let Some(s) = start {
+                    self.expr(s);
+                }
+                if let Some(x) = end {
+                    self.expr(x);
+                }
+            }
+            TExprKind::Match { subject, arms, .. } => {
+                self.expr(subject);
+                for arm in arms {
+                    if let ArmTest::Cond(c) = &mut arm.test {
+                        self.expr(c);
+                    }
+                    self.expr(&mut arm.body);
+                }
+            }
+        }
+    }
 
-/// Whether evaluating `e` can neither fail nor have an effect, and it reads only places
-/// the loop does not write.
-fn invariant(e: &TExpr, w: &Writes) -> bool {
-    match &e.kind {
-        TExprKind::Int(_) | TExprKind::Float(_) => true,
-        TExprKind::Load(p) => {
-            let key = PlaceKey::from(*p);
-            let shared = !matches!(p, Place::Local(_));
-            !(w.places.contains(&key) || (shared && w.calls))
+    /// Whether evaluating `e` can neither fail nor have an effect, and it reads only
+    /// places the loop does not write.
+    fn invariant(&self, e: &TExpr) -> bool {
+        match &e.kind {
+            TExprKind::Int(_) | TExprKind::Float(_) => true,
+            TExprKind::Load(p) => !self.writes.may_change(*p, self.locals),
+            TExprKind::Unary { op, operand } => {
+                let safe = match op {
+                    UnaryOp::Not | UnaryOp::BitNot => true,
+                    UnaryOp::Neg => operand.ty == Type::F64,
+                };
+                safe && self.invariant(operand)
+            }
+            TExprKind::Binary { op, lhs, rhs } => {
+                let ty = &lhs.ty;
+                let safe = match op {
+                    BinOp::Add | BinOp::Sub | BinOp::Mul => ty.is_numeric(),
+                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => true,
+                    BinOp::Eq
+                    | BinOp::Ne
+                    | BinOp::Matches
+                    | BinOp::Lt
+                    | BinOp::Le
+                    | BinOp::Gt
+                    | BinOp::Ge => ty.is_numeric() || *ty == Type::Bool,
+                    _ => false,
+                };
+                safe && self.invariant(lhs) && self.invariant(rhs)
+            }
+            TExprKind::Convert(inner) => {
+                // Only conversions that cannot fail.
+                let safe = match (&inner.ty, &e.ty) {
+                    (Type::F64, to) => *to == Type::Bool,
+                    (_, Type::F64 | Type::Bool) | (Type::Bool, _) => true,
+                    (Type::I32 | Type::U32, Type::I64) | (Type::U32, Type::U64) => true,
+                    _ => false,
+                };
+                safe && self.invariant(inner)
+            }
+            _ => false,
         }
-        TExprKind::Unary { op, operand } => {
-            let safe = match op {
-                UnaryOp::Not | UnaryOp::BitNot => true,
-                UnaryOp::Neg => operand.ty == Type::F64,
-            };
-            safe && invariant(operand, w)
-        }
-        TExprKind::Binary { op, lhs, rhs } => {
-            let ty = &lhs.ty;
-            let safe = match op {
-                BinOp::Add | BinOp::Sub | BinOp::Mul => ty.is_numeric(),
-                BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => true,
-                BinOp::Eq
-                | BinOp::Ne
-                | BinOp::Matches
-                | BinOp::Lt
-                | BinOp::Le
-                | BinOp::Gt
-                | BinOp::Ge => ty.is_numeric() || *ty == Type::Bool,
-                _ => false,
-            };
-            safe && invariant(lhs, w) && invariant(rhs, w)
-        }
-        TExprKind::Convert(inner) => {
-            // Only conversions that cannot fail.
-            let safe = match (&inner.ty, &e.ty) {
-                (Type::F64, to) => *to == Type::Bool,
-                (_, Type::F64 | Type::Bool) | (Type::Bool, _) => true,
-                (Type::I32 | Type::U32, Type::I64) | (Type::U32, Type::U64) => true,
-                _ => false,
-            };
-            safe && invariant(inner, w)
-        }
-        _ => false,
     }
-}
-
-/// Hoists the maximal invariant subexpressions of `e` that contain an operator.
-fn hoist_expr(
-    e: &mut TExpr,
-    w: &Writes,
-    locals: &mut Vec<LocalVar>,
-    out: &mut Vec<TStmt>,
-    span: crate::diag::Span,
-) {
-    let has_operator = !matches!(
-        e.kind,
-        TExprKind::Int(_) | TExprKind::Float(_) | TExprKind::Load(_)
-    );
-    if has_operator && invariant(e, w) {
-        let id = locals.len();
-        locals.push(LocalVar {
-            name: "<invariant>".into(),
-            ty: e.ty.clone(),
-            captured: false,
-        });
-        let load = TExpr {
-            kind: TExprKind::Load(Place::Local(id)),
-            ty: e.ty.clone(),
-            span: e.span,
-        };
-        let value = std::mem::replace(e, load);
-        out.push(TStmt {
-            kind: TStmtKind::Store {
-                place: Place::Local(id),
-                value,
-            },
-            span,
-        });
-        return;
-    }
-    // Short-circuit operands are only evaluated conditionally; keep them in place.
-    if matches!(e.kind, TExprKind::Logic { .. }) {
-        if let TExprKind::Logic { lhs, .. } = &mut e.kind {
-            hoist_expr(lhs, w, locals, out, span);
-        }
-        return;
-    }
-    for_each_subexpr(e, &mut |c| hoist_expr(c, w, locals, out, span));
 }

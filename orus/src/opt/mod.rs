@@ -15,6 +15,7 @@ mod fold;
 mod licm;
 
 use crate::types::typed::*;
+use licm::WriteLog;
 
 /// What the passes did, printed by `--opt-stats`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,34 +37,309 @@ impl std::fmt::Display for OptStats {
 
 /// Runs every pass over every function of the program.
 pub fn optimize(program: &mut TProgram) -> OptStats {
-    let mut stats = OptStats::default();
+    let mut optimizer = Optimizer::default();
     for func in &mut program.functions {
-        optimize_function(func, &mut stats);
+        optimizer.function(func);
     }
-    stats
+    optimizer.stats
 }
 
-/// Runs every pass over one function (they only change its body and locals).
-pub fn optimize_function(func: &mut TFunction, stats: &mut OptStats) {
-    let mut body = std::mem::take(&mut func.body);
-    fold_stmts(&mut body, stats);
-    licm::hoist_block(&mut body, &mut func.locals, stats);
-    func.body = body;
+/// Runs the passes function by function ([`Optimizer::function`]), keeping what one
+/// function's walk allocated for the next.
+#[derive(Default)]
+pub struct Optimizer {
+    pub stats: OptStats,
+    log: WriteLog,
 }
 
-fn fold_stmts(stmts: &mut [TStmt], stats: &mut OptStats) {
-    for s in stmts {
-        for_each_child(s, &mut |child| match child {
-            Child::Expr(e) => fold_tree(e, stats),
-            Child::Block(b) => fold_stmts(b, stats),
-        });
+impl Optimizer {
+    /// Runs every pass over one function (they only change its body and locals).
+    ///
+    /// The passes share one walk: each expression is folded bottom-up, the writes of each
+    /// statement are logged as it goes (`licm::WriteLog`), and a loop's invariants are
+    /// hoisted as soon as the walk is through the loop, so inner loops' invariants can
+    /// move further out when the enclosing loop's turn comes. Folding first everywhere and
+    /// then hoisting, in two walks, gave the same tree: hoisting from a loop reads only the
+    /// loop, which is folded by then.
+    pub fn function(&mut self, func: &mut TFunction) {
+        // The log's clock runs on across functions: what earlier functions logged is
+        // older than any loop of this one, so it never needs clearing.
+        self.log.start_function(func.locals.len());
+        let mut walk = Walk {
+            locals: &mut func.locals,
+            stats: &mut self.stats,
+            log: &mut self.log,
+            logging: true,
+        };
+        walk.block(&mut func.body);
     }
 }
 
-/// Folds an expression bottom-up.
-fn fold_tree(e: &mut TExpr, stats: &mut OptStats) {
-    for_each_subexpr(e, &mut |c| fold_tree(c, stats));
-    fold::fold_expr(e, stats);
+struct Walk<'f> {
+    locals: &'f mut Vec<LocalVar>,
+    stats: &'f mut OptStats,
+    log: &'f mut WriteLog,
+    /// Off inside an operand that its operator's fold drops (`x` in `false and x`): what
+    /// it would write is no longer in the program.
+    logging: bool,
+}
+
+impl Walk<'_> {
+    fn block(&mut self, stmts: &mut Vec<TStmt>) {
+        let mut i = 0;
+        while i < stmts.len() {
+            let since = self.log.now();
+            self.stmt(&mut stmts[i]);
+            if !licm::is_loop(&stmts[i]) {
+                i += 1;
+                continue;
+            }
+            let hoisted = licm::hoist_loop(&mut stmts[i], self.log, since, self.locals);
+            if hoisted.is_empty() {
+                i += 1;
+                continue;
+            }
+            self.stats.loops_optimized += 1;
+            self.stats.loop_invariants_hoisted += hoisted.len() as u64;
+            for s in &hoisted {
+                if let TStmtKind::Store { place, .. } = s.kind {
+                    self.log.write(place);
+                }
+            }
+            let n = hoisted.len();
+            stmts.splice(i..i, hoisted);
+            i += n + 1;
+        }
+    }
+
+    /// Folds the expressions of `stmt`, logs its writes, and optimises its blocks.
+    fn stmt(&mut self, stmt: &mut TStmt) {
+        match &mut stmt.kind {
+            TStmtKind::Store { place, value } => {
+                self.log.write(*place);
+                self.expr(value);
+            }
+            TStmtKind::Expr(value) | TStmtKind::Throw(value) | TStmtKind::Return(Some(value)) => {
+                self.expr(value)
+            }
+            TStmtKind::Destructure { value, targets } => {
+                for &place in targets.iter() {
+                    self.log.write(place);
+                }
+                self.expr(value);
+            }
+            TStmtKind::Print { args, .. } => args.iter_mut().for_each(|a| self.expr(a)),
+            TStmtKind::If {
+                branches,
+                else_body,
+            } => {
+                for (cond, body) in branches {
+                    self.expr(cond);
+                    self.block(body);
+                }
+                if let Some(b) = else_body {
+                    self.block(b);
+                }
+            }
+            TStmtKind::While { cond, body, .. } => {
+                self.expr(cond);
+                self.block(body);
+            }
+            TStmtKind::ForRange {
+                var,
+                start,
+                end,
+                step,
+                body,
+                ..
+            } => {
+                self.log.write_local(*var);
+                self.expr(start);
+                self.expr(end);
+                if let Some(s) = step {
+                    self.expr(s);
+                }
+                self.block(body);
+            }
+            TStmtKind::ForEach {
+                var, array, body, ..
+            } => {
+                self.log.write_local(*var);
+                self.expr(array);
+                self.block(body);
+            }
+            TStmtKind::SetIndex {
+                array,
+                index,
+                value,
+                ..
+            } => {
+                self.expr(array);
+                self.expr(index);
+                self.expr(value);
+            }
+            TStmtKind::SetField { obj, value, .. } => {
+                self.expr(obj);
+                self.expr(value);
+            }
+            TStmtKind::Match {
+                subject,
+                temp,
+                arms,
+            } => {
+                self.log.write_local(*temp);
+                self.expr(subject);
+                for arm in arms {
+                    for &(local, _) in &arm.binds {
+                        self.log.write_local(local);
+                    }
+                    if let ArmTest::Cond(c) = &mut arm.test {
+                        self.expr(c);
+                    }
+                    self.block(&mut arm.body);
+                }
+            }
+            TStmtKind::Try {
+                body,
+                error_local,
+                handler,
+            } => {
+                self.log.write_local(*error_local);
+                self.log.call();
+                self.block(body);
+                self.block(handler);
+            }
+            TStmtKind::Block(b) => self.block(b),
+            TStmtKind::Return(None) | TStmtKind::Break(_) | TStmtKind::Continue(_) => {}
+        }
+    }
+
+    /// Folds `e` bottom-up and logs what evaluating it may write.
+    #[inline(always)]
+    fn expr(&mut self, e: &mut TExpr) {
+        // Leaves (half the nodes) have nothing to fold or log: no call for them.
+        if !matches!(
+            e.kind,
+            TExprKind::Int(_)
+                | TExprKind::Float(_)
+                | TExprKind::Str(_)
+                | TExprKind::Load(_)
+                | TExprKind::TimeStamp
+        ) {
+            self.node(e);
+        }
+    }
+
+    fn node(&mut self, e: &mut TExpr) {
+        match &mut e.kind {
+            TExprKind::Int(_)
+            | TExprKind::Float(_)
+            | TExprKind::Str(_)
+            | TExprKind::Load(_)
+            | TExprKind::TimeStamp => return,
+            TExprKind::Closure { .. } => {
+                if self.logging {
+                    self.log.call();
+                }
+                return;
+            }
+            TExprKind::Unary { operand: inner, .. }
+            | TExprKind::Convert(inner)
+            | TExprKind::ToStr(inner)
+            | TExprKind::Len(inner)
+            | TExprKind::Pop(inner)
+            | TExprKind::GetField { obj: inner, .. } => {
+                self.expr(inner);
+                // Only an operator on constants folds: most nodes go no further.
+                if !fold::is_constant(inner) {
+                    return;
+                }
+            }
+            TExprKind::Binary { lhs, rhs, .. }
+            | TExprKind::Index {
+                base: lhs,
+                index: rhs,
+            }
+            | TExprKind::Push {
+                array: lhs,
+                value: rhs,
+            } => {
+                self.expr(lhs);
+                self.expr(rhs);
+                if !(fold::is_constant(lhs) && fold::is_constant(rhs)) {
+                    return;
+                }
+            }
+            TExprKind::Logic { is_and, lhs, rhs } => {
+                self.expr(lhs);
+                if !fold::is_constant(lhs) {
+                    return self.expr(rhs);
+                }
+                if fold::logic_drops_rhs(*is_and, lhs) {
+                    let logging = std::mem::replace(&mut self.logging, false);
+                    self.expr(rhs);
+                    self.logging = logging;
+                } else {
+                    self.expr(rhs);
+                }
+            }
+            TExprKind::Array(items)
+            | TExprKind::NewStruct { fields: items, .. }
+            | TExprKind::NewEnum { payload: items, .. } => {
+                items.iter_mut().for_each(|a| self.expr(a));
+                return;
+            }
+            TExprKind::Call { args, .. } => {
+                if self.logging {
+                    self.log.call();
+                }
+                args.iter_mut().for_each(|a| self.expr(a));
+                return;
+            }
+            TExprKind::CallValue { callee, args } => {
+                if self.logging {
+                    self.log.call();
+                }
+                self.expr(callee);
+                args.iter_mut().for_each(|a| self.expr(a));
+                return;
+            }
+            TExprKind::Slice { base, start, end } => {
+                self.expr(base);
+                if let Some(s) = start {
+                    self.expr(s);
+                }
+                if let Some(x) = end {
+                    self.expr(x);
+                }
+                return;
+            }
+            TExprKind::Match {
+                subject,
+                temp,
+                arms,
+            } => {
+                if self.logging {
+                    self.log.call();
+                    self.log.write_local(*temp);
+                    for arm in arms.iter() {
+                        for &(local, _) in &arm.binds {
+                            self.log.write_local(local);
+                        }
+                    }
+                }
+                self.expr(subject);
+                for arm in arms {
+                    if let ArmTest::Cond(c) = &mut arm.test {
+                        self.expr(c);
+                    }
+                    self.expr(&mut arm.body);
+                }
+                return;
+            }
+        }
+        fold::fold_expr(e, self.stats);
+    }
 }
 
 #[cfg(test)]
