@@ -29,6 +29,7 @@
 //! `lexer/tests.rs`.
 
 mod literal;
+mod names;
 mod token;
 
 pub use token::{Token, TokenKind};
@@ -40,7 +41,7 @@ pub fn is_keyword(word: &[u8]) -> bool {
 
 use crate::ast::Name;
 use crate::diag::{Code, Diagnostic, Span};
-use crate::hash::FastMap;
+use names::Names;
 use token::keyword;
 
 /// Splits `src` into tokens. Never panics; the last token is always `Eof`.
@@ -131,7 +132,7 @@ pub(crate) struct Lexer<'a> {
     /// accepted silently (the parser reports the bracket).
     resynced: bool,
     /// Identifiers seen so far, to share one [`Name`] per distinct text.
-    names: FastMap<&'a [u8], Name>,
+    names: Names<'a>,
     /// Start and end of the last string literal that spanned lines, named when a string
     /// opened on the line where it ends is left unterminated (the earlier one may be what
     /// lacks its quote).
@@ -165,7 +166,7 @@ impl<'a> Lexer<'a> {
             line_indent: 0,
             bracket_line: None,
             resynced: false,
-            names: FastMap::default(),
+            names: Names::new(),
             multiline_string: None,
             multiline_strings: Vec::new(),
         }
@@ -185,19 +186,29 @@ impl<'a> Lexer<'a> {
                 }
                 continue;
             }
-            self.skip_trivia();
             let Some(&b) = self.src.get(self.pos) else {
                 break;
             };
-            if b == b'\n' {
-                if matches!(self.ctx.last(), Some(Ctx::Layout { .. })) {
-                    self.newline_at = Some(self.pos);
+            match CLASS[b as usize] {
+                WORD => self.word(),
+                BLANK => self.pos += 1,
+                NEWLINE => {
+                    if matches!(self.ctx.last(), Some(Ctx::Layout { .. })) {
+                        self.newline_at = Some(self.pos);
+                    }
+                    self.pos += 1;
+                    self.at_line_start = true;
+                    return true;
                 }
-                self.pos += 1;
-                self.at_line_start = true;
-                return true;
+                DIGIT => self.number(),
+                _ => {
+                    if b == b'/' && matches!(self.src.get(self.pos + 1), Some(b'/' | b'*')) {
+                        self.skip_trivia();
+                    } else {
+                        self.token(b);
+                    }
+                }
             }
-            self.token(b);
         }
         self.finish();
         self.finished = true;
@@ -365,11 +376,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn starts_with_statement_keyword(&self) -> bool {
-        let rest = &self.src[self.pos..];
-        let len = rest.iter().take_while(|b| is_ident_byte(**b)).count();
+        let word = &self.src[self.pos..ident_end(self.src, self.pos)];
         use TokenKind::*;
         matches!(
-            keyword(&rest[..len]),
+            keyword(word),
             Some(
                 If | Elif
                     | Else
@@ -436,7 +446,7 @@ impl<'a> Lexer<'a> {
             match b {
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b'/' if self.src.get(self.pos + 1) == Some(&b'/') => {
-                    self.pos = match self.src[self.pos..].iter().position(|&c| c == b'\n') {
+                    self.pos = match memchr(b'\n', &self.src[self.pos..]) {
                         Some(n) => self.pos + n,
                         None => self.src.len(),
                     };
@@ -503,13 +513,9 @@ impl<'a> Lexer<'a> {
             b'"' => return self.string(),
             b'\'' if self.single_quoted_end(start).is_some() => return self.single_quoted(),
             b'\'' if next.is_ascii_alphabetic() || next == b'_' => {
-                self.pos += 1;
-                let len = self.src[self.pos..]
-                    .iter()
-                    .take_while(|c| is_ident_byte(**c))
-                    .count();
-                let name = self.intern(&self.src[self.pos..self.pos + len]);
-                self.pos += len;
+                let end = ident_end(self.src, start + 1);
+                let name = self.names.intern(&self.src[start + 1..end]);
+                self.pos = end;
                 self.push(Label(name), start);
                 return;
             }
@@ -639,15 +645,12 @@ impl<'a> Lexer<'a> {
     /// An identifier or keyword.
     fn word(&mut self) {
         let start = self.pos;
-        let len = self.src[start..]
-            .iter()
-            .take_while(|c| is_ident_byte(**c))
-            .count();
-        self.pos += len;
-        let text = &self.src[start..self.pos];
+        let end = ident_end(self.src, start + 1);
+        self.pos = end;
+        let text = &self.src[start..end];
         let kind = match keyword(text) {
             Some(kind) => kind,
-            None => TokenKind::Ident(self.intern(text)),
+            None => TokenKind::Ident(self.names.intern(text)),
         };
         self.push(kind, start);
     }
@@ -655,13 +658,7 @@ impl<'a> Lexer<'a> {
     /// The shared [`Name`] for the identifier bytes `text`: one allocation per distinct
     /// name in the file, however often it occurs.
     pub(crate) fn intern(&mut self, text: &'a [u8]) -> Name {
-        if let Some(name) = self.names.get(text) {
-            return name.clone();
-        }
-        // Identifiers are ASCII, so the lossy conversion never replaces anything.
-        let name: Name = Name::from(String::from_utf8_lossy(text));
-        self.names.insert(text, name.clone());
-        name
+        self.names.intern(text)
     }
 
     /// Where a `'...'` that looks like a string written with single quotes (Python,
@@ -693,7 +690,7 @@ impl<'a> Lexer<'a> {
             .with_help(format!("write \"{shown}\"")),
         );
         self.pos = end + 1;
-        self.push(TokenKind::Str(text), start);
+        self.push(TokenKind::Str(text.into_boxed_slice()), start);
     }
 
     /// A run of bytes that start no token: one E1001 for the whole run.
@@ -725,8 +722,54 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// Byte classes that decide how the main loop reads what starts at a byte.
+const OTHER: u8 = 0;
+const WORD: u8 = 1;
+const DIGIT: u8 = 2;
+const BLANK: u8 = 3;
+const NEWLINE: u8 = 4;
+
+/// The class of every byte: one load instead of a chain of range tests per token.
+static CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() || c == b'_' {
+            WORD
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == b' ' || c == b'\t' || c == b'\r' {
+            BLANK
+        } else if c == b'\n' {
+            NEWLINE
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
+
+#[inline]
 fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    matches!(CLASS[b as usize], WORD | DIGIT)
+}
+
+/// The end of the identifier bytes of `src` from `from` on.
+#[inline]
+fn ident_end(src: &[u8], from: usize) -> usize {
+    let mut end = from;
+    while end < src.len() && is_ident_byte(src[end]) {
+        end += 1;
+    }
+    end
+}
+
+/// The offset of the first `byte` in `haystack`.
+#[inline]
+fn memchr(byte: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&c| c == byte)
 }
 
 /// Bytes that start no token and are grouped into one E1001 report.

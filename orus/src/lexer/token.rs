@@ -21,8 +21,10 @@ pub enum TokenKind {
         hex: bool,
     },
     Float(f64),
-    /// String contents with escapes processed.
-    Str(Vec<u8>),
+    /// String contents with escapes processed. A boxed slice rather than a `Vec`: a `Vec`
+    /// would lend its spare capacity values to encode the other variants, and every match
+    /// on a token kind would then decode that instead of reading a tag byte.
+    Str(Box<[u8]>),
     Ident(crate::ast::Name),
     /// `'name` (a loop label); holds the name without the quote.
     Label(crate::ast::Name),
