@@ -41,8 +41,7 @@ pub fn is_keyword(word: &[u8]) -> bool {
 
 use crate::ast::Name;
 use crate::diag::{Code, Diagnostic, Span};
-use names::Names;
-use token::keyword;
+use names::{Key, Names};
 
 /// Splits `src` into tokens. Never panics; the last token is always `Eof`.
 pub fn tokenize(src: &[u8]) -> (Vec<Token>, Vec<Diagnostic>) {
@@ -94,6 +93,16 @@ struct LineMark {
     pos: usize,
     tokens: usize,
     diags: usize,
+}
+
+/// Where [`Lexer::line_tokens`] stopped.
+enum LineEnd {
+    /// After the `\n` ending the line.
+    Newline,
+    /// The line is to be read again as a new logical line (an unclosed bracket).
+    Reread,
+    /// At the end of the input.
+    Input,
 }
 
 /// What layout needs to know about the first token of a logical line.
@@ -186,28 +195,10 @@ impl<'a> Lexer<'a> {
                 }
                 continue;
             }
-            let Some(&b) = self.src.get(self.pos) else {
-                break;
-            };
-            match CLASS[b as usize] {
-                WORD => self.word(),
-                BLANK => self.pos += 1,
-                NEWLINE => {
-                    if matches!(self.ctx.last(), Some(Ctx::Layout { .. })) {
-                        self.newline_at = Some(self.pos);
-                    }
-                    self.pos += 1;
-                    self.at_line_start = true;
-                    return true;
-                }
-                DIGIT => self.number(),
-                _ => {
-                    if b == b'/' && matches!(self.src.get(self.pos + 1), Some(b'/' | b'*')) {
-                        self.skip_trivia();
-                    } else {
-                        self.token(b);
-                    }
-                }
+            match self.line_tokens() {
+                LineEnd::Newline => return true,
+                LineEnd::Reread => continue,
+                LineEnd::Input => break,
             }
         }
         self.finish();
@@ -215,21 +206,71 @@ impl<'a> Lexer<'a> {
         true
     }
 
+    /// Reads the tokens of the current physical line, through its `\n`. The common
+    /// tokens (words, plain numbers, blanks) are read here with the position in a local;
+    /// everything else goes through [`Lexer::token`].
+    fn line_tokens(&mut self) -> LineEnd {
+        let src = self.src;
+        let mut pos = self.pos;
+        loop {
+            let Some(&b) = src.get(pos) else {
+                self.pos = pos;
+                return LineEnd::Input;
+            };
+            match CLASS[b as usize] {
+                WORD => pos = self.word(pos),
+                BLANK => pos += 1,
+                NEWLINE => {
+                    if matches!(self.ctx.last(), Some(Ctx::Layout { .. })) {
+                        self.newline_at = Some(pos);
+                    }
+                    self.pos = pos + 1;
+                    self.at_line_start = true;
+                    return LineEnd::Newline;
+                }
+                _ => {
+                    self.pos = pos;
+                    if b == b'/' && matches!(src.get(pos + 1), Some(b'/' | b'*')) {
+                        self.skip_trivia();
+                    } else if b.is_ascii_digit() {
+                        self.number();
+                    } else {
+                        self.token(b);
+                        if self.at_line_start {
+                            return LineEnd::Reread;
+                        }
+                    }
+                    pos = self.pos;
+                }
+            }
+        }
+    }
+
     /// Reads the indentation of a physical line. Blank and comment-only lines are skipped
     /// (returns true with `at_line_start` still set); returns false at end of input.
     fn start_line(&mut self) -> bool {
+        let src = self.src;
         let line_start = self.pos;
+        let mut pos = line_start;
         let mut col: u32 = 0;
-        while let Some(&b) = self.src.get(self.pos) {
+        // Four spaces at a time first: the usual indentation step.
+        while src.get(pos..pos + 4) == Some(b"    ") {
+            col = col.saturating_add(4);
+            pos += 4;
+        }
+        while let Some(&b) = src.get(pos) {
             match b {
                 b' ' => col = col.saturating_add(1),
                 b'\t' => col = col.saturating_add(TAB_WIDTH),
                 b'\r' => {}
                 _ => break,
             }
-            self.pos += 1;
+            pos += 1;
         }
-        self.skip_trivia();
+        self.pos = pos;
+        if src.get(pos) == Some(&b'/') {
+            self.skip_trivia();
+        }
         match self.src.get(self.pos) {
             None => return false,
             Some(b'\n') => {
@@ -375,11 +416,16 @@ impl<'a> Lexer<'a> {
         self.at_line_start = true;
     }
 
-    fn starts_with_statement_keyword(&self) -> bool {
-        let word = &self.src[self.pos..ident_end(self.src, self.pos)];
+    fn starts_with_statement_keyword(&mut self) -> bool {
+        let src = self.src;
+        let word = &src[self.pos..ident_end(src, self.pos)];
+        if word.is_empty() {
+            return false;
+        }
+        let entry = self.names.find(Key::of(word), word);
         use TokenKind::*;
         matches!(
-            keyword(word),
+            entry.keyword,
             Some(
                 If | Elif
                     | Else
@@ -487,13 +533,18 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, kind: TokenKind, start: usize) {
+        self.push_at(kind, start, self.pos);
+    }
+
+    #[inline(always)]
+    fn push_at(&mut self, kind: TokenKind, start: usize, end: usize) {
         if self.line_first.is_none() {
             self.line_first = Some(LineStart {
                 block_keyword: kind.introduces_block(),
             });
         }
         self.last_opens = matches!(kind, TokenKind::Colon | TokenKind::Arrow);
-        self.push_raw(kind, start, self.pos);
+        self.push_raw(kind, start, end);
     }
 
     fn error(&mut self, code: Code, start: usize, end: usize, message: impl Into<String>) {
@@ -506,44 +557,30 @@ impl<'a> Lexer<'a> {
         use TokenKind::*;
         let start = self.pos;
         let next = self.src.get(start + 1).copied().unwrap_or(0);
-        let third = self.src.get(start + 2).copied().unwrap_or(0);
         let (kind, len) = match b {
-            b'0'..=b'9' => return self.number(),
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => return self.word(),
-            b'"' => return self.string(),
-            b'\'' if self.single_quoted_end(start).is_some() => return self.single_quoted(),
-            b'\'' if next.is_ascii_alphabetic() || next == b'_' => {
-                let end = ident_end(self.src, start + 1);
-                let name = self.names.intern(&self.src[start + 1..end]);
-                self.pos = end;
-                self.push(Label(name), start);
-                return;
-            }
-            b'(' | b'[' | b'{' => {
-                self.pos += 1;
-                let kind = match b {
-                    b'(' => LParen,
-                    b'[' => LBracket,
-                    _ => LBrace,
-                };
-                self.push(kind, start);
-                self.ctx.push(Ctx::Bracket { open: b });
-                return;
-            }
+            b',' => (Comma, 1),
+            b':' => return self.colon(),
+            b'(' | b'[' | b'{' => return self.opener(b),
             b')' | b']' | b'}' => return self.closer(b),
-            b'+' if next == b'=' => (PlusEq, 2),
+            b'.' => match next {
+                b'0'..=b'9' => return self.leading_dot_number(),
+                b'.' if self.src.get(start + 2) == Some(&b'=') => (DotDotEq, 3),
+                b'.' => (DotDot, 2),
+                _ => (Dot, 1),
+            },
+            b'=' if next == b'=' => (EqEq, 2),
+            b'=' => return self.assignment(Assign, 1),
+            b'+' if next == b'=' => return self.assignment(PlusEq, 2),
             b'+' => (Plus, 1),
-            b'-' if next == b'=' => (MinusEq, 2),
+            b'-' if next == b'=' => return self.assignment(MinusEq, 2),
             b'-' if next == b'>' => (Arrow, 2),
             b'-' => (Minus, 1),
-            b'*' if next == b'=' => (StarEq, 2),
+            b'*' if next == b'=' => return self.assignment(StarEq, 2),
             b'*' => (Star, 1),
-            b'/' if next == b'=' => (SlashEq, 2),
+            b'/' if next == b'=' => return self.assignment(SlashEq, 2),
             b'/' => (Slash, 1),
-            b'%' if next == b'=' => (PercentEq, 2),
+            b'%' if next == b'=' => return self.assignment(PercentEq, 2),
             b'%' => (Percent, 1),
-            b'=' if next == b'=' => (EqEq, 2),
-            b'=' => (Assign, 1),
             b'!' if next == b'=' => (NotEq, 2),
             b'!' => (Bang, 1),
             b'<' if next == b'=' => (Le, 2),
@@ -559,33 +596,60 @@ impl<'a> Lexer<'a> {
             b'^' => (Caret, 1),
             b'~' => (Tilde, 1),
             b'?' => (Question, 1),
-            b'.' if next.is_ascii_digit() => return self.leading_dot_number(),
-            b'.' if next == b'.' && third == b'=' => (DotDotEq, 3),
-            b'.' if next == b'.' => (DotDot, 2),
-            b'.' => (Dot, 1),
-            b',' => (Comma, 1),
             b';' => (Semicolon, 1),
-            b':' => (Colon, 1),
+            b'"' => return self.string(),
+            b'\'' if self.single_quoted_end(start).is_some() => return self.single_quoted(),
+            b'\'' if next.is_ascii_alphabetic() || next == b'_' => {
+                let end = ident_end(self.src, start + 1);
+                let name = self.names.intern(&self.src[start + 1..end]);
+                self.pos = end;
+                self.push(Label(name), start);
+                return;
+            }
+            b'0'..=b'9' => return self.number(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                self.pos = self.word(start);
+                return;
+            }
             _ => return self.unexpected_run(),
         };
-        if matches!(
-            kind,
-            Assign | PlusEq | MinusEq | StarEq | SlashEq | PercentEq
-        ) && matches!(self.ctx.last(), Some(Ctx::Bracket { .. }))
-        {
+        self.pos = start + len;
+        self.push(kind, start);
+    }
+
+    /// `(`, `[` or `{`.
+    fn opener(&mut self, b: u8) {
+        let start = self.pos;
+        self.pos += 1;
+        let kind = match b {
+            b'(' => TokenKind::LParen,
+            b'[' => TokenKind::LBracket,
+            _ => TokenKind::LBrace,
+        };
+        self.push(kind, start);
+        self.ctx.push(Ctx::Bracket { open: b });
+    }
+
+    /// `=` or a compound assignment, `len` bytes long.
+    fn assignment(&mut self, kind: TokenKind, len: usize) {
+        if matches!(self.ctx.last(), Some(Ctx::Bracket { .. })) {
             if let Some(mark) = self.bracket_line {
                 // `=` never appears inside brackets: the bracket was left open.
                 self.resync(mark);
                 return;
             }
         }
+        let start = self.pos;
         self.pos += len;
-        let is_colon = kind == Colon;
         self.push(kind, start);
-        if is_colon
-            && matches!(self.ctx.last(), Some(Ctx::Bracket { .. }))
-            && self.rest_of_line_blank()
-        {
+    }
+
+    /// `:`. At the end of a line inside brackets it opens a nested layout.
+    fn colon(&mut self) {
+        let start = self.pos;
+        self.pos += 1;
+        self.push(TokenKind::Colon, start);
+        if matches!(self.ctx.last(), Some(Ctx::Bracket { .. })) && self.rest_of_line_blank() {
             let outer_line = self.line_first;
             self.ctx.push(Ctx::Layout {
                 levels: vec![Level {
@@ -642,17 +706,19 @@ impl<'a> Lexer<'a> {
         self.push(kind, start);
     }
 
-    /// An identifier or keyword.
-    fn word(&mut self) {
-        let start = self.pos;
+    /// The identifier or keyword starting at `start`; returns its end.
+    #[inline(always)]
+    fn word(&mut self, start: usize) -> usize {
         let end = ident_end(self.src, start + 1);
-        self.pos = end;
-        let text = &self.src[start..end];
-        let kind = match keyword(text) {
-            Some(kind) => kind,
-            None => TokenKind::Ident(self.names.intern(text)),
+        let entry = self
+            .names
+            .find(Key::at(self.src, start, end), &self.src[start..end]);
+        let kind = match &entry.keyword {
+            Some(kind) => kind.clone(),
+            None => TokenKind::Ident(entry.name.clone()),
         };
-        self.push(kind, start);
+        self.push_at(kind, start, end);
+        end
     }
 
     /// The shared [`Name`] for the identifier bytes `text`: one allocation per distinct
