@@ -487,3 +487,37 @@ fn the_plain_number_reader_agrees_with_the_general_one() {
         }
     }
 }
+
+#[test]
+fn two_halves_lex_like_the_whole_file() {
+    let src = b"fn f(a: i32) -> i32:\n    if a > 0:\n        return a\n    return 0\n\n// two\nfn g() -> i32:\n    xs = [1,\n        2]\n    return f(xs[0])\nprint(g())\n";
+    let (whole, diags) = tokenize(src);
+    assert!(diags.is_empty(), "{diags:?}");
+    let layout = |k: &TokenKind| {
+        matches!(
+            k,
+            TokenKind::Newline | TokenKind::Dedent | TokenKind::Indent
+        )
+    };
+    for line in [b"fn g".as_slice(), b"print(g"] {
+        let offset = src.windows(line.len()).position(|w| w == line).unwrap();
+        // The first half, lexed alone, ends as the whole file does before the split.
+        let (first, diags) = tokenize(&src[..offset]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let split = whole
+            .iter()
+            .position(|t| t.span.start as usize >= offset && !layout(&t.kind))
+            .unwrap();
+        let first_text: Vec<_> = first
+            .iter()
+            .filter(|t| !layout(&t.kind))
+            .take_while(|t| t.kind != TokenKind::Eof)
+            .collect();
+        let whole_text: Vec<_> = whole[..split].iter().filter(|t| !layout(&t.kind)).collect();
+        assert_eq!(first_text, whole_text);
+        // The second half has the whole file's tokens and spans from the split on.
+        let (second, diags) = tokenize_from(src, offset);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(second, whole[split..]);
+    }
+}
