@@ -81,12 +81,23 @@ impl Lexer<'_> {
                 }
             }
         }
-        self.push(TokenKind::Str(value), start);
+        self.push(TokenKind::Str(value.into_boxed_slice()), start);
     }
 
     /// A number literal starting with a digit (spec §2.5). Malformed literals are reported
     /// once (E1004) with all the identifier-like bytes that follow, and become `0`.
     pub(super) fn number(&mut self) {
+        if let Some((kind, end)) = plain_number(self.src, self.pos) {
+            let start = self.pos;
+            self.pos = end;
+            self.push(kind, start);
+            return;
+        }
+        self.general_number();
+    }
+
+    /// Any number literal, with its errors; [`plain_number`] reads the common ones faster.
+    pub(super) fn general_number(&mut self) {
         let start = self.pos;
         let src = self.src;
         let at = |i: usize| src.get(i).copied().unwrap_or(0);
@@ -213,4 +224,72 @@ impl Lexer<'_> {
         }
         (digits, clean)
     }
+}
+
+/// Powers of ten that an `f64` holds exactly.
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The commonest number literals, read in one pass: decimal digits (`42`) or digits, a
+/// point and digits (`1.5`), with no separator, exponent or anything that makes the
+/// literal malformed after them, and few enough digits to compute the value exactly (for
+/// a float: a mantissa below 2^53 divided by an exact power of ten, which IEEE division
+/// rounds correctly, so the value is the one `str::parse` gives). Returns the token and
+/// its end, or `None` for everything else (read by `general_number`).
+fn plain_number(src: &[u8], start: usize) -> Option<(TokenKind, usize)> {
+    let digits = |from: usize, mut value: u64| {
+        let mut i = from;
+        while let Some(&c) = src.get(i) {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            value = value.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            i += 1;
+        }
+        (value, i)
+    };
+    let (int, end) = digits(start, 0);
+    // 19 digits never overflow a u64; longer literals may be out of range.
+    if end - start > 19 {
+        return None;
+    }
+    let next = src.get(end).copied().unwrap_or(0);
+    if next == b'.' {
+        let after = src.get(end + 1).copied().unwrap_or(0);
+        if after == b'.' {
+            return Some((
+                TokenKind::Int {
+                    value: int,
+                    hex: false,
+                },
+                end,
+            )); // `0..n`
+        }
+        if !after.is_ascii_digit() {
+            return None;
+        }
+        let (mantissa, stop) = digits(end + 1, int);
+        let frac = stop - end - 1;
+        let follow = src.get(stop).copied().unwrap_or(0);
+        if stop - start - 1 > 19 || mantissa >= 1 << 53 || frac >= EXACT_POW10.len() {
+            return None;
+        }
+        if is_ident_byte(follow) {
+            return None;
+        }
+        let value = mantissa as f64 / EXACT_POW10[frac];
+        return Some((TokenKind::Float(value), stop));
+    }
+    if is_ident_byte(next) {
+        return None;
+    }
+    Some((
+        TokenKind::Int {
+            value: int,
+            hex: false,
+        },
+        end,
+    ))
 }

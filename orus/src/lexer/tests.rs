@@ -291,11 +291,11 @@ fn strings_and_escapes() {
     let (tokens, _) = tokenize("\"\u{e9}\u{ff}\"".as_bytes());
     assert_eq!(
         tokens[0].kind,
-        TokenKind::Str("\u{e9}\u{ff}".as_bytes().to_vec())
+        TokenKind::Str("\u{e9}\u{ff}".as_bytes().into())
     );
     let (tokens, diags) = tokenize(b"\"\xff\xfe\"");
     assert!(diags.is_empty());
-    assert_eq!(tokens[0].kind, TokenKind::Str(vec![0xff, 0xfe]));
+    assert_eq!(tokens[0].kind, TokenKind::Str([0xff, 0xfe].into()));
 }
 
 #[test]
@@ -439,4 +439,85 @@ fn one_leading_byte_order_mark_is_stripped_before_lexing() {
     assert_eq!(diags.len(), 1);
     let (_, diags) = tokenize(b"x = 1\n\xEF\xBB\xBFprint(x)\n");
     assert_eq!(diags.len(), 1);
+}
+
+#[test]
+fn the_plain_number_reader_agrees_with_the_general_one() {
+    let literals = [
+        "0",
+        "7",
+        "42",
+        "007",
+        "1234567890123456789",
+        "18446744073709551615",
+        "18446744073709551616",
+        "99999999999999999999",
+        "1.5",
+        "0.1",
+        "3.14159",
+        "123456789.123456789",
+        "9007199254740991.0",
+        "9007199254740993.0",
+        "0.30000000000000004",
+        "0.0000000000000000000001",
+        "0.00000000000000000000001",
+        "1.00000000000000000000001",
+        "12345678901234567.5",
+        "1e3",
+        "1.5e-3",
+        "1_000",
+        "1.5_0",
+        "0x1F",
+        "5.",
+        "1.e3",
+        "10u32",
+        "2.5e",
+        "3.x",
+    ];
+    for literal in literals {
+        for after in ["", " ", "\n", ")", "..", "..=2", ".x", ".5", "_", "a"] {
+            let src = format!("{literal}{after}");
+            let mut plain = Lexer::new(src.as_bytes());
+            plain.number();
+            let mut general = Lexer::new(src.as_bytes());
+            general.general_number();
+            assert_eq!(plain.pos, general.pos, "end of {src:?}");
+            assert_eq!(plain.tokens, general.tokens, "token of {src:?}");
+            assert_eq!(plain.diags, general.diags, "errors of {src:?}");
+        }
+    }
+}
+
+#[test]
+fn two_halves_lex_like_the_whole_file() {
+    let src = b"fn f(a: i32) -> i32:\n    if a > 0:\n        return a\n    return 0\n\n// two\nfn g() -> i32:\n    xs = [1,\n        2]\n    return f(xs[0])\nprint(g())\n";
+    let (whole, diags) = tokenize(src);
+    assert!(diags.is_empty(), "{diags:?}");
+    let layout = |k: &TokenKind| {
+        matches!(
+            k,
+            TokenKind::Newline | TokenKind::Dedent | TokenKind::Indent
+        )
+    };
+    for line in [b"fn g".as_slice(), b"print(g"] {
+        let offset = src.windows(line.len()).position(|w| w == line).unwrap();
+        // The first half, lexed alone, ends as the whole file does before the split.
+        let (first, diags) = tokenize(&src[..offset]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let split = whole
+            .iter()
+            .position(|t| t.span.start as usize >= offset && !layout(&t.kind))
+            .unwrap();
+        let first_text: Vec<_> = first
+            .iter()
+            .filter(|t| !layout(&t.kind))
+            .take_while(|t| t.kind != TokenKind::Eof)
+            .collect();
+        let whole_text: Vec<_> = whole[..split].iter().filter(|t| !layout(&t.kind)).collect();
+        assert_eq!(first_text, whole_text);
+        // The second half has the whole file's tokens and spans from the split on.
+        let (second, diags) = tokenize_from(src, offset);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(second, whole[split..]);
+    }
 }

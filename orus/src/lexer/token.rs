@@ -21,8 +21,10 @@ pub enum TokenKind {
         hex: bool,
     },
     Float(f64),
-    /// String contents with escapes processed.
-    Str(Vec<u8>),
+    /// String contents with escapes processed. A boxed slice rather than a `Vec`: a `Vec`
+    /// would lend its spare capacity values to encode the other variants, and every match
+    /// on a token kind would then decode that instead of reading a tag byte.
+    Str(Box<[u8]>),
     Ident(crate::ast::Name),
     /// `'name` (a loop label); holds the name without the quote.
     Label(crate::ast::Name),
@@ -257,50 +259,56 @@ impl TokenKind {
     }
 }
 
-/// The keyword spelled by `word`, if any.
+/// Every keyword (spec §2.4, plus `print_no_newline`) and its token kind. The lexer's
+/// word table holds them from the start (`lexer/names.rs`).
+pub(super) const KEYWORDS: [(&str, TokenKind); 40] = [
+    ("and", TokenKind::And),
+    ("as", TokenKind::As),
+    ("bool", TokenKind::Bool),
+    ("break", TokenKind::Break),
+    ("catch", TokenKind::Catch),
+    ("const", TokenKind::Const),
+    ("continue", TokenKind::Continue),
+    ("elif", TokenKind::Elif),
+    ("else", TokenKind::Else),
+    ("enum", TokenKind::Enum),
+    ("f64", TokenKind::F64),
+    ("false", TokenKind::False),
+    ("fn", TokenKind::Fn),
+    ("for", TokenKind::For),
+    ("global", TokenKind::Global),
+    ("i32", TokenKind::I32),
+    ("i64", TokenKind::I64),
+    ("if", TokenKind::If),
+    ("impl", TokenKind::Impl),
+    ("in", TokenKind::In),
+    ("match", TokenKind::Match),
+    ("matches", TokenKind::Matches),
+    ("module", TokenKind::Module),
+    ("mut", TokenKind::Mut),
+    ("not", TokenKind::Not),
+    ("or", TokenKind::Or),
+    ("print", TokenKind::Print),
+    ("print_no_newline", TokenKind::PrintNoNewline),
+    ("pub", TokenKind::Pub),
+    ("return", TokenKind::Return),
+    ("static", TokenKind::Static),
+    ("struct", TokenKind::Struct),
+    ("throw", TokenKind::Throw),
+    ("time_stamp", TokenKind::TimeStamp),
+    ("true", TokenKind::True),
+    ("try", TokenKind::Try),
+    ("u32", TokenKind::U32),
+    ("u64", TokenKind::U64),
+    ("use", TokenKind::Use),
+    ("while", TokenKind::While),
+];
+
+/// The keyword spelled by `word`, if any. The lexer finds keywords in its word table;
+/// this search is for the rare other questions.
 pub(super) fn keyword(word: &[u8]) -> Option<TokenKind> {
-    use TokenKind::*;
-    Some(match word {
-        b"and" => And,
-        b"as" => As,
-        b"bool" => Bool,
-        b"break" => Break,
-        b"catch" => Catch,
-        b"const" => Const,
-        b"continue" => Continue,
-        b"elif" => Elif,
-        b"else" => Else,
-        b"enum" => Enum,
-        b"f64" => F64,
-        b"false" => False,
-        b"fn" => Fn,
-        b"for" => For,
-        b"global" => Global,
-        b"i32" => I32,
-        b"i64" => I64,
-        b"if" => If,
-        b"impl" => Impl,
-        b"in" => In,
-        b"match" => Match,
-        b"matches" => Matches,
-        b"module" => Module,
-        b"mut" => Mut,
-        b"not" => Not,
-        b"or" => Or,
-        b"print" => Print,
-        b"print_no_newline" => PrintNoNewline,
-        b"pub" => Pub,
-        b"return" => Return,
-        b"static" => Static,
-        b"struct" => Struct,
-        b"throw" => Throw,
-        b"time_stamp" => TimeStamp,
-        b"true" => True,
-        b"try" => Try,
-        b"u32" => U32,
-        b"u64" => U64,
-        b"use" => Use,
-        b"while" => While,
-        _ => return None,
-    })
+    KEYWORDS
+        .into_iter()
+        .find(|(text, _)| text.as_bytes() == word)
+        .map(|(_, kind)| kind)
 }

@@ -333,7 +333,7 @@ impl Parser<'_> {
                 hex: *hex,
             },
             TokenKind::Float(value) => ExprKind::Float(*value),
-            TokenKind::Str(bytes) => ExprKind::Str(std::mem::take(bytes)),
+            TokenKind::Str(bytes) => ExprKind::Str(std::mem::take(bytes).into_vec()),
             TokenKind::True => ExprKind::Bool(true),
             _ => ExprKind::Bool(false),
         };
