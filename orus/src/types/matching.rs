@@ -184,7 +184,14 @@ impl Checker<'_, '_> {
             ty: subject_ty.clone(),
             span: e.span,
         };
-        let cond = self.combine(BinOp::Eq, subject, value, false, false, e.span);
+        let cond = self.combine(
+            BinOp::Eq,
+            Box::new(subject),
+            Box::new(value),
+            false,
+            false,
+            e.span,
+        );
         CheckedPattern {
             test: ArmTest::Cond(cond),
             binds: vec![],

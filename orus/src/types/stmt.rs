@@ -456,7 +456,8 @@ impl Checker<'_, '_> {
 /// throws. A `try` does when its body and its handler both do; a `match` when every arm
 /// does and some arm applies (an enum match has been checked exhaustive, others need `_`).
 pub(super) fn always_returns(stmts: &[TStmt]) -> bool {
-    stmts.iter().any(|s| match &s.kind {
+    // From the end: a body that returns usually does so in its last statement.
+    stmts.iter().rev().any(|s| match &s.kind {
         TStmtKind::Return(_) | TStmtKind::Throw(_) => true,
         TStmtKind::Try { body, handler, .. } => always_returns(body) && always_returns(handler),
         TStmtKind::Match { subject, arms, .. } => {
