@@ -159,21 +159,13 @@ fn check_in_order(
 impl Checker<'_, '_> {
     fn finish(mut self) -> (TProgram, Vec<Diagnostic>) {
         let entry = self.entry.unwrap_or(0);
-        let mut functions = std::mem::take(&mut self.functions);
         // Functions never checked stay `None` (they only exist after errors).
-        let present: Vec<bool> = functions.iter().map(Option::is_some).collect();
-        let mut fs: Vec<TFunction> = functions.iter_mut().filter_map(Option::take).collect();
+        let mut functions = std::mem::take(&mut self.functions);
         let mut tops: Vec<Option<Type>> = self.top_vars.iter().map(|t| t.ty.clone()).collect();
         self.settle_result_holes();
         self.check_open_ops();
         self.resolve_declared_types();
-        self.resolve_all(&mut fs, &mut tops);
-        let mut fs = fs.into_iter();
-        for (f, was) in functions.iter_mut().zip(present) {
-            if was {
-                *f = fs.next();
-            }
-        }
+        self.resolve_all(&mut functions, &mut tops);
         for (slot, ty) in self.top_vars.iter_mut().zip(tops) {
             slot.ty = ty;
         }
@@ -638,7 +630,7 @@ impl<'a, 's> Checker<'a, 's> {
                 }
                 StmtKind::Impl(imp) => self.declare_impl(imp),
                 StmtKind::Fn(decl) => {
-                    let index = self.register_fn(decl, self.top_vars.len(), vec![]);
+                    let index = self.register_fn(decl, self.top_vars.len());
                     if let Some(name) = &decl.name {
                         if let Some(&(_, site)) = self.imports.get(&*name.name) {
                             self.error(
@@ -792,32 +784,30 @@ impl<'a, 's> Checker<'a, 's> {
         }
     }
 
-    /// Records a function declaration and resolves its annotations.
-    pub fn register_fn(
-        &mut self,
-        decl: &'a FnDecl,
-        top_visible: usize,
-        mut visible_fns: Vec<(Name, usize)>,
-    ) -> usize {
+    /// Records a function declaration and resolves its annotations. (Nested functions are
+    /// checked as closures: a registered function sees only itself among nested ones.)
+    pub fn register_fn(&mut self, decl: &'a FnDecl, top_visible: usize) -> usize {
         let index = self.fns.len();
-        if let Some(name) = &decl.name {
-            visible_fns.push((name.name.clone(), index));
-        }
+        let visible_fns: Rc<[(Name, usize)]> = match &decl.name {
+            Some(name) => Rc::from([(name.name.clone(), index)]),
+            None => self.no_fns(),
+        };
         // Checked here, once per declaration, so that a function nobody calls (and so
         // never checks as an instance) is still refused.
         self.check_param_names(decl);
         // A bare `Result` is one type per payload: a parameter so annotated takes whichever
         // `Result` each call passes (a version of the function per payload type, like an
-        // unannotated parameter), and such a return type is found per version.
-        let result_params: Vec<bool> = decl
+        // unannotated parameter), and such a return type is found per version. (Both lists
+        // are collected straight into their shared slices: one allocation each.)
+        let result_params: Rc<[bool]> = decl
             .params
             .iter()
             .map(|p| p.ty.as_ref().is_some_and(|t| self.is_bare_result(t)))
             .collect();
-        let params: Vec<Option<Type>> = decl
+        let params: Rc<[Option<Type>]> = decl
             .params
             .iter()
-            .zip(&result_params)
+            .zip(result_params.iter())
             .map(|(p, &bare)| match &p.ty {
                 Some(t) if !bare => Some(self.resolve_type(t)),
                 _ => None,
@@ -829,12 +819,12 @@ impl<'a, 's> Checker<'a, 's> {
             decl,
             module: self.module,
             top_visible,
-            visible_fns: visible_fns.into(),
-            params: params.into(),
+            visible_fns,
+            params,
             ret,
             instances: vec![],
             endless_reported: false,
-            result_params: result_params.into(),
+            result_params,
             result_ret,
         });
         index
