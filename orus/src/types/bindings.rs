@@ -281,7 +281,8 @@ impl Checker<'_, '_> {
                 let rhs = self.value(value, Some(&ty));
                 let rhs_lit = super::expr::is_stringifiable_literal(value);
                 let span = value.span;
-                let result = self.combine(op, current, rhs, false, rhs_lit, span);
+                let result =
+                    self.combine(op, Box::new(current), Box::new(rhs), false, rhs_lit, span);
                 if !result.ty.compatible(&ty) {
                     self.mismatch(span, &result.ty, &ty);
                 }
@@ -342,7 +343,14 @@ impl Checker<'_, '_> {
                 };
                 let rhs = self.value(value, Some(&elem));
                 let rhs_lit = super::expr::is_stringifiable_literal(value);
-                let combined = self.combine(op, current, rhs, false, rhs_lit, value.span);
+                let combined = self.combine(
+                    op,
+                    Box::new(current),
+                    Box::new(rhs),
+                    false,
+                    rhs_lit,
+                    value.span,
+                );
                 if !combined.ty.compatible(&elem) {
                     self.mismatch(value.span, &combined.ty, &elem);
                 }
@@ -383,7 +391,14 @@ impl Checker<'_, '_> {
                 };
                 let rhs = self.value(value, Some(&ty));
                 let rhs_lit = super::expr::is_stringifiable_literal(value);
-                let combined = self.combine(op, current, rhs, false, rhs_lit, value.span);
+                let combined = self.combine(
+                    op,
+                    Box::new(current),
+                    Box::new(rhs),
+                    false,
+                    rhs_lit,
+                    value.span,
+                );
                 if !combined.ty.compatible(&ty) {
                     self.mismatch(value.span, &combined.ty, &ty);
                 }

@@ -8,7 +8,7 @@
 //! binds, in the body or at a call (choice 31); the return type may be inferred.
 
 use super::func::{Checker, FnCx, RetKind};
-use super::scope::{Scope, Sym, VarInfo};
+use super::scope::{Sym, VarInfo};
 use super::typed::*;
 use super::{FnType, Type};
 use crate::ast::{self, FnDecl};
@@ -226,18 +226,18 @@ impl Checker<'_, '_> {
         } else {
             self.cx.top_visible
         };
-        let mut cx = FnCx::new(ret_kind, top_visible, vec![]);
-        cx.is_entry = false;
-        let parent = std::mem::replace(&mut self.cx, cx);
+        let no_fns = self.no_fns();
+        let parent = self.enter_cx(ret_kind, top_visible, no_fns);
+        self.cx.is_entry = false;
         self.parents.push(parent);
         for (p, ty) in decl.params.iter().zip(&params) {
             let at = p.name.span.start;
             self.declare_local(&p.name.name, ty.clone(), false, false, at);
         }
-        self.cx.scopes.push(Scope::default());
+        self.cx.open_scope();
         let diags_before = self.diags.len();
         let body = self.block_stmts(&decl.body.stmts);
-        self.cx.scopes.pop();
+        self.cx.close_scope();
         self.explain_open_params(decl, &params, diags_before);
         let parent = self.parents.pop().expect("pushed above");
         let cx = std::mem::replace(&mut self.cx, parent);

@@ -3,7 +3,7 @@
 //! call that function. This file checks those bodies and reports defaults that need
 //! themselves (E2014). Struct literals themselves are in `objects.rs`.
 
-use super::func::{Checker, FnCx, RetKind};
+use super::func::{Checker, RetKind};
 use super::typed::*;
 use crate::diag::{Code, Span};
 use crate::hash::{FastMap as HashMap, FastSet as HashSet};
@@ -33,21 +33,23 @@ impl Checker<'_, '_> {
                 continue;
             };
             let (fname, ty) = (field.name.clone(), field.ty.clone());
-            let cx = FnCx::new(RetKind::Declared(ty.clone()), self.next_top, vec![]);
-            let saved = std::mem::replace(&mut self.cx, cx);
+            let no_fns = self.no_fns();
+            let saved = self.enter_cx(RetKind::Declared(ty.clone()), self.next_top, no_fns);
             let saved_parents = std::mem::take(&mut self.parents);
             let saved_default = self.checking_default.replace((id, k));
             let value = self.expect_value(default, &ty);
             self.checking_default = saved_default;
-            let cx = std::mem::replace(&mut self.cx, saved);
+            let mut cx = std::mem::replace(&mut self.cx, saved);
             self.parents = saved_parents;
+            let locals = std::mem::take(&mut cx.locals);
+            self.recycle_cx(cx);
             let span = default.span;
             self.functions[func] = Some(TFunction {
                 name: format!("<default {sname}.{fname}>"),
                 file: self.file,
                 is_toplevel: false,
                 params: 0,
-                locals: cx.locals,
+                locals,
                 ret: ty,
                 body: vec![TStmt {
                     kind: TStmtKind::Return(Some(value)),

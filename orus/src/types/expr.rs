@@ -14,7 +14,19 @@ impl Checker<'_, '_> {
     /// and so adapts its type to its context. A small tree is decided directly; a larger
     /// one is remembered per operator node: an operator chain asks at every level, which
     /// would take time quadratic in the chain's length.
+    #[inline]
     pub(super) fn literal(&mut self, e: &Expr) -> bool {
+        // Leaves (most operands) are decided by their kind alone.
+        match &e.kind {
+            ExprKind::Int { .. } | ExprKind::Float(_) => return true,
+            ExprKind::Unary { .. } | ExprKind::Binary { .. } => {}
+            _ => return false,
+        }
+        self.literal_tree(e)
+    }
+
+    #[inline(never)]
+    fn literal_tree(&mut self, e: &Expr) -> bool {
         let mut budget = LITERAL_DIRECT_NODES;
         match literal_within(e, &mut budget) {
             Some(known) => known,
@@ -152,12 +164,41 @@ impl<'a> Checker<'a, '_> {
     /// Checks an expression whose value is used: a `void` call is an error here.
     #[inline]
     pub(super) fn value(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
+        if let ExprKind::Name(name) = &e.kind {
+            if let Some(t) = self.local_value(name, e.span) {
+                return t;
+            }
+        }
         let mut t = self.expr(e, expected);
         if t.ty == Type::Void {
             self.void_value(e);
             t.ty = Type::Error;
         }
         t
+    }
+
+    /// The most common operand, a local variable of the function being checked whose type
+    /// has no hole, typed without the general path (`None` for anything else). The same
+    /// node as `expr` makes: the name is found in the function's own scopes, which
+    /// `lookup` searches first, and a local is never `void`.
+    #[inline]
+    fn local_value(&self, name: &str, span: Span) -> Option<TExpr> {
+        if self.nesting >= self.nesting_budget {
+            return None;
+        }
+        let id = self.cx.scopes.iter().rev().find_map(|s| s.get(name))?;
+        let Sym::Local(id) = id else {
+            return None;
+        };
+        let ty = &self.cx.locals[id].ty;
+        if mentions_hole(ty) || *ty == Type::Void {
+            return None;
+        }
+        Some(TExpr {
+            kind: TExprKind::Load(Place::Local(id)),
+            ty: ty.clone(),
+            span,
+        })
     }
 
     /// E2005 for a `void` result used as a value (out of line: `value` is on every path).
@@ -476,12 +517,14 @@ impl<'a> Checker<'a, '_> {
         }
         let (l_lit, r_lit) = (self.literal(lhs), self.literal(rhs));
         // Type the non-literal side first so a literal on the other side can adapt to it.
+        // Operands are boxed as soon as they are typed: the node keeps them boxed, and a
+        // box moves for less than a typed expression.
         let (l, r) = if l_lit && !r_lit {
-            let r = self.value(rhs, None);
+            let r = Box::new(self.value(rhs, None));
             if self.float_literal_meets_integer(lhs, rhs, &r.ty) {
                 return self.poisoned(span);
             }
-            let l = self.value(lhs, Some(&r.ty));
+            let l = Box::new(self.value(lhs, Some(&r.ty)));
             (l, r)
         } else {
             let hint = if l_lit && is_arith(op) {
@@ -489,13 +532,13 @@ impl<'a> Checker<'a, '_> {
             } else {
                 None
             };
-            let mut l = self.value(lhs, hint);
+            let mut l = Box::new(self.value(lhs, hint));
             // Two literals: a right one that only fits a wider type (`1 + 3000000000`,
             // `1 == 1.5`) widens the left instead of failing to fit it, so that the order
             // of the operands does not matter. Retyping happens at most once per widening.
             if l_lit && hint.is_none() {
                 if let Some(wide) = leaf_literal_type(rhs).filter(|w| widens(&l.ty, w)) {
-                    l = self.value(lhs, Some(&wide));
+                    *l = self.value(lhs, Some(&wide));
                 }
             }
             // A string takes only `+` and comparisons: for `"a" * 2` the operator is what
@@ -504,7 +547,7 @@ impl<'a> Checker<'a, '_> {
                 return self.poisoned(span);
             }
             let adapts = r_lit && !(l.ty == Type::Str && is_arith(op) && op != BinOp::Add);
-            let r = self.value(rhs, if adapts { Some(&l.ty) } else { None });
+            let r = Box::new(self.value(rhs, if adapts { Some(&l.ty) } else { None }));
             (l, r)
         };
         let l_str = is_stringifiable_literal(lhs);
@@ -520,15 +563,32 @@ impl<'a> Checker<'a, '_> {
 
     /// `n / 2.5` with an integer `n`: the mismatch at the literal, with the conversion that
     /// computes in floating point (a cast of the literal would silently truncate it).
+    #[inline]
     fn float_literal_meets_integer(
         &mut self,
         literal: &Expr,
         other: &Expr,
         other_ty: &Type,
     ) -> bool {
-        if leaf_literal_type(literal) != Some(Type::F64) || !other_ty.is_integer() {
+        let float = match &literal.kind {
+            ExprKind::Float(_) => true,
+            ExprKind::Unary {
+                op: UnaryOp::Neg,
+                operand,
+            } => matches!(operand.kind, ExprKind::Float(_)),
+            _ => false,
+        };
+        if !float || !other_ty.is_integer() {
             return false;
         }
+        self.float_meets_integer(literal, other, other_ty);
+        true
+    }
+
+    /// Reports [`Checker::float_literal_meets_integer`]'s mismatch.
+    #[cold]
+    #[inline(never)]
+    fn float_meets_integer(&mut self, literal: &Expr, other: &Expr, other_ty: &Type) {
         let text = self.maps.get(self.module).map_or(String::new(), |m| {
             let (start, end) = (other.span.start as usize, other.span.end as usize);
             String::from_utf8_lossy(m.1.text.get(start..end).unwrap_or(&[])).into_owned()
@@ -543,7 +603,6 @@ impl<'a> Checker<'a, '_> {
         ))
         .with_note(TYPES_KEPT_SEPARATE);
         self.diags.push(diag);
-        true
     }
 
     /// Types a binary operator over already-typed operands. `l_lit`/`r_lit` say whether an
@@ -551,8 +610,8 @@ impl<'a> Checker<'a, '_> {
     pub(super) fn combine(
         &mut self,
         op: BinOp,
-        mut l: TExpr,
-        mut r: TExpr,
+        mut l: Box<TExpr>,
+        mut r: Box<TExpr>,
         l_lit: bool,
         r_lit: bool,
         span: Span,
@@ -583,11 +642,7 @@ impl<'a> Checker<'a, '_> {
                 };
                 let op = if op == BinOp::Matches { BinOp::Eq } else { op };
                 return TExpr {
-                    kind: TExprKind::Binary {
-                        op,
-                        lhs: Box::new(l),
-                        rhs: Box::new(r),
-                    },
+                    kind: TExprKind::Binary { op, lhs: l, rhs: r },
                     ty,
                     span,
                 };
@@ -596,13 +651,13 @@ impl<'a> Checker<'a, '_> {
         let result = |kind, ty| TExpr { kind, ty, span };
         // String concatenation, with a literal of another primitive converted to text.
         if op == BinOp::Add && (l.ty == Type::Str || r.ty == Type::Str) {
-            let stringify = |t: TExpr| {
+            let stringify = |t: Box<TExpr>| {
                 let s = t.span;
-                TExpr {
-                    kind: TExprKind::ToStr(Box::new(t)),
+                Box::new(TExpr {
+                    kind: TExprKind::ToStr(t),
                     ty: Type::Str,
                     span: s,
-                }
+                })
             };
             let (l, r) = match (l.ty == Type::Str, r.ty == Type::Str) {
                 (true, true) => (l, r),
@@ -627,14 +682,7 @@ impl<'a> Checker<'a, '_> {
                     return self.poisoned(span);
                 }
             };
-            return result(
-                TExprKind::Binary {
-                    op,
-                    lhs: Box::new(l),
-                    rhs: Box::new(r),
-                },
-                Type::Str,
-            );
+            return result(TExprKind::Binary { op, lhs: l, rhs: r }, Type::Str);
         }
         // An operator that a string operand can never take is reported as such, whatever
         // the other side is (`"a" * 2`).
@@ -671,9 +719,14 @@ impl<'a> Checker<'a, '_> {
                     t.is_numeric()
                 }
             };
-            let wrong = [&l.ty, &r.ty]
-                .into_iter()
-                .find(|t| !usable(t) && !matches!(t, Type::Hole(_)));
+            let unusable = |t: &Type| !usable(t) && !matches!(t, Type::Hole(_));
+            let wrong = if unusable(&l.ty) {
+                Some(&l.ty)
+            } else if unusable(&r.ty) {
+                Some(&r.ty)
+            } else {
+                None
+            };
             // (A float beside an integer under `&` stays a plain mismatch, which says more.)
             if let Some(wrong) = wrong.filter(|w| l.ty == r.ty || !w.is_numeric()) {
                 self.error(
@@ -709,14 +762,7 @@ impl<'a> Checker<'a, '_> {
         }
         let result_ty = if is_comparison(op) { Type::Bool } else { ty };
         let op = if op == BinOp::Matches { BinOp::Eq } else { op };
-        result(
-            TExprKind::Binary {
-                op,
-                lhs: Box::new(l),
-                rhs: Box::new(r),
-            },
-            result_ty,
-        )
+        result(TExprKind::Binary { op, lhs: l, rhs: r }, result_ty)
     }
 
     fn cast(&mut self, operand: &Expr, target: Type, span: Span) -> TExpr {

@@ -13,6 +13,7 @@ use crate::ast::Name;
 use crate::ast::{self, FnDecl, Program, StmtKind};
 use crate::diag::{Code, Diagnostic, SourceMap, Span};
 use crate::hash::{FastMap as HashMap, FastSet};
+use std::rc::Rc;
 
 /// The least nesting of expressions checked at once that the checker allows, whatever
 /// depth the parser was given (see [`check_modules_with_depth`]).
@@ -158,21 +159,13 @@ fn check_in_order(
 impl Checker<'_, '_> {
     fn finish(mut self) -> (TProgram, Vec<Diagnostic>) {
         let entry = self.entry.unwrap_or(0);
-        let mut functions = std::mem::take(&mut self.functions);
         // Functions never checked stay `None` (they only exist after errors).
-        let present: Vec<bool> = functions.iter().map(Option::is_some).collect();
-        let mut fs: Vec<TFunction> = functions.iter_mut().filter_map(Option::take).collect();
+        let mut functions = std::mem::take(&mut self.functions);
         let mut tops: Vec<Option<Type>> = self.top_vars.iter().map(|t| t.ty.clone()).collect();
         self.settle_result_holes();
         self.check_open_ops();
         self.resolve_declared_types();
-        self.resolve_all(&mut fs, &mut tops);
-        let mut fs = fs.into_iter();
-        for (f, was) in functions.iter_mut().zip(present) {
-            if was {
-                *f = fs.next();
-            }
-        }
+        self.resolve_all(&mut functions, &mut tops);
         for (slot, ty) in self.top_vars.iter_mut().zip(tops) {
             slot.ty = ty;
         }
@@ -245,7 +238,7 @@ pub(super) struct FnEntry<'a> {
     /// Top-level variables visible to the body: `top_vars[..top_visible]`.
     pub top_visible: usize,
     /// Nested functions visible to the body (siblings declared before it, and itself).
-    pub visible_fns: Vec<(Name, usize)>,
+    pub visible_fns: Rc<[(Name, usize)]>,
     /// Per parameter: its annotated type, `None` when generic. Shared, since every call
     /// reads it.
     pub params: std::rc::Rc<[Option<Type>]>,
@@ -305,12 +298,14 @@ pub(super) struct FnCx {
     pub locals: Vec<LocalVar>,
     pub local_info: Vec<VarInfo>,
     pub scopes: Vec<Scope>,
+    /// Closed block scopes, emptied, whose storage the next block reuses.
+    spare_scopes: Vec<Scope>,
     /// Open loops, innermost last: (label, id).
     pub loops: Vec<(Option<String>, LoopId)>,
     pub next_loop: LoopId,
     pub ret: RetKind,
     pub top_visible: usize,
-    pub visible_fns: Vec<(Name, usize)>,
+    pub visible_fns: Rc<[(Name, usize)]>,
     pub is_entry: bool,
     /// Names already reported undefined in this function: one report per name, not one
     /// per use (`count += 1` then `print(count)` is one mistake).
@@ -329,13 +324,12 @@ pub(super) struct FnCx {
 }
 
 impl FnCx {
-    pub(super) fn new(ret: RetKind, top_visible: usize, visible_fns: Vec<(Name, usize)>) -> FnCx {
-        // Most functions have a few locals: room for them at once instead of growing.
-        const LOCALS: usize = 8;
+    pub(super) fn new(ret: RetKind, top_visible: usize, visible_fns: Rc<[(Name, usize)]>) -> FnCx {
         FnCx {
             locals: Vec::with_capacity(LOCALS),
             local_info: Vec::with_capacity(LOCALS),
             scopes: vec![Scope::default()],
+            spare_scopes: vec![],
             loops: vec![],
             next_loop: 0,
             is_entry: matches!(ret, RetKind::Entry),
@@ -350,7 +344,52 @@ impl FnCx {
             ret_widenings: vec![],
         }
     }
+
+    /// Makes a used context as [`FnCx::new`] makes a fresh one, keeping its storage.
+    fn reset(&mut self, ret: RetKind, top_visible: usize, visible_fns: Rc<[(Name, usize)]>) {
+        if self.locals.capacity() == 0 {
+            self.locals.reserve(LOCALS);
+        }
+        self.locals.clear();
+        self.local_info.clear();
+        while self.scopes.len() > 1 {
+            self.close_scope();
+        }
+        match self.scopes.first_mut() {
+            Some(scope) => scope.clear(),
+            None => self.scopes.push(Scope::default()),
+        }
+        self.loops.clear();
+        self.next_loop = 0;
+        self.is_entry = matches!(ret, RetKind::Entry);
+        self.undefined_reported.clear();
+        self.immutable_reported.clear();
+        self.ret = ret;
+        self.top_visible = top_visible;
+        self.visible_fns = visible_fns;
+        self.saw_value_return = false;
+        self.captures.clear();
+        self.inferred_ret = None;
+        self.ret_widenings.clear();
+    }
+
+    /// Opens a block scope (reusing the storage of a closed one).
+    pub(super) fn open_scope(&mut self) {
+        let scope = self.spare_scopes.pop().unwrap_or_default();
+        self.scopes.push(scope);
+    }
+
+    /// Closes the innermost block scope.
+    pub(super) fn close_scope(&mut self) {
+        if let Some(mut scope) = self.scopes.pop() {
+            scope.clear();
+            self.spare_scopes.push(scope);
+        }
+    }
 }
+
+/// Most functions have a few locals: room for them at once instead of growing.
+const LOCALS: usize = 8;
 
 pub(super) struct Checker<'a, 's> {
     /// Source maps of the modules, by module index: (file id, map).
@@ -378,9 +417,18 @@ pub(super) struct Checker<'a, 's> {
     /// The next top-level variable id the main walk will declare.
     pub next_top: usize,
     pub functions: Vec<Option<TFunction>>,
-    pub cx: FnCx,
+    /// The context of the function being checked; boxed, so that switching to another
+    /// function's body moves a pointer.
+    pub cx: Box<FnCx>,
     /// Contexts of the functions enclosing the one being checked (closures), outermost first.
-    pub parents: Vec<FnCx>,
+    /// (Boxed as `cx` is: entering and leaving a body moves pointers.)
+    #[allow(clippy::vec_box)]
+    pub parents: Vec<Box<FnCx>>,
+    /// Contexts of finished bodies, whose storage the next body reuses.
+    #[allow(clippy::vec_box)]
+    spare_cx: Vec<Box<FnCx>>,
+    /// The empty list of visible nested functions, shared.
+    no_fns: Rc<[(Name, usize)]>,
     pub structs: Vec<super::objects::StructInfo<'a>>,
     pub enums: Vec<super::objects::EnumInfo>,
     /// Declared struct and enum names.
@@ -461,8 +509,10 @@ impl<'a, 's> Checker<'a, 's> {
             top_index: HashMap::default(),
             next_top: 0,
             functions: vec![],
-            cx: FnCx::new(RetKind::Entry, 0, vec![]),
+            cx: Box::new(FnCx::new(RetKind::Entry, 0, Rc::from([]))),
             parents: vec![],
+            spare_cx: vec![],
+            no_fns: Rc::from([]),
             structs: vec![],
             enums: vec![],
             type_names: HashMap::default(),
@@ -492,6 +542,33 @@ impl<'a, 's> Checker<'a, 's> {
             default_edges: vec![],
             literal_memo: HashMap::default(),
         }
+    }
+
+    /// Makes a fresh context (as `FnCx::new`) the current one; returns the one it replaces.
+    pub(super) fn enter_cx(
+        &mut self,
+        ret: RetKind,
+        top_visible: usize,
+        visible_fns: Rc<[(Name, usize)]>,
+    ) -> Box<FnCx> {
+        let cx = match self.spare_cx.pop() {
+            Some(mut cx) => {
+                cx.reset(ret, top_visible, visible_fns);
+                cx
+            }
+            None => Box::new(FnCx::new(ret, top_visible, visible_fns)),
+        };
+        std::mem::replace(&mut self.cx, cx)
+    }
+
+    /// Keeps a finished context's storage for the next body.
+    pub(super) fn recycle_cx(&mut self, cx: Box<FnCx>) {
+        self.spare_cx.push(cx);
+    }
+
+    /// The shared empty list of visible nested functions.
+    pub(super) fn no_fns(&self) -> Rc<[(Name, usize)]> {
+        self.no_fns.clone()
     }
 
     pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>) {
@@ -553,7 +630,7 @@ impl<'a, 's> Checker<'a, 's> {
                 }
                 StmtKind::Impl(imp) => self.declare_impl(imp),
                 StmtKind::Fn(decl) => {
-                    let index = self.register_fn(decl, self.top_vars.len(), vec![]);
+                    let index = self.register_fn(decl, self.top_vars.len());
                     if let Some(name) = &decl.name {
                         if let Some(&(_, site)) = self.imports.get(&*name.name) {
                             self.error(
@@ -707,32 +784,30 @@ impl<'a, 's> Checker<'a, 's> {
         }
     }
 
-    /// Records a function declaration and resolves its annotations.
-    pub fn register_fn(
-        &mut self,
-        decl: &'a FnDecl,
-        top_visible: usize,
-        mut visible_fns: Vec<(Name, usize)>,
-    ) -> usize {
+    /// Records a function declaration and resolves its annotations. (Nested functions are
+    /// checked as closures: a registered function sees only itself among nested ones.)
+    pub fn register_fn(&mut self, decl: &'a FnDecl, top_visible: usize) -> usize {
         let index = self.fns.len();
-        if let Some(name) = &decl.name {
-            visible_fns.push((name.name.clone(), index));
-        }
+        let visible_fns: Rc<[(Name, usize)]> = match &decl.name {
+            Some(name) => Rc::from([(name.name.clone(), index)]),
+            None => self.no_fns(),
+        };
         // Checked here, once per declaration, so that a function nobody calls (and so
         // never checks as an instance) is still refused.
         self.check_param_names(decl);
         // A bare `Result` is one type per payload: a parameter so annotated takes whichever
         // `Result` each call passes (a version of the function per payload type, like an
-        // unannotated parameter), and such a return type is found per version.
-        let result_params: Vec<bool> = decl
+        // unannotated parameter), and such a return type is found per version. (Both lists
+        // are collected straight into their shared slices: one allocation each.)
+        let result_params: Rc<[bool]> = decl
             .params
             .iter()
             .map(|p| p.ty.as_ref().is_some_and(|t| self.is_bare_result(t)))
             .collect();
-        let params: Vec<Option<Type>> = decl
+        let params: Rc<[Option<Type>]> = decl
             .params
             .iter()
-            .zip(&result_params)
+            .zip(result_params.iter())
             .map(|(p, &bare)| match &p.ty {
                 Some(t) if !bare => Some(self.resolve_type(t)),
                 _ => None,
@@ -745,11 +820,11 @@ impl<'a, 's> Checker<'a, 's> {
             module: self.module,
             top_visible,
             visible_fns,
-            params: params.into(),
+            params,
             ret,
             instances: vec![],
             endless_reported: false,
-            result_params: result_params.into(),
+            result_params,
             result_ret,
         });
         index
@@ -844,7 +919,9 @@ impl<'a, 's> Checker<'a, 's> {
     ) -> FuncId {
         let id = self.functions.len();
         self.functions.push(None);
-        self.cx = FnCx::new(RetKind::Entry, 0, vec![]);
+        let no_fns = self.no_fns.clone();
+        let previous = self.enter_cx(RetKind::Entry, 0, no_fns);
+        self.recycle_cx(previous);
         self.next_top = self.module_top_start();
         let mut body: Vec<TStmt> = inits
             .iter()
@@ -861,13 +938,16 @@ impl<'a, 's> Checker<'a, 's> {
             })
             .collect();
         body.extend(self.block_stmts(stmts));
-        let cx = std::mem::replace(&mut self.cx, FnCx::new(RetKind::Entry, 0, vec![]));
+        let no_fns = self.no_fns.clone();
+        let mut cx = self.enter_cx(RetKind::Entry, 0, no_fns);
+        let locals = std::mem::take(&mut cx.locals);
+        self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
             name,
             file,
             is_toplevel: true,
             params: 0,
-            locals: cx.locals,
+            locals,
             ret: Type::Void,
             body,
             span: Span::default(),

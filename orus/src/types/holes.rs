@@ -302,7 +302,11 @@ impl Checker<'_, '_> {
     /// Replaces every hole in the finished program's types, and encodes the integer
     /// literals that were typed with one; a literal whose type turned out not to take it
     /// is reported (E2008 / E2001).
-    pub(super) fn resolve_all(&mut self, functions: &mut [TFunction], tops: &mut [Option<Type>]) {
+    pub(super) fn resolve_all(
+        &mut self,
+        functions: &mut [Option<TFunction>],
+        tops: &mut [Option<Type>],
+    ) {
         // No hole was ever made: no type mentions one, and no literal waits for its type.
         if self.holes.is_empty() {
             return;
@@ -312,7 +316,7 @@ impl Checker<'_, '_> {
             *ty = default_holes(resolved);
         };
         let mut errors = vec![];
-        for f in functions.iter_mut() {
+        for f in functions.iter_mut().flatten() {
             for l in &mut f.locals {
                 finalize(&mut l.ty);
             }

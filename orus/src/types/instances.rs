@@ -219,12 +219,13 @@ impl Checker<'_, '_> {
             .collect();
         // A declared return type is checked as usual; an inferred one accepts anything.
         let ret = self.fns[entry].ret.clone().unwrap_or(Type::Error);
-        drop(self.body_in_context(entry, RetKind::Declared(ret), &params));
+        let (_, cx, _, _) = self.body_in_context(entry, RetKind::Declared(ret), &params);
+        self.recycle_cx(cx);
     }
 
     /// Checks an instance's body once, in a fresh context: the typed body, the context it
     /// left, the number of diagnostics before it and the file it is in.
-    fn check_body(&mut self, entry: usize, inst: usize) -> (Vec<TStmt>, FnCx, usize, u32) {
+    fn check_body(&mut self, entry: usize, inst: usize) -> (Vec<TStmt>, Box<FnCx>, usize, u32) {
         let args = self.fns[entry].instances[inst].args.clone();
         let ret_kind = match (&self.fns[entry].ret, &self.fns[entry].instances[inst].ret) {
             (Some(_), Some(own)) if self.fns[entry].result_ret => RetKind::Declared(own.clone()),
@@ -259,14 +260,13 @@ impl Checker<'_, '_> {
         entry: usize,
         ret_kind: RetKind,
         args: &[Type],
-    ) -> (Vec<TStmt>, FnCx, usize, u32) {
+    ) -> (Vec<TStmt>, Box<FnCx>, usize, u32) {
         let decl = self.fns[entry].decl;
-        let cx = FnCx::new(
+        let saved = self.enter_cx(
             ret_kind,
             self.fns[entry].top_visible,
             self.fns[entry].visible_fns.clone(),
         );
-        let saved = std::mem::replace(&mut self.cx, cx);
         let saved_parents = std::mem::take(&mut self.parents);
         let saved_module = self.module;
         self.switch_module(self.fns[entry].module);
@@ -331,6 +331,7 @@ impl Checker<'_, '_> {
                 let last = ret.is_none();
                 let i = &mut self.fns[entry].instances[inst];
                 (i.ret, i.weak_ret, i.widen_done) = (ret, false, true);
+                self.recycle_cx(cx);
                 (body, cx, saved_diags, file) = self.check_body(entry, inst);
                 if last || self.diags.len() == saved_diags {
                     break;
@@ -389,12 +390,14 @@ impl Checker<'_, '_> {
             diag.file = Some(file);
             self.diags.push(diag);
         }
+        let locals = std::mem::take(&mut cx.locals);
+        self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
             name: self.fn_name(entry),
             file: self.maps.get(self.fns[entry].module).map_or(0, |m| m.0),
             is_toplevel: false,
             params: decl.params.len(),
-            locals: cx.locals,
+            locals,
             ret,
             body,
             span: decl.span,

@@ -2,7 +2,6 @@
 //! ARCHITECTURE.md choices 20 and 22).
 
 use super::func::Checker;
-use super::scope::Scope;
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, ArmBody, BinOp, Expr, ExprKind, MatchExpr, Name, Pattern};
@@ -184,7 +183,14 @@ impl Checker<'_, '_> {
             ty: subject_ty.clone(),
             span: e.span,
         };
-        let cond = self.combine(BinOp::Eq, subject, value, false, false, e.span);
+        let cond = self.combine(
+            BinOp::Eq,
+            Box::new(subject),
+            Box::new(value),
+            false,
+            false,
+            e.span,
+        );
         CheckedPattern {
             test: ArmTest::Cond(cond),
             binds: vec![],
@@ -372,12 +378,12 @@ impl Checker<'_, '_> {
     }
 
     pub(super) fn match_stmt(&mut self, m: &MatchExpr) -> TStmtKind {
-        self.cx.scopes.push(Scope::default());
+        self.cx.open_scope();
         let (subject, temp) = self.match_subject(m);
         let mut arms = vec![];
         let mut keys = vec![];
         for arm in &m.arms {
-            self.cx.scopes.push(Scope::default());
+            self.cx.open_scope();
             let p = self.pattern(&arm.pattern, &subject.ty, temp);
             let body = match &arm.body {
                 // The arm's bindings and its body share a scope (like a loop variable).
@@ -387,7 +393,7 @@ impl Checker<'_, '_> {
                     span: e.span,
                 }],
             };
-            self.cx.scopes.pop();
+            self.cx.close_scope();
             keys.push((p.key, p.is_wildcard));
             arms.push(TArm {
                 test: p.test,
@@ -395,7 +401,7 @@ impl Checker<'_, '_> {
                 body,
             });
         }
-        self.cx.scopes.pop();
+        self.cx.close_scope();
         self.check_arms(m, &subject.ty, &keys, false);
         TStmtKind::Match {
             subject,
@@ -410,13 +416,13 @@ impl Checker<'_, '_> {
         expected: Option<&Type>,
         span: Span,
     ) -> TExpr {
-        self.cx.scopes.push(Scope::default());
+        self.cx.open_scope();
         let (subject, temp) = self.match_subject(m);
         let mut arms = vec![];
         let mut keys = vec![];
         let mut result_ty: Option<Type> = expected.cloned();
         for arm in &m.arms {
-            self.cx.scopes.push(Scope::default());
+            self.cx.open_scope();
             let p = self.pattern(&arm.pattern, &subject.ty, temp);
             let value = match &arm.body {
                 ArmBody::Expr(e) => match &result_ty {
@@ -436,7 +442,7 @@ impl Checker<'_, '_> {
                     self.poisoned_expr(b.span)
                 }
             };
-            self.cx.scopes.pop();
+            self.cx.close_scope();
             keys.push((p.key, p.is_wildcard));
             arms.push(TArm {
                 test: p.test,
@@ -444,7 +450,7 @@ impl Checker<'_, '_> {
                 body: value,
             });
         }
-        self.cx.scopes.pop();
+        self.cx.close_scope();
         self.check_arms(m, &subject.ty, &keys, true);
         TExpr {
             kind: TExprKind::Match {
@@ -464,14 +470,14 @@ impl Checker<'_, '_> {
         handler: &ast::Block,
     ) -> TStmtKind {
         let body = self.scoped_block(&body.stmts);
-        self.cx.scopes.push(Scope::default());
+        self.cx.open_scope();
         let (name, at) = match catch_name {
             Some(n) => (n.name.clone(), n.span.start),
             None => (Name::from("<error>"), super::scope::NO_PLACE),
         };
         let error_local = self.declare_local(&name, Type::ErrorValue, false, false, at);
         let handler = self.block_stmts(&handler.stmts);
-        self.cx.scopes.pop();
+        self.cx.close_scope();
         TStmtKind::Try {
             body,
             error_local,

@@ -339,7 +339,7 @@ impl<'a> Checker<'a, '_> {
                     .params
                     .first()
                     .is_some_and(|p| &*p.name.name == "self");
-                let entry = self.register_fn(method, self.top_vars.len(), vec![]);
+                let entry = self.register_fn(method, self.top_vars.len());
                 if is_instance && method.params[0].ty.is_none() {
                     let mut params = self.fns[entry].params.to_vec();
                     params[0] = Some(self_ty.clone());
@@ -419,6 +419,12 @@ impl<'a> Checker<'a, '_> {
         let ExprKind::Name(name) = &e.kind else {
             return None;
         };
+        // A variable of the function's own scopes (`p.x`, the common case) hides any type
+        // of that name; `lookup` would find it first, with no other effect. Known without
+        // hashing the name into the type tables.
+        if self.cx.scopes.iter().rev().any(|s| s.get(name).is_some()) {
+            return None;
+        }
         let ty = match self.lookup_type(name) {
             Some(t) => t,
             None if &**name == "Result" => Type::Enum(BUILTIN_RESULT, Rc::from("Result")),

@@ -88,6 +88,12 @@ impl Scope {
         index.get(name).map(|&i| self.names[i].1)
     }
 
+    /// Forgets every name, keeping the storage.
+    pub fn clear(&mut self) {
+        self.names.clear();
+        self.index = None;
+    }
+
     /// Declares `name` in this scope; it hides an earlier entry of the same name.
     pub fn push(&mut self, name: Name, sym: Sym) {
         let at = self.names.len();

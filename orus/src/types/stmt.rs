@@ -1,7 +1,6 @@
 //! Checking statements: declarations and assignments, control flow, loops, returns.
 
 use super::func::{Checker, RetKind};
-use super::scope::Scope;
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, ForIter, Stmt, StmtKind};
@@ -10,9 +9,9 @@ use crate::diag::{Code, Span};
 impl Checker<'_, '_> {
     /// Checks a block's statements in a new scope.
     pub(super) fn scoped_block(&mut self, stmts: &[Stmt]) -> Vec<TStmt> {
-        self.cx.scopes.push(Scope::default());
+        self.cx.open_scope();
         let body = self.block_stmts(stmts);
-        self.cx.scopes.pop();
+        self.cx.close_scope();
         body
     }
 
@@ -266,14 +265,14 @@ impl Checker<'_, '_> {
                 let mut end = self.value(e, None);
                 if let Type::Array(elem) = &end.ty {
                     let elem = self.known_element(&elem.clone(), e.span)?;
-                    self.cx.scopes.push(Scope::default());
+                    self.cx.open_scope();
                     let at = var.span.start;
                     let var_id = self.declare_local(&var.name, elem, false, true, at);
                     let id = self.open_loop(label);
                     // The body shares the loop variable's scope: redeclaring it is E1016.
                     let body = self.block_stmts(&body.stmts);
                     self.cx.loops.pop();
-                    self.cx.scopes.pop();
+                    self.cx.close_scope();
                     return Some(TStmtKind::ForEach {
                         id,
                         var: var_id,
@@ -302,14 +301,14 @@ impl Checker<'_, '_> {
             }
         };
         let ty = start.ty.clone();
-        self.cx.scopes.push(Scope::default());
+        self.cx.open_scope();
         let at = var.span.start;
         let var_id = self.declare_local(&var.name, ty.clone(), false, true, at);
         let id = self.open_loop(label);
         // The body shares the loop variable's scope: redeclaring it is E1016 (spec §5.3).
         let body = self.block_stmts(&body.stmts);
         self.cx.loops.pop();
-        self.cx.scopes.pop();
+        self.cx.close_scope();
         Some(TStmtKind::ForRange {
             id,
             var: var_id,
@@ -456,7 +455,8 @@ impl Checker<'_, '_> {
 /// throws. A `try` does when its body and its handler both do; a `match` when every arm
 /// does and some arm applies (an enum match has been checked exhaustive, others need `_`).
 pub(super) fn always_returns(stmts: &[TStmt]) -> bool {
-    stmts.iter().any(|s| match &s.kind {
+    // From the end: a body that returns usually does so in its last statement.
+    stmts.iter().rev().any(|s| match &s.kind {
         TStmtKind::Return(_) | TStmtKind::Throw(_) => true,
         TStmtKind::Try { body, handler, .. } => always_returns(body) && always_returns(handler),
         TStmtKind::Match { subject, arms, .. } => {
