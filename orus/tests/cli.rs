@@ -551,6 +551,24 @@ fn a_small_address_space_limit_still_compiles() {
 }
 
 #[test]
+fn a_large_file_under_an_address_space_limit_compiles_on_one_thread() {
+    // A file of 256 KiB or more is parsed on two threads; under `ulimit -v` the second
+    // thread's stack and arena took the room a later allocation needed (exit 134).
+    let source: String = (0..40_000).map(|i| format!("a{i} = {i}\n")).collect();
+    let dir = folder(
+        "large-limited",
+        &[("big.orus", &format!("{source}print(a39999)\n"))],
+    );
+    let run = orus_limited(&dir, 650_000, &["big.orus"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "39999\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_compiler_out_of_memory_is_a_report_not_an_abort() {
     // 300 000 lines need about 240 MB to compile; under a 150 MB limit an allocation of
     // the compiler fails. That used to abort (134) with a Rust backtrace.

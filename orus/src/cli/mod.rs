@@ -189,6 +189,9 @@ fn memory_budget() -> Option<usize> {
         (sysconf(SC_PAGESIZE), sysconf(SC_PHYS_PAGES), address_space)
     };
     let physical = (page > 0 && pages > 0).then(|| (page as u64).saturating_mul(pages as u64));
+    // A second parser thread's stack and arena count against an address-space limit.
+    const UNLIMITED: u64 = u64::MAX;
+    orus::parser::allow_second_thread(address_space.is_none_or(|limit| limit == UNLIMITED));
     let smallest = [physical, address_space].into_iter().flatten().min()?;
     usize::try_from(smallest / 2).ok()
 }

@@ -393,10 +393,6 @@ fn compile_stage(
     Ok(Some((compiled.program, compiled.files, compiled.opt_stats)))
 }
 
-/// Standard output for the program's prints, as the file descriptor itself: `std`'s
-/// `Stdout` reports a write to a closed descriptor (EBADF) as a success, so
-/// `orus prog >&-` lost all output and exited 0 instead of E0015.
-#[cfg(unix)]
 /// Program output into a pipe or a file: kept in a 64 KiB block, and written out at any
 /// write that comes [`PACE_MS`] or more after the last write-out. Output that trickles (a
 /// progress line now and then, a line before a long computation) is seen as it is
@@ -464,6 +460,10 @@ fn coarse_ms() -> u64 {
         .as_millis() as u64
 }
 
+/// Standard output for the program's prints, as the file descriptor itself: `std`'s
+/// `Stdout` reports a write to a closed descriptor (EBADF) as a success, so
+/// `orus prog >&-` lost all output and exited 0 instead of E0015.
+#[cfg(unix)]
 fn program_stdout() -> std::mem::ManuallyDrop<std::fs::File> {
     use std::os::fd::FromRawFd;
     // SAFETY: descriptor 1 belongs to the process for its whole life; `ManuallyDrop`

@@ -18,6 +18,18 @@
 
 use super::Parser;
 use crate::ast::Stmt;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
+/// Whether a large file may be parsed on two threads; see [`allow_second_thread`].
+static SECOND_THREAD: AtomicBool = AtomicBool::new(true);
+
+/// Lets large files be parsed on two threads (the default) or not. The binary turns it
+/// off under an address-space limit (`ulimit -v`): the second thread's stack and `malloc`
+/// arena count against the limit, and running short of address space later aborts the
+/// process instead of falling back to one thread.
+pub fn allow_second_thread(allowed: bool) {
+    SECOND_THREAD.store(allowed, Relaxed);
+}
 
 /// Files shorter than this are parsed on the calling thread: starting a thread costs
 /// about what parsing a few hundred lines does, and most programs are far smaller.
@@ -44,6 +56,9 @@ unsafe impl Send for WholeTree {}
 /// The statements of `src` parsed as two halves on two threads, or `None` when that gives
 /// no answer for sure (see the module comment) or no thread could be started.
 pub(super) fn parse_halves(src: &[u8], max_depth: u32) -> Option<Vec<Stmt>> {
+    if !SECOND_THREAD.load(Relaxed) {
+        return None;
+    }
     parse_split(src, split_point(src)?, max_depth)
 }
 

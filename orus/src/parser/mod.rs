@@ -31,7 +31,7 @@ mod expr;
 mod halves;
 mod stmt;
 
-pub use halves::STACK_PER_TREE_LEVEL;
+pub use halves::{allow_second_thread, STACK_PER_TREE_LEVEL};
 
 use crate::ast::{Block, Ident, Program, Stmt};
 use crate::diag::{Code, Diagnostic, Span};
