@@ -518,7 +518,7 @@ impl FnGen<'_, '_> {
                 };
                 let src = match op {
                     None => self.expr_any(value),
-                    Some(op) => {
+                    Some((op, at)) => {
                         let current = self.alloc();
                         self.span = at_bracket;
                         self.emit(Instr::ArrayGet {
@@ -527,7 +527,7 @@ impl FnGen<'_, '_> {
                             index: idx,
                         });
                         let rhs = self.expr_any(value);
-                        self.span = value.span;
+                        self.span = *at;
                         self.emit(expr::binary_instr(*op, &value.ty, current, current, rhs));
                         current
                     }

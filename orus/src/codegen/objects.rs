@@ -345,7 +345,7 @@ impl FnGen<'_, '_> {
                 let o = self.expr_any(obj);
                 let src = match op {
                     None => self.expr_any(value),
-                    Some(op) => {
+                    Some((op, at)) => {
                         let current = self.alloc();
                         self.span = stmt.span;
                         self.emit(Instr::GetField {
@@ -354,7 +354,7 @@ impl FnGen<'_, '_> {
                             field: *field,
                         });
                         let rhs = self.expr_any(value);
-                        self.span = value.span;
+                        self.span = *at;
                         let ty = if matches!(value.ty, Type::Str) {
                             Type::Str
                         } else {

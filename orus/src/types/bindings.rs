@@ -7,7 +7,7 @@ use super::scope::{DeclForm, Sym, VarInfo};
 use super::typed::*;
 use super::Type;
 use crate::ast::{self, Binding};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Span};
 
 impl Checker<'_, '_> {
     pub(super) fn binding_owned(&mut self, b: &Binding, global: bool) -> Option<TStmt> {
@@ -280,11 +280,10 @@ impl Checker<'_, '_> {
                 };
                 let rhs = self.value(value, Some(&ty));
                 let rhs_lit = super::expr::is_stringifiable_literal(value);
-                let span = value.span;
-                let result =
-                    self.combine(op, Box::new(current), Box::new(rhs), false, rhs_lit, span);
+                let at = self.compound_operator(target.span, value.span);
+                let result = self.combine(op, Box::new(current), Box::new(rhs), false, rhs_lit, at);
                 if !result.ty.compatible(&ty) {
-                    self.mismatch(span, &result.ty, &ty);
+                    self.mismatch(value.span, &result.ty, &ty);
                 }
                 result
             }
@@ -333,9 +332,10 @@ impl Checker<'_, '_> {
                 return None;
             }
         };
+        let op = op.map(|op| (op, self.compound_operator(base.span, value.span)));
         let value = match op {
             None => self.expect_value(value, &elem),
-            Some(op) => {
+            Some((op, at)) => {
                 let current = TExpr {
                     kind: TExprKind::Int(0),
                     ty: elem.clone(),
@@ -343,14 +343,8 @@ impl Checker<'_, '_> {
                 };
                 let rhs = self.value(value, Some(&elem));
                 let rhs_lit = super::expr::is_stringifiable_literal(value);
-                let combined = self.combine(
-                    op,
-                    Box::new(current),
-                    Box::new(rhs),
-                    false,
-                    rhs_lit,
-                    value.span,
-                );
+                let combined =
+                    self.combine(op, Box::new(current), Box::new(rhs), false, rhs_lit, at);
                 if !combined.ty.compatible(&elem) {
                     self.mismatch(value.span, &combined.ty, &elem);
                 }
@@ -381,9 +375,10 @@ impl Checker<'_, '_> {
             self.value(value, None);
             return None;
         };
+        let op = op.map(|op| (op, self.compound_operator(base.span, value.span)));
         let value = match op {
             None => self.expect_value(value, &ty),
-            Some(op) => {
+            Some((op, at)) => {
                 let current = TExpr {
                     kind: TExprKind::Int(0),
                     ty: ty.clone(),
@@ -391,14 +386,8 @@ impl Checker<'_, '_> {
                 };
                 let rhs = self.value(value, Some(&ty));
                 let rhs_lit = super::expr::is_stringifiable_literal(value);
-                let combined = self.combine(
-                    op,
-                    Box::new(current),
-                    Box::new(rhs),
-                    false,
-                    rhs_lit,
-                    value.span,
-                );
+                let combined =
+                    self.combine(op, Box::new(current), Box::new(rhs), false, rhs_lit, at);
                 if !combined.ty.compatible(&ty) {
                     self.mismatch(value.span, &combined.ty, &ty);
                 }
@@ -414,6 +403,20 @@ impl Checker<'_, '_> {
             value,
             op,
         })
+    }
+
+    /// The span of the `op=` of a compound assignment, the first `+=`, `-=`, `*=`, `/=`
+    /// or `%=` after `before` (the target, or the object or array being stored into) and
+    /// before the value: an error of the operation points there (spec §17.2), as one of
+    /// `a / b` points at the `/`. The value's span if it cannot be found.
+    fn compound_operator(&self, before: Span, value: Span) -> Span {
+        let (from, to) = (before.end as usize, value.start as usize);
+        let text = self.maps.get(self.module).map_or(&[][..], |m| m.1.text);
+        let between = text.get(from..to.max(from)).unwrap_or(&[]);
+        between
+            .windows(2)
+            .position(|w| matches!(w[0], b'+' | b'-' | b'*' | b'/' | b'%') && w[1] == b'=')
+            .map_or(value, |at| Span::new(from + at, from + at + 2))
     }
 
     /// `a, b = value`: each name declares (or assigns, if visible) like a plain binding.

@@ -166,24 +166,26 @@ pub enum TStmtKind {
         array: TExpr,
         body: Vec<TStmt>,
     },
-    /// `array[index] = value`, or `array[index] op= value` when `op` is set.
+    /// `array[index] = value`, or `array[index] op= value` when `op` is set (with the
+    /// span of the `op=`, where an error of the operation is reported).
     SetIndex {
         array: Box<TExpr>,
         index: Box<TExpr>,
         value: TExpr,
-        op: Option<BinOp>,
+        op: Option<(BinOp, Span)>,
     },
     /// `a, b = value`: stores `value[0]`, `value[1]`, … into the places.
     Destructure {
         value: TExpr,
         targets: Vec<Place>,
     },
-    /// `obj.field = value`, or `obj.field op= value` when `op` is set.
+    /// `obj.field = value`, or `obj.field op= value` when `op` is set (with the span of
+    /// the `op=`).
     SetField {
         obj: Box<TExpr>,
         field: u16,
         value: TExpr,
-        op: Option<BinOp>,
+        op: Option<(BinOp, Span)>,
     },
     /// Statement `match`: the subject is stored in `temp`, then arms are tried in order.
     Match {
