@@ -251,6 +251,9 @@ pub(super) struct FnEntry<'a> {
     pub result_params: std::rc::Rc<[bool]>,
     /// The return annotation is a bare `Result`: each instance gets its own result hole.
     pub result_ret: bool,
+    /// For a method, the struct its `impl` is for: the compiled function is named
+    /// `Struct.method`, as stack traces and bytecode listings show it.
+    pub owner: Option<Name>,
 }
 
 pub(super) struct Instance {
@@ -826,6 +829,7 @@ impl<'a, 's> Checker<'a, 's> {
             endless_reported: false,
             result_params,
             result_ret,
+            owner: None,
         });
         index
     }

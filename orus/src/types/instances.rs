@@ -192,6 +192,14 @@ impl Checker<'_, '_> {
             .map_or_else(|| "<anonymous>".to_string(), |n| String::from(&*n.name))
     }
 
+    /// The name of a compiled version of function `entry`: a method's is `Struct.method`.
+    fn compiled_name(&self, entry: usize) -> String {
+        match &self.fns[entry].owner {
+            Some(owner) => format!("{owner}.{}", self.fn_name(entry)),
+            None => self.fn_name(entry),
+        }
+    }
+
     /// Makes sure a non-generic function has its (single) instance and that it is checked.
     pub fn check_declared(&mut self, entry: usize) {
         if self.fns[entry].params.iter().all(Option::is_some) {
@@ -393,7 +401,7 @@ impl Checker<'_, '_> {
         let locals = std::mem::take(&mut cx.locals);
         self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
-            name: self.fn_name(entry),
+            name: self.compiled_name(entry),
             file: self.maps.get(self.fns[entry].module).map_or(0, |m| m.0),
             is_toplevel: false,
             params: decl.params.len(),
