@@ -21,6 +21,7 @@
 //! keep the register bits (`i32` to `i64`, ...) emit nothing; and constants that loops use
 //! as operands live in registers loaded once at the entry (`consts`).
 
+mod cond;
 mod consts;
 mod expr;
 mod jumps;
