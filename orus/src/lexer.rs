@@ -34,6 +34,7 @@ mod names;
 mod punct;
 mod token;
 
+pub(crate) use token::{LexKind, LexToken, NameId, StrId};
 pub use token::{Token, TokenKind};
 
 /// Whether `word` is one of Orus's keywords (spec §2.4), which can't be names.
@@ -50,7 +51,7 @@ pub fn tokenize(src: &[u8]) -> (Vec<Token>, Vec<Diagnostic>) {
     let mut lexer = Lexer::new(src);
     lexer.tokens.reserve(src.len() / 5 + 8);
     while lexer.advance() {}
-    (lexer.tokens, lexer.diags)
+    lexer.owned_tokens()
 }
 
 /// [`tokenize`] from byte `offset` of `src` on, with the spans of the whole file; see
@@ -58,7 +59,7 @@ pub fn tokenize(src: &[u8]) -> (Vec<Token>, Vec<Diagnostic>) {
 pub fn tokenize_from(src: &[u8], offset: usize) -> (Vec<Token>, Vec<Diagnostic>) {
     let mut lexer = Lexer::starting_at(src, offset);
     while lexer.advance() {}
-    (lexer.tokens, lexer.diags)
+    lexer.owned_tokens()
 }
 
 /// Columns a tab advances the indentation by (spec §3).
@@ -131,7 +132,10 @@ pub(crate) struct Lexer<'a> {
     src: &'a [u8],
     pos: usize,
     /// Output buffer; a streaming consumer may drain it between calls to `advance`.
-    pub(crate) tokens: Vec<Token>,
+    pub(crate) tokens: Vec<LexToken>,
+    /// The contents of the string literals read so far, which `Str` tokens index; the
+    /// parser takes each out for its tree.
+    pub(crate) strings: Vec<Box<[u8]>>,
     pub(crate) diags: Vec<Diagnostic>,
     ctx: Vec<Ctx>,
     /// Set once the current logical line has a token.
@@ -169,6 +173,7 @@ impl<'a> Lexer<'a> {
             src,
             pos: 0,
             tokens: Vec::new(),
+            strings: Vec::new(),
             diags: Vec::new(),
             ctx: vec![Ctx::Layout {
                 levels: vec![Level {
@@ -458,31 +463,29 @@ impl<'a> Lexer<'a> {
         let entry = self.names.find(Key::of(word), word);
         use TokenKind::*;
         matches!(
-            entry.keyword,
-            Some(
-                If | Elif
-                    | Else
-                    | While
-                    | For
-                    | Return
-                    | Print
-                    | PrintNoNewline
-                    | Mut
-                    | Const
-                    | Struct
-                    | Enum
-                    | Impl
-                    | Use
-                    | Global
-                    | Pub
-                    | Break
-                    | Continue
-                    | Try
-                    | Catch
-                    | Throw
-                    | Module
-                    | Static
-            )
+            entry.kind,
+            If | Elif
+                | Else
+                | While
+                | For
+                | Return
+                | Print
+                | PrintNoNewline
+                | Mut
+                | Const
+                | Struct
+                | Enum
+                | Impl
+                | Use
+                | Global
+                | Pub
+                | Break
+                | Continue
+                | Try
+                | Catch
+                | Throw
+                | Module
+                | Static
         )
     }
 
@@ -560,7 +563,7 @@ impl<'a> Lexer<'a> {
         true
     }
 
-    fn push_raw(&mut self, kind: TokenKind, start: usize, end: usize) {
+    fn push_raw(&mut self, kind: LexKind, start: usize, end: usize) {
         self.last_end = end;
         self.tokens.push(Token {
             kind,
@@ -568,12 +571,12 @@ impl<'a> Lexer<'a> {
         });
     }
 
-    fn push(&mut self, kind: TokenKind, start: usize) {
+    fn push(&mut self, kind: LexKind, start: usize) {
         self.push_at(kind, start, self.pos);
     }
 
     #[inline(always)]
-    fn push_at(&mut self, kind: TokenKind, start: usize, end: usize) {
+    fn push_at(&mut self, kind: LexKind, start: usize, end: usize) {
         if self.line_first.is_none() {
             self.line_first = Some(LineStart {
                 block_keyword: kind.introduces_block(),
@@ -595,10 +598,7 @@ impl<'a> Lexer<'a> {
         let entry = self
             .names
             .find(Key::at(self.src, start, end), &self.src[start..end]);
-        let kind = match &entry.keyword {
-            Some(kind) => kind.clone(),
-            None => TokenKind::Ident(entry.name.clone()),
-        };
+        let kind = entry.kind;
         self.push_at(kind, start, end);
         end
     }
@@ -607,6 +607,39 @@ impl<'a> Lexer<'a> {
     /// name in the file, however often it occurs.
     pub(crate) fn intern(&mut self, text: &'a [u8]) -> Name {
         self.names.intern(text)
+    }
+
+    /// The index in the word table of the identifier bytes `text`.
+    fn name_id(&mut self, text: &'a [u8]) -> NameId {
+        self.names.find(Key::of(text), text).id
+    }
+
+    /// The name a token's [`NameId`] stands for.
+    #[inline]
+    pub(crate) fn name(&self, id: NameId) -> &Name {
+        self.names.name(id)
+    }
+
+    /// Adds a string literal's contents to the string table.
+    fn string_id(&mut self, bytes: Box<[u8]>) -> StrId {
+        self.strings.push(bytes);
+        StrId(self.strings.len() as u32 - 1)
+    }
+
+    /// The tokens read, with their names and strings, and the diagnostics.
+    fn owned_tokens(mut self) -> (Vec<Token>, Vec<Diagnostic>) {
+        let (names, strings) = (&self.names, &mut self.strings);
+        let tokens = std::mem::take(&mut self.tokens)
+            .into_iter()
+            .map(|t| Token {
+                kind: t.kind.map(
+                    |id| names.name(id).clone(),
+                    |id| std::mem::take(&mut strings[id.0 as usize]),
+                ),
+                span: t.span,
+            })
+            .collect();
+        (tokens, self.diags)
     }
 }
 

@@ -81,7 +81,8 @@ impl Lexer<'_> {
                 }
             }
         }
-        self.push(TokenKind::Str(value.into_boxed_slice()), start);
+        let id = self.string_id(value.into_boxed_slice());
+        self.push(TokenKind::Str(id), start);
     }
 
     /// A number literal starting with a digit (spec §2.5). Malformed literals are reported
@@ -238,7 +239,7 @@ const EXACT_POW10: [f64; 23] = [
 /// a float: a mantissa below 2^53 divided by an exact power of ten, which IEEE division
 /// rounds correctly, so the value is the one `str::parse` gives). Returns the token and
 /// its end, or `None` for everything else (read by `general_number`).
-fn plain_number(src: &[u8], start: usize) -> Option<(TokenKind, usize)> {
+fn plain_number(src: &[u8], start: usize) -> Option<(crate::lexer::LexKind, usize)> {
     let digits = |from: usize, mut value: u64| {
         let mut i = from;
         while let Some(&c) = src.get(i) {

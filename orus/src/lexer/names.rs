@@ -1,7 +1,7 @@
 //! The lexer's word table: one shared [`Name`] per distinct identifier text, so a name
-//! that occurs a thousand times is allocated once and every token holding it is a
-//! reference-count increment. The keywords are in the table from the start, so one lookup
-//! tells a keyword from a name.
+//! that occurs a thousand times is allocated once; tokens hold its index, and the parser
+//! takes a reference-counted copy for the tree. The keywords are in the table from the
+//! start, so one lookup tells a keyword from a name.
 //!
 //! It is looked up for every word of the source, so it is a small open-addressing table of
 //! its own rather than a `HashMap<&[u8], Name>`: a word's [`Key`] is its length and its
@@ -9,7 +9,7 @@
 //! multiplications of the key, a slot stores 32 bits of the hash so most mismatches never
 //! touch an entry, and words of up to 16 bytes compare by key alone.
 
-use super::token::KEYWORDS;
+use super::token::{LexKind, NameId, KEYWORDS};
 use super::TokenKind;
 use crate::ast::Name;
 
@@ -92,8 +92,10 @@ pub(super) struct Entry<'a> {
     key: Key,
     text: &'a [u8],
     pub(super) name: Name,
-    /// The word's token kind if it is a keyword.
-    pub(super) keyword: Option<TokenKind>,
+    /// This entry's index, which tokens hold (a label's name may be a keyword).
+    pub(super) id: NameId,
+    /// The word's token: its keyword, or `Ident` of this entry.
+    pub(super) kind: LexKind,
 }
 
 pub(super) struct Names<'a> {
@@ -110,7 +112,7 @@ impl<'a> Names<'a> {
         };
         for (word, kind) in KEYWORDS {
             let text = word.as_bytes();
-            names.find(Key::of(text), text).keyword = Some(kind);
+            names.find(Key::of(text), text).kind = kind;
         }
         names
     }
@@ -118,6 +120,12 @@ impl<'a> Names<'a> {
     /// The entry of `text` (an ASCII identifier or keyword), made on first sight.
     pub(super) fn intern(&mut self, text: &'a [u8]) -> Name {
         self.find(Key::of(text), text).name.clone()
+    }
+
+    /// The name of the entry `id`.
+    #[inline]
+    pub(super) fn name(&self, id: NameId) -> &Name {
+        &self.entries[id.0 as usize].name
     }
 
     /// The entry of `text`, whose key is `key`, made on first sight.
@@ -146,13 +154,14 @@ impl<'a> Names<'a> {
     fn insert(&mut self, key: Key, text: &'a [u8], tag: u32, slot: usize) -> &mut Entry<'a> {
         // Identifiers are ASCII, so the lossy conversion never replaces anything.
         let name: Name = Name::from(String::from_utf8_lossy(text));
+        let index = self.entries.len();
         self.entries.push(Entry {
             key,
             text,
             name,
-            keyword: None,
+            id: NameId(index as u32),
+            kind: TokenKind::Ident(NameId(index as u32)),
         });
-        let index = self.entries.len() - 1;
         self.slots[slot] = (tag, index as u32 + 1);
         // At most half full, so probes stay short.
         if self.entries.len() * 2 > self.slots.len() {
@@ -211,12 +220,12 @@ mod tests {
         let mut names = Names::new();
         for (word, kind) in KEYWORDS {
             let entry = names.find(Key::of(word.as_bytes()), word.as_bytes());
-            assert_eq!(entry.keyword.as_ref(), Some(&kind), "{word}");
+            assert_eq!(entry.kind, kind, "{word}");
             assert_eq!(kind.text(), Some(word));
         }
         for word in ["a", "iff", "whilst", "print_no_newlin", "Print", "matchess"] {
             let entry = names.find(Key::of(word.as_bytes()), word.as_bytes());
-            assert_eq!(entry.keyword, None, "{word}");
+            assert!(matches!(entry.kind, TokenKind::Ident(_)), "{word}");
             assert_eq!(&*entry.name, word);
         }
     }

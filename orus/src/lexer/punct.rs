@@ -5,7 +5,7 @@
 
 use super::{describe_char, ident_end, is_stray_byte, lossy, Ctx, Level, Lexer, UTF8_BOM};
 use crate::diag::{Code, Diagnostic, Span};
-use crate::lexer::TokenKind;
+use crate::lexer::{LexKind, TokenKind};
 
 impl Lexer<'_> {
     /// Lexes one token starting with byte `b` at `self.pos`.
@@ -57,7 +57,7 @@ impl Lexer<'_> {
             b'\'' if self.single_quoted_end(start).is_some() => return self.single_quoted(),
             b'\'' if next.is_ascii_alphabetic() || next == b'_' => {
                 let end = ident_end(self.src, start + 1);
-                let name = self.names.intern(&self.src[start + 1..end]);
+                let name = self.name_id(&self.src[start + 1..end]);
                 self.pos = end;
                 self.push(Label(name), start);
                 return;
@@ -87,7 +87,7 @@ impl Lexer<'_> {
     }
 
     /// `=` or a compound assignment, `len` bytes long.
-    fn assignment(&mut self, kind: TokenKind, len: usize) {
+    fn assignment(&mut self, kind: LexKind, len: usize) {
         if matches!(self.ctx.last(), Some(Ctx::Bracket { .. })) {
             if let Some(mark) = self.bracket_line {
                 // `=` never appears inside brackets: the bracket was left open.
@@ -191,7 +191,8 @@ impl Lexer<'_> {
             .with_help(format!("write \"{shown}\"")),
         );
         self.pos = end + 1;
-        self.push(TokenKind::Str(text.into_boxed_slice()), start);
+        let id = self.string_id(text.into_boxed_slice());
+        self.push(TokenKind::Str(id), start);
     }
 
     /// A run of bytes that start no token: one E1001 for the whole run.

@@ -1,19 +1,40 @@
 //! Token kinds: the vocabulary shared by the lexer and the parser, with the fixed
 //! spelling of each keyword and operator and a short description for messages and
 //! `--show-tokens`.
+//!
+//! A token's name or string is a type parameter. The public [`Token`] owns them (a
+//! [`Name`], the string's bytes), for `tokenize` and its users. Inside the compiler the
+//! lexer makes [`LexToken`]s, whose names and strings are indices into the lexer's
+//! tables: such a token is `Copy` and 24 bytes, needs no drop work when the parser is
+//! done with it, and the parser takes a name or a string from the table only when it
+//! builds a tree node of it.
 
+use crate::ast::Name;
 use crate::diag::Span;
 
 /// One token and the bytes it covers. Layout tokens have zero width (`Newline` covers the
 /// `\n` that ended its line, when there is one).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Token {
-    pub kind: TokenKind,
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Token<N = Name, S = Box<[u8]>> {
+    pub kind: TokenKind<N, S>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum TokenKind {
+/// The index of a name in the lexer's word table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NameId(pub(crate) u32);
+
+/// The index of a string literal's contents in the lexer's string table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StrId(pub(crate) u32);
+
+/// A token as the lexer makes it, with its name or string held by index.
+pub(crate) type LexToken = Token<NameId, StrId>;
+/// The kind of a [`LexToken`].
+pub(crate) type LexKind = TokenKind<NameId, StrId>;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TokenKind<N = Name, S = Box<[u8]>> {
     // Literals and names.
     /// Magnitude of an integer literal; malformed literals are reported and become 0.
     Int {
@@ -24,10 +45,10 @@ pub enum TokenKind {
     /// String contents with escapes processed. A boxed slice rather than a `Vec`: a `Vec`
     /// would lend its spare capacity values to encode the other variants, and every match
     /// on a token kind would then decode that instead of reading a tag byte.
-    Str(Box<[u8]>),
-    Ident(crate::ast::Name),
+    Str(S),
+    Ident(N),
     /// `'name` (a loop label); holds the name without the quote.
-    Label(crate::ast::Name),
+    Label(N),
     // Keywords (spec §2.4, plus `print_no_newline`).
     And,
     As,
@@ -121,7 +142,7 @@ pub enum TokenKind {
     Eof,
 }
 
-impl TokenKind {
+impl<N, S> TokenKind<N, S> {
     /// The fixed spelling of a keyword, operator or punctuation token.
     pub fn text(&self) -> Option<&'static str> {
         use TokenKind::*;
@@ -240,6 +261,108 @@ impl TokenKind {
         )
     }
 
+    /// The kind with its name and string replaced by `name` and `string`.
+    pub(crate) fn map<M, T>(
+        self,
+        name: impl FnOnce(N) -> M,
+        string: impl FnOnce(S) -> T,
+    ) -> TokenKind<M, T> {
+        use TokenKind::*;
+        match self {
+            Int { value, hex } => Int { value, hex },
+            Float(v) => Float(v),
+            Str(s) => Str(string(s)),
+            Ident(n) => Ident(name(n)),
+            Label(n) => Label(name(n)),
+            And => And,
+            As => As,
+            Bool => Bool,
+            Break => Break,
+            Catch => Catch,
+            Const => Const,
+            Continue => Continue,
+            Elif => Elif,
+            Else => Else,
+            Enum => Enum,
+            F64 => F64,
+            False => False,
+            Fn => Fn,
+            For => For,
+            Global => Global,
+            I32 => I32,
+            I64 => I64,
+            If => If,
+            Impl => Impl,
+            In => In,
+            Match => Match,
+            Matches => Matches,
+            Module => Module,
+            Mut => Mut,
+            Not => Not,
+            Or => Or,
+            Print => Print,
+            PrintNoNewline => PrintNoNewline,
+            Pub => Pub,
+            Return => Return,
+            Static => Static,
+            Struct => Struct,
+            Throw => Throw,
+            TimeStamp => TimeStamp,
+            True => True,
+            Try => Try,
+            U32 => U32,
+            U64 => U64,
+            Use => Use,
+            While => While,
+            Plus => Plus,
+            Minus => Minus,
+            Star => Star,
+            Slash => Slash,
+            Percent => Percent,
+            PlusEq => PlusEq,
+            MinusEq => MinusEq,
+            StarEq => StarEq,
+            SlashEq => SlashEq,
+            PercentEq => PercentEq,
+            Assign => Assign,
+            EqEq => EqEq,
+            NotEq => NotEq,
+            Lt => Lt,
+            Le => Le,
+            Gt => Gt,
+            Ge => Ge,
+            Amp => Amp,
+            Pipe => Pipe,
+            Caret => Caret,
+            Tilde => Tilde,
+            Shl => Shl,
+            Shr => Shr,
+            Bang => Bang,
+            AmpAmp => AmpAmp,
+            PipePipe => PipePipe,
+            Question => Question,
+            LParen => LParen,
+            RParen => RParen,
+            LBracket => LBracket,
+            RBracket => RBracket,
+            LBrace => LBrace,
+            RBrace => RBrace,
+            Comma => Comma,
+            Dot => Dot,
+            DotDot => DotDot,
+            DotDotEq => DotDotEq,
+            Colon => Colon,
+            Arrow => Arrow,
+            Semicolon => Semicolon,
+            Newline => Newline,
+            Indent => Indent,
+            Dedent => Dedent,
+            Eof => Eof,
+        }
+    }
+}
+
+impl TokenKind {
     /// A short human description, used by `--show-tokens` and in messages:
     /// `'+'`, `'if'`, `identifier 'x'`, `integer 42`, `NEWLINE`, `end of file`.
     pub fn describe(&self) -> String {
@@ -261,7 +384,7 @@ impl TokenKind {
 
 /// Every keyword (spec §2.4, plus `print_no_newline`) and its token kind. The lexer's
 /// word table holds them from the start (`lexer/names.rs`).
-pub(super) const KEYWORDS: [(&str, TokenKind); 40] = [
+pub(super) const KEYWORDS: [(&str, LexKind); 40] = [
     ("and", TokenKind::And),
     ("as", TokenKind::As),
     ("bool", TokenKind::Bool),
@@ -306,7 +429,7 @@ pub(super) const KEYWORDS: [(&str, TokenKind); 40] = [
 
 /// The keyword spelled by `word`, if any. The lexer finds keywords in its word table;
 /// this search is for the rare other questions.
-pub(super) fn keyword(word: &[u8]) -> Option<TokenKind> {
+pub(super) fn keyword(word: &[u8]) -> Option<LexKind> {
     KEYWORDS
         .into_iter()
         .find(|(text, _)| text.as_bytes() == word)

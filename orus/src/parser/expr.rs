@@ -10,7 +10,7 @@
 use super::{ends_with_word, Closer, Fail, OneLine, PResult, Parser};
 use crate::ast::{ArmBody, BinOp, Expr, ExprKind, MatchArm, MatchExpr, Pattern, UnaryOp};
 use crate::diag::{Code, Diagnostic, Span};
-use crate::lexer::TokenKind;
+use crate::lexer::{LexKind, TokenKind};
 
 /// An operator at one of the binary levels.
 #[derive(Clone, Copy)]
@@ -23,7 +23,7 @@ enum Infix {
 /// The operator a token stands for and its binding power (higher binds tighter). `&&`
 /// and `||` are recognised so that, after their E1018 report, parsing continues as if
 /// `and`/`or` had been written.
-fn infix(kind: &TokenKind) -> Option<(Infix, u8)> {
+fn infix(kind: &LexKind) -> Option<(Infix, u8)> {
     use TokenKind as T;
     let (op, power) = match kind {
         T::Or | T::PipePipe => (BinOp::Or, 1),
@@ -52,7 +52,7 @@ fn infix(kind: &TokenKind) -> Option<(Infix, u8)> {
 }
 
 /// Whether a token can begin an expression (used to spot a missing comma in `print`).
-pub(super) fn starts_expr(kind: &TokenKind) -> bool {
+pub(super) fn starts_expr(kind: &LexKind) -> bool {
     use TokenKind as T;
     matches!(
         kind,
@@ -306,7 +306,10 @@ impl Parser<'_> {
             | TokenKind::True
             | TokenKind::False => self.literal(),
             TokenKind::Ident(name) => {
-                let is_type_name = name.starts_with(|c: char| c.is_ascii_uppercase());
+                let is_type_name = self
+                    .lexer
+                    .name(*name)
+                    .starts_with(|c: char| c.is_ascii_uppercase());
                 if is_type_name && *self.nth(1) == TokenKind::LBrace {
                     self.struct_lit()
                 } else {
@@ -327,13 +330,12 @@ impl Parser<'_> {
 
     fn literal(&mut self) -> PResult<Expr> {
         let span = self.span();
-        let kind = match self.current_mut() {
-            TokenKind::Int { value, hex } => ExprKind::Int {
-                value: *value,
-                hex: *hex,
-            },
-            TokenKind::Float(value) => ExprKind::Float(*value),
-            TokenKind::Str(bytes) => ExprKind::Str(std::mem::take(bytes).into_vec()),
+        let kind = match *self.kind() {
+            TokenKind::Int { value, hex } => ExprKind::Int { value, hex },
+            TokenKind::Float(value) => ExprKind::Float(value),
+            TokenKind::Str(id) => {
+                ExprKind::Str(std::mem::take(&mut self.lexer.strings[id.0 as usize]).into_vec())
+            }
             TokenKind::True => ExprKind::Bool(true),
             _ => ExprKind::Bool(false),
         };

@@ -35,7 +35,7 @@ pub use halves::{allow_second_thread, STACK_PER_TREE_LEVEL};
 
 use crate::ast::{Block, Ident, Program, Stmt};
 use crate::diag::{Code, Diagnostic, Span};
-use crate::lexer::{Lexer, TokenKind};
+use crate::lexer::{LexKind, Lexer, TokenKind};
 
 /// Deepest nesting of expressions, blocks and types, and (by default) deepest syntax tree.
 pub const MAX_DEPTH: u32 = 256;
@@ -184,7 +184,7 @@ enum Closer {
 }
 
 impl Closer {
-    fn token(self) -> TokenKind {
+    fn token(self) -> LexKind {
         match self {
             Closer::Paren => TokenKind::RParen,
             Closer::Array | Closer::Index | Closer::ArrayType => TokenKind::RBracket,
@@ -281,6 +281,8 @@ impl<'a> Parser<'a> {
     }
 
     /// Keeps the current and the next token buffered, dropping consumed ones now and then.
+    /// Kept out of line: it runs once per line, and it is where the lexer's cost shows.
+    #[inline(never)]
     fn refill(&mut self) {
         let tokens = &mut self.lexer.tokens;
         if self.pos >= 1024 && self.pos * 2 >= tokens.len() {
@@ -293,13 +295,13 @@ impl<'a> Parser<'a> {
     // ----- Token cursor -----
 
     #[inline]
-    fn kind(&self) -> &TokenKind {
+    fn kind(&self) -> &LexKind {
         &self.lexer.tokens[self.pos].kind
     }
 
     /// The token `n` ahead (`n` is 0 or 1).
     #[inline]
-    fn nth(&self, n: usize) -> &TokenKind {
+    fn nth(&self, n: usize) -> &LexKind {
         let i = (self.pos + n).min(self.lexer.tokens.len() - 1);
         &self.lexer.tokens[i].kind
     }
@@ -309,12 +311,6 @@ impl<'a> Parser<'a> {
         self.lexer.tokens[self.pos].span
     }
 
-    /// The current token, to move its payload out when it is consumed.
-    #[inline]
-    fn current_mut(&mut self) -> &mut TokenKind {
-        &mut self.lexer.tokens[self.pos].kind
-    }
-
     fn start(&self) -> u32 {
         self.span().start
     }
@@ -322,7 +318,7 @@ impl<'a> Parser<'a> {
     /// Whether the current token is `kind`, which carries no payload (so comparing the
     /// variants is the whole comparison, without the derived `==` over payloads).
     #[inline]
-    fn at(&self, kind: TokenKind) -> bool {
+    fn at(&self, kind: LexKind) -> bool {
         std::mem::discriminant(self.kind()) == std::mem::discriminant(&kind)
     }
 
@@ -349,7 +345,7 @@ impl<'a> Parser<'a> {
     }
 
     #[inline]
-    fn eat(&mut self, kind: TokenKind) -> bool {
+    fn eat(&mut self, kind: LexKind) -> bool {
         let found = self.at(kind);
         if found {
             self.bump();
@@ -384,14 +380,13 @@ impl<'a> Parser<'a> {
     }
 
     fn is_underscore(&self) -> bool {
-        matches!(self.kind(), TokenKind::Ident(name) if &**name == "_")
+        matches!(self.kind(), TokenKind::Ident(name) if &**self.lexer.name(*name) == "_")
     }
 
     /// Consumes an identifier, or reports `expected` and fails.
     fn ident(&mut self, expected: &str) -> PResult<Ident> {
-        if let TokenKind::Ident(name) = self.kind() {
-            // A reference-count increment: the token keeps its copy until it is dropped.
-            let name = name.clone();
+        if let TokenKind::Ident(id) = *self.kind() {
+            let name = self.lexer.name(id).clone();
             let span = self.bump();
             return Ok(Ident { name, span });
         }
@@ -417,9 +412,17 @@ impl<'a> Parser<'a> {
             | TokenKind::Indent
             | TokenKind::Dedent
             | TokenKind::Eof
-            | TokenKind::Str(_) => self.kind().describe(),
+            | TokenKind::Str(_) => self.owned_kind().describe(),
             _ => format!("'{}'", self.text(self.span())),
         }
+    }
+
+    /// The current token with its name or string, for messages.
+    fn owned_kind(&self) -> TokenKind {
+        self.kind().map(
+            |id| self.lexer.name(id).clone(),
+            |id| self.lexer.strings[id.0 as usize].clone(),
+        )
     }
 
     fn text(&self, span: Span) -> String {
@@ -831,7 +834,7 @@ impl<'a> Parser<'a> {
                 "Orus has no `in` test: loop over the array (`for x in xs:`) and compare each \
                  element with `==`",
             );
-        } else if matches!(self.kind(), TokenKind::Ident(n) if &**n == "is") {
+        } else if matches!(self.kind(), TokenKind::Ident(n) if &**self.lexer.name(*n) == "is") {
             // Python's `if x is None:` / `is not`.
             diag = diag.with_help("Orus compares with `==` and `!=`; there is no `is`");
         }

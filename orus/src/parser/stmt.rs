@@ -11,10 +11,10 @@ use super::expr::starts_expr;
 use super::{Closer, Fail, OneLine, PResult, Parser};
 use crate::ast::{BinOp, Binding, Block, Expr, ExprKind, ForIter, Ident, Stmt, StmtKind};
 use crate::diag::{Code, Diagnostic, Span};
-use crate::lexer::TokenKind;
+use crate::lexer::{LexKind, TokenKind};
 
 /// The arithmetic of a compound assignment token.
-fn compound_op(kind: &TokenKind) -> Option<BinOp> {
+fn compound_op(kind: &LexKind) -> Option<BinOp> {
     Some(match kind {
         TokenKind::PlusEq => BinOp::Add,
         TokenKind::MinusEq => BinOp::Sub,
@@ -80,13 +80,14 @@ impl Parser<'_> {
             TokenKind::Mut | TokenKind::Const => self.bindings(),
             TokenKind::Elif | TokenKind::Else | TokenKind::Catch => self.orphan(),
             TokenKind::Ident(word) if matches!(self.nth(1), TokenKind::Ident(_)) => {
-                match foreign_keyword(word) {
+                match foreign_keyword(self.lexer.name(*word)) {
                     Some(help) => self.foreign_keyword(help),
                     None => self.expr_stmt(),
                 }
             }
             TokenKind::Ident(word)
-                if &**word == "finally" && matches!(self.nth(1), TokenKind::Colon) =>
+                if &**self.lexer.name(*word) == "finally"
+                    && matches!(self.nth(1), TokenKind::Colon) =>
             {
                 self.foreign_keyword("Orus has no `finally`: put that code after the try/catch")
             }
@@ -261,10 +262,10 @@ impl Parser<'_> {
 
     /// An optional `'label` after `break`/`continue`.
     fn label_ref(&mut self) -> Option<Ident> {
-        let TokenKind::Label(name) = self.kind() else {
+        let TokenKind::Label(name) = *self.kind() else {
             return None;
         };
-        let name = name.clone();
+        let name = self.lexer.name(name).clone();
         let span = self.bump();
         Some(Ident { name, span })
     }
@@ -327,7 +328,7 @@ impl Parser<'_> {
 
     /// Whether the statement goes on with `word` (`elif`, `else`, `catch`): directly
     /// after a block, or on the next line after a one-line body.
-    fn continues_with(&self, word: TokenKind) -> bool {
+    fn continues_with(&self, word: LexKind) -> bool {
         if self.ended_block {
             return *self.kind() == word;
         }
@@ -508,7 +509,8 @@ impl Parser<'_> {
                 self.nth(1)
             };
             let newline_first = self.ended_block || self.at(TokenKind::Newline);
-            newline_first && matches!(next, TokenKind::Ident(word) if &**word == "except")
+            newline_first
+                && matches!(next, TokenKind::Ident(word) if &**self.lexer.name(*word) == "except")
         };
         if except {
             self.eat(TokenKind::Newline);
