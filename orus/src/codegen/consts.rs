@@ -173,16 +173,7 @@ impl Finder {
     fn value(&mut self, e: &TExpr, in_loop: bool) {
         // An expression holds no loop, so no literal of it is pinned outside loops; and
         // leaves (half the nodes) have no operands: no call for either.
-        let leaf = matches!(
-            e.kind,
-            TExprKind::Int(_)
-                | TExprKind::Float(_)
-                | TExprKind::Str(_)
-                | TExprKind::Load(_)
-                | TExprKind::TimeStamp
-                | TExprKind::Closure { .. }
-        );
-        if in_loop && !leaf {
+        if in_loop && !e.is_leaf() {
             self.value_node(e, in_loop);
         }
     }

@@ -240,15 +240,7 @@ impl Hoist<'_, '_> {
     #[inline(always)]
     fn expr(&mut self, e: &mut TExpr) {
         // Leaves (half the nodes) have no operator: no call for them.
-        if !matches!(
-            e.kind,
-            TExprKind::Int(_)
-                | TExprKind::Float(_)
-                | TExprKind::Str(_)
-                | TExprKind::Load(_)
-                | TExprKind::TimeStamp
-                | TExprKind::Closure { .. }
-        ) {
+        if !e.is_leaf() {
             self.node(e);
         }
     }

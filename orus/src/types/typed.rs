@@ -216,6 +216,24 @@ pub struct TExpr {
     pub span: Span,
 }
 
+impl TExpr {
+    /// Whether the node has no sub-expression: a literal, a load, `time_stamp()`, or a
+    /// closure (its captures are places). About half of all nodes; the walks of the
+    /// optimiser and code generator skip the call for them.
+    #[inline(always)]
+    pub fn is_leaf(&self) -> bool {
+        matches!(
+            self.kind,
+            TExprKind::Int(_)
+                | TExprKind::Float(_)
+                | TExprKind::Str(_)
+                | TExprKind::Load(_)
+                | TExprKind::TimeStamp
+                | TExprKind::Closure { .. }
+        )
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum TExprKind {
     /// An integer or bool constant in the canonical encoding of its type (`bytecode` docs).
