@@ -33,11 +33,11 @@ fn literal_items_type(items: &[Expr]) -> Option<Type> {
     }
     items
         .iter()
-        .map(super::expr::leaf_literal_type)
+        .map(super::literal::leaf_literal_type)
         .try_fold(None, |wide: Option<Type>, t| {
             let t = t?;
             Some(Some(match wide {
-                Some(w) => super::expr::wider(w, t),
+                Some(w) => super::literal::wider(w, t),
                 None => t,
             }))
         })
@@ -52,7 +52,7 @@ fn wider_shape(a: Type, b: Type) -> Option<Type> {
             Rc::unwrap_or_clone(y),
         )?))),
         (Type::Array(_), _) | (_, Type::Array(_)) => None,
-        (a, b) => Some(super::expr::wider(a, b)),
+        (a, b) => Some(super::literal::wider(a, b)),
     }
 }
 
@@ -99,13 +99,13 @@ impl Checker<'_, '_> {
                 // its position (`[1, 10000000000]` is `[i64]` like `[10000000000, 1]`,
                 // ARCHITECTURE choice 27).
                 let widest = (anchor == 0 && !self.literal_free(elems))
-                    .then(|| super::expr::leaf_literal_type(&elems[0]))
+                    .then(|| super::literal::leaf_literal_type(&elems[0]))
                     .flatten()
                     .map(|first| {
                         elems
                             .iter()
-                            .filter_map(super::expr::leaf_literal_type)
-                            .fold(first, super::expr::wider)
+                            .filter_map(super::literal::leaf_literal_type)
+                            .fold(first, super::literal::wider)
                     });
                 match widest {
                     Some(ty) => ty,

@@ -279,7 +279,7 @@ impl Checker<'_, '_> {
                     span: target.span,
                 };
                 let rhs = self.value(value, Some(&ty));
-                let rhs_lit = super::expr::is_stringifiable_literal(value);
+                let rhs_lit = super::literal::is_stringifiable_literal(value);
                 let at = self.compound_operator(target.span, value.span);
                 let result = self.combine(op, Box::new(current), Box::new(rhs), false, rhs_lit, at);
                 if !result.ty.compatible(&ty) {
@@ -342,7 +342,7 @@ impl Checker<'_, '_> {
                     span: base.span,
                 };
                 let rhs = self.value(value, Some(&elem));
-                let rhs_lit = super::expr::is_stringifiable_literal(value);
+                let rhs_lit = super::literal::is_stringifiable_literal(value);
                 let combined =
                     self.combine(op, Box::new(current), Box::new(rhs), false, rhs_lit, at);
                 if !combined.ty.compatible(&elem) {
@@ -385,7 +385,7 @@ impl Checker<'_, '_> {
                     span: base.span,
                 };
                 let rhs = self.value(value, Some(&ty));
-                let rhs_lit = super::expr::is_stringifiable_literal(value);
+                let rhs_lit = super::literal::is_stringifiable_literal(value);
                 let combined =
                     self.combine(op, Box::new(current), Box::new(rhs), false, rhs_lit, at);
                 if !combined.ty.compatible(&ty) {
