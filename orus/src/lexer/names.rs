@@ -91,11 +91,23 @@ impl Key {
 pub(super) struct Entry<'a> {
     key: Key,
     text: &'a [u8],
-    pub(super) name: Name,
+    /// Made when first asked for: the keywords are in every table, and most never need
+    /// one (45 allocations were a seventh of the instructions of a hello-world run).
+    name: std::cell::OnceCell<Name>,
     /// This entry's index, which tokens hold (a label's name may be a keyword).
     pub(super) id: NameId,
     /// The word's token: its keyword, or `Ident` of this entry.
     pub(super) kind: LexKind,
+}
+
+impl Entry<'_> {
+    /// The word's shared name.
+    #[inline]
+    pub(super) fn name(&self) -> &Name {
+        // Identifiers are ASCII, so the lossy conversion never replaces anything.
+        self.name
+            .get_or_init(|| Name::from(String::from_utf8_lossy(self.text)))
+    }
 }
 
 pub(super) struct Names<'a> {
@@ -119,13 +131,13 @@ impl<'a> Names<'a> {
 
     /// The entry of `text` (an ASCII identifier or keyword), made on first sight.
     pub(super) fn intern(&mut self, text: &'a [u8]) -> Name {
-        self.find(Key::of(text), text).name.clone()
+        self.find(Key::of(text), text).name().clone()
     }
 
     /// The name of the entry `id`.
     #[inline]
     pub(super) fn name(&self, id: NameId) -> &Name {
-        &self.entries[id.0 as usize].name
+        self.entries[id.0 as usize].name()
     }
 
     /// The entry of `text`, whose key is `key`, made on first sight.
@@ -152,13 +164,11 @@ impl<'a> Names<'a> {
 
     #[cold]
     fn insert(&mut self, key: Key, text: &'a [u8], tag: u32, slot: usize) -> &mut Entry<'a> {
-        // Identifiers are ASCII, so the lossy conversion never replaces anything.
-        let name: Name = Name::from(String::from_utf8_lossy(text));
         let index = self.entries.len();
         self.entries.push(Entry {
             key,
             text,
-            name,
+            name: std::cell::OnceCell::new(),
             id: NameId(index as u32),
             kind: TokenKind::Ident(NameId(index as u32)),
         });
@@ -226,7 +236,7 @@ mod tests {
         for word in ["a", "iff", "whilst", "print_no_newlin", "Print", "matchess"] {
             let entry = names.find(Key::of(word.as_bytes()), word.as_bytes());
             assert!(matches!(entry.kind, TokenKind::Ident(_)), "{word}");
-            assert_eq!(&*entry.name, word);
+            assert_eq!(&**entry.name(), word);
         }
     }
 }
