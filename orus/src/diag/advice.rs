@@ -62,6 +62,7 @@ pub fn general_help(code: Code) -> Option<&'static str> {
         Code::UnpackCount => "Use as many names as the array has elements.",
         Code::MissingField => "Give the field a value here, or a default in the struct.",
         Code::Internal => "This is an implementation limit or a bug; please report it.",
+        Code::OutOfMemory => "Keep fewer values alive at once, or catch it with `try:`/`catch`.",
         _ => return None,
     })
 }
