@@ -161,79 +161,12 @@ impl Hoist<'_, '_> {
         }
     }
 
-    /// Every expression of `s`, in evaluation order (as `for_each_child`).
+    /// Every expression of `s`, in evaluation order.
     fn stmt(&mut self, s: &mut TStmt) {
-        match &mut s.kind {
-            TStmtKind::Store { value, .. }
-            | TStmtKind::Expr(value)
-            | TStmtKind::Throw(value)
-            | TStmtKind::Destructure { value, .. }
-            | TStmtKind::Return(Some(value)) => self.expr(value),
-            TStmtKind::Print { args, .. } => args.iter_mut().for_each(|a| self.expr(a)),
-            TStmtKind::If {
-                branches,
-                else_body,
-            } => {
-                for (cond, body) in branches {
-                    self.expr(cond);
-                    self.stmts(body);
-                }
-                if let Some(b) = else_body {
-                    self.stmts(b);
-                }
-            }
-            TStmtKind::While { cond, body, .. } => {
-                self.expr(cond);
-                self.stmts(body);
-            }
-            TStmtKind::ForRange {
-                start,
-                end,
-                step,
-                body,
-                ..
-            } => {
-                self.expr(start);
-                self.expr(end);
-                if let Some(s) = step {
-                    self.expr(s);
-                }
-                self.stmts(body);
-            }
-            TStmtKind::ForEach { array, body, .. } => {
-                self.expr(array);
-                self.stmts(body);
-            }
-            TStmtKind::SetIndex {
-                array,
-                index,
-                value,
-                ..
-            } => {
-                self.expr(array);
-                self.expr(index);
-                self.expr(value);
-            }
-            TStmtKind::SetField { obj, value, .. } => {
-                self.expr(obj);
-                self.expr(value);
-            }
-            TStmtKind::Match { subject, arms, .. } => {
-                self.expr(subject);
-                for arm in arms {
-                    if let ArmTest::Cond(c) = &mut arm.test {
-                        self.expr(c);
-                    }
-                    self.stmts(&mut arm.body);
-                }
-            }
-            TStmtKind::Try { body, handler, .. } => {
-                self.stmts(body);
-                self.stmts(handler);
-            }
-            TStmtKind::Block(b) => self.stmts(b),
-            TStmtKind::Return(None) | TStmtKind::Break(_) | TStmtKind::Continue(_) => {}
-        }
+        for_each_child(s, &mut |child| match child {
+            Child::Expr(e) => self.expr(e),
+            Child::Block(body) => self.stmts(body),
+        });
     }
 
     /// Hoists the maximal invariant subexpressions of `e` that contain an operator.
