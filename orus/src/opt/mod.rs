@@ -112,105 +112,42 @@ impl Walk<'_> {
         }
     }
 
-    /// Folds the expressions of `stmt`, logs its writes, and optimises its blocks.
+    /// Logs the writes of `stmt`, then folds its expressions and optimises its blocks.
     fn stmt(&mut self, stmt: &mut TStmt) {
-        match &mut stmt.kind {
-            TStmtKind::Store { place, value } => {
-                self.log.write(*place);
-                self.expr(value);
-            }
-            TStmtKind::Expr(value) | TStmtKind::Throw(value) | TStmtKind::Return(Some(value)) => {
-                self.expr(value)
-            }
-            TStmtKind::Destructure { value, targets } => {
-                for &place in targets.iter() {
+        self.log_writes(stmt);
+        for_each_child(stmt, &mut |child| match child {
+            Child::Expr(e) => self.expr(e),
+            Child::Block(body) => self.block(body),
+        });
+    }
+
+    /// What `stmt` itself writes, before its parts run (its expressions log their own).
+    /// Logged first, a write is older than every loop inside the statement, which is when
+    /// it happens.
+    fn log_writes(&mut self, stmt: &TStmt) {
+        match &stmt.kind {
+            TStmtKind::Store { place, .. } => self.log.write(*place),
+            TStmtKind::Destructure { targets, .. } => {
+                for &place in targets {
                     self.log.write(place);
                 }
-                self.expr(value);
             }
-            TStmtKind::Print { args, .. } => args.iter_mut().for_each(|a| self.expr(a)),
-            TStmtKind::If {
-                branches,
-                else_body,
-            } => {
-                for (cond, body) in branches {
-                    self.expr(cond);
-                    self.block(body);
-                }
-                if let Some(b) = else_body {
-                    self.block(b);
-                }
+            TStmtKind::ForRange { var, .. } | TStmtKind::ForEach { var, .. } => {
+                self.log.write_local(*var)
             }
-            TStmtKind::While { cond, body, .. } => {
-                self.expr(cond);
-                self.block(body);
-            }
-            TStmtKind::ForRange {
-                var,
-                start,
-                end,
-                step,
-                body,
-                ..
-            } => {
-                self.log.write_local(*var);
-                self.expr(start);
-                self.expr(end);
-                if let Some(s) = step {
-                    self.expr(s);
-                }
-                self.block(body);
-            }
-            TStmtKind::ForEach {
-                var, array, body, ..
-            } => {
-                self.log.write_local(*var);
-                self.expr(array);
-                self.block(body);
-            }
-            TStmtKind::SetIndex {
-                array,
-                index,
-                value,
-                ..
-            } => {
-                self.expr(array);
-                self.expr(index);
-                self.expr(value);
-            }
-            TStmtKind::SetField { obj, value, .. } => {
-                self.expr(obj);
-                self.expr(value);
-            }
-            TStmtKind::Match {
-                subject,
-                temp,
-                arms,
-            } => {
+            TStmtKind::Match { temp, arms, .. } => {
                 self.log.write_local(*temp);
-                self.expr(subject);
                 for arm in arms {
                     for &(local, _) in &arm.binds {
                         self.log.write_local(local);
                     }
-                    if let ArmTest::Cond(c) = &mut arm.test {
-                        self.expr(c);
-                    }
-                    self.block(&mut arm.body);
                 }
             }
-            TStmtKind::Try {
-                body,
-                error_local,
-                handler,
-            } => {
+            TStmtKind::Try { error_local, .. } => {
                 self.log.write_local(*error_local);
                 self.log.call();
-                self.block(body);
-                self.block(handler);
             }
-            TStmtKind::Block(b) => self.block(b),
-            TStmtKind::Return(None) | TStmtKind::Break(_) | TStmtKind::Continue(_) => {}
+            _ => {}
         }
     }
 
