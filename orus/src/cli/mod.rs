@@ -119,6 +119,9 @@ fn settings(options: &Options) -> Settings {
         ErrorFormatArg::Short => ErrorFormat::Short,
     };
     let default = VmConfig::default();
+    let memory = memory_limits();
+    // A second parser thread's stack and arena count against an address-space limit.
+    orus::parser::allow_second_thread(memory.address_space.is_none());
     Settings {
         render: RenderOptions {
             format,
@@ -130,7 +133,7 @@ fn settings(options: &Options) -> Settings {
                 .map_or(default.max_frames, |n| n as usize),
             trace_loops: trace_loops(options),
             fastpaths: FastPaths::from_env(),
-            heap_limit: memory_budget(),
+            heap_limit: memory_budget(memory),
             ..default
         },
         dumps: Dumps {
@@ -144,13 +147,29 @@ fn settings(options: &Options) -> Settings {
     }
 }
 
+/// The machine's memory and the process's address-space limit (`ulimit -v`), in bytes,
+/// where known; no address-space limit when it is unlimited.
+#[derive(Clone, Copy, Default)]
+struct MemoryLimits {
+    physical: Option<u64>,
+    address_space: Option<u64>,
+}
+
 /// The most bytes a program's values may hold (E0014 beyond): half of the smaller of the
-/// machine's memory and the process's address-space limit (`ulimit -v`). Without it a
-/// program that grows an array forever would end in an allocation failure, which aborts
-/// the process, or in the kernel's out-of-memory killer. Half, because an array that
-/// doubles needs its old and new storage at once.
+/// machine's memory and the address-space limit. Without it a program that grows an array
+/// forever would end in an allocation failure, which aborts the process, or in the
+/// kernel's out-of-memory killer. Half, because an array that doubles needs its old and
+/// new storage at once.
+fn memory_budget(limits: MemoryLimits) -> Option<usize> {
+    let smallest = [limits.physical, limits.address_space]
+        .into_iter()
+        .flatten()
+        .min()?;
+    usize::try_from(smallest / 2).ok()
+}
+
 #[cfg(target_os = "linux")]
-fn memory_budget() -> Option<usize> {
+fn memory_limits() -> MemoryLimits {
     #[repr(C)]
     struct Rlimit {
         cur: u64,
@@ -188,17 +207,16 @@ fn memory_budget() -> Option<usize> {
             .map(|_| limit.cur);
         (sysconf(SC_PAGESIZE), sysconf(SC_PHYS_PAGES), address_space)
     };
-    let physical = (page > 0 && pages > 0).then(|| (page as u64).saturating_mul(pages as u64));
-    // A second parser thread's stack and arena count against an address-space limit.
     const UNLIMITED: u64 = u64::MAX;
-    orus::parser::allow_second_thread(address_space.is_none_or(|limit| limit == UNLIMITED));
-    let smallest = [physical, address_space].into_iter().flatten().min()?;
-    usize::try_from(smallest / 2).ok()
+    MemoryLimits {
+        physical: (page > 0 && pages > 0).then(|| (page as u64).saturating_mul(pages as u64)),
+        address_space: address_space.filter(|&limit| limit != UNLIMITED),
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn memory_budget() -> Option<usize> {
-    None
+fn memory_limits() -> MemoryLimits {
+    MemoryLimits::default()
 }
 
 /// The environment variables of spec §18 that stand for flags: `ORUS_DEBUG`, `ORUS_QUIET`,

@@ -96,7 +96,7 @@ fn parse_split(src: &[u8], split: usize, max_depth: u32) -> Option<Vec<Stmt>> {
 /// with a letter (the worker, allocating with `malloc`, takes a little less of the file
 /// than the compiler thread, which bumps a pointer).
 pub(super) fn split_point(src: &[u8]) -> Option<usize> {
-    let from = src.len() / 100 * 55 + src.len() % 100 * 55 / 100;
+    let from = src.len() * 11 / 20;
     let mut at = from + src[from..].iter().position(|&b| b == b'\n')? + 1;
     while at < src.len() {
         if src[at].is_ascii_alphabetic() {
