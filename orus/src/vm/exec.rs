@@ -637,7 +637,7 @@ impl Vm<'_, '_> {
                             put!(dst, bits);
                         } else if let Some(text) = int {
                             // Integers are formatted in place: no scratch buffer.
-                            match self.alloc_with([0, 0], |heap| heap.alloc_str(text)) {
+                            match self.alloc_with(frames::NO_ROOTS, |heap| heap.alloc_str(text)) {
                                 Ok(handle) => put!(dst, u64::from(handle)),
                                 Err(fault) => fail!(fault),
                             }
@@ -650,7 +650,7 @@ impl Vm<'_, '_> {
                                 &mut text, bits, ty, &self.heap, program, within,
                             );
                             let result = if whole {
-                                self.alloc_with([0, 0], |heap| heap.alloc_str(&text))
+                                self.alloc_with(frames::NO_ROOTS, |heap| heap.alloc_str(&text))
                             } else {
                                 Err(crate::runtime::heap::out_of_memory("string too large"))
                             };
@@ -677,9 +677,9 @@ impl Vm<'_, '_> {
                     } => {
                         let start = base + usize::from(first);
                         let parts = start..start + usize::from(count);
-                        match self
-                            .alloc_from_regs([0, 0], parts, |heap, parts| heap.concat_many(parts))
-                        {
+                        match self.alloc_from_regs(frames::NO_ROOTS, parts, |heap, parts| {
+                            heap.concat_many(parts)
+                        }) {
                             Ok(handle) => put!(dst, u64::from(handle)),
                             Err(fault) => fail!(fault),
                         }
@@ -707,7 +707,7 @@ impl Vm<'_, '_> {
                         let start = base + usize::from(first);
                         let elems = start..start + usize::from(count);
                         let made = if elem_ref {
-                            self.alloc_from_regs([0, 0], elems, |heap, elems| {
+                            self.alloc_from_regs(frames::NO_ROOTS, elems, |heap, elems| {
                                 heap.alloc_array(elems, true)
                             })
                         } else {
@@ -772,9 +772,9 @@ impl Vm<'_, '_> {
                             Ok(range) => range,
                             Err(fault) => fail!(fault),
                         };
-                        match self
-                            .alloc_with([a, 0], |heap| heap.slice_array(a as Handle, range.clone()))
-                        {
+                        match self.alloc_with([a, frames::NOT_A_HANDLE], |heap| {
+                            heap.slice_array(a as Handle, range.clone())
+                        }) {
                             Ok(handle) => put!(dst, u64::from(handle)),
                             Err(fault) => fail!(fault),
                         }
@@ -794,7 +794,7 @@ impl Vm<'_, '_> {
                         // allocation path.
                         let made = match self.heap.byte_str_made(byte) {
                             Some(handle) => Ok(handle),
-                            None => self.alloc_with([0, 0], |heap| heap.byte_str(byte)),
+                            None => self.alloc_with(frames::NO_ROOTS, |heap| heap.byte_str(byte)),
                         };
                         match made {
                             Ok(handle) => put!(dst, u64::from(handle)),

@@ -46,6 +46,13 @@ pub(super) fn pc_of(program: &Program, func: u32, ip: *const Instr) -> usize {
 /// `Frame::closure` of a frame made by `Call`; the heap never hands out this handle.
 pub(super) const NO_CLOSURE: Handle = Handle::MAX;
 
+/// A register or operand value the collector never takes for a handle (handles are
+/// 32-bit). 0 is no such value: it is the first object's handle.
+pub(super) const NOT_A_HANDLE: u64 = u64::MAX;
+
+/// The `extra` roots of an allocation whose operands hold no handle.
+pub(super) const NO_ROOTS: [u64; 2] = [NOT_A_HANDLE; 2];
+
 static CLOCK_START: OnceLock<Instant> = OnceLock::new();
 
 /// Fixes the epoch of `time_stamp()` no later than the first run.
@@ -101,11 +108,11 @@ impl Vm<'_, '_> {
     #[inline(never)]
     pub(super) fn new_plain_array(&mut self, elems: Range<usize>) -> Result<Handle, Fault> {
         if self.heap.wants_collection() {
-            self.collect_garbage([0, 0], 0..0);
+            self.collect_garbage(NO_ROOTS, 0..0);
         }
         match self.heap.alloc_array(&self.regs[elems.clone()], false) {
             Err(fault) if fault.code == Code::OutOfMemory => {
-                self.collect_garbage([0, 0], 0..0);
+                self.collect_garbage(NO_ROOTS, 0..0);
                 self.heap.alloc_array(&self.regs[elems], false)
             }
             result => result,

@@ -4,7 +4,7 @@
 //! loop so that its hot arms keep their registers; reading and writing objects
 //! (`GetField`, `GetCell`, `GetCapture`, ...) stays inline and never allocates.
 
-use super::Vm;
+use super::{frames, Vm};
 use crate::bytecode::MAX_CONCAT_FMT_PARTS;
 use crate::diag::Code;
 use crate::runtime::format;
@@ -48,7 +48,7 @@ impl Vm<'_, '_> {
             };
         }
         let pieces = &pieces[..count];
-        self.alloc_from_regs([0, 0], parts, |heap, _| {
+        self.alloc_from_regs(frames::NO_ROOTS, parts, |heap, _| {
             heap.concat_pieces(pieces.iter().copied())
         })
     }
@@ -56,7 +56,7 @@ impl Vm<'_, '_> {
     /// Makes the object `made` from the absolute register range `slots`.
     #[inline(never)]
     pub(super) fn new_object(&mut self, made: Made, slots: Range<usize>) -> Result<Handle, Fault> {
-        self.alloc_from_regs([0, 0], slots, |heap, slots| match made {
+        self.alloc_from_regs(frames::NO_ROOTS, slots, |heap, slots| match made {
             Made::Struct(layout) => heap.alloc_struct(layout, slots),
             Made::Enum(layout, variant) => heap.alloc_enum(layout, variant, slots),
             Made::Closure(func) => heap.alloc_closure(func, slots),
@@ -83,7 +83,7 @@ impl Vm<'_, '_> {
     /// Makes a cell holding `value`.
     #[inline(never)]
     pub(super) fn new_cell(&mut self, value: u64) -> Result<Handle, Fault> {
-        self.alloc_with([value, 0], |heap| heap.alloc_cell(value))
+        self.alloc_with([value, frames::NOT_A_HANDLE], |heap| heap.alloc_cell(value))
     }
 
     /// The fault `throw` raises for the string `message` (E0012).

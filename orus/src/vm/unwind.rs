@@ -12,6 +12,7 @@
 //! becomes the program's `RuntimeError`, with the call trace. Nothing is printed for a
 //! caught error.
 
+use super::frames::{self, NOT_A_HANDLE};
 use super::{RuntimeError, Vm};
 use crate::bytecode::Reg;
 use crate::diag::Code;
@@ -83,15 +84,18 @@ impl Vm<'_, '_> {
         });
         // The registers of the frames unwound hold their values, which would stay roots
         // wherever the handler's frame later reuses a register as a reference: after a
-        // caught out-of-memory, what the failed call built must be garbage at once.
+        // caught out-of-memory, what the failed call built must be garbage at once. They
+        // are filled with a value that is no handle (0 is one: the first object).
         if let (Some(first), Some(last)) = (self.frames.get(handler.depth), self.frames.last()) {
             let top = last.base + usize::from(self.program.functions[last.func as usize].num_regs);
             let end = top.min(self.regs.len());
-            self.regs[first.base.min(end)..end].fill(0);
+            self.regs[first.base.min(end)..end].fill(NOT_A_HANDLE);
         }
         self.frames.truncate(handler.depth);
         let Fault { code, message, .. } = fault;
-        match self.alloc_with([0, 0], |heap| heap.alloc_error(code, &message, origin)) {
+        match self.alloc_with(frames::NO_ROOTS, |heap| {
+            heap.alloc_error(code, &message, origin)
+        }) {
             Ok(error) => {
                 self.regs[handler.base + usize::from(handler.dst)] = u64::from(error);
                 Ok(handler.pc)

@@ -410,3 +410,59 @@ fn running_out_of_memory_is_caught_like_any_runtime_error() {
         "start\ncaught Error: heap limit exceeded\nafter 1, 2, 3\n"
     );
 }
+
+#[test]
+fn a_caught_error_leaves_no_roots_in_the_unwound_frames() {
+    // `grow` fills the heap with 16 KiB arrays kept in one array in its R0, which is
+    // main's R1: a reference register main has not written yet. After the catch, main
+    // makes a 16 KiB array. Had the unwound frame's registers kept their values, main's
+    // R1 would keep everything `grow` made alive, and the heap limit would refuse it.
+    const WIDE: u16 = 2000;
+    let p = program(vec![
+        func(
+            "main",
+            0,
+            3 + WIDE,
+            &[0, 1],
+            vec![
+                PushTry { dst: 0, offset: 2 },
+                Call { func: 1, base: 1 },
+                PopTry {},
+                NewArray {
+                    dst: 2,
+                    base: 3,
+                    count: WIDE,
+                    elem_ref: false,
+                },
+                ReturnVoid {},
+            ],
+        ),
+        func(
+            "grow",
+            0,
+            2 + WIDE,
+            &[0, 1],
+            vec![
+                NewArray {
+                    dst: 0,
+                    base: 0,
+                    count: 0,
+                    elem_ref: true,
+                },
+                NewArray {
+                    dst: 1,
+                    base: 2,
+                    count: WIDE,
+                    elem_ref: false,
+                },
+                ArrayPush { arr: 0, src: 1 },
+                Jump { offset: -3 },
+            ],
+        ),
+    ]);
+    let config = VmConfig {
+        heap_limit: Some(1 << 20),
+        ..VmConfig::default()
+    };
+    assert_eq!(run_with(&p, &config).0, Ok(()));
+}
