@@ -458,6 +458,11 @@ fn running_out_of_memory_is_a_runtime_error_not_an_abort() {
         let run = orus_limited(&dir, 1_000_000, &[file]);
         assert_eq!(run.code, 70, "{file}: {}", run.stderr);
         assert!(run.stderr.contains("[E0014]"), "{file}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("help: Keep fewer values alive"),
+            "{file}: {}",
+            run.stderr
+        );
     }
 }
 
