@@ -54,10 +54,11 @@ pub enum StmtKind {
         value: Expr,
     },
     /// Assignment to something other than a plain name (`a[i] = v`, `p.x = v`), or any
-    /// compound assignment (`x += 1`, `p.x -= 2`). `op` is the arithmetic of a compound form.
+    /// compound assignment (`x += 1`, `p.x -= 2`). `op` is the arithmetic of a compound form
+    /// and the span of its `op=` (where an error of the operation is reported).
     Assign {
         target: Expr,
-        op: Option<BinOp>,
+        op: Option<(BinOp, Span)>,
         value: Expr,
     },
     /// An expression evaluated for its effect, usually a call.

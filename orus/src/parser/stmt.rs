@@ -217,7 +217,7 @@ impl Parser<'_> {
         let op = match self.kind() {
             TokenKind::Assign => None,
             kind => match compound_op(kind) {
-                Some(op) => Some(op),
+                Some(op) => Some((op, self.span())),
                 None => return Ok(StmtKind::Expr(target)),
             },
         };

@@ -157,7 +157,7 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
             format!("(unpack {} {})", ns.join(" "), sx_expr(value))
         }
         StmtKind::Assign { target, op, value } => {
-            let op = op.map_or("set".to_string(), |o| format!("{}=", o.symbol()));
+            let op = op.map_or("set".to_string(), |(o, _)| format!("{}=", o.symbol()));
             format!("({op} {} {})", sx_expr(target), sx_expr(value))
         }
         StmtKind::Expr(e) => sx_expr(e),

@@ -245,7 +245,7 @@ impl Checker<'_, '_> {
     pub(super) fn assign(
         &mut self,
         target: &ast::Expr,
-        op: Option<ast::BinOp>,
+        op: Option<(ast::BinOp, Span)>,
         value: &ast::Expr,
     ) -> Option<TStmtKind> {
         let name = match &target.kind {
@@ -272,7 +272,7 @@ impl Checker<'_, '_> {
         let (place, ty) = self.assignable(sym, &ident)?;
         let value = match op {
             None => self.expect_value(value, &ty),
-            Some(op) => {
+            Some((op, at)) => {
                 let current = TExpr {
                     kind: TExprKind::Load(place),
                     ty: ty.clone(),
@@ -280,7 +280,6 @@ impl Checker<'_, '_> {
                 };
                 let rhs = self.value(value, Some(&ty));
                 let rhs_lit = super::literal::is_stringifiable_literal(value);
-                let at = self.compound_operator(target.span, value.span);
                 let result = self.combine(op, Box::new(current), Box::new(rhs), false, rhs_lit, at);
                 if !result.ty.compatible(&ty) {
                     self.mismatch(value.span, &result.ty, &ty);
@@ -296,7 +295,7 @@ impl Checker<'_, '_> {
         &mut self,
         base: &ast::Expr,
         index: &ast::Expr,
-        op: Option<ast::BinOp>,
+        op: Option<(ast::BinOp, Span)>,
         value: &ast::Expr,
     ) -> Option<TStmtKind> {
         let array = self.value(base, None);
@@ -332,7 +331,6 @@ impl Checker<'_, '_> {
                 return None;
             }
         };
-        let op = op.map(|op| (op, self.compound_operator(base.span, value.span)));
         let value = match op {
             None => self.expect_value(value, &elem),
             Some((op, at)) => {
@@ -367,7 +365,7 @@ impl Checker<'_, '_> {
         &mut self,
         base: &ast::Expr,
         name: &ast::Ident,
-        op: Option<ast::BinOp>,
+        op: Option<(ast::BinOp, Span)>,
         value: &ast::Expr,
     ) -> Option<TStmtKind> {
         let obj = self.value(base, None);
@@ -375,7 +373,6 @@ impl Checker<'_, '_> {
             self.value(value, None);
             return None;
         };
-        let op = op.map(|op| (op, self.compound_operator(base.span, value.span)));
         let value = match op {
             None => self.expect_value(value, &ty),
             Some((op, at)) => {
@@ -403,20 +400,6 @@ impl Checker<'_, '_> {
             value,
             op,
         })
-    }
-
-    /// The span of the `op=` of a compound assignment, the first `+=`, `-=`, `*=`, `/=`
-    /// or `%=` after `before` (the target, or the object or array being stored into) and
-    /// before the value: an error of the operation points there (spec §17.2), as one of
-    /// `a / b` points at the `/`. The value's span if it cannot be found.
-    fn compound_operator(&self, before: Span, value: Span) -> Span {
-        let (from, to) = (before.end as usize, value.start as usize);
-        let text = self.maps.get(self.module).map_or(&[][..], |m| m.1.text);
-        let between = text.get(from..to.max(from)).unwrap_or(&[]);
-        between
-            .windows(2)
-            .position(|w| matches!(w[0], b'+' | b'-' | b'*' | b'/' | b'%') && w[1] == b'=')
-            .map_or(value, |at| Span::new(from + at, from + at + 2))
     }
 
     /// `a, b = value`: each name declares (or assigns, if visible) like a plain binding.
