@@ -1,78 +1,83 @@
-//! The binary's global allocator: `malloc` for everything, except on the compiler thread of
-//! `orus FILE` and `orus check FILE`, which allocates by bumping a pointer through one
-//! reserved region and never frees.
+//! The binary's global allocator: `malloc` for everything, except while `orus FILE` or
+//! `orus check FILE` compiles, when every thread allocates by bumping a pointer through its
+//! own lane of one reserved region and reuses freed blocks by size class.
 //!
 //! Why: a compilation makes a few dozen small allocations per source line (tokens, tree
-//! nodes, types, names, code) that all live until the process ends, and the binary already
-//! lets go of the trees without freeing them. `malloc`'s bookkeeping was a fifth of the
-//! compiler's instructions; a bump is a handful, and it places each tree's nodes next to
-//! each other in the order they are visited.
+//! nodes, types, names, code) that mostly live until the process ends, and the binary
+//! already lets go of the trees without freeing them. `malloc`'s bookkeeping was a fifth of
+//! the compiler's instructions; a bump is a handful, and it places each tree's nodes next
+//! to each other in the order they are visited. Lanes are per thread so that the parser's
+//! second thread (`parser::halves`) bumps too: on `malloc` its half of the tree took
+//! thousands of 4 KiB page faults in a thread arena of its own.
 //!
 //! Invariants: the region is reserved once (`MAP_NORESERVE`, so untouched pages cost
-//! nothing) and its bounds never change; a pointer inside it is never passed to `free`, and
-//! `dealloc` of one is a no-op whichever thread calls it, so values made by the compiler may
-//! be dropped or grown anywhere (`realloc` of one copies into memory of the calling thread's
-//! kind). Only one thread at a time owns the bump pointer ([`Compiling`]); a run that
-//! exhausts the region continues on `malloc`. The REPL does not use it (it compiles once
-//! per entry, so nothing would ever be reused).
+//! nothing) and its bounds never change; a pointer inside it is never passed to `free`.
+//! A thread takes lanes ([`LANE`] bytes of the region) one at a time with an atomic add and
+//! is the only one to bump through them; its free lists are its own too, so a block freed
+//! on another thread than the one that made it simply moves to that thread's lists. While
+//! no [`Compiling`] guard is alive, `dealloc` of a region block is a no-op (values made by
+//! the compiler may be dropped or grown anywhere; `realloc` of one copies into `malloc`
+//! memory). A run that exhausts the region continues on `malloc`. The REPL does not use
+//! the region (it compiles once per entry, so nothing would ever be reused).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Address space reserved for compilation: far more than a compiler run touches (about a
 /// kilobyte per source line), and only touched pages become memory.
 const REGION: usize = 16 << 30;
 
-/// The start of the region kept on ordinary pages.
-const SMALL_PAGES: usize = 8 << 20;
+/// The start of the region kept on ordinary pages: the first lane, where a small
+/// program's whole compilation fits.
+const SMALL_PAGES: usize = LANE;
+
+/// Bytes of the region a thread takes at a time: a few transparent huge pages' worth, so
+/// that two threads' lanes rarely share one, and far more than the largest class.
+const LANE: usize = 4 << 20;
 
 /// Start and end of the reserved region; 0 until reserved, and both 0 if that failed.
 static START: AtomicUsize = AtomicUsize::new(0);
 static END: AtomicUsize = AtomicUsize::new(0);
-/// The next free byte of the region.
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-/// Whether some thread holds the bump pointer.
-static TAKEN: AtomicBool = AtomicBool::new(false);
+/// The start of the region's part no lane has taken yet.
+static UNTAKEN: AtomicUsize = AtomicUsize::new(0);
+/// How many [`Compiling`] guards are alive: every thread bumps while it is not 0 (and
+/// falls back to `malloc` at once if the region could not be reserved).
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
-    /// Whether this thread allocates from the region.
-    static BUMPING: Cell<bool> = const { Cell::new(false) };
-    /// Whether this thread is compiling (with or without the region).
-    static COMPILING: Cell<bool> = const { Cell::new(false) };
+    /// The next free byte of this thread's lane and the lane's end (both 0 before the
+    /// thread's first lane).
+    static NEXT: Cell<usize> = const { Cell::new(0) };
+    static LANE_END: Cell<usize> = const { Cell::new(0) };
+    /// Free lists, one per class: the address of the first free block, whose first word
+    /// holds the next.
+    static FREE: [Cell<usize>; CLASSES] = const { [const { Cell::new(0) }; CLASSES] };
 }
 
 pub struct Allocator;
 
-/// While alive, the current thread allocates from the region (if it could be reserved and
-/// no other thread is compiling).
-pub struct Compiling {
-    active: bool,
-}
+/// While alive, every thread allocates from the region (if it could be reserved): the
+/// thread that compiles and any it starts.
+pub struct Compiling(());
 
 impl Compiling {
     pub fn start() -> Compiling {
-        COMPILING.with(|c| c.set(true));
-        if !reserve() || TAKEN.swap(true, Relaxed) {
-            return Compiling { active: false };
-        }
-        BUMPING.with(|b| b.set(true));
-        Compiling { active: true }
+        reserve();
+        ACTIVE.fetch_add(1, Relaxed);
+        Compiling(())
     }
 }
 
 impl Drop for Compiling {
     fn drop(&mut self) {
-        COMPILING.with(|c| c.set(false));
-        if self.active {
-            BUMPING.with(|b| b.set(false));
-            TAKEN.store(false, Relaxed);
-        }
+        ACTIVE.fetch_sub(1, Relaxed);
     }
 }
 
+/// Reserves the region, once; on failure it stays empty and everything goes to `malloc`.
 #[cfg(target_os = "linux")]
-fn reserve() -> bool {
+fn reserve() {
     extern "C" {
         fn mmap(addr: *mut u8, len: usize, prot: i32, flags: i32, fd: i32, off: i64) -> *mut u8;
         fn madvise(addr: *mut u8, len: usize, advice: i32) -> i32;
@@ -110,17 +115,14 @@ fn reserve() -> bool {
             // SAFETY: as above.
             unsafe { madvise(p.add(SMALL_PAGES), REGION - SMALL_PAGES, MADV_HUGEPAGE) };
             START.store(p as usize, Relaxed);
-            NEXT.store(p as usize, Relaxed);
+            UNTAKEN.store(p as usize, Relaxed);
             END.store(p as usize + REGION, Relaxed);
         }
     });
-    END.load(Relaxed) != 0
 }
 
 #[cfg(not(target_os = "linux"))]
-fn reserve() -> bool {
-    false
-}
+fn reserve() {}
 
 fn in_region(ptr: *mut u8) -> bool {
     let p = ptr as usize;
@@ -132,10 +134,6 @@ fn in_region(ptr: *mut u8) -> bool {
 const SMALL_STEP: usize = 16;
 const SMALL_MAX: usize = 512;
 const CLASSES: usize = SMALL_MAX / SMALL_STEP + 7;
-
-/// Free lists, one per class: the address of the first free block, whose first word holds
-/// the next. Only the thread that holds the bump pointer touches them.
-static FREE: [AtomicUsize; CLASSES] = [const { AtomicUsize::new(0) }; CLASSES];
 
 /// The class of a block of `layout` and the size every block of it has.
 #[inline]
@@ -164,37 +162,62 @@ fn take(layout: Layout) -> *mut u8 {
     let Some((class, block)) = class_of(layout) else {
         return std::ptr::null_mut();
     };
-    let head = FREE[class].load(Relaxed);
+    let head = FREE.with(|f| f[class].get());
     if head != 0 {
         // SAFETY: a free block of the region holds the next block's address.
         let next = unsafe { *(head as *const usize) };
-        FREE[class].store(next, Relaxed);
+        FREE.with(|f| f[class].set(next));
         return head as *mut u8;
     }
-    // Blocks are multiples of 16 bytes and the region starts page-aligned, so every
-    // bumped block is 16-byte aligned.
-    let start = NEXT.load(Relaxed);
-    match start.checked_add(block) {
-        Some(end) if end <= END.load(Relaxed) => {
-            NEXT.store(end, Relaxed);
-            start as *mut u8
-        }
-        _ => std::ptr::null_mut(),
+    // Blocks are multiples of 16 bytes and lanes start page-aligned, so every bumped
+    // block is 16-byte aligned.
+    let start = NEXT.get();
+    let end = start + block;
+    if end <= LANE_END.get() {
+        NEXT.set(end);
+        start as *mut u8
+    } else {
+        take_from_new_lane(block)
     }
 }
 
-/// Puts a block of the region back on its class's list (the bumping thread only).
+/// `block` bytes from a fresh lane (the rest of the old one is left unused, at most the
+/// largest class); null when the region is exhausted.
+#[cold]
+#[inline(never)]
+fn take_from_new_lane(block: usize) -> *mut u8 {
+    let region_end = END.load(Relaxed);
+    if region_end == 0 {
+        return std::ptr::null_mut();
+    }
+    let lane = UNTAKEN.fetch_add(LANE, Relaxed);
+    match lane.checked_add(LANE) {
+        Some(lane_end) if lane_end <= region_end => {
+            NEXT.set(lane + block);
+            LANE_END.set(lane_end);
+            lane as *mut u8
+        }
+        _ => {
+            // Later takers see the region as exhausted too; undoing the add would race.
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Puts a block of the region back on its class's list (this thread's).
 #[inline]
 fn give_back(ptr: *mut u8, layout: Layout) {
     if let Some((class, _)) = class_of(layout) {
+        let head = FREE.with(|f| f[class].get());
         // SAFETY: the block is at least 16 bytes, aligned to 16 and no longer in use.
-        unsafe { *(ptr as *mut usize) = FREE[class].load(Relaxed) };
-        FREE[class].store(ptr as usize, Relaxed);
+        unsafe { *(ptr as *mut usize) = head };
+        FREE.with(|f| f[class].set(ptr as usize));
     }
 }
 
+#[inline]
 fn bumping() -> bool {
-    BUMPING.with(Cell::get)
+    ACTIVE.load(Relaxed) != 0
 }
 
 /// The compiler ran out of memory (`ulimit -v`, or a huge program): a report and exit 65,
@@ -230,7 +253,7 @@ unsafe impl GlobalAlloc for Allocator {
             }
         }
         let p = System.alloc(layout);
-        if p.is_null() && COMPILING.with(Cell::get) {
+        if p.is_null() && bumping() {
             compiler_out_of_memory();
         }
         p
@@ -246,16 +269,20 @@ unsafe impl GlobalAlloc for Allocator {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if !in_region(ptr) && !bumping() {
+        // SAFETY: the caller guarantees `new_size` with `layout`'s alignment is a valid
+        // layout.
+        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+        // A `malloc` block that stays too big for a class grows where `malloc` likes: for
+        // big blocks that is `mremap`, which moves pages instead of copying them into
+        // fresh ones (a 100 000-line program's statement vectors were most of its page
+        // faults when copied).
+        if !in_region(ptr) && (!bumping() || class_of(new_layout).is_none()) {
             let p = System.realloc(ptr, layout, new_size);
-            if p.is_null() && COMPILING.with(Cell::get) {
+            if p.is_null() && bumping() {
                 compiler_out_of_memory();
             }
             return p;
         }
-        // SAFETY: the caller guarantees `new_size` with `layout`'s alignment is a valid
-        // layout.
-        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
         if in_region(ptr) && bumping() {
             if let (Some((a, _)), Some((b, _))) = (class_of(layout), class_of(new_layout)) {
                 if a == b {
@@ -317,5 +344,26 @@ mod tests {
         grown.extend(0..10);
         assert_eq!(grown.len(), 110_010);
         assert_eq!(grown[10_005], 5);
+    }
+
+    #[test]
+    fn threads_started_while_compiling_bump_through_lanes_of_their_own() {
+        let _bump = Compiling::start();
+        let here = Box::new([1u64; 3]);
+        let there = std::thread::spawn(|| {
+            let block = Box::new([2u64; 3]);
+            (&*block as *const _ as usize, block)
+        })
+        .join()
+        .unwrap();
+        let here_addr = &*here as *const _ as usize;
+        if in_region(here_addr as *mut u8) {
+            assert!(in_region(there.0 as *mut u8), "the other thread bumps too");
+            assert!(
+                here_addr.abs_diff(there.0) >= 32,
+                "two threads' blocks never overlap"
+            );
+        }
+        assert_eq!((*here, *there.1), ([1; 3], [2; 3]));
     }
 }
