@@ -28,7 +28,7 @@ use orus::bytecode::Program;
 use orus::diag::{self, Diagnostic, SourceMap, Span};
 use orus::driver::{self, CompileFailure};
 use orus::modules::SourceFile;
-use orus::vm::{ClockTape, RuntimeError};
+use orus::vm::{ClockTape, HeapSummary, RuntimeError};
 use std::io::Write;
 
 const PROMPT: &str = "orus> ";
@@ -43,6 +43,7 @@ block, which ends at an empty line.
   :load FILE     run the program in FILE as one entry (its definitions stay)
   :history       list the lines typed so far
   :timing on|off show how long each entry takes
+  :memory on|off show what the heap holds after each entry
   :clear         clear the screen
   :reset         forget every definition and variable
   :quit, :exit   leave (Ctrl-D also works)
@@ -93,7 +94,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
     catch_interrupts();
     let mut session = Session::new(settings);
     let mut lines: Vec<String> = Vec::new();
-    let mut timing = false;
+    let mut shows = Shows::default();
     // Input the line editor could not read (bytes that are not UTF-8): skipped with a
     // message, unless it keeps failing, which means the terminal is gone.
     let mut unreadable = 0;
@@ -115,7 +116,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
                 if !lines.is_empty() {
                     let entry = lines.join("\n");
                     lines.clear();
-                    submit(&mut session, &entry, timing);
+                    submit(&mut session, &entry, shows);
                 }
                 out(format_args!("Goodbye!\n"));
                 break;
@@ -142,7 +143,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
                 continue;
             }
             if trimmed.starts_with(':') {
-                match command(trimmed, &mut session, &editor, &mut timing) {
+                match command(trimmed, &mut session, &editor, &mut shows) {
                     Flow::Continue => continue,
                     Flow::Quit => {
                         out(format_args!("Goodbye!\n"));
@@ -157,7 +158,7 @@ pub fn run(settings: Settings, banner: bool) -> u8 {
             continue;
         }
         lines.clear();
-        submit(&mut session, &entry, timing);
+        submit(&mut session, &entry, shows);
     }
     if let Some(path) = &history {
         let _ = editor.save_history(path);
@@ -176,16 +177,43 @@ enum Flow {
     Quit,
 }
 
-/// Runs `entry` in the session on the terminal's streams, with its time if asked.
-fn submit(session: &mut Session, entry: &str, timing: bool) {
+/// What is shown after each entry (`:timing on`, `:memory on`).
+#[derive(Clone, Copy, Debug, Default)]
+struct Shows {
+    timing: bool,
+    memory: bool,
+}
+
+/// Runs `entry` in the session on the terminal's streams, with its time and the heap's
+/// contents if asked.
+fn submit(session: &mut Session, entry: &str, shows: Shows) {
     let started = std::time::Instant::now();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    session.submit(entry, &mut stdout.lock(), &mut stderr.lock());
-    if timing {
+    let outcome = session.submit(entry, &mut stdout.lock(), &mut stderr.lock());
+    if shows.timing {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         out(format_args!("(took {ms:.3} ms)\n"));
     }
+    if shows.memory && outcome != Outcome::Failed {
+        out(format_args!("{}\n", memory_line(&session.heap)));
+    }
+}
+
+/// The `:memory on` line: the heap after the entry ran (the whole session's values, since
+/// each entry runs after the accepted ones).
+fn memory_line(heap: &HeapSummary) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    format!(
+        "(heap: {} object{}, {:.1} KiB live; at most {} object{}; {} collection{})",
+        heap.objects,
+        plural(heap.objects),
+        heap.live_bytes as f64 / 1024.0,
+        heap.peak_objects,
+        plural(heap.peak_objects),
+        heap.collections,
+        plural(heap.collections as usize),
+    )
 }
 
 /// Runs a `:command`.
@@ -193,7 +221,7 @@ fn command(
     text: &str,
     session: &mut Session,
     editor: &rustyline::DefaultEditor,
-    timing: &mut bool,
+    shows: &mut Shows,
 ) -> Flow {
     let (word, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
     let rest = rest.trim();
@@ -212,7 +240,7 @@ fn command(
                             session.load_dirs.push(dir.to_path_buf());
                         }
                     }
-                    submit(session, &program, *timing)
+                    submit(session, &program, *shows)
                 }
                 Err(_) => out(format_args!("{path} is not UTF-8 text; nothing was run\n")),
             },
@@ -223,9 +251,12 @@ fn command(
                 out(format_args!("{:>4}  {line}\n", n + 1));
             }
         }
-        (":timing", "on") => *timing = true,
-        (":timing", "off") => *timing = false,
+        (":timing", "on") => shows.timing = true,
+        (":timing", "off") => shows.timing = false,
         (":timing", _) => out(format_args!("Usage: :timing on|off\n")),
+        (":memory", "on") => shows.memory = true,
+        (":memory", "off") => shows.memory = false,
+        (":memory", _) => out(format_args!("Usage: :memory on|off\n")),
         (":clear", "") => out(format_args!("\x1b[2J\x1b[H")),
         (":reset", "") => {
             *session = Session::new(session.settings.clone());
@@ -333,6 +364,8 @@ pub struct Session {
     /// Folders of the files `:load` ran: their `use`s resolve there too, after the
     /// working directory and `ORUS_PATH` (spec §15.2 resolves from the importing file).
     load_dirs: Vec<std::path::PathBuf>,
+    /// What the heap held after the last entry that ran.
+    heap: HeapSummary,
 }
 
 /// One accepted (or candidate) entry.
@@ -372,6 +405,7 @@ impl Session {
             output_len: 0,
             clock: Vec::new(),
             load_dirs: Vec::new(),
+            heap: HeapSummary::default(),
         }
     }
 
@@ -417,8 +451,9 @@ impl Session {
         // A Ctrl-C pressed before this entry started is not for it.
         orus::vm::INTERRUPT.store(false, std::sync::atomic::Ordering::Relaxed);
         let mut tape = ClockTape::with(self.clock.clone());
-        let result =
+        let (result, heap) =
             orus::vm::run_replaying(&compiled.program, &self.settings.vm, &mut sink, &mut tape);
+        self.heap = heap;
         let _ = sink.flush();
         let written = sink.written;
         match result {
@@ -626,6 +661,32 @@ mod tests {
         assert!(!entry_is_complete("if x: // comment"));
         assert!(entry_is_complete("p = Point{x: 1, y: 2}"));
         assert!(entry_is_complete("print(\"a:\")"));
+    }
+
+    #[test]
+    fn the_heap_summary_counts_the_sessions_values() {
+        let mut s = session();
+        submit(&mut s, "x = 1");
+        let before = s.heap;
+        submit(
+            &mut s,
+            "xs = [\"a\" + (x as string), \"b\" + (x as string)]",
+        );
+        let after = s.heap;
+        assert!(
+            after.objects >= before.objects + 3 && after.live_bytes > before.live_bytes,
+            "{before:?} -> {after:?}"
+        );
+        let line = memory_line(&HeapSummary {
+            objects: 1,
+            peak_objects: 4,
+            live_bytes: 2048,
+            collections: 0,
+        });
+        assert_eq!(
+            line,
+            "(heap: 1 object, 2.0 KiB live; at most 4 objects; 0 collections)"
+        );
     }
 
     #[test]

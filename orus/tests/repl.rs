@@ -223,6 +223,10 @@ fn load_history_timing_and_an_open_block_at_the_end() {
     type_line(&mut s, "1 + 1", "(took ");
     s.expect("orus> ").unwrap();
     type_line(&mut s, ":timing off", "orus> ");
+    type_line(&mut s, ":memory on", "orus> ");
+    type_line(&mut s, "names = [\"a\", \"b\"]", "(heap: ");
+    s.expect("orus> ").unwrap();
+    type_line(&mut s, ":memory off", "orus> ");
     type_line(&mut s, ":history", "triple(14)");
     s.expect("orus> ").unwrap();
     // A block still open at Ctrl-D runs before the farewell, as in Python.

@@ -136,18 +136,41 @@ impl ClockTape {
     }
 }
 
-/// [`run`] with `time_stamp()` read from `tape` (see [`ClockTape`]).
+/// What the heap held when a run ended (the REPL's `:memory on` shows it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HeapSummary {
+    /// Objects alive (interned strings included).
+    pub objects: usize,
+    /// The most objects alive at once.
+    pub peak_objects: usize,
+    /// Bytes charged to the live objects.
+    pub live_bytes: usize,
+    /// Collections run.
+    pub collections: u64,
+}
+
+/// [`run`] with `time_stamp()` read from `tape` (see [`ClockTape`]); also says what the
+/// heap held at the end.
 pub fn run_replaying(
     program: &Program,
     config: &VmConfig,
     out: &mut dyn Write,
     tape: &mut ClockTape,
-) -> Result<(), RuntimeError> {
-    let mut vm = Vm::new(program, config, out)?;
+) -> (Result<(), RuntimeError>, HeapSummary) {
+    let mut vm = match Vm::new(program, config, out) {
+        Ok(vm) => vm,
+        Err(e) => return (Err(e), HeapSummary::default()),
+    };
     vm.tape = Some(std::mem::take(tape));
     let result = vm.execute();
     *tape = vm.tape.take().unwrap_or_default();
-    result
+    let summary = HeapSummary {
+        objects: vm.heap.object_count(),
+        peak_objects: vm.heap.peak_object_count(),
+        live_bytes: vm.heap.live_bytes(),
+        collections: vm.heap.collections(),
+    };
+    (result, summary)
 }
 
 /// The state of one run.
