@@ -187,10 +187,15 @@ struct Shows {
 /// Runs `entry` in the session on the terminal's streams, with its time and the heap's
 /// contents if asked.
 fn submit(session: &mut Session, entry: &str, shows: Shows) {
+    submit_from(session, entry, None, shows)
+}
+
+/// [`submit`] for the contents of the file `origin` (`:load`).
+fn submit_from(session: &mut Session, entry: &str, origin: Option<&str>, shows: Shows) {
     let started = std::time::Instant::now();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let outcome = session.submit(entry, &mut stdout.lock(), &mut stderr.lock());
+    let outcome = session.submit_from(entry, origin, &mut stdout.lock(), &mut stderr.lock());
     if shows.timing {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         out(format_args!("(took {ms:.3} ms)\n"));
@@ -240,7 +245,7 @@ fn command(
                             session.load_dirs.push(dir.to_path_buf());
                         }
                     }
-                    submit(session, &program, *shows)
+                    submit_from(session, &program, Some(path), *shows)
                 }
                 Err(_) => out(format_args!("{path} is not UTF-8 text; nothing was run\n")),
             },
@@ -377,6 +382,8 @@ struct Entry {
     code: String,
     /// Bytes added in front of `typed` in `code` (`print(` is 6).
     prefix: usize,
+    /// The file it came from (`:load FILE`), named in its reports instead of `<repl>`.
+    origin: Option<String>,
 }
 
 /// A compiled candidate program (the typed tree is not kept: it cannot cross threads).
@@ -411,7 +418,20 @@ impl Session {
 
     /// Compiles and runs one entry after the accepted ones, writing its output to `out`
     /// and any report to `err`.
+    #[cfg(test)]
     pub fn submit(&mut self, typed: &str, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+        self.submit_from(typed, None, out, err)
+    }
+
+    /// [`submit`](Self::submit) for an entry read from the file `origin` (`:load`).
+    pub fn submit_from(
+        &mut self,
+        typed: &str,
+        origin: Option<&str>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Outcome {
+        let origin = origin.map(str::to_string);
         let typed = typed.trim_end().to_string();
         let (ast, _) = orus::parser::parse(typed.as_bytes());
         let bare_expression =
@@ -424,6 +444,7 @@ impl Session {
             code: typed.clone(),
             typed: typed.clone(),
             prefix: 0,
+            origin: origin.clone(),
         };
         // A bare expression shows its value, when printing it type-checks (not `void`).
         let printed = bare_expression
@@ -431,6 +452,7 @@ impl Session {
                 code: format!("print({typed}\n)"),
                 typed: typed.clone(),
                 prefix: "print(".len(),
+                origin: origin.clone(),
             })
             .and_then(|entry| Some((self.compile(&entry).ok()?, entry)));
         let (compiled, entry) = match printed {
@@ -527,12 +549,14 @@ impl Session {
         (all.len() - 1, span)
     }
 
-    /// The name used in reports for entry `index` when `candidate` is being run.
-    fn entry_name(&self, index: usize) -> String {
-        if index == self.entries.len() {
-            "<repl>".to_string()
-        } else {
-            format!("<repl entry {}>", index + 1)
+    /// The name used in reports for entry `index` when `candidate` is being run: the file
+    /// it was loaded from, else `<repl>` for the candidate and `<repl entry N>` before it.
+    fn entry_name(&self, candidate: &Entry, index: usize) -> String {
+        let entry = self.entries.get(index).unwrap_or(candidate);
+        match &entry.origin {
+            Some(path) => path.clone(),
+            None if index == self.entries.len() => "<repl>".to_string(),
+            None => format!("<repl entry {}>", index + 1),
         }
     }
 
@@ -552,7 +576,7 @@ impl Session {
             );
         }
         let (index, span) = self.localise(candidate, diag.span);
-        let name = self.entry_name(index);
+        let name = self.entry_name(candidate, index);
         let map = SourceMap::new(&name, self.typed_text(candidate, index).as_bytes());
         let mut local = diag.clone();
         local.span = span;
@@ -579,7 +603,10 @@ impl Session {
         }
         let (index, local) = self.localise(candidate, span);
         let map = SourceMap::new("", self.typed_text(candidate, index).as_bytes());
-        (self.entry_name(index), map.line_col(local.start).0)
+        (
+            self.entry_name(candidate, index),
+            map.line_col(local.start).0,
+        )
     }
 
     fn report_compile(&self, failure: &CompileFailure, candidate: &Entry, err: &mut dyn Write) {
@@ -661,6 +688,29 @@ mod tests {
         assert!(!entry_is_complete("if x: // comment"));
         assert!(entry_is_complete("p = Point{x: 1, y: 2}"));
         assert!(entry_is_complete("print(\"a:\")"));
+    }
+
+    #[test]
+    fn reports_name_the_file_an_entry_was_loaded_from() {
+        let mut s = session();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let outcome = s.submit_from(
+            "n = 1\nprint(n + \"a\")",
+            Some("lib/demo.orus"),
+            &mut out,
+            &mut err,
+        );
+        let err = String::from_utf8(err).unwrap();
+        assert_eq!(outcome, Outcome::Failed);
+        assert!(err.contains("lib/demo.orus:2:9"), "{err}");
+        // A later entry's runtime error in a loaded function names the file in the trace.
+        let mut s = session();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let loaded = "fn half(n: i32) -> i32:\n    return 10 / n\n";
+        s.submit_from(loaded, Some("half.orus"), &mut out, &mut err);
+        let (outcome, _, err) = submit(&mut s, "print(half(0))");
+        assert_eq!(outcome, Outcome::Failed);
+        assert!(err.contains("half.orus:2"), "{err}");
     }
 
     #[test]
