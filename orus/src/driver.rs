@@ -80,14 +80,19 @@ pub fn compile_with(
     source: &[u8],
     options: &CompileOptions,
 ) -> Result<Compiled, CompileFailure> {
+    compile_source(name, source.to_vec(), options)
+}
+
+/// [`compile_with`] taking the source text by value (the compiled program's main file
+/// keeps it, so the caller's copy need not be copied again).
+pub fn compile_source(
+    name: &str,
+    source: Vec<u8>,
+    options: &CompileOptions,
+) -> Result<Compiled, CompileFailure> {
     let search = &options.search;
-    let (graph, mut diags) = modules::load(
-        name,
-        source.to_vec(),
-        Path::new(name),
-        search,
-        options.max_depth,
-    );
+    let (graph, mut diags) =
+        modules::load(name, source, Path::new(name), search, options.max_depth);
     let fail = |mut diags: Vec<Diagnostic>, files: Vec<SourceFile>| {
         diag::sort_and_dedup(&mut diags);
         Err(CompileFailure { diags, files })

@@ -94,19 +94,19 @@ pub fn main() -> u8 {
     let settings = settings(&cli.options);
     match (cli.command, cli.eval, cli.file) {
         (Some(Command::Check { file }), _, _) => match read_source(&file) {
-            Ok(source) => run::check_program(display_name(&file), &source, &settings),
+            Ok(source) => run::check_program(display_name(&file), source, &settings),
             Err(code) => code,
         },
-        (None, Some(code), _) => run::run_program("<eval>", code.as_bytes(), &settings),
+        (None, Some(code), _) => run::run_program("<eval>", code.into_bytes(), &settings),
         (None, None, Some(file)) => match read_source(&file) {
-            Ok(source) => run::run_program(display_name(&file), &source, &settings),
+            Ok(source) => run::run_program(display_name(&file), source, &settings),
             Err(code) => code,
         },
         (None, None, None) if std::io::stdin().is_terminal() => {
             crate::repl::run(settings, !cli.options.quiet)
         }
         (None, None, None) => match read_source("-") {
-            Ok(source) => run::run_program(display_name("-"), &source, &settings),
+            Ok(source) => run::run_program(display_name("-"), source, &settings),
             Err(code) => code,
         },
     }
@@ -297,8 +297,15 @@ fn read_source(path: &str) -> Result<Vec<u8>, u8> {
             .take(MAX_SOURCE_BYTES + 1)
             .read_to_end(&mut source)
     } else {
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut source))
+        std::fs::File::open(path).and_then(|f| {
+            // Sized once from the file's length: growing by doubling copied a large file
+            // several times.
+            let len = f
+                .metadata()
+                .map_or(0, |m| m.len().min(MAX_SOURCE_BYTES + 1));
+            source.reserve_exact(len as usize + 1);
+            f.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut source)
+        })
     };
     let shown = if path == "-" { "standard input" } else { path };
     match read {

@@ -95,9 +95,9 @@ pub fn use_colour(no_colors: bool) -> bool {
 }
 
 /// Compiles and runs `source`, named `name` in diagnostics; returns the exit code.
-pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
+pub fn run_program(name: &str, source: Vec<u8>, settings: &Settings) -> u8 {
     let compiled = compile_isolated({
-        let (name, source) = (name.to_string(), source.to_vec());
+        let name = name.to_string();
         let (dumps, options) = (settings.dumps, settings.compile_options());
         move |max_depth| {
             let _bump = crate::arena::Compiling::start();
@@ -105,7 +105,7 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
                 max_depth,
                 ..options
             };
-            compile_stage(&name, &source, dumps, &options)
+            compile_stage(&name, source, dumps, &options)
         }
     });
     let (program, files, stats) = match compiled {
@@ -177,20 +177,16 @@ pub fn run_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
 }
 
 /// Parses and type-checks `source` without running it: prints nothing on success.
-pub fn check_program(name: &str, source: &[u8], settings: &Settings) -> u8 {
+pub fn check_program(name: &str, source: Vec<u8>, settings: &Settings) -> u8 {
     let compiled = compile_isolated({
-        let (name, source, options) = (
-            name.to_string(),
-            source.to_vec(),
-            settings.compile_options(),
-        );
+        let (name, options) = (name.to_string(), settings.compile_options());
         move |max_depth| {
             let _bump = crate::arena::Compiling::start();
             let options = CompileOptions {
                 max_depth,
                 ..options
             };
-            driver::compile_with(&name, &source, &options).map(|c| release_trees(c.ast, c.typed))
+            driver::compile_source(&name, source, &options).map(|c| release_trees(c.ast, c.typed))
         }
     });
     match compiled {
@@ -345,13 +341,13 @@ fn frame_span(program: &Program, func: u32, pc: usize) -> Option<Span> {
 /// a dump-only flag asked us to stop after printing.
 fn compile_stage(
     path: &str,
-    source: &[u8],
+    source: Vec<u8>,
     dumps: Dumps,
     options: &CompileOptions,
 ) -> Result<Option<(Program, Vec<SourceFile>, OptStats)>, CompileFailure> {
     // The dumps lex the file here; they remove a leading BOM as the module loader does
     // (once), so their columns on line 1 are right too.
-    let dump_source = orus::lexer::strip_bom(source);
+    let dump_source = orus::lexer::strip_bom(&source);
     let main_file = || {
         vec![SourceFile {
             display: path.to_string(),
@@ -380,7 +376,7 @@ fn compile_stage(
         super::out(format_args!("{}\n", pretty_debug(&format!("{ast:?}"))));
         return Ok(None);
     }
-    let compiled = driver::compile_with(path, source, options)?;
+    let compiled = driver::compile_source(path, source, options)?;
     if dumps.typed_ast {
         let typed = pretty_debug(&format!("{:?}", compiled.typed));
         super::out(format_args!("{typed}\n"));
