@@ -2,6 +2,8 @@
 //! `cargo run --release -p orus --example stages -- lex|parse|compile FILE [REPEAT]`.
 //! It also prints the bytes the stage allocated and its peak of live bytes (the last run),
 //! since the memory a compilation touches costs time too (the kernel zeroes each new page).
+//! `phases FILE` runs the compiler once and prints, for parsing, checking and code
+//! generation in turn, the time, the bytes allocated and the bytes still live after it.
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
@@ -57,6 +59,10 @@ fn main() {
         }
     };
     let lines = src.iter().filter(|&&b| b == b'\n').count().max(1);
+    if stage == "phases" {
+        phases(path, src, lines);
+        return;
+    }
     let mut best = f64::MAX;
     let (mut allocated, mut peak) = (0, 0);
     for _ in 0..repeat {
@@ -92,4 +98,53 @@ fn main() {
         allocated / lines,
         peak / lines
     );
+}
+
+/// One compilation, phase by phase: time, bytes allocated, and bytes live after each.
+fn phases(path: &str, src: Vec<u8>, lines: usize) {
+    use orus::diag::SourceMap;
+    use orus::{codegen, modules, types};
+    let options = orus::driver::CompileOptions::default();
+    let mut mark = (Instant::now(), ALLOCATED.load(Relaxed));
+    let mut report = |phase: &str| {
+        let (t, allocated) = (Instant::now(), ALLOCATED.load(Relaxed));
+        println!(
+            "{phase:>8}: {:6.1} ms, allocated {:5} bytes per line, {:5} live after",
+            (t - mark.0).as_secs_f64() * 1e3,
+            (allocated - mark.1) / lines,
+            LIVE.load(Relaxed) / lines,
+        );
+        mark = (t, allocated);
+    };
+    let (graph, diags) = modules::load(
+        path,
+        src,
+        std::path::Path::new(path),
+        &options.search,
+        options.max_depth,
+    );
+    report("parse");
+    let inputs: Vec<types::ModuleInput<'_>> = graph
+        .modules
+        .iter()
+        .map(|m| {
+            let file = &graph.files[m.file as usize];
+            types::ModuleInput {
+                file: m.file,
+                ast: &m.ast,
+                imports: m.imports.clone(),
+                source: SourceMap::new(&file.display, &file.text),
+                via: m.via,
+            }
+        })
+        .collect();
+    let (mut typed, type_diags) = types::check_modules_with_depth(&inputs, options.max_depth);
+    report("check");
+    if !diags.is_empty() || !type_diags.is_empty() {
+        eprintln!("stages: {path} does not compile");
+        std::process::exit(65);
+    }
+    let generated = codegen::generate_optimized(&mut typed);
+    report("codegen");
+    let _ = std::hint::black_box((generated.0.is_ok(), typed, inputs));
 }
