@@ -8,7 +8,10 @@
 //! `+ -`; `* / %`; then prefix `-`, `not`, `~`; then postfix.
 
 use super::{ends_with_word, Closer, Fail, OneLine, PResult, Parser};
-use crate::ast::{ArmBody, BinOp, Expr, ExprKind, MatchArm, MatchExpr, Pattern, UnaryOp};
+use crate::ast::{
+    ArmBody, BinOp, Call, Expr, ExprKind, Field, MatchArm, MatchExpr, Pattern, Slice, StructLit,
+    UnaryOp,
+};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::{LexKind, TokenKind};
 
@@ -139,7 +142,7 @@ impl Parser<'_> {
         Ok(Expr {
             kind: ExprKind::Cast {
                 expr: Box::new(lhs),
-                ty,
+                ty: Box::new(ty),
             },
             span: self.since(op_span.start),
         })
@@ -238,10 +241,7 @@ impl Parser<'_> {
         let open = self.bump();
         let args = self.list(open, Closer::Paren, |p| p.expr())?;
         Ok(Expr {
-            kind: ExprKind::Call {
-                callee: Box::new(callee),
-                args,
-            },
+            kind: ExprKind::Call(Box::new(Call { callee, args })),
             span: self.since(start),
         })
     }
@@ -250,10 +250,7 @@ impl Parser<'_> {
         self.bump();
         let name = self.ident("Expected a field or method name after '.'")?;
         Ok(Expr {
-            kind: ExprKind::Field {
-                base: Box::new(base),
-                name,
-            },
+            kind: ExprKind::Field(Box::new(Field { base, name })),
             span: self.since(start),
         })
     }
@@ -263,25 +260,27 @@ impl Parser<'_> {
         let open = self.bump();
         self.brackets += 1;
         self.after_open(open, Closer::Index)?;
-        let base = Box::new(base);
         let kind = if self.eat(TokenKind::DotDot) {
             let end = self.slice_end()?;
-            ExprKind::Slice {
+            ExprKind::Slice(Box::new(Slice {
                 base,
                 start: None,
                 end,
-            }
+            }))
         } else {
-            let index = Box::new(self.expr()?);
+            let index = self.expr()?;
             if self.eat(TokenKind::DotDot) {
                 let end = self.slice_end()?;
-                ExprKind::Slice {
+                ExprKind::Slice(Box::new(Slice {
                     base,
                     start: Some(index),
                     end,
-                }
+                }))
             } else {
-                ExprKind::Index { base, index }
+                ExprKind::Index {
+                    base: Box::new(base),
+                    index: Box::new(index),
+                }
             }
         };
         self.close(open, Closer::Index)?;
@@ -291,11 +290,11 @@ impl Parser<'_> {
         })
     }
 
-    fn slice_end(&mut self) -> PResult<Option<Box<Expr>>> {
+    fn slice_end(&mut self) -> PResult<Option<Expr>> {
         if self.at(TokenKind::RBracket) {
             return Ok(None);
         }
-        Ok(Some(Box::new(self.expr()?)))
+        Ok(Some(self.expr()?))
     }
 
     fn primary(&mut self) -> PResult<Expr> {
@@ -334,7 +333,7 @@ impl Parser<'_> {
             TokenKind::Int { value, hex } => ExprKind::Int { value, hex },
             TokenKind::Float(value) => ExprKind::Float(value),
             TokenKind::Str(id) => {
-                ExprKind::Str(std::mem::take(&mut self.lexer.strings[id.0 as usize]).into_vec())
+                ExprKind::Str(std::mem::take(&mut self.lexer.strings[id.0 as usize]))
             }
             TokenKind::True => ExprKind::Bool(true),
             _ => ExprKind::Bool(false),
@@ -369,7 +368,7 @@ impl Parser<'_> {
         let open = self.bump();
         let items = self.list(open, Closer::Array, |p| p.expr())?;
         Ok(Expr {
-            kind: ExprKind::Array(items),
+            kind: ExprKind::Array(items.into_boxed_slice()),
             span: self.since(open.start),
         })
     }
@@ -378,7 +377,7 @@ impl Parser<'_> {
         let m = self.match_common(true)?;
         Ok(Expr {
             span: m.span,
-            kind: ExprKind::Match(m),
+            kind: ExprKind::Match(Box::new(m)),
         })
     }
 
@@ -473,10 +472,19 @@ impl Parser<'_> {
         let name = self.ident("Expected a struct name")?;
         let open = self.bump();
         self.brackets += 1;
-        let mut fields = Vec::new();
+        let fields = self.pending_list(|p| p.field_values(open))?;
+        self.close(open, Closer::Brace)?;
+        Ok(Expr {
+            kind: ExprKind::StructLit(Box::new(StructLit { name, fields })),
+            span: self.since(start),
+        })
+    }
+
+    /// The `field: value` pairs of a struct literal, pushed on their pending stack.
+    fn field_values(&mut self, open: Span) -> PResult<()> {
         loop {
             if self.at(TokenKind::RBrace) {
-                break;
+                return Ok(());
             }
             self.after_open(open, Closer::Brace)?;
             let field = self.ident("Expected a field name in the struct literal")?;
@@ -485,7 +493,7 @@ impl Parser<'_> {
                 return Err(Fail);
             }
             let value = self.expr()?;
-            fields.push((field, value));
+            self.pending.push((field, value));
             if self.eat(TokenKind::Comma) || self.at(TokenKind::RBrace) {
                 continue;
             }
@@ -494,11 +502,6 @@ impl Parser<'_> {
             }
             return Err(self.bad_list_end(open, Closer::Brace));
         }
-        self.close(open, Closer::Brace)?;
-        Ok(Expr {
-            kind: ExprKind::StructLit { name, fields },
-            span: self.since(start),
-        })
     }
 
     /// `match subject:` and its indented arms, in statement form (arm bodies are
@@ -515,7 +518,7 @@ impl Parser<'_> {
         let arms = self.indented_items("'match'", |p| p.match_arm(expression))?;
         let end = arms.last().map_or(self.prev_end, |arm| arm.span.end);
         Ok(MatchExpr {
-            subject: Box::new(subject),
+            subject,
             arms,
             span: Span { start, end },
         })

@@ -29,6 +29,7 @@
 mod decl;
 mod expr;
 mod halves;
+mod pending;
 mod stmt;
 
 pub use halves::{allow_second_thread, STACK_PER_TREE_LEVEL};
@@ -36,6 +37,7 @@ pub use halves::{allow_second_thread, STACK_PER_TREE_LEVEL};
 use crate::ast::{Block, Ident, Program, Stmt};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::{LexKind, Lexer, TokenKind};
+use pending::{Listed, Pending};
 
 /// Deepest nesting of expressions, blocks and types, and (by default) deepest syntax tree.
 pub const MAX_DEPTH: u32 = 256;
@@ -241,6 +243,8 @@ struct Parser<'a> {
     /// Line breaks after a trailing operator (`total = a +`), reported with a help: the
     /// indented line after one is the expression's rest, not a stray block (no E1007).
     continued_at: Vec<usize>,
+    /// Items of the lists being read (`pending.rs`).
+    pending: Pending,
 }
 
 impl<'a> Parser<'a> {
@@ -272,6 +276,7 @@ impl<'a> Parser<'a> {
             ended_block: false,
             keywords_as_names: Vec::new(),
             continued_at: Vec::new(),
+            pending: Pending::default(),
             brackets: 0,
             module_scope: true,
             colon_missing: false,
@@ -669,12 +674,13 @@ impl<'a> Parser<'a> {
 
     /// Parses the lines of a block (after its `Indent`, up to and including its `Dedent`)
     /// or of the whole file, one `item` per line, recovering from failed items.
-    fn items<T>(
+    fn items<T: Listed>(
         &mut self,
         in_block: bool,
         mut item: impl FnMut(&mut Self) -> PResult<T>,
     ) -> Vec<T> {
-        let mut out = Vec::new();
+        let start = self.pending.start::<T>();
+        let mut count = 0;
         loop {
             match self.kind() {
                 TokenKind::Newline | TokenKind::Semicolon => {
@@ -685,13 +691,13 @@ impl<'a> Parser<'a> {
                     self.bump();
                     if in_block {
                         self.ended_block = true;
-                        return out;
+                        return self.pending.take(start);
                     }
                     continue;
                 }
                 TokenKind::Eof => {
                     self.ended_block = in_block;
-                    return out;
+                    return self.pending.take(start);
                 }
                 TokenKind::Indent => {
                     self.err(
@@ -714,9 +720,14 @@ impl<'a> Parser<'a> {
             let (depth, nesting) = (self.depth, self.nesting);
             let brackets = self.brackets;
             let scope = self.module_scope;
-            match item(self) {
+            let result = item(self);
+            // (Only a list of the same type that failed inside the item could have left
+            // anything above this list's items, and lists drop theirs when they fail.)
+            debug_assert_eq!(self.pending.start::<T>(), start + count);
+            match result {
                 Ok(x) => {
-                    out.push(x);
+                    self.pending.push(x);
+                    count += 1;
                     if self.terminator().is_err() {
                         self.recover(brackets);
                     }
@@ -899,7 +910,7 @@ impl<'a> Parser<'a> {
 
     /// Lines of items in a block that must be indented below its header (`match`,
     /// `struct`, `enum`, `impl`); the cursor is after the header's `:`.
-    fn indented_items<T>(
+    fn indented_items<T: Listed>(
         &mut self,
         what: &str,
         item: impl FnMut(&mut Self) -> PResult<T>,
@@ -1038,21 +1049,46 @@ impl<'a> Parser<'a> {
 
     /// A comma-separated list up to its closer; the opener is already consumed. A
     /// trailing comma is allowed.
-    fn list<T>(
+    fn list<T: Listed>(
+        &mut self,
+        open: Span,
+        closer: Closer,
+        item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        self.pending_list(|p| p.list_items(open, closer, item))
+    }
+
+    /// The list of `T` that `read` pushes on its pending stack (`pending.rs`).
+    fn pending_list<T: Listed>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> PResult<()>,
+    ) -> PResult<Vec<T>> {
+        let start = self.pending.start::<T>();
+        match read(self) {
+            Ok(()) => Ok(self.pending.take(start)),
+            Err(fail) => {
+                self.pending.drop_from::<T>(start);
+                Err(fail)
+            }
+        }
+    }
+
+    /// The items of [`Parser::list`], pushed on their pending stack.
+    fn list_items<T: Listed>(
         &mut self,
         open: Span,
         closer: Closer,
         mut item: impl FnMut(&mut Self) -> PResult<T>,
-    ) -> PResult<Vec<T>> {
+    ) -> PResult<()> {
         self.brackets += 1;
         let close = closer.token();
-        let mut out = Vec::new();
         loop {
             if *self.kind() == close {
                 break;
             }
             self.after_open(open, closer)?;
-            out.push(item(self)?);
+            let x = item(self)?;
+            self.pending.push(x);
             if self.eat(TokenKind::Comma) {
                 continue;
             }
@@ -1060,8 +1096,7 @@ impl<'a> Parser<'a> {
                 return Err(self.bad_list_end(open, closer));
             }
         }
-        self.close(open, closer)?;
-        Ok(out)
+        self.close(open, closer)
     }
 }
 
