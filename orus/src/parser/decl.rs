@@ -8,8 +8,8 @@
 
 use super::{Closer, Fail, OneLine, PResult, Parser};
 use crate::ast::{
-    Binding, EnumDecl, Expr, ExprKind, FieldDecl, FnDecl, FnType, Ident, ImplDecl, Param, StmtKind,
-    StructDecl, TypeExpr, TypeExprKind, UseDecl, UseItem, VariantDecl,
+    Binding, EnumDecl, Expr, ExprKind, FieldDecl, FnDecl, FnType, Ident, ImplDecl, Name, Param,
+    StmtKind, StructDecl, TypeExpr, TypeExprKind, UseDecl, UseItem, VariantDecl,
 };
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::TokenKind;
@@ -377,6 +377,26 @@ impl Parser<'_> {
         }
     }
 
+    /// The name of the built-in type whose keyword is the current token, interned once
+    /// per file.
+    fn keyword_type_name(&mut self) -> Name {
+        let kind = *self.kind();
+        let i = match kind {
+            TokenKind::I32 => 0,
+            TokenKind::I64 => 1,
+            TokenKind::U32 => 2,
+            TokenKind::U64 => 3,
+            TokenKind::F64 => 4,
+            _ => 5,
+        };
+        self.type_names[i]
+            .get_or_insert_with(|| {
+                self.lexer
+                    .intern(kind.text().unwrap_or_default().as_bytes())
+            })
+            .clone()
+    }
+
     /// A written type.
     pub(super) fn ty(&mut self) -> PResult<TypeExpr> {
         self.enter("Type")?;
@@ -388,9 +408,7 @@ impl Parser<'_> {
             | TokenKind::U64
             | TokenKind::F64
             | TokenKind::Bool => {
-                let name = self
-                    .lexer
-                    .intern(self.kind().text().unwrap_or_default().as_bytes());
+                let name = self.keyword_type_name();
                 self.bump();
                 TypeExprKind::Named(name)
             }

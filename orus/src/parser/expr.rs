@@ -94,9 +94,18 @@ impl Parser<'_> {
     /// Operators binding at least as tightly as `min`.
     fn binary(&mut self, min: u8) -> PResult<Expr> {
         match self.unary() {
+            // Most operands are followed by no operator of this level: no call for them.
+            Ok(lhs) if !self.at_infix(min) => Ok(lhs),
             Ok(lhs) => self.binary_rest(lhs, min),
             Err(fail) => Err(fail),
         }
+    }
+
+    /// Whether the current token is a binary operator binding at least as tightly as
+    /// `min` that continues the expression.
+    #[inline]
+    fn at_infix(&self, min: u8) -> bool {
+        !self.ended_block && infix(self.kind()).is_some_and(|(_, power)| power >= min)
     }
 
     fn binary_rest(&mut self, mut lhs: Expr, min: u8) -> PResult<Expr> {
@@ -111,8 +120,10 @@ impl Parser<'_> {
             }
             // Each operator of a chain deepens the tree by one level.
             self.enter_chain()?;
-            if let Some(diag) = self.not_orus() {
-                self.report(diag);
+            if matches!(self.kind(), TokenKind::AmpAmp | TokenKind::PipePipe) {
+                if let Some(diag) = self.not_orus() {
+                    self.report(diag);
+                }
             }
             let op_span = self.bump();
             lhs = match op {
@@ -209,9 +220,19 @@ impl Parser<'_> {
     fn postfix(&mut self) -> PResult<Expr> {
         let start = self.start();
         match self.primary() {
+            Ok(e) if self.ended_block || !self.at_postfix() => Ok(e),
             Ok(e) => self.postfix_rest(e, start),
             Err(fail) => Err(fail),
         }
+    }
+
+    /// Whether the current token starts a call, an index or a field access.
+    #[inline]
+    fn at_postfix(&self) -> bool {
+        matches!(
+            self.kind(),
+            TokenKind::LParen | TokenKind::LBracket | TokenKind::Dot
+        )
     }
 
     fn postfix_rest(&mut self, mut e: Expr, start: u32) -> PResult<Expr> {
@@ -305,11 +326,12 @@ impl Parser<'_> {
             | TokenKind::True
             | TokenKind::False => self.literal(),
             TokenKind::Ident(name) => {
-                let is_type_name = self
-                    .lexer
-                    .name(*name)
-                    .starts_with(|c: char| c.is_ascii_uppercase());
-                if is_type_name && *self.nth(1) == TokenKind::LBrace {
+                if matches!(self.nth(1), TokenKind::LBrace)
+                    && self
+                        .lexer
+                        .name(*name)
+                        .starts_with(|c: char| c.is_ascii_uppercase())
+                {
                     self.struct_lit()
                 } else {
                     self.name_expr()

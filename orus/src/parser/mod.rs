@@ -34,7 +34,7 @@ mod stmt;
 
 pub use halves::{allow_second_thread, STACK_PER_TREE_LEVEL};
 
-use crate::ast::{Block, Ident, Program, Stmt};
+use crate::ast::{Block, Ident, Name, Program, Stmt};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::{LexKind, Lexer, TokenKind};
 use pending::{Listed, Pending};
@@ -245,6 +245,8 @@ struct Parser<'a> {
     continued_at: Vec<usize>,
     /// Items of the lists being read (`pending.rs`).
     pending: Pending,
+    /// The names of `i32`, `i64`, `u32`, `u64`, `f64` and `bool` as types, once used.
+    type_names: [Option<Name>; 6],
 }
 
 impl<'a> Parser<'a> {
@@ -277,6 +279,7 @@ impl<'a> Parser<'a> {
             keywords_as_names: Vec::new(),
             continued_at: Vec::new(),
             pending: Pending::default(),
+            type_names: Default::default(),
             brackets: 0,
             module_scope: true,
             colon_missing: false,
@@ -632,29 +635,42 @@ impl<'a> Parser<'a> {
     // ----- Nesting limit -----
 
     /// Enters one level of nesting, failing with E1019 (reported once) past the limit.
+    #[inline]
     fn enter(&mut self, what: &str) -> PResult<()> {
-        if self.nesting >= MAX_DEPTH {
-            return self.too_deep(format!(
-                "{what} nesting exceeds the limit of {MAX_DEPTH} levels (the blocks, \
-                 expressions and types around it count together)"
-            ));
+        if self.nesting >= MAX_DEPTH || self.depth >= self.max_depth {
+            return self.too_deep_at(what);
         }
-        self.enter_chain()?;
+        self.depth += 1;
         self.nesting += 1;
         Ok(())
     }
 
     /// Deepens the tree by one level for an operator of a chain; callers restore `depth`
     /// when the chain ends.
+    #[inline]
     fn enter_chain(&mut self) -> PResult<()> {
         if self.depth >= self.max_depth {
-            let max = self.max_depth;
-            return self.too_deep(format!(
-                "Expression depth exceeds the limit of {max} levels"
-            ));
+            return self.too_deep_at("");
         }
         self.depth += 1;
         Ok(())
+    }
+
+    /// The E1019 report of [`Parser::enter`] (`what` is the construct) or, when `what` is
+    /// empty, of [`Parser::enter_chain`].
+    #[cold]
+    #[inline(never)]
+    fn too_deep_at(&mut self, what: &str) -> PResult<()> {
+        if !what.is_empty() && self.nesting >= MAX_DEPTH {
+            return self.too_deep(format!(
+                "{what} nesting exceeds the limit of {MAX_DEPTH} levels (the blocks, \
+                 expressions and types around it count together)"
+            ));
+        }
+        let max = self.max_depth;
+        self.too_deep(format!(
+            "Expression depth exceeds the limit of {max} levels"
+        ))
     }
 
     fn too_deep(&mut self, message: String) -> PResult<()> {
