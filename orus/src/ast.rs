@@ -304,11 +304,11 @@ pub enum ExprKind {
         operand: Box<Expr>,
     },
     /// The span of a `Binary` expression starts at its operator (spec §17.2: the caret points
-    /// at the operator); `lhs.span.to(rhs.span)` covers the whole expression.
+    /// at the operator); `lhs.span.to(rhs.span)` covers the whole expression. The operands
+    /// `[lhs, rhs]` share one allocation.
     Binary {
         op: BinOp,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
+        operands: Box<[Expr; 2]>,
     },
     Cast {
         expr: Box<Expr>,

@@ -160,12 +160,11 @@ impl Parser<'_> {
     }
 
     fn binary_rhs(&mut self, lhs: Expr, op: BinOp, op_span: Span, power: u8) -> PResult<Expr> {
-        let rhs = Box::new(self.binary(power + 1)?);
+        let rhs = self.binary(power + 1)?;
         Ok(Expr {
             kind: ExprKind::Binary {
                 op,
-                lhs: Box::new(lhs),
-                rhs,
+                operands: Box::new([lhs, rhs]),
             },
             span: self.since(op_span.start),
         })

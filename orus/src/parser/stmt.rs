@@ -368,8 +368,7 @@ impl Parser<'_> {
         Ok(Expr {
             kind: ExprKind::Binary {
                 op: BinOp::Eq,
-                lhs: Box::new(cond),
-                rhs: Box::new(rhs),
+                operands: Box::new([cond, rhs]),
             },
             span: self.since(eq.start),
         })

@@ -45,7 +45,8 @@ pub(super) fn sx_expr(e: &Expr) -> String {
         ExprKind::Bool(b) => b.to_string(),
         ExprKind::Name(n) => n.to_string(),
         ExprKind::Unary { op, operand } => format!("({} {})", op.symbol(), sx_expr(operand)),
-        ExprKind::Binary { op, lhs, rhs } => {
+        ExprKind::Binary { op, operands } => {
+            let [lhs, rhs] = &**operands;
             format!("({} {} {})", op.symbol(), sx_expr(lhs), sx_expr(rhs))
         }
         ExprKind::Cast { expr, ty } => format!("(as {} {})", sx_expr(expr), sx_ty(ty)),

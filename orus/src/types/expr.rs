@@ -260,7 +260,10 @@ impl<'a> Checker<'a, '_> {
                 }
             },
             ExprKind::Unary { op, operand } => return self.unary(*op, operand, expected, span),
-            ExprKind::Binary { op, lhs, rhs } => return self.binary(*op, lhs, rhs, expected, span),
+            ExprKind::Binary { op, operands } => {
+                let [lhs, rhs] = &**operands;
+                return self.binary(*op, lhs, rhs, expected, span);
+            }
             ExprKind::Cast { expr, ty } => {
                 let target = self.resolve_type(ty);
                 return self.cast(expr, target, span);
