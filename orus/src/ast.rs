@@ -155,7 +155,8 @@ pub enum ForIter {
     Range {
         start: Expr,
         end: Expr,
-        step: Option<Expr>,
+        /// Boxed: most ranges have none.
+        step: Option<Box<Expr>>,
         inclusive: bool,
     },
     /// `for x in expr` over an array, or over an integer `n` meaning `0..n` (D5).
@@ -335,7 +336,7 @@ pub enum ExprKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
     pub callee: Expr,
-    pub args: Vec<Expr>,
+    pub args: Box<[Expr]>,
 }
 
 /// `base[start..end]`.
@@ -443,6 +444,8 @@ mod tests {
         assert_eq!(size_of::<Expr>(), 32, "Expr");
         assert_eq!(size_of::<Stmt>(), 48, "Stmt");
         assert_eq!(size_of::<Binding>(), 80, "Binding");
+        assert_eq!(size_of::<For>(), 160, "For");
+        assert_eq!(size_of::<Call>(), 48, "Call");
         assert_eq!(size_of::<TypeExpr>(), 32, "TypeExpr");
         assert_eq!(size_of::<Option<TypeExpr>>(), 32, "Option<TypeExpr>");
     }

@@ -261,7 +261,10 @@ impl Parser<'_> {
         let open = self.bump();
         let args = self.list(open, Closer::Paren, |p| p.expr())?;
         Ok(Expr {
-            kind: ExprKind::Call(Box::new(Call { callee, args })),
+            kind: ExprKind::Call(Box::new(Call {
+                callee,
+                args: args.into_boxed_slice(),
+            })),
             span: self.since(start),
         })
     }

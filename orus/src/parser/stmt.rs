@@ -397,7 +397,7 @@ impl Parser<'_> {
                 self.bump();
                 let end = self.expr()?;
                 let step = if self.eat(TokenKind::DotDot) {
-                    Some(self.expr()?)
+                    Some(Box::new(self.expr()?))
                 } else {
                     None
                 };

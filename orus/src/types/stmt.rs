@@ -246,7 +246,7 @@ impl Checker<'_, '_> {
                 inclusive,
             } => {
                 let mut parts: Vec<&ast::Expr> = vec![start, end];
-                parts.extend(step.iter());
+                parts.extend(step.as_deref());
                 let typed = self.same_integer_type(&parts);
                 let mut it = typed.into_iter();
                 let start = it.next().expect("start");
