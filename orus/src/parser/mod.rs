@@ -41,6 +41,8 @@ use pending::{Listed, Pending};
 
 /// Deepest nesting of expressions, blocks and types, and (by default) deepest syntax tree.
 pub const MAX_DEPTH: u32 = 256;
+/// How many consumed tokens the parser's buffer holds before they are drained.
+const DRAIN_AT: usize = 1024;
 /// Most diagnostics reported for one file.
 const MAX_ERRORS: usize = 20;
 
@@ -211,8 +213,13 @@ struct Parser<'a> {
     /// current token and the buffer always holds the next one too (or ends with `Eof`).
     lexer: Lexer<'a>,
     pos: usize,
-    /// Tokens consumed so far, to check that loops make progress.
-    consumed: usize,
+    /// `bump` moves on without a further test while `pos + 1` is below this: the token
+    /// after the next one is buffered too, and the buffer is not due to be drained
+    /// (`min(tokens.len() - 1, DRAIN_AT)`, set by `refill`).
+    fast_end: usize,
+    /// Tokens drained from the front of the buffer: with `pos`, the tokens consumed so
+    /// far, to check that loops make progress.
+    drained: usize,
     /// End of the last consumed token other than a layout token, so spans end on text.
     prev_end: u32,
     diags: Vec<Diagnostic>,
@@ -266,7 +273,8 @@ impl<'a> Parser<'a> {
             src,
             lexer,
             pos: 0,
-            consumed: 0,
+            fast_end: 0,
+            drained: 0,
             prev_end,
             diags: Vec::new(),
             lex_lines: Vec::new(),
@@ -293,11 +301,18 @@ impl<'a> Parser<'a> {
     #[inline(never)]
     fn refill(&mut self) {
         let tokens = &mut self.lexer.tokens;
-        if self.pos >= 1024 && self.pos * 2 >= tokens.len() {
+        if self.pos >= DRAIN_AT && self.pos * 2 >= tokens.len() {
             tokens.drain(..self.pos);
+            self.drained += self.pos;
             self.pos = 0;
         }
         while self.lexer.tokens.len() < self.pos + 2 && self.lexer.advance() {}
+        self.fast_end = (self.lexer.tokens.len().saturating_sub(1)).min(DRAIN_AT);
+    }
+
+    /// Tokens consumed so far, to check that loops make progress.
+    fn consumed(&self) -> usize {
+        self.drained + self.pos
     }
 
     // ----- Token cursor -----
@@ -340,16 +355,26 @@ impl<'a> Parser<'a> {
         ) {
             self.prev_end = span.end;
         }
-        if self.pos + 1 < self.lexer.tokens.len() {
+        // The common case (the token after the next one is already lexed) is one test.
+        if self.pos + 1 < self.fast_end {
             self.pos += 1;
-            self.consumed += 1;
-            // The common case (the next token is already lexed) stays inline.
-            if self.pos >= 1024 || self.lexer.tokens.len() < self.pos + 2 {
-                self.refill();
-            }
+        } else {
+            self.bump_slow();
         }
         self.ended_block = false;
         span
+    }
+
+    /// [`Parser::bump`] near the end of the buffered tokens: reads more, drains the
+    /// consumed ones, or stays on the final `Eof`.
+    #[inline(never)]
+    fn bump_slow(&mut self) {
+        if self.pos + 1 < self.lexer.tokens.len() {
+            self.pos += 1;
+            if self.pos >= DRAIN_AT || self.lexer.tokens.len() < self.pos + 2 {
+                self.refill();
+            }
+        }
     }
 
     #[inline]
@@ -732,7 +757,7 @@ impl<'a> Parser<'a> {
                 }
                 continue;
             }
-            let before = self.consumed;
+            let before = self.consumed();
             let (depth, nesting) = (self.depth, self.nesting);
             let brackets = self.brackets;
             let scope = self.module_scope;
@@ -756,7 +781,7 @@ impl<'a> Parser<'a> {
             (self.depth, self.nesting) = (depth, nesting);
             self.brackets = brackets;
             self.module_scope = scope;
-            if self.consumed == before {
+            if self.consumed() == before {
                 self.bump();
             }
         }
