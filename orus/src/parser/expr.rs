@@ -54,6 +54,17 @@ fn infix(kind: &LexKind) -> Option<(Infix, u8)> {
     Some((Infix::Bin(op), power))
 }
 
+/// Whether a token after a name or a literal makes more of the operand than the token
+/// itself: a call, an index, a field access, or (after a capitalised name) a struct
+/// literal's fields.
+#[inline]
+fn starts_postfix_or_literal(next: &LexKind) -> bool {
+    matches!(
+        next,
+        TokenKind::LParen | TokenKind::LBracket | TokenKind::Dot | TokenKind::LBrace
+    )
+}
+
 /// Whether a token can begin an expression (used to spot a missing comma in `print`).
 pub(super) fn starts_expr(kind: &LexKind) -> bool {
     use TokenKind as T;
@@ -170,9 +181,34 @@ impl Parser<'_> {
         })
     }
 
-    /// Prefix operators and their operand.
+    /// Prefix operators and their operand. A name or a literal that no postfix follows
+    /// (most operands) is read here, without the calls and the large frame of the
+    /// general path.
+    #[inline]
     fn unary(&mut self) -> PResult<Expr> {
-        match self.kind() {
+        match *self.kind() {
+            TokenKind::Ident(id) if !starts_postfix_or_literal(self.nth(1)) => {
+                let name = self.lexer.name(id).clone();
+                let span = self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Name(name),
+                    span,
+                })
+            }
+            TokenKind::Int { value, hex } if !starts_postfix_or_literal(self.nth(1)) => {
+                let span = self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Int { value, hex },
+                    span,
+                })
+            }
+            TokenKind::Float(value) if !starts_postfix_or_literal(self.nth(1)) => {
+                let span = self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Float(value),
+                    span,
+                })
+            }
             TokenKind::Minus | TokenKind::Not | TokenKind::Tilde | TokenKind::Bang => {
                 self.prefixed()
             }
