@@ -595,9 +595,7 @@ impl<'a> Lexer<'a> {
     #[inline(always)]
     fn word(&mut self, start: usize) -> usize {
         let end = ident_end(self.src, start + 1);
-        let id = self
-            .names
-            .find(Key::at(self.src, start, end), &self.src[start..end]);
+        let id = self.names.find_at(self.src, start, end);
         self.push_at(Names::kind(id), start, end);
         end
     }

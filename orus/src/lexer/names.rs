@@ -182,6 +182,37 @@ impl<'a> Names<'a> {
         }
     }
 
+    /// The index of the word `src[start..end]`, made on first sight. A word of up to 8
+    /// bytes found in its first slot (most words) is recognised here, with one load from
+    /// the source and one from the table; anything else goes to [`Names::find`] out of
+    /// line, which keeps this path small enough for registers.
+    #[inline(always)]
+    pub(super) fn find_at(&mut self, src: &'a [u8], start: usize, end: usize) -> NameId {
+        let len = end - start;
+        if len <= 8 {
+            if let Some(bytes) = src.get(start..start + 8) {
+                let first = u64::from_le_bytes(bytes.try_into().expect("8 bytes")) & LOW_BYTES[len];
+                let key = Key {
+                    first,
+                    last: 0,
+                    len,
+                };
+                let hash = key.hash(&[]);
+                let slot = self.slots[(hash >> 32) as usize & (self.slots.len() - 1)];
+                // (An empty slot's tag is 0, and a key's tag holds its nonzero length.)
+                if slot.tag == key.tag(hash) && slot.first == first {
+                    return NameId(slot.index - 1);
+                }
+            }
+        }
+        self.find_out_of_line(src, start, end)
+    }
+
+    #[inline(never)]
+    fn find_out_of_line(&mut self, src: &'a [u8], start: usize, end: usize) -> NameId {
+        self.find(Key::at(src, start, end), &src[start..end])
+    }
+
     /// The index of `text`, whose key is `key`, made on first sight.
     #[inline(always)]
     pub(super) fn find(&mut self, key: Key, text: &'a [u8]) -> NameId {
