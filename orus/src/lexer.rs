@@ -596,7 +596,12 @@ impl<'a> Lexer<'a> {
     fn word(&mut self, start: usize) -> usize {
         let end = ident_end(self.src, start + 1);
         let id = self.names.find_at(self.src, start, end);
-        self.push_at(Names::kind(id), start, end);
+        // Two pushes, so that a name's token (most words) is written as a tag and an
+        // index rather than copied as a whole kind from wherever it came from.
+        match Names::keyword(id) {
+            Some(kind) => self.push_at(kind, start, end),
+            None => self.push_at(TokenKind::Ident(id), start, end),
+        }
         end
     }
 

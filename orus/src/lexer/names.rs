@@ -176,10 +176,13 @@ impl<'a> Names<'a> {
     /// The token of the word `id`: its keyword, or `Ident(id)`.
     #[inline(always)]
     pub(super) fn kind(id: NameId) -> LexKind {
-        match KEYWORD_KINDS.get(id.0 as usize) {
-            Some(&kind) => kind,
-            None => TokenKind::Ident(id),
-        }
+        Names::keyword(id).unwrap_or(TokenKind::Ident(id))
+    }
+
+    /// The token of the word `id` if it is a keyword.
+    #[inline(always)]
+    pub(super) fn keyword(id: NameId) -> Option<LexKind> {
+        KEYWORD_KINDS.get(id.0 as usize).copied()
     }
 
     /// The index of the word `src[start..end]`, made on first sight. A word of up to 8
