@@ -49,18 +49,10 @@ pub enum StmtKind {
         is_pub: bool,
     },
     /// `a, b = expr`: destructures an array.
-    Destructure {
-        names: Vec<Ident>,
-        value: Expr,
-    },
+    Destructure(Box<Destructure>),
     /// Assignment to something other than a plain name (`a[i] = v`, `p.x = v`), or any
-    /// compound assignment (`x += 1`, `p.x -= 2`). `op` is the arithmetic of a compound form
-    /// and the span of its `op=` (where an error of the operation is reported).
-    Assign {
-        target: Expr,
-        op: Option<(BinOp, Span)>,
-        value: Expr,
-    },
+    /// compound assignment (`x += 1`, `p.x -= 2`).
+    Assign(Box<Assign>),
     /// An expression evaluated for its effect, usually a call.
     Expr(Expr),
     /// `print(...)` or `print_no_newline(...)`.
@@ -71,19 +63,10 @@ pub enum StmtKind {
     /// `if c: ... elif d: ... else: ...`; `branches` has at least one entry.
     If {
         branches: Vec<(Expr, Block)>,
-        else_block: Option<Block>,
+        else_block: Option<Box<Block>>,
     },
-    While {
-        label: Option<Ident>,
-        cond: Expr,
-        body: Block,
-    },
-    For {
-        label: Option<Ident>,
-        var: Ident,
-        iter: Box<ForIter>,
-        body: Block,
-    },
+    While(Box<While>),
+    For(Box<For>),
     Break {
         label: Option<Ident>,
     },
@@ -96,25 +79,59 @@ pub enum StmtKind {
     /// Boxed, like the other large payloads, so that a statement stays small: every
     /// statement of a block takes the size of the largest variant.
     Fn(Box<FnDecl>),
-    Struct(StructDecl),
-    Enum(EnumDecl),
-    Impl(ImplDecl),
+    Struct(Box<StructDecl>),
+    Enum(Box<EnumDecl>),
+    Impl(Box<ImplDecl>),
     /// `match` in statement position; arm bodies are blocks.
-    Match(MatchExpr),
+    Match(Box<MatchExpr>),
     /// `try: ... catch [name]: ...`
-    Try {
-        body: Block,
-        catch_name: Option<Ident>,
-        handler: Block,
-    },
+    Try(Box<Try>),
     Throw(Expr),
     /// `use a.b`, `use a.b: *`, `use a.b: x, y as z`, `use a.b as m`.
-    Use(UseDecl),
+    Use(Box<UseDecl>),
     /// `module a.b` (flat) or `module a.b:` followed by the rest of the file as a block.
     Module {
         path: Vec<Ident>,
-        body: Option<Block>,
+        body: Option<Box<Block>>,
     },
+}
+
+/// `a, b = value`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Destructure {
+    pub names: Vec<Ident>,
+    pub value: Expr,
+}
+
+/// `target = value` or `target op= value`. `op` is the arithmetic of a compound form and
+/// the span of its `op=` (where an error of the operation is reported).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assign {
+    pub target: Expr,
+    pub op: Option<(BinOp, Span)>,
+    pub value: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct While {
+    pub label: Option<Ident>,
+    pub cond: Expr,
+    pub body: Block,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct For {
+    pub label: Option<Ident>,
+    pub var: Ident,
+    pub iter: ForIter,
+    pub body: Block,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Try {
+    pub body: Block,
+    pub catch_name: Option<Ident>,
+    pub handler: Block,
 }
 
 /// One binding of a `Bind` statement.
@@ -122,7 +139,8 @@ pub enum StmtKind {
 pub struct Binding {
     pub name: Ident,
     pub mutable: bool,
-    pub ty: Option<TypeExpr>,
+    /// Boxed: most bindings have no written type.
+    pub ty: Option<Box<TypeExpr>>,
     pub value: Expr,
     /// True when the form always declares (`mut x = …`, `x: T = …`, `const x = …`); false
     /// for a plain `x = …`, which assigns if `x` is already visible.
@@ -137,7 +155,8 @@ pub enum ForIter {
     Range {
         start: Expr,
         end: Expr,
-        step: Option<Expr>,
+        /// Boxed: most ranges have none.
+        step: Option<Box<Expr>>,
         inclusive: bool,
     },
     /// `for x in expr` over an array, or over an integer `n` meaning `0..n` (D5).
@@ -212,7 +231,7 @@ pub struct UseItem {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatchExpr {
-    pub subject: Box<Expr>,
+    pub subject: Expr,
     pub arms: Vec<MatchArm>,
     pub span: Span,
 }
@@ -252,10 +271,14 @@ pub struct TypeExpr {
 pub enum TypeExprKind {
     Named(Name),
     Array(Box<TypeExpr>),
-    Fn {
-        params: Vec<TypeExpr>,
-        ret: Option<Box<TypeExpr>>,
-    },
+    Fn(Box<FnType>),
+}
+
+/// `fn(params) -> ret`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnType {
+    pub params: Vec<TypeExpr>,
+    pub ret: Option<TypeExpr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -274,7 +297,7 @@ pub enum ExprKind {
     },
     Float(f64),
     /// String contents with escapes already processed.
-    Str(Vec<u8>),
+    Str(Box<[u8]>),
     Bool(bool),
     Name(Name),
     Unary {
@@ -282,44 +305,60 @@ pub enum ExprKind {
         operand: Box<Expr>,
     },
     /// The span of a `Binary` expression starts at its operator (spec §17.2: the caret points
-    /// at the operator); `lhs.span.to(rhs.span)` covers the whole expression.
+    /// at the operator); `lhs.span.to(rhs.span)` covers the whole expression. The operands
+    /// `[lhs, rhs]` share one allocation.
     Binary {
         op: BinOp,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
+        operands: Box<[Expr; 2]>,
     },
     Cast {
         expr: Box<Expr>,
-        ty: TypeExpr,
+        ty: Box<TypeExpr>,
     },
-    Call {
-        callee: Box<Expr>,
-        args: Vec<Expr>,
-    },
+    Call(Box<Call>),
     Index {
         base: Box<Expr>,
         index: Box<Expr>,
     },
     /// `base[start..end]`, either bound optional.
-    Slice {
-        base: Box<Expr>,
-        start: Option<Box<Expr>>,
-        end: Option<Box<Expr>>,
-    },
-    Field {
-        base: Box<Expr>,
-        name: Ident,
-    },
-    Array(Vec<Expr>),
-    StructLit {
-        name: Ident,
-        fields: Vec<(Ident, Expr)>,
-    },
-    Match(MatchExpr),
+    Slice(Box<Slice>),
+    Field(Box<Field>),
+    Array(Box<[Expr]>),
+    StructLit(Box<StructLit>),
+    Match(Box<MatchExpr>),
     /// An anonymous `fn(...) -> T:` with its block.
     Fn(Box<FnDecl>),
     /// `time_stamp()`.
     TimeStamp,
+}
+
+/// `callee(args)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub callee: Expr,
+    pub args: Box<[Expr]>,
+}
+
+/// `base[start..end]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slice {
+    pub base: Expr,
+    pub start: Option<Expr>,
+    pub end: Option<Expr>,
+}
+
+/// `base.name`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub base: Expr,
+    pub name: Ident,
+}
+
+/// `Name{field: value, …}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructLit {
+    pub name: Ident,
+    pub fields: Vec<(Ident, Expr)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -390,5 +429,24 @@ impl UnaryOp {
             UnaryOp::Not => "not",
             UnaryOp::BitNot => "~",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// Every statement of a block and every operand takes the size of its type's largest
+    /// variant, so the common nodes stay this small: large or rare payloads are boxed.
+    #[test]
+    fn nodes_stay_small() {
+        assert_eq!(size_of::<Expr>(), 32, "Expr");
+        assert_eq!(size_of::<Stmt>(), 48, "Stmt");
+        assert_eq!(size_of::<Binding>(), 80, "Binding");
+        assert_eq!(size_of::<For>(), 160, "For");
+        assert_eq!(size_of::<Call>(), 48, "Call");
+        assert_eq!(size_of::<TypeExpr>(), 32, "TypeExpr");
+        assert_eq!(size_of::<Option<TypeExpr>>(), 32, "Option<TypeExpr>");
     }
 }

@@ -460,10 +460,10 @@ impl<'a> Lexer<'a> {
         if word.is_empty() {
             return false;
         }
-        let entry = self.names.find(Key::of(word), word);
+        let id = self.names.find(Key::of(word), word);
         use TokenKind::*;
         matches!(
-            entry.kind,
+            Names::kind(id),
             If | Elif
                 | Else
                 | While
@@ -595,11 +595,13 @@ impl<'a> Lexer<'a> {
     #[inline(always)]
     fn word(&mut self, start: usize) -> usize {
         let end = ident_end(self.src, start + 1);
-        let entry = self
-            .names
-            .find(Key::at(self.src, start, end), &self.src[start..end]);
-        let kind = entry.kind;
-        self.push_at(kind, start, end);
+        let id = self.names.find_at(self.src, start, end);
+        // Two pushes, so that a name's token (most words) is written as a tag and an
+        // index rather than copied as a whole kind from wherever it came from.
+        match Names::keyword(id) {
+            Some(kind) => self.push_at(kind, start, end),
+            None => self.push_at(TokenKind::Ident(id), start, end),
+        }
         end
     }
 
@@ -611,7 +613,7 @@ impl<'a> Lexer<'a> {
 
     /// The index in the word table of the identifier bytes `text`.
     fn name_id(&mut self, text: &'a [u8]) -> NameId {
-        self.names.find(Key::of(text), text).id
+        self.names.find(Key::of(text), text)
     }
 
     /// The name a token's [`NameId`] stands for.

@@ -5,9 +5,12 @@
 //!
 //! It is looked up for every word of the source, so it is a small open-addressing table of
 //! its own rather than a `HashMap<&[u8], Name>`: a word's [`Key`] is its length and its
-//! first and last 8 bytes (usually one masked load from the source), the hash is two
-//! multiplications of the key, a slot stores 32 bits of the hash so most mismatches never
-//! touch an entry, and words of up to 16 bytes compare by key alone.
+//! first and last 8 bytes (usually one masked load from the source), the hash is one
+//! multiplication of the key (two for a longer word), and a slot stores the first 8 bytes,
+//! the length and 24 bits of the hash: a word of up to 8 bytes (most of them) is found by
+//! its slot alone, most mismatches never touch an entry, and words of up to 16 bytes
+//! compare by key alone. A keyword's token is read from a table by its index (the
+//! keywords are the first entries), any other word's is `Ident` of its index.
 
 use super::token::{LexKind, NameId, KEYWORDS};
 use super::TokenKind;
@@ -73,17 +76,27 @@ impl Key {
         }
     }
 
-    /// The hash of the word: its key, and every middle 8 bytes of a longer word.
+    /// The hash of the word: its key, and every middle 8 bytes of a longer word. A word of
+    /// up to 8 bytes (most of them) takes one multiplication.
     #[inline(always)]
     fn hash(&self, text: &[u8]) -> u64 {
         let mut h = (self.first ^ (self.len as u64).rotate_right(8)).wrapping_mul(K);
-        h = (h.rotate_left(23) ^ self.last).wrapping_mul(K);
-        if self.len > 16 {
-            for chunk in text[8..self.len - 8].chunks(8) {
-                h = (h.rotate_left(23) ^ Key::of(chunk).first).wrapping_mul(K);
+        if self.len > 8 {
+            h = (h.rotate_left(23) ^ self.last).wrapping_mul(K);
+            if self.len > 16 {
+                for chunk in text[8..self.len - 8].chunks(8) {
+                    h = (h.rotate_left(23) ^ Key::of(chunk).first).wrapping_mul(K);
+                }
             }
         }
         h ^ (h >> 29)
+    }
+
+    /// What a slot keeps of the key besides `first`: 24 bits of the hash and the length
+    /// (up to 255), so a word of up to 8 bytes is recognised by its slot alone.
+    #[inline(always)]
+    fn tag(&self, hash: u64) -> u32 {
+        (hash as u32) << 8 | self.len.min(255) as u32
     }
 }
 
@@ -94,10 +107,6 @@ pub(super) struct Entry<'a> {
     /// Made when first asked for: the keywords are in every table, and most never need
     /// one (45 allocations were a seventh of the instructions of a hello-world run).
     name: std::cell::OnceCell<Name>,
-    /// This entry's index, which tokens hold (a label's name may be a keyword).
-    pub(super) id: NameId,
-    /// The word's token: its keyword, or `Ident` of this entry.
-    pub(super) kind: LexKind,
 }
 
 impl Entry<'_> {
@@ -110,28 +119,52 @@ impl Entry<'_> {
     }
 }
 
+/// A slot of the table.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The word's first 8 bytes, as in its [`Key`].
+    first: u64,
+    /// [`Key::tag`].
+    tag: u32,
+    /// The entry's index + 1; 0 for an empty slot.
+    index: u32,
+}
+
+/// The token of each keyword, by its index in the table (the keywords are its first
+/// entries, in this order).
+static KEYWORD_KINDS: [LexKind; KEYWORDS.len()] = {
+    let mut kinds = [TokenKind::Eof; KEYWORDS.len()];
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        kinds[i] = KEYWORDS[i].1;
+        i += 1;
+    }
+    kinds
+};
+
 pub(super) struct Names<'a> {
-    /// Power-of-two sized; `(hash as u32, index + 1)`, or `(_, 0)` for an empty slot.
-    slots: Vec<(u32, u32)>,
+    /// Power-of-two sized.
+    slots: Vec<Slot>,
     entries: Vec<Entry<'a>>,
 }
 
 impl<'a> Names<'a> {
     pub(super) fn new() -> Names<'a> {
         let mut names = Names {
-            slots: vec![(0, 0); 256],
+            slots: vec![Slot::default(); 256],
             entries: Vec::with_capacity(128),
         };
-        for (word, kind) in KEYWORDS {
+        for (word, _) in KEYWORDS {
             let text = word.as_bytes();
-            names.find(Key::of(text), text).kind = kind;
+            names.find(Key::of(text), text);
         }
         names
     }
 
     /// The entry of `text` (an ASCII identifier or keyword), made on first sight.
     pub(super) fn intern(&mut self, text: &'a [u8]) -> Name {
-        self.find(Key::of(text), text).name().clone()
+        let id = self.find(Key::of(text), text);
+        self.name(id).clone()
     }
 
     /// The name of the entry `id`.
@@ -140,22 +173,69 @@ impl<'a> Names<'a> {
         self.entries[id.0 as usize].name()
     }
 
-    /// The entry of `text`, whose key is `key`, made on first sight.
+    /// The token of the word `id`: its keyword, or `Ident(id)`.
     #[inline(always)]
-    pub(super) fn find(&mut self, key: Key, text: &'a [u8]) -> &mut Entry<'a> {
+    pub(super) fn kind(id: NameId) -> LexKind {
+        Names::keyword(id).unwrap_or(TokenKind::Ident(id))
+    }
+
+    /// The token of the word `id` if it is a keyword.
+    #[inline(always)]
+    pub(super) fn keyword(id: NameId) -> Option<LexKind> {
+        KEYWORD_KINDS.get(id.0 as usize).copied()
+    }
+
+    /// The index of the word `src[start..end]`, made on first sight. A word of up to 8
+    /// bytes found in its first slot (most words) is recognised here, with one load from
+    /// the source and one from the table; anything else goes to [`Names::find`] out of
+    /// line, which keeps this path small enough for registers.
+    #[inline(always)]
+    pub(super) fn find_at(&mut self, src: &'a [u8], start: usize, end: usize) -> NameId {
+        let len = end - start;
+        if len <= 8 {
+            if let Some(bytes) = src.get(start..start + 8) {
+                let first = u64::from_le_bytes(bytes.try_into().expect("8 bytes")) & LOW_BYTES[len];
+                let key = Key {
+                    first,
+                    last: 0,
+                    len,
+                };
+                let hash = key.hash(&[]);
+                let slot = self.slots[(hash >> 32) as usize & (self.slots.len() - 1)];
+                // (An empty slot's tag is 0, and a key's tag holds its nonzero length.)
+                if slot.tag == key.tag(hash) && slot.first == first {
+                    return NameId(slot.index - 1);
+                }
+            }
+        }
+        self.find_out_of_line(src, start, end)
+    }
+
+    #[inline(never)]
+    fn find_out_of_line(&mut self, src: &'a [u8], start: usize, end: usize) -> NameId {
+        self.find(Key::at(src, start, end), &src[start..end])
+    }
+
+    /// The index of `text`, whose key is `key`, made on first sight.
+    #[inline(always)]
+    pub(super) fn find(&mut self, key: Key, text: &'a [u8]) -> NameId {
         let hash = key.hash(text);
+        let tag = key.tag(hash);
         let mask = self.slots.len() - 1;
         let mut i = (hash >> 32) as usize & mask;
         loop {
-            let (tag, index) = self.slots[i];
-            if index == 0 {
-                return self.insert(key, text, hash as u32, i);
+            let slot = self.slots[i];
+            if slot.index == 0 {
+                return self.insert(key, text, tag, i);
             }
-            if tag == hash as u32 {
-                let index = index as usize - 1;
-                let entry = &self.entries[index];
+            if slot.tag == tag && slot.first == key.first {
+                let index = slot.index - 1;
+                if key.len <= 8 {
+                    return NameId(index);
+                }
+                let entry = &self.entries[index as usize];
                 if entry.key == key && (key.len <= 16 || entry.text == text) {
-                    return &mut self.entries[index];
+                    return NameId(index);
                 }
             }
             i = (i + 1) & mask;
@@ -163,34 +243,40 @@ impl<'a> Names<'a> {
     }
 
     #[cold]
-    fn insert(&mut self, key: Key, text: &'a [u8], tag: u32, slot: usize) -> &mut Entry<'a> {
-        let index = self.entries.len();
+    fn insert(&mut self, key: Key, text: &'a [u8], tag: u32, slot: usize) -> NameId {
+        let index = self.entries.len() as u32;
         self.entries.push(Entry {
             key,
             text,
             name: std::cell::OnceCell::new(),
-            id: NameId(index as u32),
-            kind: TokenKind::Ident(NameId(index as u32)),
         });
-        self.slots[slot] = (tag, index as u32 + 1);
+        self.slots[slot] = Slot {
+            first: key.first,
+            tag,
+            index: index + 1,
+        };
         // At most half full, so probes stay short.
         if self.entries.len() * 2 > self.slots.len() {
             self.grow();
         }
-        &mut self.entries[index]
+        NameId(index)
     }
 
     fn grow(&mut self) {
         let size = self.slots.len() * 2;
         let mask = size - 1;
-        let mut slots = vec![(0u32, 0u32); size];
+        let mut slots = vec![Slot::default(); size];
         for (n, entry) in self.entries.iter().enumerate() {
             let hash = entry.key.hash(entry.text);
             let mut i = (hash >> 32) as usize & mask;
-            while slots[i].1 != 0 {
+            while slots[i].index != 0 {
                 i = (i + 1) & mask;
             }
-            slots[i] = (hash as u32, n as u32 + 1);
+            slots[i] = Slot {
+                first: entry.key.first,
+                tag: entry.key.tag(hash),
+                index: n as u32 + 1,
+            };
         }
         self.slots = slots;
     }
@@ -229,14 +315,14 @@ mod tests {
     fn keywords_are_found_and_words_like_them_are_not() {
         let mut names = Names::new();
         for (word, kind) in KEYWORDS {
-            let entry = names.find(Key::of(word.as_bytes()), word.as_bytes());
-            assert_eq!(entry.kind, kind, "{word}");
+            let id = names.find(Key::of(word.as_bytes()), word.as_bytes());
+            assert_eq!(Names::kind(id), kind, "{word}");
             assert_eq!(kind.text(), Some(word));
         }
         for word in ["a", "iff", "whilst", "print_no_newlin", "Print", "matchess"] {
-            let entry = names.find(Key::of(word.as_bytes()), word.as_bytes());
-            assert!(matches!(entry.kind, TokenKind::Ident(_)), "{word}");
-            assert_eq!(&**entry.name(), word);
+            let id = names.find(Key::of(word.as_bytes()), word.as_bytes());
+            assert!(matches!(Names::kind(id), TokenKind::Ident(_)), "{word}");
+            assert_eq!(&**names.name(id), word);
         }
     }
 }

@@ -8,8 +8,8 @@
 
 use super::{Closer, Fail, OneLine, PResult, Parser};
 use crate::ast::{
-    Binding, EnumDecl, Expr, ExprKind, FieldDecl, FnDecl, Ident, ImplDecl, Param, StmtKind,
-    StructDecl, TypeExpr, TypeExprKind, UseDecl, UseItem, VariantDecl,
+    Binding, EnumDecl, Expr, ExprKind, FieldDecl, FnDecl, FnType, Ident, ImplDecl, Name, Param,
+    StmtKind, StructDecl, TypeExpr, TypeExprKind, UseDecl, UseItem, VariantDecl,
 };
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::TokenKind;
@@ -118,11 +118,11 @@ impl Parser<'_> {
             };
             Ok(FieldDecl { name, ty, default })
         })?;
-        Ok(StmtKind::Struct(StructDecl {
+        Ok(StmtKind::Struct(Box::new(StructDecl {
             name,
             fields,
             is_pub,
-        }))
+        })))
     }
 
     /// `enum Name:` with variants `V` or `V(T, name: T)` on indented lines (several per
@@ -141,11 +141,13 @@ impl Parser<'_> {
             }
             Ok(variants)
         })?;
-        Ok(StmtKind::Enum(EnumDecl {
+        let mut variants = Vec::with_capacity(lines.iter().map(Vec::len).sum());
+        variants.extend(lines.into_iter().flatten());
+        Ok(StmtKind::Enum(Box::new(EnumDecl {
             name,
-            variants: lines.into_iter().flatten().collect(),
+            variants,
             is_pub,
-        }))
+        })))
     }
 
     fn variant(&mut self) -> PResult<VariantDecl> {
@@ -182,11 +184,11 @@ impl Parser<'_> {
             }
             p.fn_decl(start, is_pub)
         })?;
-        Ok(StmtKind::Impl(ImplDecl {
+        Ok(StmtKind::Impl(Box::new(ImplDecl {
             type_name,
             methods,
             is_pub,
-        }))
+        })))
     }
 
     /// `use a.b`, `use a.b: *`, `use a.b: x, y as z`, `use a.b as m`.
@@ -216,7 +218,7 @@ impl Parser<'_> {
         } else {
             None
         };
-        Ok(StmtKind::Use(UseDecl { path, items, alias }))
+        Ok(StmtKind::Use(Box::new(UseDecl { path, items, alias })))
     }
 
     /// `module a.b` or `module a.b:` with the rest of the file indented below it.
@@ -244,7 +246,7 @@ impl Parser<'_> {
         let body = self.indented_block(true)?;
         Ok(StmtKind::Module {
             path,
-            body: Some(body),
+            body: Some(Box::new(body)),
         })
     }
 
@@ -309,7 +311,7 @@ impl Parser<'_> {
         let mutable = self.eat(TokenKind::Mut);
         let name = self.ident("Expected a variable name after 'global'")?;
         let ty = if self.eat(TokenKind::Colon) {
-            Some(self.ty()?)
+            Some(Box::new(self.ty()?))
         } else {
             None
         };
@@ -375,6 +377,26 @@ impl Parser<'_> {
         }
     }
 
+    /// The name of the built-in type whose keyword is the current token, interned once
+    /// per file.
+    fn keyword_type_name(&mut self) -> Name {
+        let kind = *self.kind();
+        let i = match kind {
+            TokenKind::I32 => 0,
+            TokenKind::I64 => 1,
+            TokenKind::U32 => 2,
+            TokenKind::U64 => 3,
+            TokenKind::F64 => 4,
+            _ => 5,
+        };
+        self.type_names[i]
+            .get_or_insert_with(|| {
+                self.lexer
+                    .intern(kind.text().unwrap_or_default().as_bytes())
+            })
+            .clone()
+    }
+
     /// A written type.
     pub(super) fn ty(&mut self) -> PResult<TypeExpr> {
         self.enter("Type")?;
@@ -386,9 +408,7 @@ impl Parser<'_> {
             | TokenKind::U64
             | TokenKind::F64
             | TokenKind::Bool => {
-                let name = self
-                    .lexer
-                    .intern(self.kind().text().unwrap_or_default().as_bytes());
+                let name = self.keyword_type_name();
                 self.bump();
                 TypeExprKind::Named(name)
             }
@@ -410,11 +430,11 @@ impl Parser<'_> {
                 let open = self.bump();
                 let params = self.list(open, Closer::Paren, |p| p.ty())?;
                 let ret = if self.eat(TokenKind::Arrow) {
-                    Some(Box::new(self.ty()?))
+                    Some(self.ty()?)
                 } else {
                     None
                 };
-                TypeExprKind::Fn { params, ret }
+                TypeExprKind::Fn(Box::new(FnType { params, ret }))
             }
             // Go's `x := 0`: the `:` read as the start of a type annotation.
             TokenKind::Assign

@@ -8,7 +8,10 @@
 //! `+ -`; `* / %`; then prefix `-`, `not`, `~`; then postfix.
 
 use super::{ends_with_word, Closer, Fail, OneLine, PResult, Parser};
-use crate::ast::{ArmBody, BinOp, Expr, ExprKind, MatchArm, MatchExpr, Pattern, UnaryOp};
+use crate::ast::{
+    ArmBody, BinOp, Call, Expr, ExprKind, Field, MatchArm, MatchExpr, Pattern, Slice, StructLit,
+    UnaryOp,
+};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::{LexKind, TokenKind};
 
@@ -51,6 +54,17 @@ fn infix(kind: &LexKind) -> Option<(Infix, u8)> {
     Some((Infix::Bin(op), power))
 }
 
+/// Whether a token after a name or a literal makes more of the operand than the token
+/// itself: a call, an index, a field access, or (after a capitalised name) a struct
+/// literal's fields.
+#[inline]
+fn starts_postfix_or_literal(next: &LexKind) -> bool {
+    matches!(
+        next,
+        TokenKind::LParen | TokenKind::LBracket | TokenKind::Dot | TokenKind::LBrace
+    )
+}
+
 /// Whether a token can begin an expression (used to spot a missing comma in `print`).
 pub(super) fn starts_expr(kind: &LexKind) -> bool {
     use TokenKind as T;
@@ -91,9 +105,18 @@ impl Parser<'_> {
     /// Operators binding at least as tightly as `min`.
     fn binary(&mut self, min: u8) -> PResult<Expr> {
         match self.unary() {
+            // Most operands are followed by no operator of this level: no call for them.
+            Ok(lhs) if !self.at_infix(min) => Ok(lhs),
             Ok(lhs) => self.binary_rest(lhs, min),
             Err(fail) => Err(fail),
         }
+    }
+
+    /// Whether the current token is a binary operator binding at least as tightly as
+    /// `min` that continues the expression.
+    #[inline]
+    fn at_infix(&self, min: u8) -> bool {
+        !self.ended_block && infix(self.kind()).is_some_and(|(_, power)| power >= min)
     }
 
     fn binary_rest(&mut self, mut lhs: Expr, min: u8) -> PResult<Expr> {
@@ -108,8 +131,10 @@ impl Parser<'_> {
             }
             // Each operator of a chain deepens the tree by one level.
             self.enter_chain()?;
-            if let Some(diag) = self.not_orus() {
-                self.report(diag);
+            if matches!(self.kind(), TokenKind::AmpAmp | TokenKind::PipePipe) {
+                if let Some(diag) = self.not_orus() {
+                    self.report(diag);
+                }
             }
             let op_span = self.bump();
             lhs = match op {
@@ -139,27 +164,51 @@ impl Parser<'_> {
         Ok(Expr {
             kind: ExprKind::Cast {
                 expr: Box::new(lhs),
-                ty,
+                ty: Box::new(ty),
             },
             span: self.since(op_span.start),
         })
     }
 
     fn binary_rhs(&mut self, lhs: Expr, op: BinOp, op_span: Span, power: u8) -> PResult<Expr> {
-        let rhs = Box::new(self.binary(power + 1)?);
+        let rhs = self.binary(power + 1)?;
         Ok(Expr {
             kind: ExprKind::Binary {
                 op,
-                lhs: Box::new(lhs),
-                rhs,
+                operands: Box::new([lhs, rhs]),
             },
             span: self.since(op_span.start),
         })
     }
 
-    /// Prefix operators and their operand.
+    /// Prefix operators and their operand. A name or a literal that no postfix follows
+    /// (most operands) is read here, without the calls and the large frame of the
+    /// general path.
+    #[inline]
     fn unary(&mut self) -> PResult<Expr> {
-        match self.kind() {
+        match *self.kind() {
+            TokenKind::Ident(id) if !starts_postfix_or_literal(self.nth(1)) => {
+                let name = self.lexer.name(id).clone();
+                let span = self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Name(name),
+                    span,
+                })
+            }
+            TokenKind::Int { value, hex } if !starts_postfix_or_literal(self.nth(1)) => {
+                let span = self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Int { value, hex },
+                    span,
+                })
+            }
+            TokenKind::Float(value) if !starts_postfix_or_literal(self.nth(1)) => {
+                let span = self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Float(value),
+                    span,
+                })
+            }
             TokenKind::Minus | TokenKind::Not | TokenKind::Tilde | TokenKind::Bang => {
                 self.prefixed()
             }
@@ -206,9 +255,19 @@ impl Parser<'_> {
     fn postfix(&mut self) -> PResult<Expr> {
         let start = self.start();
         match self.primary() {
+            Ok(e) if self.ended_block || !self.at_postfix() => Ok(e),
             Ok(e) => self.postfix_rest(e, start),
             Err(fail) => Err(fail),
         }
+    }
+
+    /// Whether the current token starts a call, an index or a field access.
+    #[inline]
+    fn at_postfix(&self) -> bool {
+        matches!(
+            self.kind(),
+            TokenKind::LParen | TokenKind::LBracket | TokenKind::Dot
+        )
     }
 
     fn postfix_rest(&mut self, mut e: Expr, start: u32) -> PResult<Expr> {
@@ -238,10 +297,10 @@ impl Parser<'_> {
         let open = self.bump();
         let args = self.list(open, Closer::Paren, |p| p.expr())?;
         Ok(Expr {
-            kind: ExprKind::Call {
-                callee: Box::new(callee),
-                args,
-            },
+            kind: ExprKind::Call(Box::new(Call {
+                callee,
+                args: args.into_boxed_slice(),
+            })),
             span: self.since(start),
         })
     }
@@ -250,10 +309,7 @@ impl Parser<'_> {
         self.bump();
         let name = self.ident("Expected a field or method name after '.'")?;
         Ok(Expr {
-            kind: ExprKind::Field {
-                base: Box::new(base),
-                name,
-            },
+            kind: ExprKind::Field(Box::new(Field { base, name })),
             span: self.since(start),
         })
     }
@@ -263,25 +319,27 @@ impl Parser<'_> {
         let open = self.bump();
         self.brackets += 1;
         self.after_open(open, Closer::Index)?;
-        let base = Box::new(base);
         let kind = if self.eat(TokenKind::DotDot) {
             let end = self.slice_end()?;
-            ExprKind::Slice {
+            ExprKind::Slice(Box::new(Slice {
                 base,
                 start: None,
                 end,
-            }
+            }))
         } else {
-            let index = Box::new(self.expr()?);
+            let index = self.expr()?;
             if self.eat(TokenKind::DotDot) {
                 let end = self.slice_end()?;
-                ExprKind::Slice {
+                ExprKind::Slice(Box::new(Slice {
                     base,
                     start: Some(index),
                     end,
-                }
+                }))
             } else {
-                ExprKind::Index { base, index }
+                ExprKind::Index {
+                    base: Box::new(base),
+                    index: Box::new(index),
+                }
             }
         };
         self.close(open, Closer::Index)?;
@@ -291,11 +349,11 @@ impl Parser<'_> {
         })
     }
 
-    fn slice_end(&mut self) -> PResult<Option<Box<Expr>>> {
+    fn slice_end(&mut self) -> PResult<Option<Expr>> {
         if self.at(TokenKind::RBracket) {
             return Ok(None);
         }
-        Ok(Some(Box::new(self.expr()?)))
+        Ok(Some(self.expr()?))
     }
 
     fn primary(&mut self) -> PResult<Expr> {
@@ -306,11 +364,12 @@ impl Parser<'_> {
             | TokenKind::True
             | TokenKind::False => self.literal(),
             TokenKind::Ident(name) => {
-                let is_type_name = self
-                    .lexer
-                    .name(*name)
-                    .starts_with(|c: char| c.is_ascii_uppercase());
-                if is_type_name && *self.nth(1) == TokenKind::LBrace {
+                if matches!(self.nth(1), TokenKind::LBrace)
+                    && self
+                        .lexer
+                        .name(*name)
+                        .starts_with(|c: char| c.is_ascii_uppercase())
+                {
                     self.struct_lit()
                 } else {
                     self.name_expr()
@@ -334,7 +393,7 @@ impl Parser<'_> {
             TokenKind::Int { value, hex } => ExprKind::Int { value, hex },
             TokenKind::Float(value) => ExprKind::Float(value),
             TokenKind::Str(id) => {
-                ExprKind::Str(std::mem::take(&mut self.lexer.strings[id.0 as usize]).into_vec())
+                ExprKind::Str(std::mem::take(&mut self.lexer.strings[id.0 as usize]))
             }
             TokenKind::True => ExprKind::Bool(true),
             _ => ExprKind::Bool(false),
@@ -369,7 +428,7 @@ impl Parser<'_> {
         let open = self.bump();
         let items = self.list(open, Closer::Array, |p| p.expr())?;
         Ok(Expr {
-            kind: ExprKind::Array(items),
+            kind: ExprKind::Array(items.into_boxed_slice()),
             span: self.since(open.start),
         })
     }
@@ -378,7 +437,7 @@ impl Parser<'_> {
         let m = self.match_common(true)?;
         Ok(Expr {
             span: m.span,
-            kind: ExprKind::Match(m),
+            kind: ExprKind::Match(Box::new(m)),
         })
     }
 
@@ -473,10 +532,19 @@ impl Parser<'_> {
         let name = self.ident("Expected a struct name")?;
         let open = self.bump();
         self.brackets += 1;
-        let mut fields = Vec::new();
+        let fields = self.pending_list(|p| p.field_values(open))?;
+        self.close(open, Closer::Brace)?;
+        Ok(Expr {
+            kind: ExprKind::StructLit(Box::new(StructLit { name, fields })),
+            span: self.since(start),
+        })
+    }
+
+    /// The `field: value` pairs of a struct literal, pushed on their pending stack.
+    fn field_values(&mut self, open: Span) -> PResult<()> {
         loop {
             if self.at(TokenKind::RBrace) {
-                break;
+                return Ok(());
             }
             self.after_open(open, Closer::Brace)?;
             let field = self.ident("Expected a field name in the struct literal")?;
@@ -485,7 +553,7 @@ impl Parser<'_> {
                 return Err(Fail);
             }
             let value = self.expr()?;
-            fields.push((field, value));
+            self.pending.push((field, value));
             if self.eat(TokenKind::Comma) || self.at(TokenKind::RBrace) {
                 continue;
             }
@@ -494,11 +562,6 @@ impl Parser<'_> {
             }
             return Err(self.bad_list_end(open, Closer::Brace));
         }
-        self.close(open, Closer::Brace)?;
-        Ok(Expr {
-            kind: ExprKind::StructLit { name, fields },
-            span: self.since(start),
-        })
     }
 
     /// `match subject:` and its indented arms, in statement form (arm bodies are
@@ -515,7 +578,7 @@ impl Parser<'_> {
         let arms = self.indented_items("'match'", |p| p.match_arm(expression))?;
         let end = arms.last().map_or(self.prev_end, |arm| arm.span.end);
         Ok(MatchExpr {
-            subject: Box::new(subject),
+            subject,
             arms,
             span: Span { start, end },
         })

@@ -29,16 +29,20 @@
 mod decl;
 mod expr;
 mod halves;
+mod pending;
 mod stmt;
 
 pub use halves::{allow_second_thread, STACK_PER_TREE_LEVEL};
 
-use crate::ast::{Block, Ident, Program, Stmt};
+use crate::ast::{Block, Ident, Name, Program, Stmt};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::{LexKind, Lexer, TokenKind};
+use pending::{Listed, Pending};
 
 /// Deepest nesting of expressions, blocks and types, and (by default) deepest syntax tree.
 pub const MAX_DEPTH: u32 = 256;
+/// How many consumed tokens the parser's buffer holds before they are drained.
+const DRAIN_AT: usize = 1024;
 /// Most diagnostics reported for one file.
 const MAX_ERRORS: usize = 20;
 
@@ -209,8 +213,13 @@ struct Parser<'a> {
     /// current token and the buffer always holds the next one too (or ends with `Eof`).
     lexer: Lexer<'a>,
     pos: usize,
-    /// Tokens consumed so far, to check that loops make progress.
-    consumed: usize,
+    /// `bump` moves on without a further test while `pos + 1` is below this: the token
+    /// after the next one is buffered too, and the buffer is not due to be drained
+    /// (`min(tokens.len() - 1, DRAIN_AT)`, set by `refill`).
+    fast_end: usize,
+    /// Tokens drained from the front of the buffer: with `pos`, the tokens consumed so
+    /// far, to check that loops make progress.
+    drained: usize,
     /// End of the last consumed token other than a layout token, so spans end on text.
     prev_end: u32,
     diags: Vec<Diagnostic>,
@@ -241,6 +250,10 @@ struct Parser<'a> {
     /// Line breaks after a trailing operator (`total = a +`), reported with a help: the
     /// indented line after one is the expression's rest, not a stray block (no E1007).
     continued_at: Vec<usize>,
+    /// Items of the lists being read (`pending.rs`).
+    pending: Pending,
+    /// The names of `i32`, `i64`, `u32`, `u64`, `f64` and `bool` as types, once used.
+    type_names: [Option<Name>; 6],
 }
 
 impl<'a> Parser<'a> {
@@ -260,7 +273,8 @@ impl<'a> Parser<'a> {
             src,
             lexer,
             pos: 0,
-            consumed: 0,
+            fast_end: 0,
+            drained: 0,
             prev_end,
             diags: Vec::new(),
             lex_lines: Vec::new(),
@@ -272,6 +286,8 @@ impl<'a> Parser<'a> {
             ended_block: false,
             keywords_as_names: Vec::new(),
             continued_at: Vec::new(),
+            pending: Pending::default(),
+            type_names: Default::default(),
             brackets: 0,
             module_scope: true,
             colon_missing: false,
@@ -285,11 +301,18 @@ impl<'a> Parser<'a> {
     #[inline(never)]
     fn refill(&mut self) {
         let tokens = &mut self.lexer.tokens;
-        if self.pos >= 1024 && self.pos * 2 >= tokens.len() {
+        if self.pos >= DRAIN_AT && self.pos * 2 >= tokens.len() {
             tokens.drain(..self.pos);
+            self.drained += self.pos;
             self.pos = 0;
         }
         while self.lexer.tokens.len() < self.pos + 2 && self.lexer.advance() {}
+        self.fast_end = (self.lexer.tokens.len().saturating_sub(1)).min(DRAIN_AT);
+    }
+
+    /// Tokens consumed so far, to check that loops make progress.
+    fn consumed(&self) -> usize {
+        self.drained + self.pos
     }
 
     // ----- Token cursor -----
@@ -332,16 +355,26 @@ impl<'a> Parser<'a> {
         ) {
             self.prev_end = span.end;
         }
-        if self.pos + 1 < self.lexer.tokens.len() {
+        // The common case (the token after the next one is already lexed) is one test.
+        if self.pos + 1 < self.fast_end {
             self.pos += 1;
-            self.consumed += 1;
-            // The common case (the next token is already lexed) stays inline.
-            if self.pos >= 1024 || self.lexer.tokens.len() < self.pos + 2 {
-                self.refill();
-            }
+        } else {
+            self.bump_slow();
         }
         self.ended_block = false;
         span
+    }
+
+    /// [`Parser::bump`] near the end of the buffered tokens: reads more, drains the
+    /// consumed ones, or stays on the final `Eof`.
+    #[inline(never)]
+    fn bump_slow(&mut self) {
+        if self.pos + 1 < self.lexer.tokens.len() {
+            self.pos += 1;
+            if self.pos >= DRAIN_AT || self.lexer.tokens.len() < self.pos + 2 {
+                self.refill();
+            }
+        }
     }
 
     #[inline]
@@ -627,29 +660,42 @@ impl<'a> Parser<'a> {
     // ----- Nesting limit -----
 
     /// Enters one level of nesting, failing with E1019 (reported once) past the limit.
+    #[inline]
     fn enter(&mut self, what: &str) -> PResult<()> {
-        if self.nesting >= MAX_DEPTH {
-            return self.too_deep(format!(
-                "{what} nesting exceeds the limit of {MAX_DEPTH} levels (the blocks, \
-                 expressions and types around it count together)"
-            ));
+        if self.nesting >= MAX_DEPTH || self.depth >= self.max_depth {
+            return self.too_deep_at(what);
         }
-        self.enter_chain()?;
+        self.depth += 1;
         self.nesting += 1;
         Ok(())
     }
 
     /// Deepens the tree by one level for an operator of a chain; callers restore `depth`
     /// when the chain ends.
+    #[inline]
     fn enter_chain(&mut self) -> PResult<()> {
         if self.depth >= self.max_depth {
-            let max = self.max_depth;
-            return self.too_deep(format!(
-                "Expression depth exceeds the limit of {max} levels"
-            ));
+            return self.too_deep_at("");
         }
         self.depth += 1;
         Ok(())
+    }
+
+    /// The E1019 report of [`Parser::enter`] (`what` is the construct) or, when `what` is
+    /// empty, of [`Parser::enter_chain`].
+    #[cold]
+    #[inline(never)]
+    fn too_deep_at(&mut self, what: &str) -> PResult<()> {
+        if !what.is_empty() && self.nesting >= MAX_DEPTH {
+            return self.too_deep(format!(
+                "{what} nesting exceeds the limit of {MAX_DEPTH} levels (the blocks, \
+                 expressions and types around it count together)"
+            ));
+        }
+        let max = self.max_depth;
+        self.too_deep(format!(
+            "Expression depth exceeds the limit of {max} levels"
+        ))
     }
 
     fn too_deep(&mut self, message: String) -> PResult<()> {
@@ -669,12 +715,13 @@ impl<'a> Parser<'a> {
 
     /// Parses the lines of a block (after its `Indent`, up to and including its `Dedent`)
     /// or of the whole file, one `item` per line, recovering from failed items.
-    fn items<T>(
+    fn items<T: Listed>(
         &mut self,
         in_block: bool,
         mut item: impl FnMut(&mut Self) -> PResult<T>,
     ) -> Vec<T> {
-        let mut out = Vec::new();
+        let start = self.pending.start::<T>();
+        let mut count = 0;
         loop {
             match self.kind() {
                 TokenKind::Newline | TokenKind::Semicolon => {
@@ -685,13 +732,13 @@ impl<'a> Parser<'a> {
                     self.bump();
                     if in_block {
                         self.ended_block = true;
-                        return out;
+                        return self.pending.take(start);
                     }
                     continue;
                 }
                 TokenKind::Eof => {
                     self.ended_block = in_block;
-                    return out;
+                    return self.pending.take(start);
                 }
                 TokenKind::Indent => {
                     self.err(
@@ -710,13 +757,18 @@ impl<'a> Parser<'a> {
                 }
                 continue;
             }
-            let before = self.consumed;
+            let before = self.consumed();
             let (depth, nesting) = (self.depth, self.nesting);
             let brackets = self.brackets;
             let scope = self.module_scope;
-            match item(self) {
+            let result = item(self);
+            // (Only a list of the same type that failed inside the item could have left
+            // anything above this list's items, and lists drop theirs when they fail.)
+            debug_assert_eq!(self.pending.start::<T>(), start + count);
+            match result {
                 Ok(x) => {
-                    out.push(x);
+                    self.pending.push(x);
+                    count += 1;
                     if self.terminator().is_err() {
                         self.recover(brackets);
                     }
@@ -729,7 +781,7 @@ impl<'a> Parser<'a> {
             (self.depth, self.nesting) = (depth, nesting);
             self.brackets = brackets;
             self.module_scope = scope;
-            if self.consumed == before {
+            if self.consumed() == before {
                 self.bump();
             }
         }
@@ -899,7 +951,7 @@ impl<'a> Parser<'a> {
 
     /// Lines of items in a block that must be indented below its header (`match`,
     /// `struct`, `enum`, `impl`); the cursor is after the header's `:`.
-    fn indented_items<T>(
+    fn indented_items<T: Listed>(
         &mut self,
         what: &str,
         item: impl FnMut(&mut Self) -> PResult<T>,
@@ -1038,21 +1090,46 @@ impl<'a> Parser<'a> {
 
     /// A comma-separated list up to its closer; the opener is already consumed. A
     /// trailing comma is allowed.
-    fn list<T>(
+    fn list<T: Listed>(
+        &mut self,
+        open: Span,
+        closer: Closer,
+        item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        self.pending_list(|p| p.list_items(open, closer, item))
+    }
+
+    /// The list of `T` that `read` pushes on its pending stack (`pending.rs`).
+    fn pending_list<T: Listed>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> PResult<()>,
+    ) -> PResult<Vec<T>> {
+        let start = self.pending.start::<T>();
+        match read(self) {
+            Ok(()) => Ok(self.pending.take(start)),
+            Err(fail) => {
+                self.pending.drop_from::<T>(start);
+                Err(fail)
+            }
+        }
+    }
+
+    /// The items of [`Parser::list`], pushed on their pending stack.
+    fn list_items<T: Listed>(
         &mut self,
         open: Span,
         closer: Closer,
         mut item: impl FnMut(&mut Self) -> PResult<T>,
-    ) -> PResult<Vec<T>> {
+    ) -> PResult<()> {
         self.brackets += 1;
         let close = closer.token();
-        let mut out = Vec::new();
         loop {
             if *self.kind() == close {
                 break;
             }
             self.after_open(open, closer)?;
-            out.push(item(self)?);
+            let x = item(self)?;
+            self.pending.push(x);
             if self.eat(TokenKind::Comma) {
                 continue;
             }
@@ -1060,8 +1137,7 @@ impl<'a> Parser<'a> {
                 return Err(self.bad_list_end(open, closer));
             }
         }
-        self.close(open, closer)?;
-        Ok(out)
+        self.close(open, closer)
     }
 }
 

@@ -9,7 +9,10 @@
 
 use super::expr::starts_expr;
 use super::{Closer, Fail, OneLine, PResult, Parser};
-use crate::ast::{BinOp, Binding, Block, Expr, ExprKind, ForIter, Ident, Stmt, StmtKind};
+use crate::ast::{
+    Assign, BinOp, Binding, Block, Destructure, Expr, ExprKind, For, ForIter, Ident, Stmt,
+    StmtKind, Try, While,
+};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::{LexKind, TokenKind};
 
@@ -113,7 +116,7 @@ impl Parser<'_> {
     }
 
     fn match_stmt(&mut self) -> PResult<StmtKind> {
-        Ok(StmtKind::Match(self.match_common(false)?))
+        Ok(StmtKind::Match(Box::new(self.match_common(false)?)))
     }
 
     fn throw_stmt(&mut self) -> PResult<StmtKind> {
@@ -164,7 +167,7 @@ impl Parser<'_> {
         let is_const = !mutable && self.eat(TokenKind::Const);
         let name = self.ident("Expected a variable name")?;
         let ty = if self.eat(TokenKind::Colon) {
-            Some(self.ty()?)
+            Some(Box::new(self.ty()?))
         } else {
             None
         };
@@ -204,7 +207,10 @@ impl Parser<'_> {
             return Err(Fail);
         }
         let value = self.expr()?;
-        Ok(StmtKind::Destructure { names, value })
+        Ok(StmtKind::Destructure(Box::new(Destructure {
+            names,
+            value,
+        })))
     }
 
     /// An expression statement, or an assignment to a target expression.
@@ -249,14 +255,14 @@ impl Parser<'_> {
                 is_const: false,
                 span: self.since(start),
             }]),
-            (kind, op) => StmtKind::Assign {
+            (kind, op) => StmtKind::Assign(Box::new(Assign {
                 target: Expr {
                     kind,
                     span: target.span,
                 },
                 op,
                 value,
-            },
+            })),
         })
     }
 
@@ -314,7 +320,7 @@ impl Parser<'_> {
                     continue;
                 }
                 self.header_colon("else")?;
-                else_block = Some(self.body(OneLine::Single, "else")?);
+                else_block = Some(Box::new(self.body(OneLine::Single, "else")?));
                 break;
             } else {
                 break;
@@ -362,8 +368,7 @@ impl Parser<'_> {
         Ok(Expr {
             kind: ExprKind::Binary {
                 op: BinOp::Eq,
-                lhs: Box::new(cond),
-                rhs: Box::new(rhs),
+                operands: Box::new([cond, rhs]),
             },
             span: self.since(eq.start),
         })
@@ -374,7 +379,7 @@ impl Parser<'_> {
         let cond = self.condition()?;
         self.header_colon("while statement")?;
         let body = self.body(OneLine::Many, "while statement")?;
-        Ok(StmtKind::While { label, cond, body })
+        Ok(StmtKind::While(Box::new(While { label, cond, body })))
     }
 
     /// `for x in a..b[..step]:`, `for x in a..=b[..step]:`, `for x in expr:`
@@ -392,7 +397,7 @@ impl Parser<'_> {
                 self.bump();
                 let end = self.expr()?;
                 let step = if self.eat(TokenKind::DotDot) {
-                    Some(self.expr()?)
+                    Some(Box::new(self.expr()?))
                 } else {
                     None
                 };
@@ -416,12 +421,12 @@ impl Parser<'_> {
             );
             self.one_line(OneLine::Many)?
         };
-        Ok(StmtKind::For {
+        Ok(StmtKind::For(Box::new(For {
             label,
             var,
-            iter: Box::new(iter),
+            iter,
             body,
-        })
+        })))
     }
 
     /// `return`, `return e`, or `return a, b` (the array `[a, b]`).
@@ -440,7 +445,7 @@ impl Parser<'_> {
             elems.push(self.expr()?);
         }
         Ok(StmtKind::Return(Some(Expr {
-            kind: ExprKind::Array(elems),
+            kind: ExprKind::Array(elems.into_boxed_slice()),
             span: self.since(start),
         })))
     }
@@ -457,13 +462,21 @@ impl Parser<'_> {
         }
         let open = self.bump();
         self.brackets += 1;
-        let mut args = Vec::new();
+        let args = self.pending_list(|p| p.print_args(open))?;
+        self.close(open, Closer::Paren)?;
+        Ok(StmtKind::Print { args, newline })
+    }
+
+    /// The arguments of `print`, pushed on the pending expressions.
+    fn print_args(&mut self, open: Span) -> PResult<()> {
         loop {
             if self.at(TokenKind::RParen) {
-                break;
+                return Ok(());
             }
             self.after_open(open, Closer::Paren)?;
-            args.push(self.expr()?);
+            let arg = self.expr()?;
+            let is_f = matches!(&arg.kind, ExprKind::Name(n) if &**n == "f");
+            self.pending.push(arg);
             if self.eat(TokenKind::Comma) || self.at(TokenKind::RParen) {
                 continue;
             }
@@ -479,10 +492,7 @@ impl Parser<'_> {
                     format!("I was expecting a comma before {shown} so the next value is clear.");
                 let mut diag = Diagnostic::new(Code::PrintNeedsComma, self.span(), message);
                 // `f"..."`: Python's f-string, read as the name `f` and then a string.
-                let prev_is_f = args
-                    .last()
-                    .is_some_and(|a: &Expr| matches!(&a.kind, ExprKind::Name(n) if &**n == "f"));
-                if prev_is_f && text.starts_with('"') {
+                if is_f && text.starts_with('"') {
                     diag = diag.with_help(
                         "Orus has no f-strings: `print(\"hello @\", name)` puts `name` at the @",
                     );
@@ -492,8 +502,6 @@ impl Parser<'_> {
             }
             return Err(self.bad_list_end(open, Closer::Paren));
         }
-        self.close(open, Closer::Paren)?;
-        Ok(StmtKind::Print { args, newline })
     }
 
     /// `try: … catch [name]: …`
@@ -531,11 +539,11 @@ impl Parser<'_> {
                 stmts: Vec::new(),
                 span: Span::new(body.span.end as usize, body.span.end as usize),
             };
-            return Ok(StmtKind::Try {
+            return Ok(StmtKind::Try(Box::new(Try {
                 body,
                 catch_name: None,
                 handler,
-            });
+            })));
         }
         self.eat(TokenKind::Newline);
         self.bump();
@@ -546,11 +554,11 @@ impl Parser<'_> {
         };
         self.header_colon("catch")?;
         let handler = self.body(OneLine::Single, "catch")?;
-        Ok(StmtKind::Try {
+        Ok(StmtKind::Try(Box::new(Try {
             body,
             catch_name,
             handler,
-        })
+        })))
     }
 }
 

@@ -18,9 +18,9 @@ fn sx_ty(t: &TypeExpr) -> String {
     match &t.kind {
         TypeExprKind::Named(n) => n.to_string(),
         TypeExprKind::Array(e) => format!("[{}]", sx_ty(e)),
-        TypeExprKind::Fn { params, ret } => {
-            let ps: Vec<String> = params.iter().map(sx_ty).collect();
-            match ret {
+        TypeExprKind::Fn(f) => {
+            let ps: Vec<String> = f.params.iter().map(sx_ty).collect();
+            match &f.ret {
                 Some(r) => format!("(fn ({}) {})", ps.join(" "), sx_ty(r)),
                 None => format!("(fn ({}))", ps.join(" ")),
             }
@@ -32,8 +32,8 @@ fn sx_list(items: &[Expr]) -> String {
     items.iter().map(sx_expr).collect::<Vec<_>>().join(" ")
 }
 
-fn sx_opt(e: &Option<Box<Expr>>) -> String {
-    e.as_ref().map_or("_".to_string(), |e| sx_expr(e))
+fn sx_opt(e: &Option<Expr>) -> String {
+    e.as_ref().map_or("_".to_string(), sx_expr)
 }
 
 pub(super) fn sx_expr(e: &Expr) -> String {
@@ -45,29 +45,31 @@ pub(super) fn sx_expr(e: &Expr) -> String {
         ExprKind::Bool(b) => b.to_string(),
         ExprKind::Name(n) => n.to_string(),
         ExprKind::Unary { op, operand } => format!("({} {})", op.symbol(), sx_expr(operand)),
-        ExprKind::Binary { op, lhs, rhs } => {
+        ExprKind::Binary { op, operands } => {
+            let [lhs, rhs] = &**operands;
             format!("({} {} {})", op.symbol(), sx_expr(lhs), sx_expr(rhs))
         }
         ExprKind::Cast { expr, ty } => format!("(as {} {})", sx_expr(expr), sx_ty(ty)),
-        ExprKind::Call { callee, args } if args.is_empty() => format!("(call {})", sx_expr(callee)),
-        ExprKind::Call { callee, args } => format!("(call {} {})", sx_expr(callee), sx_list(args)),
+        ExprKind::Call(c) if c.args.is_empty() => format!("(call {})", sx_expr(&c.callee)),
+        ExprKind::Call(c) => format!("(call {} {})", sx_expr(&c.callee), sx_list(&c.args)),
         ExprKind::Index { base, index } => format!("(idx {} {})", sx_expr(base), sx_expr(index)),
-        ExprKind::Slice { base, start, end } => {
+        ExprKind::Slice(s) => {
             format!(
                 "(slice {} {} {})",
-                sx_expr(base),
-                sx_opt(start),
-                sx_opt(end)
+                sx_expr(&s.base),
+                sx_opt(&s.start),
+                sx_opt(&s.end)
             )
         }
-        ExprKind::Field { base, name } => format!("(. {} {})", sx_expr(base), name.name),
+        ExprKind::Field(f) => format!("(. {} {})", sx_expr(&f.base), f.name.name),
         ExprKind::Array(items) => format!("[{}]", sx_list(items)),
-        ExprKind::StructLit { name, fields } => {
-            let fs: Vec<String> = fields
+        ExprKind::StructLit(s) => {
+            let fs: Vec<String> = s
+                .fields
                 .iter()
                 .map(|(f, v)| format!("({} {})", f.name, sx_expr(v)))
                 .collect();
-            format!("(new {} {})", name.name, fs.join(" "))
+            format!("(new {} {})", s.name.name, fs.join(" "))
         }
         ExprKind::Match(m) => sx_match(m),
         ExprKind::Fn(f) => sx_fn(f),
@@ -152,13 +154,14 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
             let vis = if *is_pub { "pub " } else { "" };
             format!("({vis}global {})", sx_binding(binding))
         }
-        StmtKind::Destructure { names, value } => {
-            let ns: Vec<&str> = names.iter().map(|n| &*n.name).collect();
-            format!("(unpack {} {})", ns.join(" "), sx_expr(value))
+        StmtKind::Destructure(d) => {
+            let ns: Vec<&str> = d.names.iter().map(|n| &*n.name).collect();
+            format!("(unpack {} {})", ns.join(" "), sx_expr(&d.value))
         }
-        StmtKind::Assign { target, op, value } => {
-            let op = op.map_or("set".to_string(), |(o, _)| format!("{}=", o.symbol()));
-            format!("({op} {} {})", sx_expr(target), sx_expr(value))
+        StmtKind::Assign(a) => {
+            let op =
+                a.op.map_or("set".to_string(), |(o, _)| format!("{}=", o.symbol()));
+            format!("({op} {} {})", sx_expr(&a.target), sx_expr(&a.value))
         }
         StmtKind::Expr(e) => sx_expr(e),
         StmtKind::Print { args, newline } => {
@@ -184,20 +187,22 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
             out.push(')');
             out
         }
-        StmtKind::While {
-            label: l,
-            cond,
-            body,
-        } => {
+        StmtKind::While(w) => {
+            let While {
+                label: l,
+                cond,
+                body,
+            } = &**w;
             format!("(while{} {} {})", label(l), sx_expr(cond), sx_block(body))
         }
-        StmtKind::For {
-            label: l,
-            var,
-            iter,
-            body,
-        } => {
-            let it = match &**iter {
+        StmtKind::For(f) => {
+            let For {
+                label: l,
+                var,
+                iter,
+                body,
+            } = &**f;
+            let it = match iter {
                 ForIter::Range {
                     start,
                     end,
@@ -259,11 +264,12 @@ pub(super) fn sx_stmt(s: &Stmt) -> String {
             format!("({vis}impl {} {})", d.type_name.name, ms.join(" "))
         }
         StmtKind::Match(m) => sx_match(m),
-        StmtKind::Try {
-            body,
-            catch_name,
-            handler,
-        } => {
+        StmtKind::Try(t) => {
+            let Try {
+                body,
+                catch_name,
+                handler,
+            } = &**t;
             let name = catch_name
                 .as_ref()
                 .map_or(String::new(), |n| format!(" {}", n.name));

@@ -251,7 +251,7 @@ impl Checker<'_, '_> {
         let name = match &target.kind {
             ast::ExprKind::Name(name) => name,
             ast::ExprKind::Index { base, index } => return self.set_index(base, index, op, value),
-            ast::ExprKind::Field { base, name } => return self.set_field(base, name, op, value),
+            ast::ExprKind::Field(f) => return self.set_field(&f.base, &f.name, op, value),
             _ => {
                 self.error(
                     Code::InvalidAssignTarget,

@@ -118,7 +118,7 @@ impl<'a> Checker<'a, '_> {
     fn void_value(&mut self, e: &Expr) {
         {
             let what = match &e.kind {
-                ExprKind::Call { callee, .. } => match &callee.kind {
+                ExprKind::Call(call) => match &call.callee.kind {
                     ExprKind::Name(n) => format!("Function '{n}'"),
                     _ => "This call".to_string(),
                 },
@@ -235,7 +235,7 @@ impl<'a> Checker<'a, '_> {
                 return self.int_literal(lit, expected, span);
             }
             ExprKind::Float(v) => (TExprKind::Float(*v), Type::F64),
-            ExprKind::Str(bytes) => (TExprKind::Str(bytes.clone()), Type::Str),
+            ExprKind::Str(bytes) => (TExprKind::Str(bytes.to_vec()), Type::Str),
             ExprKind::Bool(b) => (TExprKind::Int(*b as u64), Type::Bool),
             ExprKind::Name(name) => match self.lookup(name) {
                 Some(Sym::Local(id)) => (
@@ -260,20 +260,23 @@ impl<'a> Checker<'a, '_> {
                 }
             },
             ExprKind::Unary { op, operand } => return self.unary(*op, operand, expected, span),
-            ExprKind::Binary { op, lhs, rhs } => return self.binary(*op, lhs, rhs, expected, span),
+            ExprKind::Binary { op, operands } => {
+                let [lhs, rhs] = &**operands;
+                return self.binary(*op, lhs, rhs, expected, span);
+            }
             ExprKind::Cast { expr, ty } => {
                 let target = self.resolve_type(ty);
                 return self.cast(expr, target, span);
             }
-            ExprKind::Call { callee, args } => return self.call(callee, args, expected, span),
+            ExprKind::Call(call) => return self.call(&call.callee, &call.args, expected, span),
             ExprKind::TimeStamp => (TExprKind::TimeStamp, Type::F64),
             ExprKind::Array(elems) => return self.array_literal(elems, expected, span),
             ExprKind::Index { base, index } => return self.index(base, index, span),
-            ExprKind::Slice { base, start, end } => {
-                return self.slice(base, start.as_deref(), end.as_deref(), span)
+            ExprKind::Slice(s) => {
+                return self.slice(&s.base, s.start.as_ref(), s.end.as_ref(), span)
             }
-            ExprKind::Field { base, name } => return self.field(base, name, span),
-            ExprKind::StructLit { name, fields } => return self.struct_literal(name, fields, span),
+            ExprKind::Field(f) => return self.field(&f.base, &f.name, span),
+            ExprKind::StructLit(s) => return self.struct_literal(&s.name, &s.fields, span),
             ExprKind::Match(m) => return self.match_expr(m, expected, span),
             ExprKind::Fn(decl) => return self.closure(decl, span),
         };
@@ -775,8 +778,8 @@ impl<'a> Checker<'a, '_> {
                     Some(_) => {}
                 }
             }
-            ExprKind::Field { base, name } => {
-                if let Some(t) = self.member_call(base, name, args, expected, span) {
+            ExprKind::Field(f) => {
+                if let Some(t) = self.member_call(&f.base, &f.name, args, expected, span) {
                     return t;
                 }
             }

@@ -617,8 +617,8 @@ impl<'a, 's> Checker<'a, 's> {
                     }
                 }
                 // `q, r = pair` declares the names not seen yet, like `x = …`.
-                StmtKind::Destructure { names, .. } => {
-                    for name in names {
+                StmtKind::Destructure(d) => {
+                    for name in &d.names {
                         let assigns =
                             declared.contains(&*name.name) || self.is_imported_global(&name.name);
                         if !assigns {
@@ -901,9 +901,10 @@ impl<'a, 's> Checker<'a, 's> {
             ast::TypeExprKind::Array(elem) => {
                 Type::Array(std::rc::Rc::new(self.resolve_type(elem)))
             }
-            ast::TypeExprKind::Fn { params, ret } => {
-                let params = params.iter().map(|p| self.resolve_type(p)).collect();
-                let ret = ret
+            ast::TypeExprKind::Fn(f) => {
+                let params = f.params.iter().map(|p| self.resolve_type(p)).collect();
+                let ret = f
+                    .ret
                     .as_ref()
                     .map_or(Type::Void, |r| self.resolve_return_type(r));
                 Type::Func(std::rc::Rc::new(super::FnType { params, ret }))

@@ -425,10 +425,9 @@ fn returns_value(stmts: &[ast::Stmt]) -> bool {
             branches.iter().any(|(_, b)| returns_value(&b.stmts))
                 || else_block.as_ref().is_some_and(|b| returns_value(&b.stmts))
         }
-        StmtKind::While { body, .. } | StmtKind::For { body, .. } => returns_value(&body.stmts),
-        StmtKind::Try { body, handler, .. } => {
-            returns_value(&body.stmts) || returns_value(&handler.stmts)
-        }
+        StmtKind::While(w) => returns_value(&w.body.stmts),
+        StmtKind::For(f) => returns_value(&f.body.stmts),
+        StmtKind::Try(t) => returns_value(&t.body.stmts) || returns_value(&t.handler.stmts),
         StmtKind::Match(m) => m.arms.iter().any(|a| match &a.body {
             ast::ArmBody::Block(b) => returns_value(&b.stmts),
             ast::ArmBody::Expr(_) => false,

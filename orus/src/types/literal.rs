@@ -130,7 +130,8 @@ impl Checker<'_, '_> {
                 op: UnaryOp::Neg | UnaryOp::BitNot,
                 operand,
             } => self.literal(operand),
-            ExprKind::Binary { op, lhs, rhs } => {
+            ExprKind::Binary { op, operands } => {
+                let [lhs, rhs] = &**operands;
                 is_arith(*op) && self.literal(rhs) && self.literal(lhs)
             }
             _ => false,
@@ -155,7 +156,8 @@ fn literal_within(e: &Expr, budget: &mut u32) -> Option<bool> {
             *budget = budget.checked_sub(1)?;
             literal_within(operand, budget)
         }
-        ExprKind::Binary { op, lhs, rhs } if is_arith(*op) => {
+        ExprKind::Binary { op, operands } if is_arith(*op) => {
+            let [lhs, rhs] = &**operands;
             *budget = budget.checked_sub(1)?;
             if literal_within(rhs, budget)? {
                 literal_within(lhs, budget)

@@ -44,10 +44,10 @@ impl Checker<'_, '_> {
                 return self.pattern(pattern, &ty, temp);
             }
             // `Result.Ok(v)`: the payload's type is unknown too.
-            if let ExprKind::Call { callee, args } = &e.kind {
-                if let ExprKind::Field { base, .. } = &callee.kind {
-                    if matches!(&base.kind, ExprKind::Name(n) if &**n == "Result") {
-                        self.bind_unknown_payloads(args);
+            if let ExprKind::Call(call) = &e.kind {
+                if let ExprKind::Field(field) = &call.callee.kind {
+                    if matches!(&field.base.kind, ExprKind::Name(n) if &**n == "Result") {
+                        self.bind_unknown_payloads(&call.args);
                         return none(ArmTest::Any);
                     }
                 }
@@ -56,7 +56,7 @@ impl Checker<'_, '_> {
         if let Type::Enum(id, ename) = subject_ty {
             // `Enum.Variant` or `Enum.Variant(a, _, c)`.
             let (path, args) = match &e.kind {
-                ExprKind::Call { callee, args } => (&**callee, Some(args)),
+                ExprKind::Call(call) => (&call.callee, Some(&call.args)),
                 _ => (e, None),
             };
             // `Red ->` for `Color.Red ->` (Rust's `use Color::*` habit): one error, and the
@@ -85,7 +85,8 @@ impl Checker<'_, '_> {
                     };
                 }
             }
-            if let ExprKind::Field { base, name } = &path.kind {
+            if let ExprKind::Field(field) = &path.kind {
+                let (base, name) = (&field.base, &field.name);
                 // The enum's own name, or any name that denotes it here (`use lib: Color as C`).
                 let names_enum = match &base.kind {
                     ExprKind::Name(n) => {
@@ -218,13 +219,13 @@ impl Checker<'_, '_> {
             return None;
         };
         let path = match &e.kind {
-            ExprKind::Call { callee, .. } => &**callee,
+            ExprKind::Call(call) => &call.callee,
             _ => e,
         };
-        let ExprKind::Field { base, .. } = &path.kind else {
+        let ExprKind::Field(field) = &path.kind else {
             return None;
         };
-        let ExprKind::Name(n) = &base.kind else {
+        let ExprKind::Name(n) = &field.base.kind else {
             return None;
         };
         match self.lookup_type(n) {
@@ -241,13 +242,13 @@ impl Checker<'_, '_> {
         subject_ty: &Type,
     ) -> Option<(String, &'e [Expr])> {
         let (callee, args) = match &e.kind {
-            ExprKind::Call { callee, args } if *subject_ty != Type::Error => (&**callee, &args[..]),
+            ExprKind::Call(call) if *subject_ty != Type::Error => (&call.callee, &call.args[..]),
             _ => return None,
         };
-        let ExprKind::Field { base, .. } = &callee.kind else {
+        let ExprKind::Field(field) = &callee.kind else {
             return None;
         };
-        let ExprKind::Name(n) = &base.kind else {
+        let ExprKind::Name(n) = &field.base.kind else {
             return None;
         };
         if self.lookup(n).is_some() {

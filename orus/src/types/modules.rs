@@ -98,12 +98,14 @@ impl Checker<'_, '_> {
                         }
                     }
                 }
-                StmtKind::Struct(ast::StructDecl {
-                    name, is_pub: true, ..
-                })
-                | StmtKind::Enum(ast::EnumDecl {
-                    name, is_pub: true, ..
-                }) => {
+                StmtKind::Struct(d) if d.is_pub => {
+                    let name = &d.name;
+                    if let Some(t) = ns.type_names.get(&*name.name) {
+                        out.push((String::from(&*name.name), Import::Type(t.clone())));
+                    }
+                }
+                StmtKind::Enum(d) if d.is_pub => {
+                    let name = &d.name;
                     if let Some(t) = ns.type_names.get(&*name.name) {
                         out.push((String::from(&*name.name), Import::Type(t.clone())));
                     }
@@ -240,8 +242,8 @@ fn private_names(stmts: &[ast::Stmt]) -> impl Iterator<Item = &str> {
 fn declares(stmts: &[ast::Stmt], name: &str) -> bool {
     stmts.iter().any(|s| match &s.kind {
         StmtKind::Fn(decl) => decl.name.as_ref().is_some_and(|n| &*n.name == name),
-        StmtKind::Struct(ast::StructDecl { name: n, .. })
-        | StmtKind::Enum(ast::EnumDecl { name: n, .. }) => &*n.name == name,
+        StmtKind::Struct(d) => &*d.name.name == name,
+        StmtKind::Enum(d) => &*d.name.name == name,
         StmtKind::Global { binding, .. } => &*binding.name.name == name,
         _ => false,
     })

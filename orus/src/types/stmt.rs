@@ -54,12 +54,12 @@ impl Checker<'_, '_> {
                 }
                 return;
             }
-            StmtKind::Assign { target, op, value } => match self.assign(target, *op, value) {
+            StmtKind::Assign(a) => match self.assign(&a.target, a.op, &a.value) {
                 Some(kind) => kind,
                 None => return,
             },
             StmtKind::Expr(e) => TStmtKind::Expr(self.expr(e, None)),
-            StmtKind::Destructure { names, value } => match self.destructure(names, value) {
+            StmtKind::Destructure(d) => match self.destructure(&d.names, &d.value) {
                 Some(kind) => kind,
                 None => return,
             },
@@ -84,19 +84,15 @@ impl Checker<'_, '_> {
                     else_body,
                 }
             }
-            StmtKind::While { label, cond, body } => {
+            StmtKind::While(w) => {
+                let ast::While { label, cond, body } = &**w;
                 let cond = self.condition(cond);
                 let id = self.open_loop(label);
                 let body = self.scoped_block(&body.stmts);
                 self.cx.loops.pop();
                 TStmtKind::While { id, cond, body }
             }
-            StmtKind::For {
-                label,
-                var,
-                iter,
-                body,
-            } => match self.for_loop(label, var, iter, body) {
+            StmtKind::For(f) => match self.for_loop(&f.label, &f.var, &f.iter, &f.body) {
                 Some(kind) => kind,
                 None => return,
             },
@@ -153,11 +149,7 @@ impl Checker<'_, '_> {
                 return;
             }
             StmtKind::Match(m) => self.match_stmt(m),
-            StmtKind::Try {
-                body,
-                catch_name,
-                handler,
-            } => self.try_stmt(body, catch_name.as_ref(), handler),
+            StmtKind::Try(t) => self.try_stmt(&t.body, t.catch_name.as_ref(), &t.handler),
             StmtKind::Throw(value) => match self.throw_stmt(value) {
                 Some(kind) => kind,
                 None => return,
@@ -254,7 +246,7 @@ impl Checker<'_, '_> {
                 inclusive,
             } => {
                 let mut parts: Vec<&ast::Expr> = vec![start, end];
-                parts.extend(step.iter());
+                parts.extend(step.as_deref());
                 let typed = self.same_integer_type(&parts);
                 let mut it = typed.into_iter();
                 let start = it.next().expect("start");
