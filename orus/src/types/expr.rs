@@ -817,7 +817,8 @@ impl<'a> Checker<'a, '_> {
             }
             return self.poisoned(span);
         }
-        let mut typed: Vec<TExpr> = self_arg.into_iter().collect();
+        let mut typed: Vec<TExpr> = Vec::with_capacity(skip + args.len());
+        typed.extend(self_arg);
         let mut poisoned = false;
         let result_params = self.fns[entry].result_params.clone();
         let result_params = &result_params[skip.min(result_params.len())..];
@@ -827,26 +828,35 @@ impl<'a> Checker<'a, '_> {
         let adaptable = |arg: &Expr, param: &Option<Type>| {
             param.is_none() && leaf_literal_type(arg) == Some(Type::I32)
         };
-        let mut early: Vec<Option<TExpr>> = Vec::with_capacity(args.len());
+        // The arguments are typed into `typed` in order; an adaptable literal gets a
+        // placeholder there, replaced once the anchor is known (most calls have none, and
+        // then nothing is retyped).
+        let mut deferred = false;
         for (arg, param) in args.iter().zip(params) {
-            early.push(match param {
-                _ if adaptable(arg, param) => None,
-                Some(pt) => Some(self.expect_value(arg, pt)),
-                None => Some(self.value(arg, None)),
+            typed.push(match param {
+                _ if adaptable(arg, param) => {
+                    deferred = true;
+                    self.poisoned(arg.span)
+                }
+                Some(pt) => self.expect_value(arg, pt),
+                None => self.value(arg, None),
             });
         }
-        let anchor = early
-            .iter()
-            .zip(params)
-            .find_map(|(t, p)| {
-                t.as_ref()
-                    .filter(|t| p.is_none() && t.ty.is_integer() && t.ty != Type::I32)
-            })
-            .map(|t| t.ty.clone());
-        for ((arg, &must_be_result), t) in args.iter().zip(result_params).zip(early) {
-            let t = match t {
-                Some(t) => t,
-                None => match &anchor {
+        let anchor = if deferred {
+            typed[skip..]
+                .iter()
+                .zip(args.iter().zip(params))
+                .find(|(t, (arg, p))| {
+                    !adaptable(arg, p) && p.is_none() && t.ty.is_integer() && t.ty != Type::I32
+                })
+                .map(|(t, _)| t.ty.clone())
+        } else {
+            None
+        };
+        for (k, (arg, &must_be_result)) in args.iter().zip(result_params).enumerate() {
+            let slot = skip + k;
+            if deferred && adaptable(arg, &params[k]) {
+                typed[slot] = match &anchor {
                     Some(ty)
                         if !(matches!(ty, Type::U32 | Type::U64)
                             && matches!(arg.kind, ExprKind::Unary { .. })) =>
@@ -854,18 +864,15 @@ impl<'a> Checker<'a, '_> {
                         self.expect_value(arg, ty)
                     }
                     _ => self.value(arg, None),
-                },
-            };
+                };
+            }
+            let t = &typed[slot];
             if must_be_result && t.ty != Type::Error && !self.is_result(&self.resolve(&t.ty)) {
-                self.error(
-                    Code::TypeMismatch,
-                    arg.span,
-                    format!("this is a `{}`, but `Result` was expected", t.ty),
-                );
+                let message = format!("this is a `{}`, but `Result` was expected", t.ty);
+                self.error(Code::TypeMismatch, arg.span, message);
                 poisoned = true;
             }
-            poisoned |= t.ty == Type::Error;
-            typed.push(t);
+            poisoned |= typed[slot].ty == Type::Error;
         }
         if poisoned {
             return self.poisoned(span);

@@ -102,6 +102,7 @@ fn check_in_order(
     let mut checker = Checker::new(maps);
     checker.check_last = check_last;
     checker.nesting_budget = (max_depth as usize).max(MIN_NESTING_BUDGET);
+    checker.reserve_functions(modules);
     let mut inits = vec![];
     let last = modules.len().saturating_sub(1);
     for (index, module) in modules.iter().enumerate() {
@@ -257,7 +258,8 @@ pub(super) struct FnEntry<'a> {
 }
 
 pub(super) struct Instance {
-    pub args: Vec<Type>,
+    /// Shared: checking the body reads them while the checker changes.
+    pub args: Rc<[Type]>,
     pub id: FuncId,
     /// The return type; `None` while an unannotated function is being inferred.
     pub ret: Option<Type>,
@@ -591,18 +593,30 @@ impl<'a, 's> Checker<'a, 's> {
         self.maps.get(module).map_or(0, |m| m.1.line_col(at).0)
     }
 
+    /// Room for the functions the modules declare (methods included) and one version of
+    /// each, the field defaults' functions and the modules' own: growing these vectors
+    /// one function at a time copies their large entries again and again.
+    fn reserve_functions(&mut self, modules: &[ModuleInput<'_>]) {
+        let (mut declared, mut defaults) = (0, 0);
+        for stmt in modules.iter().flat_map(|m| &m.ast.stmts) {
+            match &stmt.kind {
+                StmtKind::Fn(_) => declared += 1,
+                StmtKind::Impl(imp) => declared += imp.methods.len(),
+                StmtKind::Struct(decl) => {
+                    defaults += decl.fields.iter().filter(|f| f.default.is_some()).count()
+                }
+                _ => {}
+            }
+        }
+        self.fns.reserve_exact(declared);
+        self.functions
+            .reserve_exact(declared + defaults + modules.len());
+    }
+
     /// Numbers top-level variables in declaration order and registers top-level functions,
     /// so bodies can be checked before the main walk reaches them.
     fn prepass(&mut self, stmts: &'a [ast::Stmt]) {
         let mut declared: FastSet<&str> = FastSet::default();
-        // Room for the functions declared here and (at least) one version of each: growing
-        // these vectors one function at a time copies their large entries again and again.
-        let declared_fns = stmts
-            .iter()
-            .filter(|s| matches!(s.kind, StmtKind::Fn(_)))
-            .count();
-        self.fns.reserve(declared_fns);
-        self.functions.reserve(declared_fns);
         for stmt in stmts {
             match &stmt.kind {
                 StmtKind::Bind(bindings) => {

@@ -380,8 +380,8 @@ impl Checker<'_, '_> {
     pub(super) fn match_stmt(&mut self, m: &MatchExpr) -> TStmtKind {
         self.cx.open_scope();
         let (subject, temp) = self.match_subject(m);
-        let mut arms = vec![];
-        let mut keys = vec![];
+        let mut arms = Vec::with_capacity(m.arms.len());
+        let mut keys = Vec::with_capacity(m.arms.len());
         for arm in &m.arms {
             self.cx.open_scope();
             let p = self.pattern(&arm.pattern, &subject.ty, temp);
@@ -418,8 +418,8 @@ impl Checker<'_, '_> {
     ) -> TExpr {
         self.cx.open_scope();
         let (subject, temp) = self.match_subject(m);
-        let mut arms = vec![];
-        let mut keys = vec![];
+        let mut arms = Vec::with_capacity(m.arms.len());
+        let mut keys = Vec::with_capacity(m.arms.len());
         let mut result_ty: Option<Type> = expected.cloned();
         for arm in &m.arms {
             self.cx.open_scope();

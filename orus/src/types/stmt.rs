@@ -253,13 +253,8 @@ impl Checker<'_, '_> {
                 step,
                 inclusive,
             } => {
-                let mut parts: Vec<&ast::Expr> = vec![start, end];
-                parts.extend(step.iter());
-                let typed = self.same_integer_type(&parts);
-                let mut it = typed.into_iter();
-                let start = it.next().expect("start");
-                let end = it.next().expect("end");
-                (start, end, it.next(), *inclusive)
+                let (start, end, step) = self.same_integer_type(start, end, step.as_ref());
+                (start, end, step, *inclusive)
             }
             ForIter::Each(e) => {
                 let mut end = self.value(e, None);
@@ -322,7 +317,14 @@ impl Checker<'_, '_> {
     }
 
     /// Types range bounds so they share one integer type; literals adapt to the others.
-    fn same_integer_type(&mut self, parts: &[&ast::Expr]) -> Vec<TExpr> {
+    fn same_integer_type(
+        &mut self,
+        start: &ast::Expr,
+        end: &ast::Expr,
+        step: Option<&ast::Expr>,
+    ) -> (TExpr, TExpr, Option<TExpr>) {
+        let all = [start, end, step.unwrap_or(end)];
+        let parts = &all[..2 + usize::from(step.is_some())];
         let anchor = parts.iter().position(|e| !self.literal(e)).unwrap_or(0);
         let mut first = self.value(parts[anchor], None);
         if matches!(first.ty, Type::Hole(_)) {
@@ -335,16 +337,15 @@ impl Checker<'_, '_> {
             self.mismatch(parts[anchor].span, &ty, &Type::I32);
             ty = Type::Error;
         }
-        let mut out: Vec<Option<TExpr>> = vec![None; parts.len()];
+        let mut out: [Option<TExpr>; 3] = [None, None, None];
         out[anchor] = Some(first);
         for (i, e) in parts.iter().enumerate() {
             if i != anchor {
                 out[i] = Some(self.expect_value(e, &ty));
             }
         }
-        out.into_iter()
-            .map(|e| e.expect("every part typed"))
-            .collect()
+        let [start, end, step] = out;
+        (start.expect("start typed"), end.expect("end typed"), step)
     }
 
     fn return_stmt(&mut self, value: Option<&ast::Expr>, span: Span) -> TStmtKind {
