@@ -99,7 +99,8 @@ impl Finder {
                 self.operand(obj, in_loop);
                 self.operand(value, in_loop);
             }
-            TStmtKind::Match { subject, arms, .. } => {
+            TStmtKind::Match(m) => {
+                let TMatch { subject, arms, .. } = &**m;
                 self.value(subject, in_loop);
                 for arm in arms {
                     if let ArmTest::Cond(cond) = &arm.test {
@@ -232,7 +233,8 @@ impl Finder {
                 self.operand(value, in_loop);
             }
             TExprKind::GetField { obj, .. } => self.operand(obj, in_loop),
-            TExprKind::Match { subject, arms, .. } => {
+            TExprKind::Match(m) => {
+                let TMatch { subject, arms, .. } = &**m;
                 self.value(subject, in_loop);
                 for arm in arms {
                     if let ArmTest::Cond(cond) = &arm.test {

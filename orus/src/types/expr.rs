@@ -885,7 +885,10 @@ impl<'a> Checker<'a, '_> {
             .collect();
         let (func, ret) = self.instance(entry, &arg_types, span);
         TExpr {
-            kind: TExprKind::Call { func, args: typed },
+            kind: TExprKind::Call {
+                func,
+                args: typed.into_boxed_slice(),
+            },
             ty: ret,
             span,
         }

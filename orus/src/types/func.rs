@@ -947,7 +947,7 @@ impl<'a, 's> Checker<'a, 's> {
                 kind: TStmtKind::Expr(TExpr {
                     kind: TExprKind::Call {
                         func: init,
-                        args: vec![],
+                        args: Box::new([]),
                     },
                     ty: Type::Void,
                     span,

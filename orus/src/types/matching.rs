@@ -403,11 +403,11 @@ impl Checker<'_, '_> {
         }
         self.cx.close_scope();
         self.check_arms(m, &subject.ty, &keys, false);
-        TStmtKind::Match {
+        TStmtKind::Match(Box::new(TMatch {
             subject,
             temp,
             arms,
-        }
+        }))
     }
 
     pub(super) fn match_expr(
@@ -453,11 +453,11 @@ impl Checker<'_, '_> {
         self.cx.close_scope();
         self.check_arms(m, &subject.ty, &keys, true);
         TExpr {
-            kind: TExprKind::Match {
-                subject: Box::new(subject),
+            kind: TExprKind::Match(Box::new(TMatch {
+                subject,
                 temp,
                 arms,
-            },
+            })),
             ty: result_ty.unwrap_or(Type::Error),
             span,
         }

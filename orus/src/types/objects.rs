@@ -534,7 +534,7 @@ impl<'a> Checker<'a, '_> {
                     kind: TExprKind::NewEnum {
                         id,
                         variant: 0,
-                        payload: vec![v],
+                        payload: Box::new([v]),
                     },
                     ty,
                     span,
@@ -563,7 +563,7 @@ impl<'a> Checker<'a, '_> {
                     kind: TExprKind::NewEnum {
                         id,
                         variant: 1,
-                        payload: vec![v],
+                        payload: Box::new([v]),
                     },
                     ty,
                     span,
@@ -659,7 +659,7 @@ impl<'a> Checker<'a, '_> {
                 }
             }
         }
-        let mut fields = vec![];
+        let mut fields = Vec::with_capacity(values.len());
         for (k, slot) in values.into_iter().enumerate() {
             match slot {
                 Some(v) => fields.push(v),
@@ -674,7 +674,10 @@ impl<'a> Checker<'a, '_> {
                             });
                         }
                         fields.push(TExpr {
-                            kind: TExprKind::Call { func, args: vec![] },
+                            kind: TExprKind::Call {
+                                func,
+                                args: Box::new([]),
+                            },
                             ty: info_fields[k].1.clone(),
                             span,
                         });
@@ -697,7 +700,10 @@ impl<'a> Checker<'a, '_> {
             return self.poisoned_expr(span);
         }
         TExpr {
-            kind: TExprKind::NewStruct { id, fields },
+            kind: TExprKind::NewStruct {
+                id,
+                fields: fields.into_boxed_slice(),
+            },
             ty: Type::Struct(id, sname),
             span,
         }

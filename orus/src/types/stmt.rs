@@ -89,7 +89,11 @@ impl Checker<'_, '_> {
                 let id = self.open_loop(label);
                 let body = self.scoped_block(&body.stmts);
                 self.cx.loops.pop();
-                TStmtKind::While { id, cond, body }
+                TStmtKind::While {
+                    id,
+                    cond: Box::new(cond),
+                    body,
+                }
             }
             StmtKind::For {
                 label,
@@ -271,7 +275,7 @@ impl Checker<'_, '_> {
                     return Some(TStmtKind::ForEach {
                         id,
                         var: var_id,
-                        array: end,
+                        array: Box::new(end),
                         body,
                     });
                 }
@@ -460,7 +464,8 @@ pub(super) fn always_returns(stmts: &[TStmt]) -> bool {
     stmts.iter().rev().any(|s| match &s.kind {
         TStmtKind::Return(_) | TStmtKind::Throw(_) => true,
         TStmtKind::Try { body, handler, .. } => always_returns(body) && always_returns(handler),
-        TStmtKind::Match { subject, arms, .. } => {
+        TStmtKind::Match(m) => {
+            let (subject, arms) = (&m.subject, &m.arms);
             let exhaustive = matches!(subject.ty, Type::Enum(..))
                 || arms.iter().any(|a| matches!(a.test, ArmTest::Any));
             exhaustive && !arms.is_empty() && arms.iter().all(|a| always_returns(&a.body))

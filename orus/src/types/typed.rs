@@ -125,8 +125,19 @@ pub struct TArm<B> {
     pub body: B,
 }
 
+/// `match`, as a statement (`B` = `Vec<TStmt>`) or an expression (`B` = `TExpr`): the
+/// subject is stored in `temp`, then the arms are tried in order. Boxed in both trees:
+/// matches are rare, and inline they would make every node larger.
+#[derive(Clone, Debug)]
+pub struct TMatch<B> {
+    pub subject: TExpr,
+    pub temp: LocalId,
+    pub arms: Vec<TArm<B>>,
+}
+
 /// Large operands are boxed so that a statement stays small: every statement of a body
-/// takes the size of the largest variant.
+/// takes the size of the largest variant (a store of a value, the commonest statement,
+/// is the size to beat; the test `typed_nodes_stay_small` holds it).
 #[derive(Clone, Debug)]
 pub enum TStmtKind {
     /// Initialise or overwrite a variable.
@@ -145,7 +156,7 @@ pub enum TStmtKind {
     },
     While {
         id: LoopId,
-        cond: TExpr,
+        cond: Box<TExpr>,
         body: Vec<TStmt>,
     },
     /// `for var in start..end..step`: bounds evaluated once, `var` is read-only.
@@ -163,7 +174,7 @@ pub enum TStmtKind {
     ForEach {
         id: LoopId,
         var: LocalId,
-        array: TExpr,
+        array: Box<TExpr>,
         body: Vec<TStmt>,
     },
     /// `array[index] = value`, or `array[index] op= value` when `op` is set (with the
@@ -171,12 +182,12 @@ pub enum TStmtKind {
     SetIndex {
         array: Box<TExpr>,
         index: Box<TExpr>,
-        value: TExpr,
+        value: Box<TExpr>,
         op: Option<(BinOp, Span)>,
     },
     /// `a, b = value`: stores `value[0]`, `value[1]`, … into the places.
     Destructure {
-        value: TExpr,
+        value: Box<TExpr>,
         targets: Vec<Place>,
     },
     /// `obj.field = value`, or `obj.field op= value` when `op` is set (with the span of
@@ -184,15 +195,11 @@ pub enum TStmtKind {
     SetField {
         obj: Box<TExpr>,
         field: u16,
-        value: TExpr,
+        value: Box<TExpr>,
         op: Option<(BinOp, Span)>,
     },
-    /// Statement `match`: the subject is stored in `temp`, then arms are tried in order.
-    Match {
-        subject: TExpr,
-        temp: LocalId,
-        arms: Vec<TArm<Vec<TStmt>>>,
-    },
+    /// Statement `match`.
+    Match(Box<TMatch<Vec<TStmt>>>),
     /// `try: body catch [name]: handler`; the Error value lands in `error_local`.
     Try {
         body: Vec<TStmt>,
@@ -264,11 +271,11 @@ pub enum TExprKind {
     ToStr(Box<TExpr>),
     Call {
         func: FuncId,
-        args: Vec<TExpr>,
+        args: Box<[TExpr]>,
     },
     TimeStamp,
     /// An array literal; elements have the array's element type.
-    Array(Vec<TExpr>),
+    Array(Box<[TExpr]>),
     /// `base[index]` on an array, or on a string (a one-byte string). Typed `i32` on a
     /// string, it is the byte's value instead: codegen's form of `s[i]` in a comparison
     /// with another one-byte string (the checker never makes it).
@@ -294,7 +301,7 @@ pub enum TExprKind {
     /// A struct literal; fields in declaration order.
     NewStruct {
         id: u32,
-        fields: Vec<TExpr>,
+        fields: Box<[TExpr]>,
     },
     GetField {
         obj: Box<TExpr>,
@@ -304,24 +311,20 @@ pub enum TExprKind {
     NewEnum {
         id: u32,
         variant: u16,
-        payload: Vec<TExpr>,
+        payload: Box<[TExpr]>,
     },
     /// A function value: the function and what it captures from the creating function.
     Closure {
         func: FuncId,
-        captures: Vec<CaptureSource>,
+        captures: Box<[CaptureSource]>,
     },
     /// Calling a function value.
     CallValue {
         callee: Box<TExpr>,
-        args: Vec<TExpr>,
+        args: Box<[TExpr]>,
     },
     /// `match` as an expression.
-    Match {
-        subject: Box<TExpr>,
-        temp: LocalId,
-        arms: Vec<TArm<TExpr>>,
-    },
+    Match(Box<TMatch<TExpr>>),
 }
 
 /// A direct child of a statement: an expression it evaluates or a nested statement list.
@@ -388,9 +391,9 @@ pub fn for_each_child<F: FnMut(Child<'_>) + ?Sized>(stmt: &mut TStmt, f: &mut F)
             f(Child::Expr(value));
         }
         TStmtKind::Destructure { value, .. } => f(Child::Expr(value)),
-        TStmtKind::Match { subject, arms, .. } => {
-            f(Child::Expr(subject));
-            for arm in arms {
+        TStmtKind::Match(m) => {
+            f(Child::Expr(&mut m.subject));
+            for arm in &mut m.arms {
                 if let ArmTest::Cond(c) = &mut arm.test {
                     f(Child::Expr(c));
                 }
@@ -456,14 +459,33 @@ pub fn for_each_subexpr<F: FnMut(&mut TExpr) + ?Sized>(e: &mut TExpr, f: &mut F)
             f(array);
             f(value);
         }
-        TExprKind::Match { subject, arms, .. } => {
-            f(subject);
-            for arm in arms {
+        TExprKind::Match(m) => {
+            f(&mut m.subject);
+            for arm in &mut m.arms {
                 if let ArmTest::Cond(c) = &mut arm.test {
                     f(c);
                 }
                 f(&mut arm.body);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// A program's typed tree is a few nodes per source line, and every byte of a node is
+    /// memory the compiler touches: rare or large operands are boxed (`TMatch`, the
+    /// operands of `SetIndex`/`SetField`, loop conditions) and lists of fixed length are
+    /// boxed slices, so that these sizes hold. A variant that grows past them makes every
+    /// node larger.
+    #[test]
+    fn typed_nodes_stay_small() {
+        assert_eq!(size_of::<TExprKind>(), 32);
+        assert_eq!(size_of::<TExpr>(), 64);
+        assert_eq!(size_of::<TStmtKind>(), 96);
+        assert_eq!(size_of::<TStmt>(), 104);
     }
 }
