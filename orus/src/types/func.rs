@@ -438,8 +438,9 @@ pub(super) struct Checker<'a, 's> {
     pub enums: Vec<super::objects::EnumInfo>,
     /// Declared struct and enum names.
     pub type_names: HashMap<String, Type>,
-    /// Instances of the built-in `Result`, by `Ok` payload type.
-    pub result_instances: Vec<(Type, u32)>,
+    /// Instances of the built-in `Result`, by `Ok` payload type: the enum and the name its
+    /// types show (`Result<i32>`), made once.
+    pub result_instances: Vec<(Type, u32, super::TypeName)>,
     /// Element types of empty array literals (see `holes.rs`).
     pub holes: Vec<Option<Type>>,
     /// The holes that stand for a built-in `Result` whose `Ok` type is not known yet
