@@ -289,6 +289,21 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn int_literal(&mut self, lit: IntLit, expected: Option<&Type>, span: Span) -> TExpr {
+        // Most literals are small and typed `i32` (by default or by their context): the
+        // value `value_as` would give, without its general checks.
+        let default_context = match expected {
+            None | Some(Type::I32) => true,
+            Some(t) => !t.is_numeric() && !matches!(t, Type::Hole(_)),
+        };
+        if default_context && lit.magnitude <= i32::MAX as u64 {
+            let v = lit.magnitude as i64;
+            let v = if lit.negative { -v } else { v };
+            return TExpr {
+                kind: TExprKind::Int(v as u64),
+                ty: Type::I32,
+                span,
+            };
+        }
         // Beside an unannotated parameter not typed yet (`x * 2`), the literal takes that
         // parameter's type, whatever a later use makes it (choice 31).
         // (A literal too big for `i32` makes it an `i64` at once, as any i64 literal would.)

@@ -378,6 +378,13 @@ impl FnCx {
         self.ret_widenings.clear();
     }
 
+    /// The locals of a finished body, in a vector of their exact size: the context keeps
+    /// its room for the next body (most bodies have fewer locals than `LOCALS`, and the
+    /// typed function keeps its vector).
+    pub(super) fn take_locals(&mut self) -> Vec<LocalVar> {
+        self.locals.drain(..).collect()
+    }
+
     /// Opens a block scope (reusing the storage of a closed one).
     pub(super) fn open_scope(&mut self) {
         let scope = self.spare_scopes.pop().unwrap_or_default();
@@ -618,6 +625,13 @@ impl<'a, 's> Checker<'a, 's> {
     /// so bodies can be checked before the main walk reaches them.
     fn prepass(&mut self, stmts: &'a [ast::Stmt]) {
         let mut declared: FastSet<&str> = FastSet::default();
+        // The module's function names, at once: the table would grow (and rehash) as often
+        // as it doubles.
+        let fns_here = stmts
+            .iter()
+            .filter(|s| matches!(s.kind, StmtKind::Fn(_)))
+            .count();
+        self.top_fns.reserve(fns_here);
         for stmt in stmts {
             match &stmt.kind {
                 StmtKind::Bind(bindings) => {
@@ -867,6 +881,13 @@ impl<'a, 's> Checker<'a, 's> {
 
     /// The type written for a value (variable, parameter, field, payload, element, cast).
     pub fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Type {
+        // A primitive (the commonest annotation) is what it says, whatever types the
+        // program declares (as the general case below decides, after its checks).
+        if let ast::TypeExprKind::Named(name) = &ty.kind {
+            if let Some(t) = Type::from_name(name).filter(|t| *t != Type::Void) {
+                return t;
+            }
+        }
         match &ty.kind {
             // `void` says a function returns nothing (spec §4): no value has it.
             ast::TypeExprKind::Named(name)
@@ -959,7 +980,7 @@ impl<'a, 's> Checker<'a, 's> {
         body.extend(self.block_stmts(stmts));
         let no_fns = self.no_fns.clone();
         let mut cx = self.enter_cx(RetKind::Entry, 0, no_fns);
-        let locals = std::mem::take(&mut cx.locals);
+        let locals = cx.take_locals();
         self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
             name,

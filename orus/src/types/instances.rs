@@ -408,7 +408,7 @@ impl Checker<'_, '_> {
             diag.file = Some(file);
             self.diags.push(diag);
         }
-        let locals = std::mem::take(&mut cx.locals);
+        let locals = cx.take_locals();
         self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
             name: self.compiled_name(entry),

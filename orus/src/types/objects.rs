@@ -142,6 +142,18 @@ impl<'a> Checker<'a, '_> {
     /// Registers every top-level struct and enum, then their fields, payloads and impls, so
     /// types may refer to each other in any order (decision D2).
     pub(super) fn declare_types(&mut self, stmts: &'a [ast::Stmt]) {
+        // Room for the module's types at once, instead of growing table by table.
+        let structs = stmts
+            .iter()
+            .filter(|s| matches!(s.kind, StmtKind::Struct(_)))
+            .count();
+        let enums = stmts
+            .iter()
+            .filter(|s| matches!(s.kind, StmtKind::Enum(_)))
+            .count();
+        self.type_names.reserve(structs + enums);
+        self.structs.reserve(structs);
+        self.enums.reserve(enums);
         for stmt in stmts {
             let (name, is_struct) = match &stmt.kind {
                 StmtKind::Struct(s) => (&s.name, true),
