@@ -836,7 +836,6 @@ impl<'a> Checker<'a, '_> {
         typed.extend(self_arg);
         let mut poisoned = false;
         let result_params = self.fns[entry].result_params.clone();
-        let result_params = &result_params[skip.min(result_params.len())..];
         // A small integer literal passed to an unannotated parameter takes the integer type
         // of the first other unannotated argument (`maxv(big, 3)` with `big: i64` is
         // `maxv(i64, i64)`), as the literal would under inference (ARCHITECTURE choice 29).
@@ -868,8 +867,9 @@ impl<'a> Checker<'a, '_> {
         } else {
             None
         };
-        for (k, (arg, &must_be_result)) in args.iter().zip(result_params).enumerate() {
+        for (k, arg) in args.iter().enumerate() {
             let slot = skip + k;
+            let must_be_result = result_params.as_ref().is_some_and(|r| r[slot]);
             if deferred && adaptable(arg, &params[k]) {
                 typed[slot] = match &anchor {
                     Some(ty)

@@ -248,8 +248,9 @@ pub(super) struct FnEntry<'a> {
     /// The error for endlessly growing instance types was reported (once per function).
     pub endless_reported: bool,
     /// Per parameter: annotated with a bare `Result`. Such a parameter is generic (its
-    /// `params` entry is `None`) but its argument must be a `Result`.
-    pub result_params: std::rc::Rc<[bool]>,
+    /// `params` entry is `None`) but its argument must be a `Result`. `None` when no
+    /// parameter is (nearly every function): no list to make, share and drop.
+    pub result_params: Option<Rc<[bool]>>,
     /// The return annotation is a bare `Result`: each instance gets its own result hole.
     pub result_ret: bool,
     /// For a method, the struct its `impl` is for: the compiled function is named
@@ -421,7 +422,9 @@ pub(super) struct Checker<'a, 's> {
     pub entry: Option<FuncId>,
     pub diags: Vec<Diagnostic>,
     pub fns: Vec<FnEntry<'a>>,
-    pub top_fns: HashMap<String, usize>,
+    /// The current module's top-level functions by name (keyed by the shared names of
+    /// the syntax tree: no copy of each name).
+    pub top_fns: HashMap<Name, usize>,
     pub top_vars: Vec<TopSlot>,
     /// The ids of `top_vars`, ascending, by name: name lookups in functions must not scan
     /// every top-level variable of the program.
@@ -684,7 +687,7 @@ impl<'a, 's> Checker<'a, 's> {
                                 ),
                             );
                         } else {
-                            self.top_fns.insert(String::from(&*name.name), index);
+                            self.top_fns.insert(name.name.clone(), index);
                         }
                     }
                 }
@@ -829,19 +832,22 @@ impl<'a, 's> Checker<'a, 's> {
         self.check_param_names(decl);
         // A bare `Result` is one type per payload: a parameter so annotated takes whichever
         // `Result` each call passes (a version of the function per payload type, like an
-        // unannotated parameter), and such a return type is found per version. (Both lists
+        // unannotated parameter), and such a return type is found per version. (The lists
         // are collected straight into their shared slices: one allocation each.)
-        let result_params: Rc<[bool]> = decl
+        let bare = |p: &ast::Param| p.ty.as_ref().is_some_and(|t| self.is_bare_result(t));
+        let result_params: Option<Rc<[bool]>> = decl
             .params
             .iter()
-            .map(|p| p.ty.as_ref().is_some_and(|t| self.is_bare_result(t)))
-            .collect();
+            .any(bare)
+            .then(|| decl.params.iter().map(bare).collect());
         let params: Rc<[Option<Type>]> = decl
             .params
             .iter()
-            .zip(result_params.iter())
-            .map(|(p, &bare)| match &p.ty {
-                Some(t) if !bare => Some(self.resolve_type(t)),
+            .enumerate()
+            .map(|(k, p)| match &p.ty {
+                Some(t) if !result_params.as_ref().is_some_and(|r| r[k]) => {
+                    Some(self.resolve_type(t))
+                }
                 _ => None,
             })
             .collect();
@@ -1111,7 +1117,7 @@ impl<'a, 's> Checker<'a, 's> {
             let visible = self.cx.top_visible.min(self.top_vars.len());
             candidates.extend(self.top_vars[..visible].iter().map(|t| t.name.as_str()));
         }
-        candidates.extend(self.top_fns.keys().map(String::as_str));
+        candidates.extend(self.top_fns.keys().map(|k| &**k));
         candidates.extend(self.cx.visible_fns.iter().map(|(n, _)| &**n));
         closest(name, candidates, (name.len() / 3).max(1)).map(str::to_string)
     }
