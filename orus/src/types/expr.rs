@@ -893,12 +893,19 @@ impl<'a> Checker<'a, '_> {
             return self.poisoned(span);
         }
         // Annotated parameters fix the instance's types; the others come from the arguments.
-        let arg_types: Vec<Type> = typed
-            .iter()
-            .zip(all_params.iter())
-            .map(|(t, p)| p.clone().unwrap_or_else(|| t.ty.clone()))
-            .collect();
+        // (In a vector kept for the next call: most calls find an existing version, and
+        // the list only serves to look it up. A call checked while this one is, by a body
+        // checked for it, finds the spare taken and makes its own.)
+        let mut arg_types = std::mem::take(&mut self.spare_arg_types);
+        arg_types.extend(
+            typed
+                .iter()
+                .zip(all_params.iter())
+                .map(|(t, p)| p.clone().unwrap_or_else(|| t.ty.clone())),
+        );
         let (func, ret) = self.instance(entry, &arg_types, span);
+        arg_types.clear();
+        self.spare_arg_types = arg_types;
         TExpr {
             kind: TExprKind::Call {
                 func,

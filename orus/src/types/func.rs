@@ -507,6 +507,8 @@ pub(super) struct Checker<'a, 's> {
     /// Functions with unannotated parameters used as values, waiting for a call to
     /// decide their parameter types.
     pub(super) open_fn_values: Vec<super::closures::OpenFnValue>,
+    /// A call's argument types, kept empty between calls for the next (`call_entry`).
+    pub(super) spare_arg_types: Vec<Type>,
 }
 
 impl<'a, 's> Checker<'a, 's> {
@@ -546,6 +548,7 @@ impl<'a, 's> Checker<'a, 's> {
             assumed_results: vec![],
             check_last: vec![],
             open_fn_values: vec![],
+            spare_arg_types: vec![],
             failed_imports: Default::default(),
             private_imports: Default::default(),
             module_words: Vec::new(),

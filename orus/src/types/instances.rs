@@ -39,6 +39,18 @@ impl Checker<'_, '_> {
     /// Returns the instance of `entry` for these argument types, creating it if needed,
     /// and its return type (checking the body now when the return type must be inferred).
     pub fn instance(&mut self, entry: usize, args: &[Type], call_span: Span) -> (FuncId, Type) {
+        self.instance_of(entry, args, None, call_span)
+    }
+
+    /// [`Checker::instance`], with the argument types already shared (`shared`, the same
+    /// types as `args`) when the caller has them so.
+    fn instance_of(
+        &mut self,
+        entry: usize,
+        args: &[Type],
+        shared: Option<&Rc<[Type]>>,
+        call_span: Span,
+    ) -> (FuncId, Type) {
         let found = self.fns[entry]
             .instances
             .iter()
@@ -96,7 +108,7 @@ impl Checker<'_, '_> {
                     instances.reserve_exact(1);
                 }
                 instances.push(Instance {
-                    args: Rc::from(args),
+                    args: shared.map_or_else(|| Rc::from(args), Rc::clone),
                     id,
                     ret,
                     checked: false,
@@ -209,13 +221,13 @@ impl Checker<'_, '_> {
     /// Makes sure a non-generic function has its (single) instance and that it is checked.
     pub fn check_declared(&mut self, entry: usize) {
         if self.fns[entry].params.iter().all(Option::is_some) {
-            let args: Vec<Type> = self.fns[entry]
+            let args: Rc<[Type]> = self.fns[entry]
                 .params
                 .iter()
                 .map(|p| p.clone().unwrap_or(Type::Error))
                 .collect();
             let span = self.fns[entry].decl.span;
-            let (id, _) = self.instance(entry, &args, span);
+            let (id, _) = self.instance_of(entry, &args, Some(&args), span);
             if let Some(inst) = self.fns[entry].instances.iter().position(|i| i.id == id) {
                 if !self.fns[entry].instances[inst].checked {
                     self.check_instance(entry, inst);
