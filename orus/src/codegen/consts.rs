@@ -67,13 +67,10 @@ impl Finder {
                 self.cond(cond, true);
                 self.stmts(body, true);
             }
-            TStmtKind::ForRange {
-                start,
-                end,
-                step,
-                body,
-                ..
-            } => {
+            TStmtKind::ForRange { range, body, .. } => {
+                let TRange {
+                    start, end, step, ..
+                } = &**range;
                 self.value(start, in_loop);
                 self.value(end, in_loop);
                 if let Some(step) = step {

@@ -311,11 +311,13 @@ impl Checker<'_, '_> {
         Some(TStmtKind::ForRange {
             id,
             var: var_id,
-            ty: if ty.is_integer() { ty } else { Type::I32 },
-            start: Box::new(start),
-            end: Box::new(end),
-            step: step.map(Box::new),
-            inclusive,
+            range: Box::new(TRange {
+                ty: if ty.is_integer() { ty } else { Type::I32 },
+                start,
+                end,
+                step: step.map(Box::new),
+                inclusive,
+            }),
             body,
         })
     }
