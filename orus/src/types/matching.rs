@@ -192,7 +192,7 @@ impl Checker<'_, '_> {
             e.span,
         );
         CheckedPattern {
-            test: ArmTest::Cond(cond),
+            test: ArmTest::Cond(Box::new(cond)),
             binds: vec![],
             key,
             is_wildcard: false,

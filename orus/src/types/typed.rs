@@ -113,8 +113,8 @@ pub enum ArmTest {
     /// The subject is this variant of its enum.
     Variant(u16),
     /// A `bool` expression comparing the subject (read from the match's hidden local) with
-    /// the pattern value.
-    Cond(TExpr),
+    /// the pattern value. (Boxed: inline, it would make every arm larger.)
+    Cond(Box<TExpr>),
 }
 
 /// One arm of a match: test, payload bindings (local, payload index), body.
@@ -490,5 +490,6 @@ mod tests {
         assert_eq!(size_of::<TExpr>(), 56);
         assert_eq!(size_of::<TStmtKind>(), 72);
         assert_eq!(size_of::<TStmt>(), 80);
+        assert_eq!(size_of::<ArmTest>(), 16);
     }
 }
