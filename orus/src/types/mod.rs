@@ -149,7 +149,12 @@ impl Type {
     /// `max_parts` parts (counting a shared part each time it appears). Stops counting
     /// at the bound: a type built by doubling (`d(d(d(x)))` with `d(x)` returning a
     /// `fn(T) -> T`) has exponentially many parts in a small, shared structure.
+    #[inline]
     pub fn exceeds(&self, max_depth: usize, max_parts: usize) -> bool {
+        // Only arrays and function types nest (most types are one part, decided here).
+        if !matches!(self, Type::Array(_) | Type::Func(_)) {
+            return max_parts == 0;
+        }
         fn walk(t: &Type, depth: usize, max_depth: usize, budget: &mut usize) -> bool {
             if depth > max_depth || *budget == 0 {
                 return true;
