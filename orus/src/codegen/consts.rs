@@ -67,13 +67,10 @@ impl Finder {
                 self.cond(cond, true);
                 self.stmts(body, true);
             }
-            TStmtKind::ForRange {
-                start,
-                end,
-                step,
-                body,
-                ..
-            } => {
+            TStmtKind::ForRange { range, body, .. } => {
+                let TRange {
+                    start, end, step, ..
+                } = &**range;
                 self.value(start, in_loop);
                 self.value(end, in_loop);
                 if let Some(step) = step {
@@ -99,7 +96,8 @@ impl Finder {
                 self.operand(obj, in_loop);
                 self.operand(value, in_loop);
             }
-            TStmtKind::Match { subject, arms, .. } => {
+            TStmtKind::Match(m) => {
+                let TMatch { subject, arms, .. } = &**m;
                 self.value(subject, in_loop);
                 for arm in arms {
                     if let ArmTest::Cond(cond) = &arm.test {
@@ -232,7 +230,8 @@ impl Finder {
                 self.operand(value, in_loop);
             }
             TExprKind::GetField { obj, .. } => self.operand(obj, in_loop),
-            TExprKind::Match { subject, arms, .. } => {
+            TExprKind::Match(m) => {
+                let TMatch { subject, arms, .. } = &**m;
                 self.value(subject, in_loop);
                 for arm in arms {
                     if let ArmTest::Cond(cond) = &arm.test {

@@ -95,11 +95,12 @@ impl FnGen<'_, '_> {
                     self.emit(Instr::Move { dst, src: base });
                 }
             }
-            TExprKind::Match {
-                subject,
-                temp,
-                arms,
-            } => {
+            TExprKind::Match(m) => {
+                let TMatch {
+                    subject,
+                    temp,
+                    arms,
+                } = &**m;
                 let subject_reg = self.alloc();
                 self.expr_to(subject, subject_reg);
                 self.local_regs[*temp] = Some(subject_reg);
@@ -371,11 +372,12 @@ impl FnGen<'_, '_> {
                     src,
                 });
             }
-            TStmtKind::Match {
-                subject,
-                temp,
-                arms,
-            } => {
+            TStmtKind::Match(m) => {
+                let TMatch {
+                    subject,
+                    temp,
+                    arms,
+                } = &**m;
                 let subject_reg = self.alloc();
                 self.expr_to(subject, subject_reg);
                 self.local_regs[*temp] = Some(subject_reg);

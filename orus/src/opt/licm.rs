@@ -252,7 +252,8 @@ impl Hoist<'_, '_> {
                     self.expr(x);
                 }
             }
-            TExprKind::Match { subject, arms, .. } => {
+            TExprKind::Match(m) => {
+                let TMatch { subject, arms, .. } = &mut **m;
                 self.expr(subject);
                 for arm in arms {
                     if let ArmTest::Cond(c) = &mut arm.test {

@@ -135,7 +135,8 @@ impl Walk<'_> {
             TStmtKind::ForRange { var, .. } | TStmtKind::ForEach { var, .. } => {
                 self.log.write_local(*var)
             }
-            TStmtKind::Match { temp, arms, .. } => {
+            TStmtKind::Match(m) => {
+                let TMatch { temp, arms, .. } = &**m;
                 self.log.write_local(*temp);
                 for arm in arms {
                     for &(local, _) in &arm.binds {
@@ -245,11 +246,12 @@ impl Walk<'_> {
                 }
                 return;
             }
-            TExprKind::Match {
-                subject,
-                temp,
-                arms,
-            } => {
+            TExprKind::Match(m) => {
+                let TMatch {
+                    subject,
+                    temp,
+                    arms,
+                } = &mut **m;
                 if self.logging {
                     self.log.call();
                     self.log.write_local(*temp);

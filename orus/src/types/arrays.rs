@@ -90,7 +90,7 @@ impl Checker<'_, '_> {
                     // `[]` with nothing to say what it holds: decided by the first store.
                     let hole = self.new_hole();
                     return TExpr {
-                        kind: TExprKind::Array(vec![]),
+                        kind: TExprKind::Array(Box::new([])),
                         ty: Type::Array(std::rc::Rc::new(hole)),
                         span,
                     };
@@ -137,7 +137,7 @@ impl Checker<'_, '_> {
                 .any(|d| d.code == Code::TypeMismatch);
         }
         TExpr {
-            kind: TExprKind::Array(typed),
+            kind: TExprKind::Array(typed.into_boxed_slice()),
             ty: Type::Array(std::rc::Rc::new(elem_ty)),
             span,
         }

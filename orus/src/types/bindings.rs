@@ -332,7 +332,7 @@ impl Checker<'_, '_> {
             }
         };
         let value = match op {
-            None => self.expect_value(value, &elem),
+            None => Box::new(self.expect_value(value, &elem)),
             Some((op, at)) => {
                 let current = TExpr {
                     kind: TExprKind::Int(0),
@@ -347,7 +347,7 @@ impl Checker<'_, '_> {
                     self.mismatch(value.span, &combined.ty, &elem);
                 }
                 match combined.kind {
-                    TExprKind::Binary { rhs, .. } => *rhs,
+                    TExprKind::Binary { rhs, .. } => rhs,
                     _ => return None,
                 }
             }
@@ -374,7 +374,7 @@ impl Checker<'_, '_> {
             return None;
         };
         let value = match op {
-            None => self.expect_value(value, &ty),
+            None => Box::new(self.expect_value(value, &ty)),
             Some((op, at)) => {
                 let current = TExpr {
                     kind: TExprKind::Int(0),
@@ -389,7 +389,7 @@ impl Checker<'_, '_> {
                     self.mismatch(value.span, &combined.ty, &ty);
                 }
                 match combined.kind {
-                    TExprKind::Binary { rhs, .. } => *rhs,
+                    TExprKind::Binary { rhs, .. } => rhs,
                     _ => return None,
                 }
             }
@@ -452,6 +452,9 @@ impl Checker<'_, '_> {
             };
             targets.push(place);
         }
-        Some(TStmtKind::Destructure { value: v, targets })
+        Some(TStmtKind::Destructure {
+            value: Box::new(v),
+            targets,
+        })
     }
 }

@@ -435,7 +435,7 @@ fn plain_closure(func: FuncId, params: Vec<Type>, ret: Type, span: Span) -> TExp
     TExpr {
         kind: TExprKind::Closure {
             func,
-            captures: vec![],
+            captures: Box::new([]),
         },
         ty: Type::Func(Rc::new(FnType { params, ret })),
         span,

@@ -41,7 +41,7 @@ impl Checker<'_, '_> {
             self.checking_default = saved_default;
             let mut cx = std::mem::replace(&mut self.cx, saved);
             self.parents = saved_parents;
-            let locals = std::mem::take(&mut cx.locals);
+            let locals = cx.take_locals();
             self.recycle_cx(cx);
             let span = default.span;
             self.functions[func] = Some(TFunction {

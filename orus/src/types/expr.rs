@@ -292,6 +292,21 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn int_literal(&mut self, lit: IntLit, expected: Option<&Type>, span: Span) -> TExpr {
+        // Most literals are small and typed `i32` (by default or by their context): the
+        // value `value_as` would give, without its general checks.
+        let default_context = match expected {
+            None | Some(Type::I32) => true,
+            Some(t) => !t.is_numeric() && !matches!(t, Type::Hole(_)),
+        };
+        if default_context && lit.magnitude <= i32::MAX as u64 {
+            let v = lit.magnitude as i64;
+            let v = if lit.negative { -v } else { v };
+            return TExpr {
+                kind: TExprKind::Int(v as u64),
+                ty: Type::I32,
+                span,
+            };
+        }
         // Beside an unannotated parameter not typed yet (`x * 2`), the literal takes that
         // parameter's type, whatever a later use makes it (choice 31).
         // (A literal too big for `i32` makes it an `i64` at once, as any i64 literal would.)
@@ -820,36 +835,46 @@ impl<'a> Checker<'a, '_> {
             }
             return self.poisoned(span);
         }
-        let mut typed: Vec<TExpr> = self_arg.into_iter().collect();
+        let mut typed: Vec<TExpr> = Vec::with_capacity(skip + args.len());
+        typed.extend(self_arg);
         let mut poisoned = false;
         let result_params = self.fns[entry].result_params.clone();
-        let result_params = &result_params[skip.min(result_params.len())..];
         // A small integer literal passed to an unannotated parameter takes the integer type
         // of the first other unannotated argument (`maxv(big, 3)` with `big: i64` is
         // `maxv(i64, i64)`), as the literal would under inference (ARCHITECTURE choice 29).
         let adaptable = |arg: &Expr, param: &Option<Type>| {
             param.is_none() && leaf_literal_type(arg) == Some(Type::I32)
         };
-        let mut early: Vec<Option<TExpr>> = Vec::with_capacity(args.len());
+        // The arguments are typed into `typed` in order; an adaptable literal gets a
+        // placeholder there, replaced once the anchor is known (most calls have none, and
+        // then nothing is retyped).
+        let mut deferred = false;
         for (arg, param) in args.iter().zip(params) {
-            early.push(match param {
-                _ if adaptable(arg, param) => None,
-                Some(pt) => Some(self.expect_value(arg, pt)),
-                None => Some(self.value(arg, None)),
+            typed.push(match param {
+                _ if adaptable(arg, param) => {
+                    deferred = true;
+                    self.poisoned(arg.span)
+                }
+                Some(pt) => self.expect_value(arg, pt),
+                None => self.value(arg, None),
             });
         }
-        let anchor = early
-            .iter()
-            .zip(params)
-            .find_map(|(t, p)| {
-                t.as_ref()
-                    .filter(|t| p.is_none() && t.ty.is_integer() && t.ty != Type::I32)
-            })
-            .map(|t| t.ty.clone());
-        for ((arg, &must_be_result), t) in args.iter().zip(result_params).zip(early) {
-            let t = match t {
-                Some(t) => t,
-                None => match &anchor {
+        let anchor = if deferred {
+            typed[skip..]
+                .iter()
+                .zip(args.iter().zip(params))
+                .find(|(t, (arg, p))| {
+                    !adaptable(arg, p) && p.is_none() && t.ty.is_integer() && t.ty != Type::I32
+                })
+                .map(|(t, _)| t.ty.clone())
+        } else {
+            None
+        };
+        for (k, arg) in args.iter().enumerate() {
+            let slot = skip + k;
+            let must_be_result = result_params.as_ref().is_some_and(|r| r[slot]);
+            if deferred && adaptable(arg, &params[k]) {
+                typed[slot] = match &anchor {
                     Some(ty)
                         if !(matches!(ty, Type::U32 | Type::U64)
                             && matches!(arg.kind, ExprKind::Unary { .. })) =>
@@ -857,31 +882,38 @@ impl<'a> Checker<'a, '_> {
                         self.expect_value(arg, ty)
                     }
                     _ => self.value(arg, None),
-                },
-            };
+                };
+            }
+            let t = &typed[slot];
             if must_be_result && t.ty != Type::Error && !self.is_result(&self.resolve(&t.ty)) {
-                self.error(
-                    Code::TypeMismatch,
-                    arg.span,
-                    format!("this is a `{}`, but `Result` was expected", t.ty),
-                );
+                let message = format!("this is a `{}`, but `Result` was expected", t.ty);
+                self.error(Code::TypeMismatch, arg.span, message);
                 poisoned = true;
             }
-            poisoned |= t.ty == Type::Error;
-            typed.push(t);
+            poisoned |= typed[slot].ty == Type::Error;
         }
         if poisoned {
             return self.poisoned(span);
         }
         // Annotated parameters fix the instance's types; the others come from the arguments.
-        let arg_types: Vec<Type> = typed
-            .iter()
-            .zip(all_params.iter())
-            .map(|(t, p)| p.clone().unwrap_or_else(|| t.ty.clone()))
-            .collect();
+        // (In a vector kept for the next call: most calls find an existing version, and
+        // the list only serves to look it up. A call checked while this one is, by a body
+        // checked for it, finds the spare taken and makes its own.)
+        let mut arg_types = std::mem::take(&mut self.spare_arg_types);
+        arg_types.extend(
+            typed
+                .iter()
+                .zip(all_params.iter())
+                .map(|(t, p)| p.clone().unwrap_or_else(|| t.ty.clone())),
+        );
         let (func, ret) = self.instance(entry, &arg_types, span);
+        arg_types.clear();
+        self.spare_arg_types = arg_types;
         TExpr {
-            kind: TExprKind::Call { func, args: typed },
+            kind: TExprKind::Call {
+                func,
+                args: typed.into_boxed_slice(),
+            },
             ty: ret,
             span,
         }

@@ -102,6 +102,7 @@ fn check_in_order(
     let mut checker = Checker::new(maps);
     checker.check_last = check_last;
     checker.nesting_budget = (max_depth as usize).max(MIN_NESTING_BUDGET);
+    checker.reserve_functions(modules);
     let mut inits = vec![];
     let last = modules.len().saturating_sub(1);
     for (index, module) in modules.iter().enumerate() {
@@ -247,8 +248,9 @@ pub(super) struct FnEntry<'a> {
     /// The error for endlessly growing instance types was reported (once per function).
     pub endless_reported: bool,
     /// Per parameter: annotated with a bare `Result`. Such a parameter is generic (its
-    /// `params` entry is `None`) but its argument must be a `Result`.
-    pub result_params: std::rc::Rc<[bool]>,
+    /// `params` entry is `None`) but its argument must be a `Result`. `None` when no
+    /// parameter is (nearly every function): no list to make, share and drop.
+    pub result_params: Option<Rc<[bool]>>,
     /// The return annotation is a bare `Result`: each instance gets its own result hole.
     pub result_ret: bool,
     /// For a method, the struct its `impl` is for: the compiled function is named
@@ -257,7 +259,8 @@ pub(super) struct FnEntry<'a> {
 }
 
 pub(super) struct Instance {
-    pub args: Vec<Type>,
+    /// Shared: checking the body reads them while the checker changes.
+    pub args: Rc<[Type]>,
     pub id: FuncId,
     /// The return type; `None` while an unannotated function is being inferred.
     pub ret: Option<Type>,
@@ -376,6 +379,13 @@ impl FnCx {
         self.ret_widenings.clear();
     }
 
+    /// The locals of a finished body, in a vector of their exact size: the context keeps
+    /// its room for the next body (most bodies have fewer locals than `LOCALS`, and the
+    /// typed function keeps its vector).
+    pub(super) fn take_locals(&mut self) -> Vec<LocalVar> {
+        self.locals.drain(..).collect()
+    }
+
     /// Opens a block scope (reusing the storage of a closed one).
     pub(super) fn open_scope(&mut self) {
         let scope = self.spare_scopes.pop().unwrap_or_default();
@@ -412,7 +422,9 @@ pub(super) struct Checker<'a, 's> {
     pub entry: Option<FuncId>,
     pub diags: Vec<Diagnostic>,
     pub fns: Vec<FnEntry<'a>>,
-    pub top_fns: HashMap<String, usize>,
+    /// The current module's top-level functions by name (keyed by the shared names of
+    /// the syntax tree: no copy of each name).
+    pub top_fns: HashMap<Name, usize>,
     pub top_vars: Vec<TopSlot>,
     /// The ids of `top_vars`, ascending, by name: name lookups in functions must not scan
     /// every top-level variable of the program.
@@ -436,8 +448,9 @@ pub(super) struct Checker<'a, 's> {
     pub enums: Vec<super::objects::EnumInfo>,
     /// Declared struct and enum names.
     pub type_names: HashMap<String, Type>,
-    /// Instances of the built-in `Result`, by `Ok` payload type.
-    pub result_instances: Vec<(Type, u32)>,
+    /// Instances of the built-in `Result`, by `Ok` payload type: the enum and the name its
+    /// types show (`Result<i32>`), made once.
+    pub result_instances: Vec<(Type, u32, super::TypeName)>,
     /// Element types of empty array literals (see `holes.rs`).
     pub holes: Vec<Option<Type>>,
     /// The holes that stand for a built-in `Result` whose `Ok` type is not known yet
@@ -494,6 +507,8 @@ pub(super) struct Checker<'a, 's> {
     /// Functions with unannotated parameters used as values, waiting for a call to
     /// decide their parameter types.
     pub(super) open_fn_values: Vec<super::closures::OpenFnValue>,
+    /// A call's argument types, kept empty between calls for the next (`call_entry`).
+    pub(super) spare_arg_types: Vec<Type>,
 }
 
 impl<'a, 's> Checker<'a, 's> {
@@ -533,6 +548,7 @@ impl<'a, 's> Checker<'a, 's> {
             assumed_results: vec![],
             check_last: vec![],
             open_fn_values: vec![],
+            spare_arg_types: vec![],
             failed_imports: Default::default(),
             private_imports: Default::default(),
             module_words: Vec::new(),
@@ -591,18 +607,37 @@ impl<'a, 's> Checker<'a, 's> {
         self.maps.get(module).map_or(0, |m| m.1.line_col(at).0)
     }
 
+    /// Room for the functions the modules declare (methods included) and one version of
+    /// each, the field defaults' functions and the modules' own: growing these vectors
+    /// one function at a time copies their large entries again and again.
+    fn reserve_functions(&mut self, modules: &[ModuleInput<'_>]) {
+        let (mut declared, mut defaults) = (0, 0);
+        for stmt in modules.iter().flat_map(|m| &m.ast.stmts) {
+            match &stmt.kind {
+                StmtKind::Fn(_) => declared += 1,
+                StmtKind::Impl(imp) => declared += imp.methods.len(),
+                StmtKind::Struct(decl) => {
+                    defaults += decl.fields.iter().filter(|f| f.default.is_some()).count()
+                }
+                _ => {}
+            }
+        }
+        self.fns.reserve_exact(declared);
+        self.functions
+            .reserve_exact(declared + defaults + modules.len());
+    }
+
     /// Numbers top-level variables in declaration order and registers top-level functions,
     /// so bodies can be checked before the main walk reaches them.
     fn prepass(&mut self, stmts: &'a [ast::Stmt]) {
         let mut declared: FastSet<&str> = FastSet::default();
-        // Room for the functions declared here and (at least) one version of each: growing
-        // these vectors one function at a time copies their large entries again and again.
-        let declared_fns = stmts
+        // The module's function names, at once: the table would grow (and rehash) as often
+        // as it doubles.
+        let fns_here = stmts
             .iter()
             .filter(|s| matches!(s.kind, StmtKind::Fn(_)))
             .count();
-        self.fns.reserve(declared_fns);
-        self.functions.reserve(declared_fns);
+        self.top_fns.reserve(fns_here);
         for stmt in stmts {
             match &stmt.kind {
                 StmtKind::Bind(bindings) => {
@@ -655,7 +690,7 @@ impl<'a, 's> Checker<'a, 's> {
                                 ),
                             );
                         } else {
-                            self.top_fns.insert(String::from(&*name.name), index);
+                            self.top_fns.insert(name.name.clone(), index);
                         }
                     }
                 }
@@ -800,19 +835,22 @@ impl<'a, 's> Checker<'a, 's> {
         self.check_param_names(decl);
         // A bare `Result` is one type per payload: a parameter so annotated takes whichever
         // `Result` each call passes (a version of the function per payload type, like an
-        // unannotated parameter), and such a return type is found per version. (Both lists
+        // unannotated parameter), and such a return type is found per version. (The lists
         // are collected straight into their shared slices: one allocation each.)
-        let result_params: Rc<[bool]> = decl
+        let bare = |p: &ast::Param| p.ty.as_ref().is_some_and(|t| self.is_bare_result(t));
+        let result_params: Option<Rc<[bool]>> = decl
             .params
             .iter()
-            .map(|p| p.ty.as_ref().is_some_and(|t| self.is_bare_result(t)))
-            .collect();
+            .any(bare)
+            .then(|| decl.params.iter().map(bare).collect());
         let params: Rc<[Option<Type>]> = decl
             .params
             .iter()
-            .zip(result_params.iter())
-            .map(|(p, &bare)| match &p.ty {
-                Some(t) if !bare => Some(self.resolve_type(t)),
+            .enumerate()
+            .map(|(k, p)| match &p.ty {
+                Some(t) if !result_params.as_ref().is_some_and(|r| r[k]) => {
+                    Some(self.resolve_type(t))
+                }
                 _ => None,
             })
             .collect();
@@ -852,6 +890,13 @@ impl<'a, 's> Checker<'a, 's> {
 
     /// The type written for a value (variable, parameter, field, payload, element, cast).
     pub fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Type {
+        // A primitive (the commonest annotation) is what it says, whatever types the
+        // program declares (as the general case below decides, after its checks).
+        if let ast::TypeExprKind::Named(name) = &ty.kind {
+            if let Some(t) = Type::from_name(name).filter(|t| *t != Type::Void) {
+                return t;
+            }
+        }
         match &ty.kind {
             // `void` says a function returns nothing (spec §4): no value has it.
             ast::TypeExprKind::Named(name)
@@ -934,7 +979,7 @@ impl<'a, 's> Checker<'a, 's> {
                 kind: TStmtKind::Expr(TExpr {
                     kind: TExprKind::Call {
                         func: init,
-                        args: vec![],
+                        args: Box::new([]),
                     },
                     ty: Type::Void,
                     span,
@@ -945,7 +990,7 @@ impl<'a, 's> Checker<'a, 's> {
         body.extend(self.block_stmts(stmts));
         let no_fns = self.no_fns.clone();
         let mut cx = self.enter_cx(RetKind::Entry, 0, no_fns);
-        let locals = std::mem::take(&mut cx.locals);
+        let locals = cx.take_locals();
         self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
             name,
@@ -1076,7 +1121,7 @@ impl<'a, 's> Checker<'a, 's> {
             let visible = self.cx.top_visible.min(self.top_vars.len());
             candidates.extend(self.top_vars[..visible].iter().map(|t| t.name.as_str()));
         }
-        candidates.extend(self.top_fns.keys().map(String::as_str));
+        candidates.extend(self.top_fns.keys().map(|k| &**k));
         candidates.extend(self.cx.visible_fns.iter().map(|(n, _)| &**n));
         closest(name, candidates, (name.len() / 3).max(1)).map(str::to_string)
     }

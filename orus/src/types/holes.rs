@@ -52,7 +52,7 @@ impl Checker<'_, '_> {
     pub(super) fn is_result(&self, ty: &Type) -> bool {
         match ty {
             // Only the built-in's instances: a module may declare its own `enum Result`.
-            Type::Enum(id, _) => self.result_instances.iter().any(|(_, i)| i == id),
+            Type::Enum(id, _) => self.result_instances.iter().any(|(_, i, _)| i == id),
             Type::Hole(h) => self.result_holes.contains(h),
             _ => false,
         }

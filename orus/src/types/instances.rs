@@ -8,6 +8,7 @@ use super::typed::*;
 use super::Type;
 use crate::ast::{self, StmtKind};
 use crate::diag::{Code, Diagnostic, Span};
+use std::rc::Rc;
 
 /// How deep on-demand checking of not-yet-checked functions may nest before we ask the
 /// user for a return annotation instead (protects the host stack).
@@ -38,10 +39,22 @@ impl Checker<'_, '_> {
     /// Returns the instance of `entry` for these argument types, creating it if needed,
     /// and its return type (checking the body now when the return type must be inferred).
     pub fn instance(&mut self, entry: usize, args: &[Type], call_span: Span) -> (FuncId, Type) {
+        self.instance_of(entry, args, None, call_span)
+    }
+
+    /// [`Checker::instance`], with the argument types already shared (`shared`, the same
+    /// types as `args`) when the caller has them so.
+    fn instance_of(
+        &mut self,
+        entry: usize,
+        args: &[Type],
+        shared: Option<&Rc<[Type]>>,
+        call_span: Span,
+    ) -> (FuncId, Type) {
         let found = self.fns[entry]
             .instances
             .iter()
-            .position(|inst| inst.args == args);
+            .position(|inst| *inst.args == *args);
         let inst = match found {
             Some(i) => i,
             None if args
@@ -89,8 +102,13 @@ impl Checker<'_, '_> {
                     let file = self.maps.get(self.module).map_or("", |m| m.1.name);
                     format!("{file}:{}", self.line_of(call_span))
                 });
-                self.fns[entry].instances.push(Instance {
-                    args: args.to_vec(),
+                // Most functions get one version: room for exactly that.
+                let instances = &mut self.fns[entry].instances;
+                if instances.capacity() == 0 {
+                    instances.reserve_exact(1);
+                }
+                instances.push(Instance {
+                    args: shared.map_or_else(|| Rc::from(args), Rc::clone),
                     id,
                     ret,
                     checked: false,
@@ -203,9 +221,13 @@ impl Checker<'_, '_> {
     /// Makes sure a non-generic function has its (single) instance and that it is checked.
     pub fn check_declared(&mut self, entry: usize) {
         if self.fns[entry].params.iter().all(Option::is_some) {
-            let args: Vec<Type> = self.fns[entry].params.iter().flatten().cloned().collect();
+            let args: Rc<[Type]> = self.fns[entry]
+                .params
+                .iter()
+                .map(|p| p.clone().unwrap_or(Type::Error))
+                .collect();
             let span = self.fns[entry].decl.span;
-            let (id, _) = self.instance(entry, &args, span);
+            let (id, _) = self.instance_of(entry, &args, Some(&args), span);
             if let Some(inst) = self.fns[entry].instances.iter().position(|i| i.id == id) {
                 if !self.fns[entry].instances[inst].checked {
                     self.check_instance(entry, inst);
@@ -327,7 +349,7 @@ impl Checker<'_, '_> {
         {
             let weak = inst_ref.ret.clone();
             let mut candidates = cx.ret_widenings.clone();
-            for a in &args {
+            for a in args.iter() {
                 if !candidates.contains(a) {
                     candidates.push(a.clone());
                 }
@@ -398,7 +420,7 @@ impl Checker<'_, '_> {
             diag.file = Some(file);
             self.diags.push(diag);
         }
-        let locals = std::mem::take(&mut cx.locals);
+        let locals = cx.take_locals();
         self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
             name: self.compiled_name(entry),

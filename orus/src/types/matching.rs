@@ -193,7 +193,7 @@ impl Checker<'_, '_> {
             e.span,
         );
         CheckedPattern {
-            test: ArmTest::Cond(cond),
+            test: ArmTest::Cond(Box::new(cond)),
             binds: vec![],
             key,
             is_wildcard: false,
@@ -381,8 +381,8 @@ impl Checker<'_, '_> {
     pub(super) fn match_stmt(&mut self, m: &MatchExpr) -> TStmtKind {
         self.cx.open_scope();
         let (subject, temp) = self.match_subject(m);
-        let mut arms = vec![];
-        let mut keys = vec![];
+        let mut arms = Vec::with_capacity(m.arms.len());
+        let mut keys = Vec::with_capacity(m.arms.len());
         for arm in &m.arms {
             self.cx.open_scope();
             let p = self.pattern(&arm.pattern, &subject.ty, temp);
@@ -404,11 +404,11 @@ impl Checker<'_, '_> {
         }
         self.cx.close_scope();
         self.check_arms(m, &subject.ty, &keys, false);
-        TStmtKind::Match {
+        TStmtKind::Match(Box::new(TMatch {
             subject,
             temp,
             arms,
-        }
+        }))
     }
 
     pub(super) fn match_expr(
@@ -419,8 +419,8 @@ impl Checker<'_, '_> {
     ) -> TExpr {
         self.cx.open_scope();
         let (subject, temp) = self.match_subject(m);
-        let mut arms = vec![];
-        let mut keys = vec![];
+        let mut arms = Vec::with_capacity(m.arms.len());
+        let mut keys = Vec::with_capacity(m.arms.len());
         let mut result_ty: Option<Type> = expected.cloned();
         for arm in &m.arms {
             self.cx.open_scope();
@@ -454,11 +454,11 @@ impl Checker<'_, '_> {
         self.cx.close_scope();
         self.check_arms(m, &subject.ty, &keys, true);
         TExpr {
-            kind: TExprKind::Match {
-                subject: Box::new(subject),
+            kind: TExprKind::Match(Box::new(TMatch {
+                subject,
                 temp,
                 arms,
-            },
+            })),
             ty: result_ty.unwrap_or(Type::Error),
             span,
         }

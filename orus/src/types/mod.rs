@@ -48,9 +48,9 @@ pub enum Type {
     /// A growable array with reference semantics (spec §10).
     Array(Rc<Type>),
     /// A declared struct: its index in the checker's table, and its name.
-    Struct(u32, Rc<str>),
+    Struct(u32, TypeName),
     /// A declared enum (or the built-in `Result`): its index and name.
-    Enum(u32, Rc<str>),
+    Enum(u32, TypeName),
     /// A function value.
     Func(Rc<FnType>),
     /// The value bound by `catch name` (spec §14); written `error` in messages.
@@ -63,6 +63,42 @@ pub enum Type {
     /// The type of an expression that already produced a diagnostic; it unifies with
     /// everything so one mistake is reported once.
     Error,
+}
+
+/// The name of a struct or enum type, shared by the types that name it. One pointer wide
+/// (an `Rc<str>` is two), so that a `Type` takes 16 bytes: every typed expression and
+/// every local holds one.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct TypeName(Rc<Box<str>>);
+
+impl TypeName {
+    pub fn new(name: &str) -> TypeName {
+        TypeName(Rc::new(name.into()))
+    }
+
+    /// Whether both are the same shared name (then they are equal without comparing).
+    pub fn ptr_eq(a: &TypeName, b: &TypeName) -> bool {
+        Rc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl std::ops::Deref for TypeName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl fmt::Debug for TypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
 }
 
 /// Parameter and return types of a function value.
@@ -99,7 +135,7 @@ impl Type {
         match (self, other) {
             (Type::Array(a), Type::Array(b)) => Rc::ptr_eq(a, b) || **a == **b,
             (Type::Struct(a, m), Type::Struct(b, n)) | (Type::Enum(a, m), Type::Enum(b, n)) => {
-                a == b && (Rc::ptr_eq(m, n) || **m == **n)
+                a == b && (TypeName::ptr_eq(m, n) || **m == **n)
             }
             (Type::Func(a), Type::Func(b)) => Rc::ptr_eq(a, b) || **a == **b,
             (Type::Hole(a), Type::Hole(b)) => a == b,
@@ -113,7 +149,12 @@ impl Type {
     /// `max_parts` parts (counting a shared part each time it appears). Stops counting
     /// at the bound: a type built by doubling (`d(d(d(x)))` with `d(x)` returning a
     /// `fn(T) -> T`) has exponentially many parts in a small, shared structure.
+    #[inline]
     pub fn exceeds(&self, max_depth: usize, max_parts: usize) -> bool {
+        // Only arrays and function types nest (most types are one part, decided here).
+        if !matches!(self, Type::Array(_) | Type::Func(_)) {
+            return max_parts == 0;
+        }
         fn walk(t: &Type, depth: usize, max_depth: usize, budget: &mut usize) -> bool {
             if depth > max_depth || *budget == 0 {
                 return true;

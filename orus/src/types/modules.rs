@@ -22,7 +22,7 @@ pub(crate) enum Import {
 /// The tables of a module that is not the one being checked.
 #[derive(Default)]
 pub(crate) struct Namespace {
-    pub top_fns: HashMap<String, usize>,
+    pub top_fns: HashMap<ast::Name, usize>,
     pub type_names: HashMap<String, Type>,
     pub imports: HashMap<String, (Import, Span)>,
     /// Id of the module's first top-level variable.
@@ -211,7 +211,7 @@ impl Checker<'_, '_> {
     fn bind_import(&mut self, name: String, import: Import, span: Span) {
         let clash = match self.imports.get(&name) {
             Some((existing, _)) => *existing != import,
-            None => self.top_fns.contains_key(&name) || self.type_names.contains_key(&name),
+            None => self.top_fns.contains_key(name.as_str()) || self.type_names.contains_key(&name),
         };
         if clash {
             self.error(

@@ -5,15 +5,14 @@ use super::defaults::DefaultEdge;
 use super::func::Checker;
 use super::scope::{closest, member_guess_limit};
 use super::typed::*;
-use super::Type;
+use super::{Type, TypeName};
 use crate::ast::{self, Expr, ExprKind, StmtKind};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::hash::{FastMap as HashMap, FastSet as HashSet};
-use std::rc::Rc;
 
 /// A declared struct.
 pub(super) struct StructInfo<'a> {
-    pub name: Rc<str>,
+    pub name: TypeName,
     pub fields: Vec<FieldInfo<'a>>,
     /// Methods: name, function entry, whether the first parameter is `self`.
     pub methods: Vec<(String, usize, bool)>,
@@ -35,7 +34,7 @@ pub(super) struct FieldInfo<'a> {
 
 /// A declared enum.
 pub(super) struct EnumInfo {
-    pub name: Rc<str>,
+    pub name: TypeName,
     pub variants: Vec<(String, Vec<Type>)>,
     /// Variant positions by name, for enums with many variants ([`member_index`]).
     pub index: Option<HashMap<String, usize>>,
@@ -143,6 +142,18 @@ impl<'a> Checker<'a, '_> {
     /// Registers every top-level struct and enum, then their fields, payloads and impls, so
     /// types may refer to each other in any order (decision D2).
     pub(super) fn declare_types(&mut self, stmts: &'a [ast::Stmt]) {
+        // Room for the module's types at once, instead of growing table by table.
+        let structs = stmts
+            .iter()
+            .filter(|s| matches!(s.kind, StmtKind::Struct(_)))
+            .count();
+        let enums = stmts
+            .iter()
+            .filter(|s| matches!(s.kind, StmtKind::Enum(_)))
+            .count();
+        self.type_names.reserve(structs + enums);
+        self.structs.reserve(structs);
+        self.enums.reserve(enums);
         for stmt in stmts {
             let (name, is_struct) = match &stmt.kind {
                 StmtKind::Struct(s) => (&s.name, true),
@@ -157,7 +168,7 @@ impl<'a> Checker<'a, '_> {
                 );
                 continue;
             }
-            let rc: Rc<str> = Rc::from(&*name.name);
+            let rc = TypeName::new(&name.name);
             let ty = if is_struct {
                 self.structs.push(StructInfo {
                     name: rc.clone(),
@@ -428,7 +439,7 @@ impl<'a> Checker<'a, '_> {
         }
         let ty = match self.lookup_type(name) {
             Some(t) => t,
-            None if &**name == "Result" => Type::Enum(BUILTIN_RESULT, Rc::from("Result")),
+            None if &**name == "Result" => Type::Enum(BUILTIN_RESULT, TypeName::new("Result")),
             None => return None,
         };
         if self.lookup(name).is_some() {
@@ -445,13 +456,12 @@ impl<'a> Checker<'a, '_> {
         let ok = &self.settle_result(ok);
         // Diagnostics name the payload (`Result<i32>`), so that two instances never read
         // as the same type; the enum itself (and so a printed value) is plain `Result`.
-        let shown = |ok: &Type| Rc::from(format!("Result<{ok}>"));
-        if let Some((_, id)) = self.result_instances.iter().find(|(t, _)| t == ok) {
-            return Type::Enum(*id, shown(ok));
+        if let Some((_, id, name)) = self.result_instances.iter().find(|(t, ..)| t == ok) {
+            return Type::Enum(*id, name.clone());
         }
-        let name = shown(ok);
+        let name = TypeName::new(&format!("Result<{ok}>"));
         self.enums.push(EnumInfo {
-            name: Rc::from("Result"),
+            name: TypeName::new("Result"),
             variants: vec![
                 ("Ok".to_string(), vec![ok.clone()]),
                 ("Err".to_string(), vec![Type::Str]),
@@ -459,7 +469,7 @@ impl<'a> Checker<'a, '_> {
             index: None,
         });
         let id = self.enums.len() as u32 - 1;
-        self.result_instances.push((ok.clone(), id));
+        self.result_instances.push((ok.clone(), id, name.clone()));
         Type::Enum(id, name)
     }
 
@@ -534,7 +544,7 @@ impl<'a> Checker<'a, '_> {
                     kind: TExprKind::NewEnum {
                         id,
                         variant: 0,
-                        payload: vec![v],
+                        payload: Box::new([v]),
                     },
                     ty,
                     span,
@@ -563,7 +573,7 @@ impl<'a> Checker<'a, '_> {
                     kind: TExprKind::NewEnum {
                         id,
                         variant: 1,
-                        payload: vec![v],
+                        payload: Box::new([v]),
                     },
                     ty,
                     span,
@@ -659,7 +669,7 @@ impl<'a> Checker<'a, '_> {
                 }
             }
         }
-        let mut fields = vec![];
+        let mut fields = Vec::with_capacity(values.len());
         for (k, slot) in values.into_iter().enumerate() {
             match slot {
                 Some(v) => fields.push(v),
@@ -674,7 +684,10 @@ impl<'a> Checker<'a, '_> {
                             });
                         }
                         fields.push(TExpr {
-                            kind: TExprKind::Call { func, args: vec![] },
+                            kind: TExprKind::Call {
+                                func,
+                                args: Box::new([]),
+                            },
                             ty: info_fields[k].1.clone(),
                             span,
                         });
@@ -697,7 +710,10 @@ impl<'a> Checker<'a, '_> {
             return self.poisoned_expr(span);
         }
         TExpr {
-            kind: TExprKind::NewStruct { id, fields },
+            kind: TExprKind::NewStruct {
+                id,
+                fields: fields.into_boxed_slice(),
+            },
             ty: Type::Struct(id, sname),
             span,
         }

@@ -90,7 +90,11 @@ impl Checker<'_, '_> {
                 let id = self.open_loop(label);
                 let body = self.scoped_block(&body.stmts);
                 self.cx.loops.pop();
-                TStmtKind::While { id, cond, body }
+                TStmtKind::While {
+                    id,
+                    cond: Box::new(cond),
+                    body,
+                }
             }
             StmtKind::For(f) => match self.for_loop(&f.label, &f.var, &f.iter, &f.body) {
                 Some(kind) => kind,
@@ -245,13 +249,8 @@ impl Checker<'_, '_> {
                 step,
                 inclusive,
             } => {
-                let mut parts: Vec<&ast::Expr> = vec![start, end];
-                parts.extend(step.as_deref());
-                let typed = self.same_integer_type(&parts);
-                let mut it = typed.into_iter();
-                let start = it.next().expect("start");
-                let end = it.next().expect("end");
-                (start, end, it.next(), *inclusive)
+                let (start, end, step) = self.same_integer_type(start, end, step.as_deref());
+                (start, end, step, *inclusive)
             }
             ForIter::Each(e) => {
                 let mut end = self.value(e, None);
@@ -268,7 +267,7 @@ impl Checker<'_, '_> {
                     return Some(TStmtKind::ForEach {
                         id,
                         var: var_id,
-                        array: end,
+                        array: Box::new(end),
                         body,
                     });
                 }
@@ -304,17 +303,26 @@ impl Checker<'_, '_> {
         Some(TStmtKind::ForRange {
             id,
             var: var_id,
-            ty: if ty.is_integer() { ty } else { Type::I32 },
-            start: Box::new(start),
-            end: Box::new(end),
-            step: step.map(Box::new),
-            inclusive,
+            range: Box::new(TRange {
+                ty: if ty.is_integer() { ty } else { Type::I32 },
+                start,
+                end,
+                step: step.map(Box::new),
+                inclusive,
+            }),
             body,
         })
     }
 
     /// Types range bounds so they share one integer type; literals adapt to the others.
-    fn same_integer_type(&mut self, parts: &[&ast::Expr]) -> Vec<TExpr> {
+    fn same_integer_type(
+        &mut self,
+        start: &ast::Expr,
+        end: &ast::Expr,
+        step: Option<&ast::Expr>,
+    ) -> (TExpr, TExpr, Option<TExpr>) {
+        let all = [start, end, step.unwrap_or(end)];
+        let parts = &all[..2 + usize::from(step.is_some())];
         let anchor = parts.iter().position(|e| !self.literal(e)).unwrap_or(0);
         let mut first = self.value(parts[anchor], None);
         if matches!(first.ty, Type::Hole(_)) {
@@ -327,16 +335,15 @@ impl Checker<'_, '_> {
             self.mismatch(parts[anchor].span, &ty, &Type::I32);
             ty = Type::Error;
         }
-        let mut out: Vec<Option<TExpr>> = vec![None; parts.len()];
+        let mut out: [Option<TExpr>; 3] = [None, None, None];
         out[anchor] = Some(first);
         for (i, e) in parts.iter().enumerate() {
             if i != anchor {
                 out[i] = Some(self.expect_value(e, &ty));
             }
         }
-        out.into_iter()
-            .map(|e| e.expect("every part typed"))
-            .collect()
+        let [start, end, step] = out;
+        (start.expect("start typed"), end.expect("end typed"), step)
     }
 
     fn return_stmt(&mut self, value: Option<&ast::Expr>, span: Span) -> TStmtKind {
@@ -451,7 +458,8 @@ pub(super) fn always_returns(stmts: &[TStmt]) -> bool {
     stmts.iter().rev().any(|s| match &s.kind {
         TStmtKind::Return(_) | TStmtKind::Throw(_) => true,
         TStmtKind::Try { body, handler, .. } => always_returns(body) && always_returns(handler),
-        TStmtKind::Match { subject, arms, .. } => {
+        TStmtKind::Match(m) => {
+            let (subject, arms) = (&m.subject, &m.arms);
             let exhaustive = matches!(subject.ty, Type::Enum(..))
                 || arms.iter().any(|a| matches!(a.test, ArmTest::Any));
             exhaustive && !arms.is_empty() && arms.iter().all(|a| always_returns(&a.body))

@@ -113,8 +113,8 @@ pub enum ArmTest {
     /// The subject is this variant of its enum.
     Variant(u16),
     /// A `bool` expression comparing the subject (read from the match's hidden local) with
-    /// the pattern value.
-    Cond(TExpr),
+    /// the pattern value. (Boxed: inline, it would make every arm larger.)
+    Cond(Box<TExpr>),
 }
 
 /// One arm of a match: test, payload bindings (local, payload index), body.
@@ -125,8 +125,31 @@ pub struct TArm<B> {
     pub body: B,
 }
 
+/// The range of a `for` over integers, boxed in its statement (inline, it was the one
+/// variant that made every statement larger).
+#[derive(Clone, Debug)]
+pub struct TRange {
+    /// The loop variable's integer type.
+    pub ty: Type,
+    pub start: TExpr,
+    pub end: TExpr,
+    pub step: Option<Box<TExpr>>,
+    pub inclusive: bool,
+}
+
+/// `match`, as a statement (`B` = `Vec<TStmt>`) or an expression (`B` = `TExpr`): the
+/// subject is stored in `temp`, then the arms are tried in order. Boxed in both trees:
+/// matches are rare, and inline they would make every node larger.
+#[derive(Clone, Debug)]
+pub struct TMatch<B> {
+    pub subject: TExpr,
+    pub temp: LocalId,
+    pub arms: Vec<TArm<B>>,
+}
+
 /// Large operands are boxed so that a statement stays small: every statement of a body
-/// takes the size of the largest variant.
+/// takes the size of the largest variant (a store of a value, the commonest statement,
+/// is the size to beat; the test `typed_nodes_stay_small` holds it).
 #[derive(Clone, Debug)]
 pub enum TStmtKind {
     /// Initialise or overwrite a variable.
@@ -145,25 +168,21 @@ pub enum TStmtKind {
     },
     While {
         id: LoopId,
-        cond: TExpr,
+        cond: Box<TExpr>,
         body: Vec<TStmt>,
     },
     /// `for var in start..end..step`: bounds evaluated once, `var` is read-only.
     ForRange {
         id: LoopId,
         var: LocalId,
-        ty: Type,
-        start: Box<TExpr>,
-        end: Box<TExpr>,
-        step: Option<Box<TExpr>>,
-        inclusive: bool,
+        range: Box<TRange>,
         body: Vec<TStmt>,
     },
     /// `for var in array`: the array's length is re-read before every step (spec §8.4).
     ForEach {
         id: LoopId,
         var: LocalId,
-        array: TExpr,
+        array: Box<TExpr>,
         body: Vec<TStmt>,
     },
     /// `array[index] = value`, or `array[index] op= value` when `op` is set (with the
@@ -171,12 +190,12 @@ pub enum TStmtKind {
     SetIndex {
         array: Box<TExpr>,
         index: Box<TExpr>,
-        value: TExpr,
+        value: Box<TExpr>,
         op: Option<(BinOp, Span)>,
     },
     /// `a, b = value`: stores `value[0]`, `value[1]`, … into the places.
     Destructure {
-        value: TExpr,
+        value: Box<TExpr>,
         targets: Vec<Place>,
     },
     /// `obj.field = value`, or `obj.field op= value` when `op` is set (with the span of
@@ -184,15 +203,11 @@ pub enum TStmtKind {
     SetField {
         obj: Box<TExpr>,
         field: u16,
-        value: TExpr,
+        value: Box<TExpr>,
         op: Option<(BinOp, Span)>,
     },
-    /// Statement `match`: the subject is stored in `temp`, then arms are tried in order.
-    Match {
-        subject: TExpr,
-        temp: LocalId,
-        arms: Vec<TArm<Vec<TStmt>>>,
-    },
+    /// Statement `match`.
+    Match(Box<TMatch<Vec<TStmt>>>),
     /// `try: body catch [name]: handler`; the Error value lands in `error_local`.
     Try {
         body: Vec<TStmt>,
@@ -264,11 +279,11 @@ pub enum TExprKind {
     ToStr(Box<TExpr>),
     Call {
         func: FuncId,
-        args: Vec<TExpr>,
+        args: Box<[TExpr]>,
     },
     TimeStamp,
     /// An array literal; elements have the array's element type.
-    Array(Vec<TExpr>),
+    Array(Box<[TExpr]>),
     /// `base[index]` on an array, or on a string (a one-byte string). Typed `i32` on a
     /// string, it is the byte's value instead: codegen's form of `s[i]` in a comparison
     /// with another one-byte string (the checker never makes it).
@@ -294,7 +309,7 @@ pub enum TExprKind {
     /// A struct literal; fields in declaration order.
     NewStruct {
         id: u32,
-        fields: Vec<TExpr>,
+        fields: Box<[TExpr]>,
     },
     GetField {
         obj: Box<TExpr>,
@@ -304,24 +319,20 @@ pub enum TExprKind {
     NewEnum {
         id: u32,
         variant: u16,
-        payload: Vec<TExpr>,
+        payload: Box<[TExpr]>,
     },
     /// A function value: the function and what it captures from the creating function.
     Closure {
         func: FuncId,
-        captures: Vec<CaptureSource>,
+        captures: Box<[CaptureSource]>,
     },
     /// Calling a function value.
     CallValue {
         callee: Box<TExpr>,
-        args: Vec<TExpr>,
+        args: Box<[TExpr]>,
     },
     /// `match` as an expression.
-    Match {
-        subject: Box<TExpr>,
-        temp: LocalId,
-        arms: Vec<TArm<TExpr>>,
-    },
+    Match(Box<TMatch<TExpr>>),
 }
 
 /// A direct child of a statement: an expression it evaluates or a nested statement list.
@@ -355,16 +366,10 @@ pub fn for_each_child<F: FnMut(Child<'_>) + ?Sized>(stmt: &mut TStmt, f: &mut F)
             f(Child::Expr(cond));
             f(Child::Block(body));
         }
-        TStmtKind::ForRange {
-            start,
-            end,
-            step,
-            body,
-            ..
-        } => {
-            f(Child::Expr(start));
-            f(Child::Expr(end));
-            if let Some(s) = step {
+        TStmtKind::ForRange { range, body, .. } => {
+            f(Child::Expr(&mut range.start));
+            f(Child::Expr(&mut range.end));
+            if let Some(s) = &mut range.step {
                 f(Child::Expr(s));
             }
             f(Child::Block(body));
@@ -388,9 +393,9 @@ pub fn for_each_child<F: FnMut(Child<'_>) + ?Sized>(stmt: &mut TStmt, f: &mut F)
             f(Child::Expr(value));
         }
         TStmtKind::Destructure { value, .. } => f(Child::Expr(value)),
-        TStmtKind::Match { subject, arms, .. } => {
-            f(Child::Expr(subject));
-            for arm in arms {
+        TStmtKind::Match(m) => {
+            f(Child::Expr(&mut m.subject));
+            for arm in &mut m.arms {
                 if let ArmTest::Cond(c) = &mut arm.test {
                     f(Child::Expr(c));
                 }
@@ -456,14 +461,35 @@ pub fn for_each_subexpr<F: FnMut(&mut TExpr) + ?Sized>(e: &mut TExpr, f: &mut F)
             f(array);
             f(value);
         }
-        TExprKind::Match { subject, arms, .. } => {
-            f(subject);
-            for arm in arms {
+        TExprKind::Match(m) => {
+            f(&mut m.subject);
+            for arm in &mut m.arms {
                 if let ArmTest::Cond(c) = &mut arm.test {
                     f(c);
                 }
                 f(&mut arm.body);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// A program's typed tree is a few nodes per source line, and every byte of a node is
+    /// memory the compiler touches: rare or large operands are boxed (`TMatch`, `TRange`, the
+    /// operands of `SetIndex`/`SetField`, loop conditions) and lists of fixed length are
+    /// boxed slices, and a type is 16 bytes (`TypeName`), so that these sizes hold. A
+    /// variant that grows past them makes every node larger.
+    #[test]
+    fn typed_nodes_stay_small() {
+        assert_eq!(size_of::<Type>(), 16);
+        assert_eq!(size_of::<TExprKind>(), 32);
+        assert_eq!(size_of::<TExpr>(), 56);
+        assert_eq!(size_of::<TStmtKind>(), 72);
+        assert_eq!(size_of::<TStmt>(), 80);
+        assert_eq!(size_of::<ArmTest>(), 16);
     }
 }
