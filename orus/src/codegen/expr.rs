@@ -93,6 +93,9 @@ fn same_bits(from: &Type, to: &Type) -> bool {
         )
 }
 
+/// The type of a string part of a concatenation (`FnGen::concat`).
+const STR: &Type = &Type::Str;
+
 /// The most strings one `ConcatN` joins (a longer `+` chain takes several).
 const CONCAT_CHUNK: u16 = 64;
 
@@ -368,7 +371,7 @@ impl FnGen<'_, '_> {
                 self.concat(dst, &parts, e.span);
             }
             TExprKind::Binary { op, lhs, rhs } => {
-                let ty = lhs.ty.clone();
+                let ty = &lhs.ty;
                 if let Some((l, r)) = byte_comparison(*op, lhs, rhs) {
                     let bytes = TExpr {
                         kind: TExprKind::Binary {
@@ -380,7 +383,7 @@ impl FnGen<'_, '_> {
                         span: e.span,
                     };
                     self.expr_to(&bytes, dst);
-                } else if let Some((operand, imm_op, imm)) = binary_immediate(*op, &ty, lhs, rhs) {
+                } else if let Some((operand, imm_op, imm)) = binary_immediate(*op, ty, lhs, rhs) {
                     let a = self.expr_any(operand);
                     self.span = e.span;
                     self.emit(imm_op.instr(dst, a, imm));
@@ -397,7 +400,7 @@ impl FnGen<'_, '_> {
                     self.emit(binary_instr(*op, &Type::I32, dst, dst, v));
                 } else {
                     let ty = if *op == BinOp::Add && matches!(e.ty, Type::Str) {
-                        Type::Str
+                        STR
                     } else {
                         ty
                     };
@@ -411,7 +414,7 @@ impl FnGen<'_, '_> {
                     self.span = e.span;
                     if matches!(ty, Type::Enum(..)) && matches!(op, BinOp::Eq | BinOp::Ne) {
                         // Enums compare structurally (spec §6.4).
-                        let ty_index = self.gen.type_index(&ty);
+                        let ty_index = self.gen.type_index(ty);
                         self.emit(Instr::EqValue {
                             dst,
                             a,
@@ -422,7 +425,7 @@ impl FnGen<'_, '_> {
                             self.emit(Instr::Not { dst, src: dst });
                         }
                     } else {
-                        self.emit(binary_instr(*op, &ty, dst, a, b));
+                        self.emit(binary_instr(*op, ty, dst, a, b));
                     }
                 }
             }
@@ -612,7 +615,7 @@ impl FnGen<'_, '_> {
     /// holds `n` and the join (`ConcatFmt`) writes its digits into the result.
     fn concat(&mut self, dst: Reg, parts: &[&TExpr], span: crate::diag::Span) {
         let base = self.next_reg as Reg;
-        let mut types: Vec<Type> = vec![];
+        let mut types: Vec<&Type> = Vec::with_capacity(parts.len().min(MAX_CONCAT_FMT_PARTS));
         for part in parts {
             let digits = match &part.kind {
                 TExprKind::ToStr(inner)
@@ -622,7 +625,7 @@ impl FnGen<'_, '_> {
                 }
                 _ => None,
             };
-            let formatted = digits.is_some() || types.iter().any(|t| !matches!(*t, Type::Str));
+            let formatted = digits.is_some() || types.iter().any(|t| !matches!(t, Type::Str));
             let most = if formatted {
                 MAX_CONCAT_FMT_PARTS
             } else {
@@ -634,17 +637,17 @@ impl FnGen<'_, '_> {
                 self.join(base, base, &types);
                 self.free_to(usize::from(base) + 1);
                 types.clear();
-                types.push(Type::Str);
+                types.push(STR);
             }
             let r = self.alloc();
             match digits {
                 Some(inner) => {
                     self.expr_to_top(inner, r);
-                    types.push(inner.ty.clone());
+                    types.push(&inner.ty);
                 }
                 None => {
                     self.expr_to_top(part, r);
-                    types.push(Type::Str);
+                    types.push(STR);
                 }
             }
         }
@@ -654,9 +657,9 @@ impl FnGen<'_, '_> {
 
     /// `R[dst] :=` the concatenation of `R[base..]`, whose types are `types` (strings and
     /// integers).
-    fn join(&mut self, dst: Reg, base: Reg, types: &[Type]) {
+    fn join(&mut self, dst: Reg, base: Reg, types: &[&Type]) {
         let count = types.len() as u16;
-        if types.iter().any(|t| !matches!(*t, Type::Str)) {
+        if types.iter().any(|t| !matches!(t, Type::Str)) {
             let arg_types = types.iter().map(|t| self.gen.type_index(t)).collect();
             let format = self.gen.print_format(arg_types, false);
             self.emit(Instr::ConcatFmt {

@@ -32,14 +32,18 @@ use crate::bytecode::{
     EnumLayout, Function, GlobalInfo, Instr, PrintFormat, Program, Reg, StructLayout, ValType,
 };
 use crate::diag::{Code, Diagnostic, Span};
-use crate::hash::FastMap as HashMap;
+use crate::hash::{FastHasher, FastMap as HashMap};
 use crate::opt::{OptStats, Optimizer};
 use crate::types::typed::*;
 use crate::types::Type;
 use jumps::Jumps;
+use std::hash::Hasher;
 
 /// The most registers one frame may use; leaves headroom below `u16::MAX`.
 const MAX_REGISTERS: usize = 60_000;
+
+/// The end of a chain of string constants with one hash (`Gen::string_chain`).
+const NO_STRING: u32 = u32::MAX;
 
 /// Compiles a checked program. Fails only on implementation limits (E9001).
 pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
@@ -96,6 +100,7 @@ fn generate_functions<'p>(
         },
         consts: HashMap::default(),
         strings: HashMap::default(),
+        string_chain: vec![],
         types: HashMap::default(),
         globals: vec![None; top_vars.len()],
         scratch: Scratch::default(),
@@ -180,7 +185,11 @@ struct Gen<'p> {
     _functions: std::marker::PhantomData<&'p TFunction>,
     out: Program,
     consts: HashMap<u64, u32>,
-    strings: HashMap<Vec<u8>, u32>,
+    /// The string constants by the hash of their bytes: the first of `out.strings` with
+    /// that hash. The bytes are kept once, in `out.strings`.
+    strings: HashMap<u64, u32>,
+    /// Per string constant: the next one with the same hash ([`NO_STRING`] ends the chain).
+    string_chain: Vec<u32>,
     types: HashMap<ValType, u32>,
     /// Global slot of each top-level variable that functions use.
     globals: Vec<Option<u32>>,
@@ -196,6 +205,8 @@ struct Scratch {
     ref_regs: Vec<bool>,
     local_regs: Vec<Option<Reg>>,
     loops: Vec<LoopCx>,
+    constants: Vec<u64>,
+    pinned: Vec<(u64, Reg)>,
 }
 
 /// A loop being compiled: where `break`s and `continue`s must be patched to.
@@ -245,6 +256,7 @@ impl<'p> Gen<'p> {
         scratch.local_regs.clear();
         scratch.local_regs.resize(func.locals.len(), None);
         scratch.loops.clear();
+        scratch.pinned.clear();
         let mut fg = FnGen {
             gen: self,
             is_entry,
@@ -261,7 +273,7 @@ impl<'p> Gen<'p> {
             loops: scratch.loops,
             span: func.span,
             overflow: None,
-            pinned: vec![],
+            pinned: scratch.pinned,
         };
         for id in 0..func.params {
             let reg = fg.alloc();
@@ -273,7 +285,9 @@ impl<'p> Gen<'p> {
                 fg.emit(Instr::NewCell { dst: reg, src: reg });
             }
         }
-        for bits in consts::loop_constants(&func.body) {
+        let mut constants = scratch.constants;
+        consts::loop_constants(&func.body, &mut constants);
+        for &bits in &constants {
             let reg = fg.alloc();
             fg.load_bits(reg, bits);
             fg.pinned.push((bits, reg));
@@ -309,6 +323,8 @@ impl<'p> Gen<'p> {
             ref_regs: fg.ref_regs,
             local_regs: fg.local_regs,
             loops: fg.loops,
+            constants,
+            pinned: fg.pinned,
         };
         Ok(compiled)
     }
@@ -322,12 +338,21 @@ impl<'p> Gen<'p> {
     }
 
     fn string_index(&mut self, bytes: &[u8]) -> u32 {
-        if let Some(&i) = self.strings.get(bytes) {
-            return i;
-        }
+        let mut hasher = FastHasher::default();
+        hasher.write(bytes);
+        let hash = hasher.finish();
         let i = self.out.strings.len() as u32;
+        let head = self.strings.entry(hash).or_insert(NO_STRING);
+        let mut at = *head;
+        while at != NO_STRING {
+            if self.out.strings[at as usize] == bytes {
+                return at;
+            }
+            at = self.string_chain[at as usize];
+        }
+        self.string_chain.push(*head);
+        *head = i;
         self.out.strings.push(bytes.to_vec());
-        self.strings.insert(bytes.to_vec(), i);
         i
     }
 
