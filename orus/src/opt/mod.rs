@@ -308,5 +308,12 @@ mod tests {
         // `a / b` may trap, and `m` changes in the loop: nothing moves.
         let s = stats("a = 3\nb = 4\nmut m = 1\nmut t = 0\nfor i in 0..10:\n    t += a / b + m * 2\n    m += 1\nprint(t)\n");
         assert_eq!(s.loop_invariants_hoisted, 0);
+        // Found past a part that is not invariant (`t`, `j`), in the left operand of `and`,
+        // and in an inner loop.
+        let s = stats(
+            "a = 3\nb = 4\nmut t = 0\nfor i in 0..3:\n    for j in 0..3:\n        \
+             if j > 0 and a < b:\n            t += j + a * b\nprint(t)\n",
+        );
+        assert_eq!((s.loop_invariants_hoisted, s.loops_optimized), (2, 2));
     }
 }
