@@ -143,6 +143,18 @@ fn generate_functions<'p>(
     Ok(gen.out)
 }
 
+/// The registers marked in `marks` (per register: may hold a reference), in one
+/// allocation of the exact size.
+fn ref_regs(marks: &[bool]) -> Box<[Reg]> {
+    let mut regs = Vec::with_capacity(marks.iter().filter(|&&is_ref| is_ref).count());
+    regs.extend(
+        (0..marks.len())
+            .filter(|&reg| marks[reg])
+            .map(|reg| reg as Reg),
+    );
+    regs.into_boxed_slice()
+}
+
 /// The runtime view of a static type.
 pub(crate) fn val_type(ty: &Type) -> ValType {
     match ty {
@@ -310,12 +322,9 @@ impl<'p> Gen<'p> {
             file: func.file,
             arity: func.params as u16,
             num_regs: fg.max_reg.max(1) as u16,
-            code: fg.code.to_vec(),
-            spans: fg.spans.to_vec(),
-            ref_regs: (fg.ref_regs.iter().enumerate())
-                .filter(|&(_, &is_ref)| is_ref)
-                .map(|(reg, _)| reg as Reg)
-                .collect(),
+            code: fg.code.as_slice().into(),
+            spans: fg.spans.as_slice().into(),
+            ref_regs: ref_regs(&fg.ref_regs),
         };
         fg.gen.scratch = Scratch {
             code: fg.code,
