@@ -103,7 +103,6 @@ fn generate_functions<'p>(
         string_chain: vec![],
         types: HashMap::default(),
         globals: vec![None; top_vars.len()],
-        scratch: Scratch::default(),
     };
     for (id, var) in top_vars.iter().enumerate() {
         if var.captured {
@@ -136,23 +135,11 @@ fn generate_functions<'p>(
                 .collect(),
         })
         .collect();
+    let mut fg = FnGen::new(&mut gen);
     for func in functions {
-        let compiled = gen.function(func, func.is_toplevel)?;
-        gen.out.functions.push(compiled);
+        fg.function(func)?;
     }
     Ok(gen.out)
-}
-
-/// The registers marked in `marks` (per register: may hold a reference), in one
-/// allocation of the exact size.
-fn ref_regs(marks: &[bool]) -> Box<[Reg]> {
-    let mut regs = Vec::with_capacity(marks.iter().filter(|&&is_ref| is_ref).count());
-    regs.extend(
-        (0..marks.len())
-            .filter(|&reg| marks[reg])
-            .map(|reg| reg as Reg),
-    );
-    regs.into_boxed_slice()
 }
 
 /// The runtime view of a static type.
@@ -205,20 +192,6 @@ struct Gen<'p> {
     types: HashMap<ValType, u32>,
     /// Global slot of each top-level variable that functions use.
     globals: Vec<Option<u32>>,
-    /// Buffers a function is compiled into, kept from one function to the next so that
-    /// they grow once, not once per function.
-    scratch: Scratch,
-}
-
-#[derive(Default)]
-struct Scratch {
-    code: Vec<Instr>,
-    spans: Vec<Span>,
-    ref_regs: Vec<bool>,
-    local_regs: Vec<Option<Reg>>,
-    loops: Vec<LoopCx>,
-    constants: Vec<u64>,
-    pinned: Vec<(u64, Reg)>,
 }
 
 /// A loop being compiled: where `break`s and `continue`s must be patched to.
@@ -230,7 +203,8 @@ struct LoopCx {
     continues: Jumps,
 }
 
-/// Per-function state.
+/// Per-function state. One is made per program and [`FnGen::function`] starts it afresh
+/// for each function, so its buffers grow once, not once per function.
 struct FnGen<'g, 'p> {
     gen: &'g mut Gen<'p>,
     is_entry: bool,
@@ -249,6 +223,8 @@ struct FnGen<'g, 'p> {
     max_reg: usize,
     /// Per register: it may hold a heap reference (the collector scans it).
     ref_regs: Vec<bool>,
+    /// How many of `ref_regs` are set.
+    ref_count: usize,
     loops: Vec<LoopCx>,
     span: Span,
     /// Set when the register limit is exceeded; reported at the end.
@@ -256,57 +232,78 @@ struct FnGen<'g, 'p> {
     /// Registers loaded with a constant at the entry, and the constant's bits (`consts`):
     /// a dozen at most, so a scan beats hashing.
     pinned: Vec<(u64, Reg)>,
+    /// The constants to pin (`consts::loop_constants`).
+    constants: Vec<u64>,
 }
 
-impl<'p> Gen<'p> {
-    fn function(&mut self, func: &'p TFunction, is_entry: bool) -> Result<Function, Diagnostic> {
-        let top_count = self.top_count;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.code.clear();
-        scratch.spans.clear();
-        scratch.ref_regs.clear();
-        scratch.local_regs.clear();
-        scratch.local_regs.resize(func.locals.len(), None);
-        scratch.loops.clear();
-        scratch.pinned.clear();
-        let mut fg = FnGen {
-            gen: self,
-            is_entry,
-            code: scratch.code,
-            spans: scratch.spans,
-            local_regs: scratch.local_regs,
-            locals: &func.locals,
-            capture_by_value: &func.capture_by_value,
+impl<'g, 'p> FnGen<'g, 'p> {
+    fn new(gen: &'g mut Gen<'p>) -> FnGen<'g, 'p> {
+        FnGen {
+            gen,
+            is_entry: false,
+            code: vec![],
+            spans: vec![],
+            local_regs: vec![],
+            locals: &[],
+            capture_by_value: &[],
+            top_regs: vec![],
             try_depth: 0,
-            top_regs: vec![None; if is_entry { top_count } else { 0 }],
             next_reg: 0,
             max_reg: 0,
-            ref_regs: scratch.ref_regs,
-            loops: scratch.loops,
-            span: func.span,
+            ref_regs: vec![],
+            ref_count: 0,
+            loops: vec![],
+            span: Span::default(),
             overflow: None,
-            pinned: scratch.pinned,
-        };
+            pinned: vec![],
+            constants: vec![],
+        }
+    }
+
+    /// Compiles `func` into the next function of the program.
+    fn function(&mut self, func: &'p TFunction) -> Result<(), Diagnostic> {
+        let is_entry = func.is_toplevel;
+        self.is_entry = is_entry;
+        self.code.clear();
+        self.spans.clear();
+        self.local_regs.clear();
+        self.local_regs.resize(func.locals.len(), None);
+        self.locals = &func.locals;
+        self.capture_by_value = &func.capture_by_value;
+        self.top_regs.clear();
+        if is_entry {
+            self.top_regs.resize(self.gen.top_count, None);
+        }
+        self.try_depth = 0;
+        self.next_reg = 0;
+        self.max_reg = 0;
+        self.ref_regs.clear();
+        self.ref_count = 0;
+        self.loops.clear();
+        self.span = func.span;
+        self.overflow = None;
+        self.pinned.clear();
         for id in 0..func.params {
-            let reg = fg.alloc();
-            fg.local_regs[id] = Some(reg);
+            let reg = self.alloc();
+            self.local_regs[id] = Some(reg);
             if is_ref(&func.locals[id].ty) || func.locals[id].captured {
-                fg.mark_ref(reg);
+                self.mark_ref(reg);
             }
             if func.locals[id].captured {
-                fg.emit(Instr::NewCell { dst: reg, src: reg });
+                self.emit(Instr::NewCell { dst: reg, src: reg });
             }
         }
-        let mut constants = scratch.constants;
+        let mut constants = std::mem::take(&mut self.constants);
         consts::loop_constants(&func.body, &mut constants);
         for &bits in &constants {
-            let reg = fg.alloc();
-            fg.load_bits(reg, bits);
-            fg.pinned.push((bits, reg));
+            let reg = self.alloc();
+            self.load_bits(reg, bits);
+            self.pinned.push((bits, reg));
         }
-        fg.stmts(&func.body);
-        fg.emit(Instr::ReturnVoid {});
-        if let Some(span) = fg.overflow {
+        self.constants = constants;
+        self.stmts(&func.body);
+        self.emit(Instr::ReturnVoid {});
+        if let Some(span) = self.overflow {
             return Err(Diagnostic::new(
                 Code::Internal,
                 span,
@@ -317,27 +314,28 @@ impl<'p> Gen<'p> {
                 ),
             ));
         }
-        let compiled = Function {
+        // The registers that may hold references, in one allocation of the exact size.
+        let mut ref_regs = Vec::with_capacity(self.ref_count);
+        let marks = &self.ref_regs;
+        ref_regs.extend(
+            (0..marks.len())
+                .filter(|&reg| marks[reg])
+                .map(|reg| reg as Reg),
+        );
+        self.gen.out.functions.push(Function {
             name: func.name.clone(),
             file: func.file,
             arity: func.params as u16,
-            num_regs: fg.max_reg.max(1) as u16,
-            code: fg.code.as_slice().into(),
-            spans: fg.spans.as_slice().into(),
-            ref_regs: ref_regs(&fg.ref_regs),
-        };
-        fg.gen.scratch = Scratch {
-            code: fg.code,
-            spans: fg.spans,
-            ref_regs: fg.ref_regs,
-            local_regs: fg.local_regs,
-            loops: fg.loops,
-            constants,
-            pinned: fg.pinned,
-        };
-        Ok(compiled)
+            num_regs: self.max_reg.max(1) as u16,
+            code: self.code.as_slice().into(),
+            spans: self.spans.as_slice().into(),
+            ref_regs: ref_regs.into_boxed_slice(),
+        });
+        Ok(())
     }
+}
 
+impl Gen<'_> {
     fn const_index(&mut self, bits: u64) -> u32 {
         let consts = &mut self.out.consts;
         *self.consts.entry(bits).or_insert_with(|| {
@@ -392,6 +390,7 @@ impl FnGen<'_, '_> {
         if index >= self.ref_regs.len() {
             self.ref_regs.resize(index + 1, false);
         }
+        self.ref_count += usize::from(!self.ref_regs[index]);
         self.ref_regs[index] = true;
     }
 
