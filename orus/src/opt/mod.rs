@@ -155,8 +155,16 @@ impl Walk<'_> {
     #[inline(always)]
     fn expr(&mut self, e: &mut TExpr) {
         // Leaves (half the nodes) have nothing to fold or log: no call for them. A closure
-        // is the exception: the write log counts making one as a call.
-        if !e.is_leaf() || matches!(e.kind, TExprKind::Closure { .. }) {
+        // is the exception: the write log counts making one as a call. One test of the
+        // kind: `!is_leaf() || is a closure` decoded it twice, 8 % of the optimiser.
+        if !matches!(
+            e.kind,
+            TExprKind::Int(_)
+                | TExprKind::Float(_)
+                | TExprKind::Str(_)
+                | TExprKind::Load(_)
+                | TExprKind::TimeStamp
+        ) {
             self.node(e);
         }
     }
