@@ -184,9 +184,9 @@ struct Gen<'p> {
     _functions: std::marker::PhantomData<&'p TFunction>,
     out: Program,
     consts: HashMap<u64, u32>,
-    /// The string constants by the hash of their bytes: the first of `out.strings` with
-    /// that hash. The bytes are kept once, in `out.strings`.
-    strings: HashMap<u64, u32>,
+    /// The string constants by (the low half of) the hash of their bytes: the first of
+    /// `out.strings` with that hash. The bytes are kept once, in `out.strings`.
+    strings: HashMap<u32, u32>,
     /// Per string constant: the next one with the same hash ([`NO_STRING`] ends the chain).
     string_chain: Vec<u32>,
     types: HashMap<ValType, u32>,
@@ -347,7 +347,7 @@ impl Gen<'_> {
     fn string_index(&mut self, bytes: &[u8]) -> u32 {
         let mut hasher = FastHasher::default();
         hasher.write(bytes);
-        let hash = hasher.finish();
+        let hash = hasher.finish() as u32;
         let i = self.out.strings.len() as u32;
         let head = self.strings.entry(hash).or_insert(NO_STRING);
         let mut at = *head;
