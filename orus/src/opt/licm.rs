@@ -109,13 +109,6 @@ impl Writes<'_> {
     }
 }
 
-pub(super) fn is_loop(s: &TStmt) -> bool {
-    matches!(
-        s.kind,
-        TStmtKind::While { .. } | TStmtKind::ForRange { .. } | TStmtKind::ForEach { .. }
-    )
-}
-
 /// Hoists the invariants of the loop `s`, whose writes are those logged after `since`;
 /// returns the stores that compute them, to go before the loop.
 pub(super) fn hoist_loop(

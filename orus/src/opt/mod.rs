@@ -89,8 +89,7 @@ impl Walk<'_> {
         let mut i = 0;
         while i < stmts.len() {
             let since = self.log.now();
-            self.stmt(&mut stmts[i]);
-            if !licm::is_loop(&stmts[i]) {
+            if !self.stmt(&mut stmts[i]) {
                 i += 1;
                 continue;
             }
@@ -112,19 +111,22 @@ impl Walk<'_> {
         }
     }
 
-    /// Logs the writes of `stmt`, then folds its expressions and optimises its blocks.
-    fn stmt(&mut self, stmt: &mut TStmt) {
-        self.log_writes(stmt);
+    /// Logs the writes of `stmt`, then folds its expressions and optimises its blocks;
+    /// returns whether `stmt` is a loop.
+    fn stmt(&mut self, stmt: &mut TStmt) -> bool {
+        let is_loop = self.log_writes(stmt);
         for_each_child(stmt, &mut |child| match child {
             Child::Expr(e) => self.expr(e),
             Child::Block(body) => self.block(body),
         });
+        is_loop
     }
 
     /// What `stmt` itself writes, before its parts run (its expressions log their own).
     /// Logged first, a write is older than every loop inside the statement, which is when
-    /// it happens.
-    fn log_writes(&mut self, stmt: &TStmt) {
+    /// it happens. Returns whether `stmt` is a loop (told here, where its kind is tested
+    /// anyway).
+    fn log_writes(&mut self, stmt: &TStmt) -> bool {
         match &stmt.kind {
             TStmtKind::Store { place, .. } => self.log.write(*place),
             TStmtKind::Destructure { targets, .. } => {
@@ -133,8 +135,10 @@ impl Walk<'_> {
                 }
             }
             TStmtKind::ForRange { var, .. } | TStmtKind::ForEach { var, .. } => {
-                self.log.write_local(*var)
+                self.log.write_local(*var);
+                return true;
             }
+            TStmtKind::While { .. } => return true,
             TStmtKind::Match { temp, arms, .. } => {
                 self.log.write_local(*temp);
                 for arm in arms {
@@ -149,6 +153,7 @@ impl Walk<'_> {
             }
             _ => {}
         }
+        false
     }
 
     /// Folds `e` bottom-up and logs what evaluating it may write.
