@@ -301,21 +301,35 @@ impl FnGen<'_, '_> {
             return self.alloc();
         }
         let r = self.alloc();
-        self.expr_to(e, r);
+        self.node_to(e, r);
         r
     }
 
     /// [`FnGen::expr_to`] into a register `r` just allocated (the topmost) that `e` does
     /// not read: a call then makes `r` its base, so its result needs no move.
     pub(super) fn expr_to_top(&mut self, e: &TExpr, r: Reg) {
-        let is_call = matches!(e.kind, TExprKind::Call { .. } | TExprKind::CallValue { .. });
-        if is_call && usize::from(r) + 1 == self.next_reg {
-            self.next_reg = usize::from(r);
-            self.expr_to(e, r);
-            self.next_reg = usize::from(r) + 1;
-        } else {
-            self.expr_to(e, r);
+        match e.kind {
+            TExprKind::Int(_) | TExprKind::Float(_) | TExprKind::Load(_) => self.expr_to(e, r),
+            TExprKind::Call { .. } | TExprKind::CallValue { .. }
+                if usize::from(r) + 1 == self.next_reg =>
+            {
+                self.next_reg = usize::from(r);
+                self.node_to(e, r);
+                self.next_reg = usize::from(r) + 1;
+            }
+            _ => self.node_to(e, r),
         }
+    }
+
+    /// [`FnGen::expr_to`] of an expression that is not a literal or a load: its kind,
+    /// tested again by `expr_to_node`, is not tested twice more on the way.
+    #[inline(always)]
+    fn node_to(&mut self, e: &TExpr, dst: Reg) {
+        if is_ref(&e.ty) {
+            self.mark_ref(dst);
+        }
+        self.span = e.span;
+        self.expr_to_node(e, dst);
     }
 
     /// Evaluates `e` into `dst`.
