@@ -561,11 +561,13 @@ pub struct Function {
     pub arity: u16,
     /// Registers the frame needs: parameters first, then locals and temporaries.
     pub num_regs: u16,
-    pub code: Vec<Instr>,
+    /// Boxed slices rather than `Vec`s: a compiled function never grows, and a program
+    /// has a function per few lines, so the three capacity words counted.
+    pub code: Box<[Instr]>,
     /// Source span of each instruction, parallel to `code`; read only to report an error.
-    pub spans: Vec<Span>,
+    pub spans: Box<[Span]>,
     /// Registers that may hold heap handles at some point; the collector's roots.
-    pub ref_regs: Vec<Reg>,
+    pub ref_regs: Box<[Reg]>,
 }
 
 /// A global variable slot.
@@ -659,9 +661,9 @@ mod tests {
                 file: 0,
                 arity: 0,
                 num_regs: 1,
-                code: vec![Instr::LoadInt { dst: 0, value: 7 }, Instr::ReturnVoid {}],
-                spans: vec![Span::default(); 2],
-                ref_regs: vec![],
+                code: [Instr::LoadInt { dst: 0, value: 7 }, Instr::ReturnVoid {}].into(),
+                spans: [Span::default(); 2].into(),
+                ref_regs: [].into(),
             }],
             ..Program::default()
         };

@@ -19,18 +19,18 @@ use crate::types::Type;
 /// The most constants pinned per function.
 const MAX_PINNED: usize = 12;
 
-/// The bits of the literals to pin, in order of first use.
-pub(super) fn loop_constants(body: &[TStmt]) -> Vec<u64> {
-    let mut finder = Finder { found: vec![] };
-    finder.stmts(body, false);
-    finder.found
+/// The bits of the literals to pin, in order of first use, into `found` (emptied first:
+/// the caller's buffer is reused from one function to the next).
+pub(super) fn loop_constants(body: &[TStmt], found: &mut Vec<u64>) {
+    found.clear();
+    Finder { found }.stmts(body, false);
 }
 
-struct Finder {
-    found: Vec<u64>,
+struct Finder<'f> {
+    found: &'f mut Vec<u64>,
 }
 
-impl Finder {
+impl Finder<'_> {
     fn collect(&mut self, bits: u64) {
         if self.found.len() < MAX_PINNED && !self.found.contains(&bits) {
             self.found.push(bits);

@@ -93,6 +93,9 @@ fn same_bits(from: &Type, to: &Type) -> bool {
         )
 }
 
+/// The type of a string part of a concatenation (`FnGen::concat`).
+const STR: &Type = &Type::Str;
+
 /// The most strings one `ConcatN` joins (a longer `+` chain takes several).
 const CONCAT_CHUNK: u16 = 64;
 
@@ -298,21 +301,35 @@ impl FnGen<'_, '_> {
             return self.alloc();
         }
         let r = self.alloc();
-        self.expr_to(e, r);
+        self.node_to(e, r);
         r
     }
 
     /// [`FnGen::expr_to`] into a register `r` just allocated (the topmost) that `e` does
     /// not read: a call then makes `r` its base, so its result needs no move.
     pub(super) fn expr_to_top(&mut self, e: &TExpr, r: Reg) {
-        let is_call = matches!(e.kind, TExprKind::Call { .. } | TExprKind::CallValue { .. });
-        if is_call && usize::from(r) + 1 == self.next_reg {
-            self.next_reg = usize::from(r);
-            self.expr_to(e, r);
-            self.next_reg = usize::from(r) + 1;
-        } else {
-            self.expr_to(e, r);
+        match e.kind {
+            TExprKind::Int(_) | TExprKind::Float(_) | TExprKind::Load(_) => self.expr_to(e, r),
+            TExprKind::Call { .. } | TExprKind::CallValue { .. }
+                if usize::from(r) + 1 == self.next_reg =>
+            {
+                self.next_reg = usize::from(r);
+                self.node_to(e, r);
+                self.next_reg = usize::from(r) + 1;
+            }
+            _ => self.node_to(e, r),
         }
+    }
+
+    /// [`FnGen::expr_to`] of an expression that is not a literal or a load: its kind,
+    /// tested again by `expr_to_node`, is not tested twice more on the way.
+    #[inline(always)]
+    fn node_to(&mut self, e: &TExpr, dst: Reg) {
+        if is_ref(&e.ty) {
+            self.mark_ref(dst);
+        }
+        self.span = e.span;
+        self.expr_to_node(e, dst);
     }
 
     /// Evaluates `e` into `dst`.
@@ -368,7 +385,7 @@ impl FnGen<'_, '_> {
                 self.concat(dst, &parts, e.span);
             }
             TExprKind::Binary { op, lhs, rhs } => {
-                let ty = lhs.ty.clone();
+                let ty = &lhs.ty;
                 if let Some((l, r)) = byte_comparison(*op, lhs, rhs) {
                     let bytes = TExpr {
                         kind: TExprKind::Binary {
@@ -380,7 +397,7 @@ impl FnGen<'_, '_> {
                         span: e.span,
                     };
                     self.expr_to(&bytes, dst);
-                } else if let Some((operand, imm_op, imm)) = binary_immediate(*op, &ty, lhs, rhs) {
+                } else if let Some((operand, imm_op, imm)) = binary_immediate(*op, ty, lhs, rhs) {
                     let a = self.expr_any(operand);
                     self.span = e.span;
                     self.emit(imm_op.instr(dst, a, imm));
@@ -397,7 +414,7 @@ impl FnGen<'_, '_> {
                     self.emit(binary_instr(*op, &Type::I32, dst, dst, v));
                 } else {
                     let ty = if *op == BinOp::Add && matches!(e.ty, Type::Str) {
-                        Type::Str
+                        STR
                     } else {
                         ty
                     };
@@ -411,7 +428,7 @@ impl FnGen<'_, '_> {
                     self.span = e.span;
                     if matches!(ty, Type::Enum(..)) && matches!(op, BinOp::Eq | BinOp::Ne) {
                         // Enums compare structurally (spec §6.4).
-                        let ty_index = self.gen.type_index(&ty);
+                        let ty_index = self.gen.type_index(ty);
                         self.emit(Instr::EqValue {
                             dst,
                             a,
@@ -422,7 +439,7 @@ impl FnGen<'_, '_> {
                             self.emit(Instr::Not { dst, src: dst });
                         }
                     } else {
-                        self.emit(binary_instr(*op, &ty, dst, a, b));
+                        self.emit(binary_instr(*op, ty, dst, a, b));
                     }
                 }
             }
@@ -612,7 +629,7 @@ impl FnGen<'_, '_> {
     /// holds `n` and the join (`ConcatFmt`) writes its digits into the result.
     fn concat(&mut self, dst: Reg, parts: &[&TExpr], span: crate::diag::Span) {
         let base = self.next_reg as Reg;
-        let mut types: Vec<Type> = vec![];
+        let mut types: Vec<&Type> = Vec::with_capacity(parts.len().min(MAX_CONCAT_FMT_PARTS));
         for part in parts {
             let digits = match &part.kind {
                 TExprKind::ToStr(inner)
@@ -622,7 +639,7 @@ impl FnGen<'_, '_> {
                 }
                 _ => None,
             };
-            let formatted = digits.is_some() || types.iter().any(|t| !matches!(*t, Type::Str));
+            let formatted = digits.is_some() || types.iter().any(|t| !matches!(t, Type::Str));
             let most = if formatted {
                 MAX_CONCAT_FMT_PARTS
             } else {
@@ -634,17 +651,17 @@ impl FnGen<'_, '_> {
                 self.join(base, base, &types);
                 self.free_to(usize::from(base) + 1);
                 types.clear();
-                types.push(Type::Str);
+                types.push(STR);
             }
             let r = self.alloc();
             match digits {
                 Some(inner) => {
                     self.expr_to_top(inner, r);
-                    types.push(inner.ty.clone());
+                    types.push(&inner.ty);
                 }
                 None => {
                     self.expr_to_top(part, r);
-                    types.push(Type::Str);
+                    types.push(STR);
                 }
             }
         }
@@ -654,9 +671,9 @@ impl FnGen<'_, '_> {
 
     /// `R[dst] :=` the concatenation of `R[base..]`, whose types are `types` (strings and
     /// integers).
-    fn join(&mut self, dst: Reg, base: Reg, types: &[Type]) {
+    fn join(&mut self, dst: Reg, base: Reg, types: &[&Type]) {
         let count = types.len() as u16;
-        if types.iter().any(|t| !matches!(*t, Type::Str)) {
+        if types.iter().any(|t| !matches!(t, Type::Str)) {
             let arg_types = types.iter().map(|t| self.gen.type_index(t)).collect();
             let format = self.gen.print_format(arg_types, false);
             self.emit(Instr::ConcatFmt {

@@ -25,6 +25,7 @@ mod cond;
 mod consts;
 mod expr;
 mod jumps;
+mod loops;
 mod objects;
 mod places;
 
@@ -32,14 +33,18 @@ use crate::bytecode::{
     EnumLayout, Function, GlobalInfo, Instr, PrintFormat, Program, Reg, StructLayout, ValType,
 };
 use crate::diag::{Code, Diagnostic, Span};
-use crate::hash::FastMap as HashMap;
+use crate::hash::{FastHasher, FastMap as HashMap};
 use crate::opt::{OptStats, Optimizer};
 use crate::types::typed::*;
 use crate::types::Type;
 use jumps::Jumps;
+use std::hash::Hasher;
 
 /// The most registers one frame may use; leaves headroom below `u16::MAX`.
 const MAX_REGISTERS: usize = 60_000;
+
+/// The end of a chain of string constants with one hash (`Gen::string_chain`).
+const NO_STRING: u32 = u32::MAX;
 
 /// Compiles a checked program. Fails only on implementation limits (E9001).
 pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
@@ -96,9 +101,9 @@ fn generate_functions<'p>(
         },
         consts: HashMap::default(),
         strings: HashMap::default(),
+        string_chain: vec![],
         types: HashMap::default(),
         globals: vec![None; top_vars.len()],
-        scratch: Scratch::default(),
     };
     for (id, var) in top_vars.iter().enumerate() {
         if var.captured {
@@ -131,9 +136,9 @@ fn generate_functions<'p>(
                 .collect(),
         })
         .collect();
+    let mut fg = FnGen::new(&mut gen);
     for func in functions {
-        let compiled = gen.function(func, func.is_toplevel)?;
-        gen.out.functions.push(compiled);
+        fg.function(func)?;
     }
     Ok(gen.out)
 }
@@ -180,22 +185,14 @@ struct Gen<'p> {
     _functions: std::marker::PhantomData<&'p TFunction>,
     out: Program,
     consts: HashMap<u64, u32>,
-    strings: HashMap<Vec<u8>, u32>,
+    /// The string constants by (the low half of) the hash of their bytes: the first of
+    /// `out.strings` with that hash. The bytes are kept once, in `out.strings`.
+    strings: HashMap<u32, u32>,
+    /// Per string constant: the next one with the same hash ([`NO_STRING`] ends the chain).
+    string_chain: Vec<u32>,
     types: HashMap<ValType, u32>,
     /// Global slot of each top-level variable that functions use.
     globals: Vec<Option<u32>>,
-    /// Buffers a function is compiled into, kept from one function to the next so that
-    /// they grow once, not once per function.
-    scratch: Scratch,
-}
-
-#[derive(Default)]
-struct Scratch {
-    code: Vec<Instr>,
-    spans: Vec<Span>,
-    ref_regs: Vec<bool>,
-    local_regs: Vec<Option<Reg>>,
-    loops: Vec<LoopCx>,
 }
 
 /// A loop being compiled: where `break`s and `continue`s must be patched to.
@@ -207,7 +204,8 @@ struct LoopCx {
     continues: Jumps,
 }
 
-/// Per-function state.
+/// Per-function state. One is made per program and [`FnGen::function`] starts it afresh
+/// for each function, so its buffers grow once, not once per function.
 struct FnGen<'g, 'p> {
     gen: &'g mut Gen<'p>,
     is_entry: bool,
@@ -226,6 +224,8 @@ struct FnGen<'g, 'p> {
     max_reg: usize,
     /// Per register: it may hold a heap reference (the collector scans it).
     ref_regs: Vec<bool>,
+    /// How many of `ref_regs` are set.
+    ref_count: usize,
     loops: Vec<LoopCx>,
     span: Span,
     /// Set when the register limit is exceeded; reported at the end.
@@ -233,54 +233,78 @@ struct FnGen<'g, 'p> {
     /// Registers loaded with a constant at the entry, and the constant's bits (`consts`):
     /// a dozen at most, so a scan beats hashing.
     pinned: Vec<(u64, Reg)>,
+    /// The constants to pin (`consts::loop_constants`).
+    constants: Vec<u64>,
 }
 
-impl<'p> Gen<'p> {
-    fn function(&mut self, func: &'p TFunction, is_entry: bool) -> Result<Function, Diagnostic> {
-        let top_count = self.top_count;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.code.clear();
-        scratch.spans.clear();
-        scratch.ref_regs.clear();
-        scratch.local_regs.clear();
-        scratch.local_regs.resize(func.locals.len(), None);
-        scratch.loops.clear();
-        let mut fg = FnGen {
-            gen: self,
-            is_entry,
-            code: scratch.code,
-            spans: scratch.spans,
-            local_regs: scratch.local_regs,
-            locals: &func.locals,
-            capture_by_value: &func.capture_by_value,
+impl<'g, 'p> FnGen<'g, 'p> {
+    fn new(gen: &'g mut Gen<'p>) -> FnGen<'g, 'p> {
+        FnGen {
+            gen,
+            is_entry: false,
+            code: vec![],
+            spans: vec![],
+            local_regs: vec![],
+            locals: &[],
+            capture_by_value: &[],
+            top_regs: vec![],
             try_depth: 0,
-            top_regs: vec![None; if is_entry { top_count } else { 0 }],
             next_reg: 0,
             max_reg: 0,
-            ref_regs: scratch.ref_regs,
-            loops: scratch.loops,
-            span: func.span,
+            ref_regs: vec![],
+            ref_count: 0,
+            loops: vec![],
+            span: Span::default(),
             overflow: None,
             pinned: vec![],
-        };
+            constants: vec![],
+        }
+    }
+
+    /// Compiles `func` into the next function of the program.
+    fn function(&mut self, func: &'p TFunction) -> Result<(), Diagnostic> {
+        let is_entry = func.is_toplevel;
+        self.is_entry = is_entry;
+        self.code.clear();
+        self.spans.clear();
+        self.local_regs.clear();
+        self.local_regs.resize(func.locals.len(), None);
+        self.locals = &func.locals;
+        self.capture_by_value = &func.capture_by_value;
+        self.top_regs.clear();
+        if is_entry {
+            self.top_regs.resize(self.gen.top_count, None);
+        }
+        self.try_depth = 0;
+        self.next_reg = 0;
+        self.max_reg = 0;
+        self.ref_regs.clear();
+        self.ref_count = 0;
+        self.loops.clear();
+        self.span = func.span;
+        self.overflow = None;
+        self.pinned.clear();
         for id in 0..func.params {
-            let reg = fg.alloc();
-            fg.local_regs[id] = Some(reg);
+            let reg = self.alloc();
+            self.local_regs[id] = Some(reg);
             if is_ref(&func.locals[id].ty) || func.locals[id].captured {
-                fg.mark_ref(reg);
+                self.mark_ref(reg);
             }
             if func.locals[id].captured {
-                fg.emit(Instr::NewCell { dst: reg, src: reg });
+                self.emit(Instr::NewCell { dst: reg, src: reg });
             }
         }
-        for bits in consts::loop_constants(&func.body) {
-            let reg = fg.alloc();
-            fg.load_bits(reg, bits);
-            fg.pinned.push((bits, reg));
+        let mut constants = std::mem::take(&mut self.constants);
+        consts::loop_constants(&func.body, &mut constants);
+        for &bits in &constants {
+            let reg = self.alloc();
+            self.load_bits(reg, bits);
+            self.pinned.push((bits, reg));
         }
-        fg.stmts(&func.body);
-        fg.emit(Instr::ReturnVoid {});
-        if let Some(span) = fg.overflow {
+        self.constants = constants;
+        self.stmts(&func.body);
+        self.emit(Instr::ReturnVoid {});
+        if let Some(span) = self.overflow {
             return Err(Diagnostic::new(
                 Code::Internal,
                 span,
@@ -291,28 +315,28 @@ impl<'p> Gen<'p> {
                 ),
             ));
         }
-        let compiled = Function {
+        // The registers that may hold references, in one allocation of the exact size.
+        let mut ref_regs = Vec::with_capacity(self.ref_count);
+        let marks = &self.ref_regs;
+        ref_regs.extend(
+            (0..marks.len())
+                .filter(|&reg| marks[reg])
+                .map(|reg| reg as Reg),
+        );
+        self.gen.out.functions.push(Function {
             name: func.name.clone(),
             file: func.file,
             arity: func.params as u16,
-            num_regs: fg.max_reg.max(1) as u16,
-            code: fg.code.to_vec(),
-            spans: fg.spans.to_vec(),
-            ref_regs: (fg.ref_regs.iter().enumerate())
-                .filter(|&(_, &is_ref)| is_ref)
-                .map(|(reg, _)| reg as Reg)
-                .collect(),
-        };
-        fg.gen.scratch = Scratch {
-            code: fg.code,
-            spans: fg.spans,
-            ref_regs: fg.ref_regs,
-            local_regs: fg.local_regs,
-            loops: fg.loops,
-        };
-        Ok(compiled)
+            num_regs: self.max_reg.max(1) as u16,
+            code: self.code.as_slice().into(),
+            spans: self.spans.as_slice().into(),
+            ref_regs: ref_regs.into_boxed_slice(),
+        });
+        Ok(())
     }
+}
 
+impl Gen<'_> {
     fn const_index(&mut self, bits: u64) -> u32 {
         let consts = &mut self.out.consts;
         *self.consts.entry(bits).or_insert_with(|| {
@@ -322,12 +346,21 @@ impl<'p> Gen<'p> {
     }
 
     fn string_index(&mut self, bytes: &[u8]) -> u32 {
-        if let Some(&i) = self.strings.get(bytes) {
-            return i;
-        }
+        let mut hasher = FastHasher::default();
+        hasher.write(bytes);
+        let hash = hasher.finish() as u32;
         let i = self.out.strings.len() as u32;
+        let head = self.strings.entry(hash).or_insert(NO_STRING);
+        let mut at = *head;
+        while at != NO_STRING {
+            if self.out.strings[at as usize] == bytes {
+                return at;
+            }
+            at = self.string_chain[at as usize];
+        }
+        self.string_chain.push(*head);
+        *head = i;
         self.out.strings.push(bytes.to_vec());
-        self.strings.insert(bytes.to_vec(), i);
         i
     }
 
@@ -358,6 +391,7 @@ impl FnGen<'_, '_> {
         if index >= self.ref_regs.len() {
             self.ref_regs.resize(index + 1, false);
         }
+        self.ref_count += usize::from(!self.ref_regs[index]);
         self.ref_regs[index] = true;
     }
 
@@ -617,152 +651,6 @@ impl FnGen<'_, '_> {
             }
             TStmtKind::Block(body) => self.scoped(body),
         }
-    }
-
-    /// Patches the loop's `break`s to `end` and `continue`s to `cont`.
-    fn close_loop(&mut self, cont: usize, end: usize) {
-        let l = self.loops.pop().expect("an open loop");
-        self.patch_all(l.breaks, end);
-        self.patch_all(l.continues, cont);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn for_range(
-        &mut self,
-        span: Span,
-        id: LoopId,
-        var: LocalId,
-        ty: &Type,
-        start: &TExpr,
-        end: &TExpr,
-        step: Option<&TExpr>,
-        inclusive: bool,
-        body: &[TStmt],
-    ) {
-        let mark = self.next_reg;
-        let base = self.alloc();
-        let end_reg = self.alloc();
-        let step_reg = self.alloc();
-        self.expr_to(start, base);
-        self.expr_to(end, end_reg);
-        match step {
-            Some(s) => self.expr_to(s, step_reg),
-            None => {
-                self.emit(Instr::LoadInt {
-                    dst: step_reg,
-                    value: 1,
-                });
-            }
-        }
-        let var_cell = self.cell_for(var);
-        self.span = span;
-        let prep = self.emit(match ty {
-            Type::I64 => Instr::ForPrepI64 {
-                base,
-                inclusive,
-                offset: 0,
-            },
-            Type::U32 => Instr::ForPrepU32 {
-                base,
-                inclusive,
-                offset: 0,
-            },
-            Type::U64 => Instr::ForPrepU64 {
-                base,
-                inclusive,
-                offset: 0,
-            },
-            _ => Instr::ForPrepI32 {
-                base,
-                inclusive,
-                offset: 0,
-            },
-        });
-        let body_start = self.code.len();
-        self.bind_local(var, base, var_cell);
-        self.loops.push(LoopCx {
-            id,
-            try_depth: self.try_depth,
-            breaks: Jumps::NONE,
-            continues: Jumps::NONE,
-        });
-        self.scoped(body);
-        self.span = span;
-        let cont = self.code.len();
-        let back = Self::offset(cont, body_start);
-        // Most ranges have no step: their back-edge need not read or test it.
-        let step_is_one = step.is_none();
-        self.emit(match ty {
-            Type::I64 if step_is_one => Instr::ForLoopI64Step1 {
-                base,
-                inclusive,
-                offset: back,
-            },
-            Type::I32 if step_is_one => Instr::ForLoopI32Step1 {
-                base,
-                inclusive,
-                offset: back,
-            },
-            Type::I64 => Instr::ForLoopI64 {
-                base,
-                inclusive,
-                offset: back,
-            },
-            Type::U32 => Instr::ForLoopU32 {
-                base,
-                inclusive,
-                offset: back,
-            },
-            Type::U64 => Instr::ForLoopU64 {
-                base,
-                inclusive,
-                offset: back,
-            },
-            _ => Instr::ForLoopI32 {
-                base,
-                inclusive,
-                offset: back,
-            },
-        });
-        let exit = self.code.len();
-        self.patch(prep, exit);
-        self.close_loop(cont, exit);
-        self.free_to(mark);
-    }
-
-    /// `for var in array`: an index counts up while it is below the array's current length.
-    /// The array, the index and the element are consecutive registers (`ForEachPrep`).
-    fn for_each(&mut self, span: Span, id: LoopId, var: LocalId, array: &TExpr, body: &[TStmt]) {
-        let mark = self.next_reg;
-        let base = self.alloc();
-        self.expr_to(array, base);
-        let _index = self.alloc();
-        let item = self.alloc();
-        if array.ty.element().is_some_and(is_ref) {
-            self.mark_ref(item);
-        }
-        let item_cell = self.cell_for(var);
-        self.span = span;
-        let prep = self.emit(Instr::ForEachPrep { base, offset: 0 });
-        let body_start = self.code.len();
-        self.bind_local(var, item, item_cell);
-        self.loops.push(LoopCx {
-            id,
-            try_depth: self.try_depth,
-            breaks: Jumps::NONE,
-            continues: Jumps::NONE,
-        });
-        self.scoped(body);
-        self.span = span;
-        let cont = self.code.len();
-        self.emit(Instr::ForEachNext {
-            base,
-            offset: Self::offset(cont, body_start),
-        });
-        let exit = self.code.len();
-        self.patch(prep, exit);
-        self.close_loop(cont, exit);
-        self.free_to(mark);
     }
 
     /// Evaluates a condition and emits the jumps taken when it is false; returns them.

@@ -166,6 +166,9 @@ impl FnGen<'_, '_> {
         } else {
             arms
         };
+        if tested.len() < MIN_TABLE_ARMS {
+            return None; // Too few arms, whatever they test: no need to look at them.
+        }
         // Per tested arm: the value it takes (`None` for `_`).
         let mut keys: Vec<Option<i64>> = Vec::with_capacity(tested.len());
         for arm in tested {

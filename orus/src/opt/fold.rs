@@ -129,7 +129,10 @@ fn float_binary(op: BinOp, a: f64, b: f64) -> Option<TExprKind> {
     }
 }
 
-/// Folds `e` (whose operands are already folded) if it is an operator on constants.
+/// Folds `e` (whose operands are already folded) if it is an operator on constants. Out of
+/// line: most nodes have an operand that is not a constant and never get here, and inlined
+/// into the walk it made every node's call dearer.
+#[inline(never)]
 pub(super) fn fold_expr(e: &mut TExpr, stats: &mut OptStats) {
     let folded = match &e.kind {
         TExprKind::Binary { op, lhs, rhs } => match (constant(lhs), constant(rhs)) {

@@ -109,13 +109,6 @@ impl Writes<'_> {
     }
 }
 
-pub(super) fn is_loop(s: &TStmt) -> bool {
-    matches!(
-        s.kind,
-        TStmtKind::While { .. } | TStmtKind::ForRange { .. } | TStmtKind::ForEach { .. }
-    )
-}
-
 /// Hoists the invariants of the loop `s`, whose writes are those logged after `since`;
 /// returns the stores that compute them, to go before the loop.
 pub(super) fn hoist_loop(
@@ -135,15 +128,27 @@ pub(super) fn hoist_loop(
         span: s.span,
     };
     // The expressions evaluated on every iteration: a `while` condition and every
-    // expression of the body (range bounds are evaluated once already).
-    match &mut s.kind {
-        TStmtKind::While { cond, body, .. } => {
-            cx.expr(cond);
-            cx.stmts(body);
-        }
-        TStmtKind::ForRange { body, .. } | TStmtKind::ForEach { body, .. } => cx.stmts(body),
-        _ => {}
+    // expression of the body (range bounds are evaluated once already). Most loops have
+    // nothing to hoist: one bottom-up pass tells, and only a loop that has something
+    // goes through the hoisting pass, which asks at every level of an expression whether
+    // all of it is invariant.
+    let (mut cond, body) = match &mut s.kind {
+        TStmtKind::While { cond, body, .. } => (Some(cond), body),
+        TStmtKind::ForRange { body, .. } | TStmtKind::ForEach { body, .. } => (None, body),
+        _ => return vec![],
+    };
+    let mut found = false;
+    if let Some(cond) = cond.as_deref_mut() {
+        cx.scan(cond, &mut found);
     }
+    cx.scan_stmts(body, &mut found);
+    if !found {
+        return vec![];
+    }
+    if let Some(cond) = cond {
+        cx.expr(cond);
+    }
+    cx.stmts(body);
     cx.out
 }
 
@@ -271,40 +276,107 @@ impl Hoist<'_, '_> {
         match &e.kind {
             TExprKind::Int(_) | TExprKind::Float(_) => true,
             TExprKind::Load(p) => !self.writes.may_change(*p, self.locals),
-            TExprKind::Unary { op, operand } => {
-                let safe = match op {
-                    UnaryOp::Not | UnaryOp::BitNot => true,
-                    UnaryOp::Neg => operand.ty == Type::F64,
-                };
-                safe && self.invariant(operand)
+            TExprKind::Unary { operand, .. } => safe_op(e) && self.invariant(operand),
+            TExprKind::Binary { lhs, rhs, .. } => {
+                safe_op(e) && self.invariant(lhs) && self.invariant(rhs)
             }
-            TExprKind::Binary { op, lhs, rhs } => {
-                let ty = &lhs.ty;
-                let safe = match op {
-                    BinOp::Add | BinOp::Sub | BinOp::Mul => ty.is_numeric(),
-                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => true,
-                    BinOp::Eq
-                    | BinOp::Ne
-                    | BinOp::Matches
-                    | BinOp::Lt
-                    | BinOp::Le
-                    | BinOp::Gt
-                    | BinOp::Ge => ty.is_numeric() || *ty == Type::Bool,
-                    _ => false,
-                };
-                safe && self.invariant(lhs) && self.invariant(rhs)
-            }
-            TExprKind::Convert(inner) => {
-                // Only conversions that cannot fail.
-                let safe = match (&inner.ty, &e.ty) {
-                    (Type::F64, to) => *to == Type::Bool,
-                    (_, Type::F64 | Type::Bool) | (Type::Bool, _) => true,
-                    (Type::I32 | Type::U32, Type::I64) | (Type::U32, Type::U64) => true,
-                    _ => false,
-                };
-                safe && self.invariant(inner)
-            }
+            TExprKind::Convert(inner) => safe_op(e) && self.invariant(inner),
             _ => false,
         }
+    }
+
+    /// Sets `found` when some expression of `stmts` that the hoisting pass visits has an
+    /// operator and is [`invariant`](Hoist::invariant): when that pass would hoist.
+    fn scan_stmts(&self, stmts: &mut [TStmt], found: &mut bool) {
+        for s in stmts {
+            if *found {
+                return;
+            }
+            for_each_child(s, &mut |child| match child {
+                Child::Expr(e) => {
+                    self.scan(e, found);
+                }
+                Child::Block(body) => self.scan_stmts(body, found),
+            });
+        }
+    }
+
+    /// [`Hoist::invariant`] of `e`, computed bottom-up (each node once); sets `found` as
+    /// [`Hoist::scan_stmts`] does. Like the hoisting pass, it looks only at the left
+    /// operand of `and`/`or`. Leaves (half the nodes) are decided here, without a call.
+    #[inline(always)]
+    fn scan(&self, e: &mut TExpr, found: &mut bool) -> bool {
+        match &e.kind {
+            TExprKind::Int(_) | TExprKind::Float(_) => true,
+            TExprKind::Load(p) => !self.writes.may_change(*p, self.locals),
+            _ if e.is_leaf() => false,
+            _ => self.scan_node(e, found),
+        }
+    }
+
+    /// [`Hoist::scan`] of an expression with operands.
+    fn scan_node(&self, e: &mut TExpr, found: &mut bool) -> bool {
+        let invariant = match &mut e.kind {
+            TExprKind::Unary { operand: inner, .. } | TExprKind::Convert(inner) => {
+                self.scan(inner, found) && safe_op(e)
+            }
+            TExprKind::Binary { lhs, rhs, .. } => {
+                let both = self.scan(lhs, found) & self.scan(rhs, found);
+                both && safe_op(e)
+            }
+            TExprKind::Logic { lhs, .. } => {
+                self.scan(lhs, found);
+                false
+            }
+            _ => {
+                self.scan_parts(e, found);
+                false
+            }
+        };
+        // An invariant node with operands is what the hoisting pass hoists.
+        *found |= invariant;
+        invariant
+    }
+
+    /// [`Hoist::scan`] of each operand of `e` (calls, arrays, objects, `match`).
+    #[inline(never)]
+    fn scan_parts(&self, e: &mut TExpr, found: &mut bool) {
+        for_each_subexpr(e, &mut |sub| {
+            self.scan(sub, found);
+        });
+    }
+}
+
+/// Whether the operation of `e` itself, an operator or a conversion, can neither fail
+/// nor have an effect (whatever its operands are).
+fn safe_op(e: &TExpr) -> bool {
+    match &e.kind {
+        TExprKind::Unary { op, operand } => match op {
+            UnaryOp::Not | UnaryOp::BitNot => true,
+            UnaryOp::Neg => operand.ty == Type::F64,
+        },
+        TExprKind::Binary { op, lhs, .. } => {
+            let ty = &lhs.ty;
+            match op {
+                BinOp::Add | BinOp::Sub | BinOp::Mul => ty.is_numeric(),
+                BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => true,
+                BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Matches
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge => ty.is_numeric() || *ty == Type::Bool,
+                _ => false,
+            }
+        }
+        // Only conversions that cannot fail.
+        TExprKind::Convert(inner) => match (&inner.ty, &e.ty) {
+            (Type::F64, to) => *to == Type::Bool,
+            (_, Type::F64 | Type::Bool) | (Type::Bool, _) => true,
+            (Type::I32 | Type::U32, Type::I64) | (Type::U32, Type::U64) => true,
+            _ => false,
+        },
+        _ => false,
     }
 }

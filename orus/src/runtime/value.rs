@@ -296,9 +296,9 @@ mod tests {
                 name: "f".into(),
                 arity: 0,
                 num_regs: 0,
-                code: vec![],
-                spans: vec![],
-                ref_regs: vec![],
+                code: [].into(),
+                spans: [].into(),
+                ref_regs: [].into(),
             }],
             ..Program::default()
         }

@@ -23,9 +23,9 @@ fn func(name: &str, arity: u16, num_regs: u16, ref_regs: &[u16], code: Vec<Instr
         file: 0,
         arity,
         num_regs,
-        spans: vec![Span::default(); code.len()],
-        code,
-        ref_regs: ref_regs.to_vec(),
+        spans: vec![Span::default(); code.len()].into(),
+        code: code.into(),
+        ref_regs: ref_regs.into(),
     }
 }
 

@@ -236,7 +236,7 @@ fn stale_reference_registers_are_harmless() {
     // look like handles; collections triggered by the loop must not be confused.
     let mut p = allocation_loop(300_000);
     let main = &mut p.functions[0];
-    main.ref_regs.extend([0, 1, 2]);
+    main.ref_regs = [main.ref_regs.as_ref(), &[0, 1, 2]].concat().into();
     assert_eq!(output(&p), "299999x\n");
 }
 
