@@ -181,19 +181,25 @@ impl Parser<'_> {
         })
     }
 
-    /// Prefix operators and their operand. A name or a literal that no postfix follows
-    /// (most operands) is read here, without the calls and the large frame of the
-    /// general path.
+    /// Prefix operators and their operand. A name (with any postfix chain after it) or a
+    /// number that no postfix follows, most operands, is read here, without the calls
+    /// and the large frame of the general path.
     #[inline]
     fn unary(&mut self) -> PResult<Expr> {
         match *self.kind() {
-            TokenKind::Ident(id) if !starts_postfix_or_literal(self.nth(1)) => {
+            TokenKind::Ident(id) if !matches!(self.nth(1), TokenKind::LBrace) => {
                 let name = self.lexer.name(id).clone();
                 let span = self.bump();
-                Ok(Expr {
+                let e = Expr {
                     kind: ExprKind::Name(name),
                     span,
-                })
+                };
+                // A callee, a base of a field access or an index goes on to its postfix
+                // chain from here.
+                if self.at_postfix() {
+                    return self.postfix_rest(e, span.start);
+                }
+                Ok(e)
             }
             TokenKind::Int { value, hex } if !starts_postfix_or_literal(self.nth(1)) => {
                 let span = self.bump();
