@@ -26,6 +26,7 @@ enum Infix {
 /// The operator a token stands for and its binding power (higher binds tighter). `&&`
 /// and `||` are recognised so that, after their E1018 report, parsing continues as if
 /// `and`/`or` had been written.
+#[inline(always)]
 fn infix(kind: &LexKind) -> Option<(Infix, u8)> {
     use TokenKind as T;
     let (op, power) = match kind {
