@@ -115,7 +115,7 @@ impl Parser<'_> {
 
     /// Whether the current token is a binary operator binding at least as tightly as
     /// `min` that continues the expression.
-    #[inline]
+    #[inline(always)]
     fn at_infix(&self, min: u8) -> bool {
         !self.ended_block && infix(self.kind()).is_some_and(|(_, power)| power >= min)
     }
