@@ -8,9 +8,10 @@
 //! first and last 8 bytes (usually one masked load from the source), the hash is one
 //! multiplication of the key (two for a longer word), and a slot stores the first 8 bytes,
 //! the length and 24 bits of the hash: a word of up to 8 bytes (most of them) is found by
-//! its slot alone, most mismatches never touch an entry, and words of up to 16 bytes
-//! compare by key alone. A keyword's token is read from a table by its index (the
-//! keywords are the first entries), any other word's is `Ident` of its index.
+//! its slot alone (on a small inline path when it sits in its first slot), most
+//! mismatches never touch an entry, and a longer word is compared with its entry's text.
+//! A keyword's token is read from a table by its index (the keywords are the first
+//! entries), any other word's is `Ident` of its index.
 
 use super::token::{LexKind, NameId, KEYWORDS};
 use super::TokenKind;
@@ -100,9 +101,9 @@ impl Key {
     }
 }
 
-/// One distinct word.
+/// One distinct word. Its [`Key`] is not kept: only a longer word's lookup or a growing
+/// table needs it, and it is cheap to read again from the text.
 pub(super) struct Entry<'a> {
-    key: Key,
     text: &'a [u8],
     /// Made when first asked for: the keywords are in every table, and most never need
     /// one (45 allocations were a seventh of the instructions of a hello-world run).
@@ -233,8 +234,7 @@ impl<'a> Names<'a> {
                 if key.len <= 8 {
                     return NameId(index);
                 }
-                let entry = &self.entries[index as usize];
-                if entry.key == key && (key.len <= 16 || entry.text == text) {
+                if self.entries[index as usize].text == text {
                     return NameId(index);
                 }
             }
@@ -246,7 +246,6 @@ impl<'a> Names<'a> {
     fn insert(&mut self, key: Key, text: &'a [u8], tag: u32, slot: usize) -> NameId {
         let index = self.entries.len() as u32;
         self.entries.push(Entry {
-            key,
             text,
             name: std::cell::OnceCell::new(),
         });
@@ -267,14 +266,15 @@ impl<'a> Names<'a> {
         let mask = size - 1;
         let mut slots = vec![Slot::default(); size];
         for (n, entry) in self.entries.iter().enumerate() {
-            let hash = entry.key.hash(entry.text);
+            let key = Key::of(entry.text);
+            let hash = key.hash(entry.text);
             let mut i = (hash >> 32) as usize & mask;
             while slots[i].index != 0 {
                 i = (i + 1) & mask;
             }
             slots[i] = Slot {
-                first: entry.key.first,
-                tag: entry.key.tag(hash),
+                first: key.first,
+                tag: key.tag(hash),
                 index: n as u32 + 1,
             };
         }

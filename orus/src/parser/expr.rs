@@ -26,6 +26,7 @@ enum Infix {
 /// The operator a token stands for and its binding power (higher binds tighter). `&&`
 /// and `||` are recognised so that, after their E1018 report, parsing continues as if
 /// `and`/`or` had been written.
+#[inline(always)]
 fn infix(kind: &LexKind) -> Option<(Infix, u8)> {
     use TokenKind as T;
     let (op, power) = match kind {
@@ -114,7 +115,7 @@ impl Parser<'_> {
 
     /// Whether the current token is a binary operator binding at least as tightly as
     /// `min` that continues the expression.
-    #[inline]
+    #[inline(always)]
     fn at_infix(&self, min: u8) -> bool {
         !self.ended_block && infix(self.kind()).is_some_and(|(_, power)| power >= min)
     }
@@ -181,19 +182,25 @@ impl Parser<'_> {
         })
     }
 
-    /// Prefix operators and their operand. A name or a literal that no postfix follows
-    /// (most operands) is read here, without the calls and the large frame of the
-    /// general path.
+    /// Prefix operators and their operand. A name (with any postfix chain after it) or a
+    /// number that no postfix follows, most operands, is read here, without the calls
+    /// and the large frame of the general path.
     #[inline]
     fn unary(&mut self) -> PResult<Expr> {
         match *self.kind() {
-            TokenKind::Ident(id) if !starts_postfix_or_literal(self.nth(1)) => {
+            TokenKind::Ident(id) if !matches!(self.nth(1), TokenKind::LBrace) => {
                 let name = self.lexer.name(id).clone();
                 let span = self.bump();
-                Ok(Expr {
+                let e = Expr {
                     kind: ExprKind::Name(name),
                     span,
-                })
+                };
+                // A callee, a base of a field access or an index goes on to its postfix
+                // chain from here.
+                if self.at_postfix() {
+                    return self.postfix_rest(e, span.start);
+                }
+                Ok(e)
             }
             TokenKind::Int { value, hex } if !starts_postfix_or_literal(self.nth(1)) => {
                 let span = self.bump();
