@@ -443,6 +443,8 @@ pub(super) struct Checker<'a, 's> {
     /// Contexts of finished bodies, whose storage the next body reuses.
     #[allow(clippy::vec_box)]
     spare_cx: Vec<Box<FnCx>>,
+    /// The name of the hidden local holding a match's subject, made once and shared.
+    pub match_name: Name,
     pub structs: Vec<super::objects::StructInfo<'a>>,
     pub enums: Vec<super::objects::EnumInfo>,
     /// Declared struct and enum names.
@@ -529,6 +531,7 @@ impl<'a, 's> Checker<'a, 's> {
             cx: Box::new(FnCx::new(RetKind::Entry, 0, None)),
             parents: vec![],
             spare_cx: vec![],
+            match_name: Name::from("<match>"),
             structs: vec![],
             enums: vec![],
             type_names: HashMap::default(),
