@@ -26,10 +26,9 @@ impl Checker<'_, '_> {
                 .find_map(|s| s.get(name));
             let found = found.or_else(|| {
                 self.parents[level]
-                    .visible_fns
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| super::scope::same_name(n, name))
+                    .own_fn
+                    .as_ref()
+                    .filter(|(own, _)| super::scope::same_name(own, name))
                     .map(|&(_, f)| Sym::Func(f))
             });
             match found {
@@ -226,8 +225,7 @@ impl Checker<'_, '_> {
         } else {
             self.cx.top_visible
         };
-        let no_fns = self.no_fns();
-        let parent = self.enter_cx(ret_kind, top_visible, no_fns);
+        let parent = self.enter_cx(ret_kind, top_visible, None);
         self.cx.is_entry = false;
         self.parents.push(parent);
         for (p, ty) in decl.params.iter().zip(&params) {

@@ -33,8 +33,7 @@ impl Checker<'_, '_> {
                 continue;
             };
             let (fname, ty) = (field.name.clone(), field.ty.clone());
-            let no_fns = self.no_fns();
-            let saved = self.enter_cx(RetKind::Declared(ty.clone()), self.next_top, no_fns);
+            let saved = self.enter_cx(RetKind::Declared(ty.clone()), self.next_top, None);
             let saved_parents = std::mem::take(&mut self.parents);
             let saved_default = self.checking_default.replace((id, k));
             let value = self.expect_value(default, &ty);

@@ -76,24 +76,28 @@ impl<'a> Checker<'a, '_> {
     #[inline]
     pub(super) fn value(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         if let ExprKind::Name(name) = &e.kind {
-            if let Some(t) = self.local_value(name, e.span) {
-                return t;
+            if let Some(id) = self.plain_local(name) {
+                return TExpr {
+                    kind: TExprKind::Load(Place::Local(id)),
+                    ty: self.cx.locals[id].ty.clone(),
+                    span: e.span,
+                };
             }
         }
-        let mut t = self.expr(e, expected);
+        let t = self.expr(e, expected);
         if t.ty == Type::Void {
-            self.void_value(e);
-            t.ty = Type::Error;
+            return self.void_value(e, t);
         }
         t
     }
 
     /// The most common operand, a local variable of the function being checked whose type
-    /// has no hole, typed without the general path (`None` for anything else). The same
-    /// node as `expr` makes: the name is found in the function's own scopes, which
-    /// `lookup` searches first, and a local is never `void`.
+    /// has no hole, typed without the general path (`None` for anything else). `value`
+    /// makes the same node as `expr` would: the name is found in the function's own scopes,
+    /// which `lookup` searches first, and a local is never `void`. (`value` builds the
+    /// node itself, straight into its result.)
     #[inline]
-    fn local_value(&self, name: &str, span: Span) -> Option<TExpr> {
+    fn plain_local(&self, name: &str) -> Option<LocalId> {
         if self.nesting >= self.nesting_budget {
             return None;
         }
@@ -105,31 +109,28 @@ impl<'a> Checker<'a, '_> {
         if mentions_hole(ty) || *ty == Type::Void {
             return None;
         }
-        Some(TExpr {
-            kind: TExprKind::Load(Place::Local(id)),
-            ty: ty.clone(),
-            span,
-        })
+        Some(id)
     }
 
-    /// E2005 for a `void` result used as a value (out of line: `value` is on every path).
+    /// E2005 for a `void` result used as a value, which becomes an error value (out of
+    /// line: `value` is on every path).
     #[cold]
     #[inline(never)]
-    fn void_value(&mut self, e: &Expr) {
-        {
-            let what = match &e.kind {
-                ExprKind::Call(call) => match &call.callee.kind {
-                    ExprKind::Name(n) => format!("Function '{n}'"),
-                    _ => "This call".to_string(),
-                },
-                _ => "This expression".to_string(),
-            };
-            self.error(
-                Code::VoidValue,
-                e.span,
-                format!("{what} returns no value, so its result can't be used"),
-            );
-        }
+    fn void_value(&mut self, e: &Expr, mut t: TExpr) -> TExpr {
+        let what = match &e.kind {
+            ExprKind::Call(call) => match &call.callee.kind {
+                ExprKind::Name(n) => format!("Function '{n}'"),
+                _ => "This call".to_string(),
+            },
+            _ => "This expression".to_string(),
+        };
+        self.error(
+            Code::VoidValue,
+            e.span,
+            format!("{what} returns no value, so its result can't be used"),
+        );
+        t.ty = Type::Error;
+        t
     }
 
     /// Checks a value against an expected type (literals adapt), reporting E2001.
@@ -206,21 +207,29 @@ impl<'a> Checker<'a, '_> {
     #[inline]
     pub(super) fn expr(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         if self.nesting >= self.nesting_budget {
-            if !std::mem::replace(&mut self.nesting_reported, true) {
-                self.error(
-                    Code::CannotInfer,
-                    e.span,
-                    "This expression is nested too deeply, counting the bodies of the \
-                     functions whose return types are being inferred from inside it; annotate \
-                     their return types with `-> T`",
-                );
-            }
-            return self.poisoned(e.span);
+            return self.nested_too_deeply(e.span);
         }
         self.nesting += 1;
         let typed = self.expr_unbounded(e, expected);
         self.nesting -= 1;
         typed
+    }
+
+    /// An expression past the nesting budget: reported once, typed as an error (out of
+    /// line: `expr` is inlined into its callers).
+    #[cold]
+    #[inline(never)]
+    fn nested_too_deeply(&mut self, span: Span) -> TExpr {
+        if !std::mem::replace(&mut self.nesting_reported, true) {
+            self.error(
+                Code::CannotInfer,
+                span,
+                "This expression is nested too deeply, counting the bodies of the functions \
+                 whose return types are being inferred from inside it; annotate their return \
+                 types with `-> T`",
+            );
+        }
+        self.poisoned(span)
     }
 
     fn expr_unbounded(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {

@@ -238,8 +238,6 @@ pub(super) struct FnEntry<'a> {
     pub module: usize,
     /// Top-level variables visible to the body: `top_vars[..top_visible]`.
     pub top_visible: usize,
-    /// Nested functions visible to the body (siblings declared before it, and itself).
-    pub visible_fns: Rc<[(Name, usize)]>,
     /// Per parameter: its annotated type, `None` when generic. Shared, since every call
     /// reads it.
     pub params: std::rc::Rc<[Option<Type>]>,
@@ -311,7 +309,10 @@ pub(super) struct FnCx {
     pub next_loop: LoopId,
     pub ret: RetKind,
     pub top_visible: usize,
-    pub visible_fns: Rc<[(Name, usize)]>,
+    /// The declared function whose body this is, with its name: it sees itself (to call
+    /// itself) before any other name outside its scopes. `None` for the top-level code,
+    /// closures and defaults (a closure calls itself through its local).
+    pub own_fn: Option<(Name, usize)>,
     pub is_entry: bool,
     /// Names already reported undefined in this function: one report per name, not one
     /// per use (`count += 1` then `print(count)` is one mistake).
@@ -330,7 +331,7 @@ pub(super) struct FnCx {
 }
 
 impl FnCx {
-    pub(super) fn new(ret: RetKind, top_visible: usize, visible_fns: Rc<[(Name, usize)]>) -> FnCx {
+    pub(super) fn new(ret: RetKind, top_visible: usize, own_fn: Option<(Name, usize)>) -> FnCx {
         FnCx {
             locals: Vec::with_capacity(LOCALS),
             local_info: Vec::with_capacity(LOCALS),
@@ -343,7 +344,7 @@ impl FnCx {
             immutable_reported: Default::default(),
             ret,
             top_visible,
-            visible_fns,
+            own_fn,
             saw_value_return: false,
             captures: vec![],
             inferred_ret: None,
@@ -352,7 +353,7 @@ impl FnCx {
     }
 
     /// Makes a used context as [`FnCx::new`] makes a fresh one, keeping its storage.
-    fn reset(&mut self, ret: RetKind, top_visible: usize, visible_fns: Rc<[(Name, usize)]>) {
+    fn reset(&mut self, ret: RetKind, top_visible: usize, own_fn: Option<(Name, usize)>) {
         if self.locals.capacity() == 0 {
             self.locals.reserve(LOCALS);
         }
@@ -372,7 +373,7 @@ impl FnCx {
         self.immutable_reported.clear();
         self.ret = ret;
         self.top_visible = top_visible;
-        self.visible_fns = visible_fns;
+        self.own_fn = own_fn;
         self.saw_value_return = false;
         self.captures.clear();
         self.inferred_ret = None;
@@ -442,8 +443,8 @@ pub(super) struct Checker<'a, 's> {
     /// Contexts of finished bodies, whose storage the next body reuses.
     #[allow(clippy::vec_box)]
     spare_cx: Vec<Box<FnCx>>,
-    /// The empty list of visible nested functions, shared.
-    no_fns: Rc<[(Name, usize)]>,
+    /// The name of the hidden local holding a match's subject, made once and shared.
+    pub match_name: Name,
     pub structs: Vec<super::objects::StructInfo<'a>>,
     pub enums: Vec<super::objects::EnumInfo>,
     /// Declared struct and enum names.
@@ -527,10 +528,10 @@ impl<'a, 's> Checker<'a, 's> {
             top_index: HashMap::default(),
             next_top: 0,
             functions: vec![],
-            cx: Box::new(FnCx::new(RetKind::Entry, 0, Rc::from([]))),
+            cx: Box::new(FnCx::new(RetKind::Entry, 0, None)),
             parents: vec![],
             spare_cx: vec![],
-            no_fns: Rc::from([]),
+            match_name: Name::from("<match>"),
             structs: vec![],
             enums: vec![],
             type_names: HashMap::default(),
@@ -568,14 +569,14 @@ impl<'a, 's> Checker<'a, 's> {
         &mut self,
         ret: RetKind,
         top_visible: usize,
-        visible_fns: Rc<[(Name, usize)]>,
+        own_fn: Option<(Name, usize)>,
     ) -> Box<FnCx> {
         let cx = match self.spare_cx.pop() {
             Some(mut cx) => {
-                cx.reset(ret, top_visible, visible_fns);
+                cx.reset(ret, top_visible, own_fn);
                 cx
             }
-            None => Box::new(FnCx::new(ret, top_visible, visible_fns)),
+            None => Box::new(FnCx::new(ret, top_visible, own_fn)),
         };
         std::mem::replace(&mut self.cx, cx)
     }
@@ -583,11 +584,6 @@ impl<'a, 's> Checker<'a, 's> {
     /// Keeps a finished context's storage for the next body.
     pub(super) fn recycle_cx(&mut self, cx: Box<FnCx>) {
         self.spare_cx.push(cx);
-    }
-
-    /// The shared empty list of visible nested functions.
-    pub(super) fn no_fns(&self) -> Rc<[(Name, usize)]> {
-        self.no_fns.clone()
     }
 
     pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>) {
@@ -826,10 +822,6 @@ impl<'a, 's> Checker<'a, 's> {
     /// checked as closures: a registered function sees only itself among nested ones.)
     pub fn register_fn(&mut self, decl: &'a FnDecl, top_visible: usize) -> usize {
         let index = self.fns.len();
-        let visible_fns: Rc<[(Name, usize)]> = match &decl.name {
-            Some(name) => Rc::from([(name.name.clone(), index)]),
-            None => self.no_fns(),
-        };
         // Checked here, once per declaration, so that a function nobody calls (and so
         // never checks as an instance) is still refused.
         self.check_param_names(decl);
@@ -860,7 +852,6 @@ impl<'a, 's> Checker<'a, 's> {
             decl,
             module: self.module,
             top_visible,
-            visible_fns,
             params,
             ret,
             instances: vec![],
@@ -969,8 +960,7 @@ impl<'a, 's> Checker<'a, 's> {
     ) -> FuncId {
         let id = self.functions.len();
         self.functions.push(None);
-        let no_fns = self.no_fns.clone();
-        let previous = self.enter_cx(RetKind::Entry, 0, no_fns);
+        let previous = self.enter_cx(RetKind::Entry, 0, None);
         self.recycle_cx(previous);
         self.next_top = self.module_top_start();
         let mut body: Vec<TStmt> = inits
@@ -988,8 +978,7 @@ impl<'a, 's> Checker<'a, 's> {
             })
             .collect();
         body.extend(self.block_stmts(stmts));
-        let no_fns = self.no_fns.clone();
-        let mut cx = self.enter_cx(RetKind::Entry, 0, no_fns);
+        let mut cx = self.enter_cx(RetKind::Entry, 0, None);
         let locals = cx.take_locals();
         self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
@@ -1044,14 +1033,10 @@ impl<'a, 's> Checker<'a, 's> {
                 return Some(sym);
             }
         }
-        if let Some(&(_, f)) = self
-            .cx
-            .visible_fns
-            .iter()
-            .rev()
-            .find(|(n, _)| same_name(n, name))
-        {
-            return Some(Sym::Func(f));
+        if let Some((own, f)) = &self.cx.own_fn {
+            if same_name(own, name) {
+                return Some(Sym::Func(*f));
+            }
         }
         if !self.parents.is_empty() {
             if let Some(sym) = self.lookup_in_parents(name) {
@@ -1122,7 +1107,7 @@ impl<'a, 's> Checker<'a, 's> {
             candidates.extend(self.top_vars[..visible].iter().map(|t| t.name.as_str()));
         }
         candidates.extend(self.top_fns.keys().map(|k| &**k));
-        candidates.extend(self.cx.visible_fns.iter().map(|(n, _)| &**n));
+        candidates.extend(self.cx.own_fn.iter().map(|(n, _)| &**n));
         closest(name, candidates, (name.len() / 3).max(1)).map(str::to_string)
     }
 

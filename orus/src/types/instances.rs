@@ -292,11 +292,8 @@ impl Checker<'_, '_> {
         args: &[Type],
     ) -> (Vec<TStmt>, Box<FnCx>, usize, u32) {
         let decl = self.fns[entry].decl;
-        let saved = self.enter_cx(
-            ret_kind,
-            self.fns[entry].top_visible,
-            self.fns[entry].visible_fns.clone(),
-        );
+        let own_fn = decl.name.as_ref().map(|n| (n.name.clone(), entry));
+        let saved = self.enter_cx(ret_kind, self.fns[entry].top_visible, own_fn);
         let saved_parents = std::mem::take(&mut self.parents);
         let saved_module = self.module;
         self.switch_module(self.fns[entry].module);

@@ -374,7 +374,8 @@ impl Checker<'_, '_> {
         }
         subject.ty = self.settle_result(&subject.ty);
         let at = m.span.start;
-        let temp = self.declare_local(&"<match>".into(), subject.ty.clone(), false, false, at);
+        let name = self.match_name.clone();
+        let temp = self.declare_local(&name, subject.ty.clone(), false, false, at);
         (subject, temp)
     }
 

@@ -94,26 +94,29 @@ impl Scope {
         self.index = None;
     }
 
-    /// Declares `name` in this scope; it hides an earlier entry of the same name.
+    /// Declares `name` in this scope; it hides an earlier entry of the same name. (Inlined:
+    /// most scopes stay small, and only a large one's index is kept out of line.)
+    #[inline]
     pub fn push(&mut self, name: Name, sym: Sym) {
-        let at = self.names.len();
-        match &mut self.index {
-            Some(index) => {
-                index.insert(name.clone(), at);
-            }
-            None if at >= INDEX_FROM => {
-                let mut index: HashMap<Name, usize> = self
-                    .names
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (n, _))| (n.clone(), i))
-                    .collect();
-                index.insert(name.clone(), at);
-                self.index = Some(index);
-            }
-            None => {}
+        if self.index.is_some() || self.names.len() >= INDEX_FROM {
+            self.index_next(&name);
         }
         self.names.push((name, sym));
+    }
+
+    /// Records in the index (made now if the scope just grew large) that `name` is the
+    /// next entry.
+    #[inline(never)]
+    fn index_next(&mut self, name: &Name) {
+        let at = self.names.len();
+        let index = self.index.get_or_insert_with(|| {
+            self.names
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| (n.clone(), i))
+                .collect()
+        });
+        index.insert(name.clone(), at);
     }
 
     /// The names declared here, oldest first.
