@@ -186,7 +186,9 @@ pub fn check_program(name: &str, source: Vec<u8>, settings: &Settings) -> u8 {
                 max_depth,
                 ..options
             };
-            driver::compile_source(&name, source, &options).map(|c| release_trees(c.ast, c.typed))
+            // Nothing of a correct program is used after checking: all of it is let go
+            // of like the trees (freeing the bytecode cost 0.4 % of `orus check`).
+            driver::compile_source(&name, source, &options).map(std::mem::forget)
         }
     });
     match compiled {
