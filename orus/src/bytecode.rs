@@ -20,6 +20,7 @@
 
 use crate::diag::Span;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// The most parts one `ConcatFmt` joins (the VM formats them on its stack).
 pub const MAX_CONCAT_FMT_PARTS: usize = 8;
@@ -80,7 +81,8 @@ impl ValType {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StructLayout {
     pub name: String,
-    pub fields: Vec<(String, ValType)>,
+    /// The field names are the checker's (`StructDef`), shared rather than copied.
+    pub fields: Vec<(Arc<str>, ValType)>,
 }
 
 /// Layout of an enum type: its name and, per variant, the name and payload types.

@@ -53,7 +53,7 @@ pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
         &program.top_vars,
         &program.structs,
         &program.enums,
-        program.functions.iter(),
+        program.functions.iter().map(|f| (f, true)),
     )
 }
 
@@ -77,19 +77,21 @@ pub fn generate_optimized(program: &mut TProgram) -> (Result<Program, Diagnostic
         structs,
         enums,
         functions.iter_mut().map(|f| {
-            optimizer.function(f);
-            &*f
+            let holds_loop = optimizer.function(f);
+            (&*f, holds_loop)
         }),
     );
     (result, optimizer.stats)
 }
 
+/// Compiles `functions`, each paired with whether its body may hold a loop (`false` only
+/// when the optimiser's walk met none).
 fn generate_functions<'p>(
     entry: FuncId,
     top_vars: &[TopVar],
     structs: &[StructDef],
     enums: &[EnumDef],
-    functions: impl Iterator<Item = &'p TFunction>,
+    functions: impl Iterator<Item = (&'p TFunction, bool)>,
 ) -> Result<Program, Diagnostic> {
     let mut gen = Gen {
         top_count: top_vars.len(),
@@ -137,8 +139,8 @@ fn generate_functions<'p>(
         })
         .collect();
     let mut fg = FnGen::new(&mut gen);
-    for func in functions {
-        fg.function(func)?;
+    for (func, may_hold_loop) in functions {
+        fg.function(func, may_hold_loop)?;
     }
     Ok(gen.out)
 }
@@ -261,8 +263,9 @@ impl<'g, 'p> FnGen<'g, 'p> {
         }
     }
 
-    /// Compiles `func` into the next function of the program.
-    fn function(&mut self, func: &'p TFunction) -> Result<(), Diagnostic> {
+    /// Compiles `func` into the next function of the program. Unless `may_hold_loop`, its
+    /// body is known to hold no loop, so no constant is looked for to pin.
+    fn function(&mut self, func: &'p TFunction, may_hold_loop: bool) -> Result<(), Diagnostic> {
         let is_entry = func.is_toplevel;
         self.is_entry = is_entry;
         self.code.clear();
@@ -295,7 +298,10 @@ impl<'g, 'p> FnGen<'g, 'p> {
             }
         }
         let mut constants = std::mem::take(&mut self.constants);
-        consts::loop_constants(&func.body, &mut constants);
+        constants.clear();
+        if may_hold_loop {
+            consts::loop_constants(&func.body, &mut constants);
+        }
         for &bits in &constants {
             let reg = self.alloc();
             self.load_bits(reg, bits);

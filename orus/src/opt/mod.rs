@@ -61,7 +61,10 @@ impl Optimizer {
     /// move further out when the enclosing loop's turn comes. Folding first everywhere and
     /// then hoisting, in two walks, gave the same tree: hoisting from a loop reads only the
     /// loop, which is folded by then.
-    pub fn function(&mut self, func: &mut TFunction) {
+    ///
+    /// Returns whether the body holds a loop (the walk meets every statement), which
+    /// spares the code generator its search for loop constants in a body without one.
+    pub fn function(&mut self, func: &mut TFunction) -> bool {
         // The log's clock runs on across functions: what earlier functions logged is
         // older than any loop of this one, so it never needs clearing.
         self.log.start_function(func.locals.len());
@@ -70,8 +73,10 @@ impl Optimizer {
             stats: &mut self.stats,
             log: &mut self.log,
             logging: true,
+            saw_loop: false,
         };
         walk.block(&mut func.body);
+        walk.saw_loop
     }
 }
 
@@ -82,6 +87,8 @@ struct Walk<'f> {
     /// Off inside an operand that its operator's fold drops (`x` in `false and x`): what
     /// it would write is no longer in the program.
     logging: bool,
+    /// Whether the walk has met a loop statement.
+    saw_loop: bool,
 }
 
 impl Walk<'_> {
@@ -93,6 +100,7 @@ impl Walk<'_> {
                 i += 1;
                 continue;
             }
+            self.saw_loop = true;
             let hoisted = licm::hoist_loop(&mut stmts[i], self.log, since, self.locals);
             if hoisted.is_empty() {
                 i += 1;

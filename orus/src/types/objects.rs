@@ -9,6 +9,7 @@ use super::{Type, TypeName};
 use crate::ast::{self, Expr, ExprKind, StmtKind};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::hash::{FastMap as HashMap, FastSet as HashSet};
+use std::sync::Arc;
 
 /// A declared struct.
 pub(super) struct StructInfo<'a> {
@@ -106,7 +107,7 @@ impl StructInfo<'_> {
             fields: self
                 .fields
                 .iter()
-                .map(|f| (f.name.clone(), f.ty.clone()))
+                .map(|f| (Arc::from(f.name.as_str()), f.ty.clone()))
                 .collect(),
         }
     }

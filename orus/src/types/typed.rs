@@ -8,6 +8,7 @@
 use super::Type;
 use crate::ast::{BinOp, UnaryOp};
 use crate::diag::Span;
+use std::sync::Arc;
 
 /// Index of a local variable in its function's `locals`.
 pub type LocalId = usize;
@@ -32,7 +33,9 @@ pub struct TProgram {
 #[derive(Clone, Debug)]
 pub struct StructDef {
     pub name: String,
-    pub fields: Vec<(String, Type)>,
+    /// Field names shared with the bytecode's layout (`StructLayout`), which copies none
+    /// (`Arc`: a compiled program is sent from the compiling thread).
+    pub fields: Vec<(Arc<str>, Type)>,
 }
 
 /// An enum type: name and, per variant, its name and payload types.
