@@ -102,7 +102,6 @@ fn main() {
 
 /// One compilation, phase by phase: time, bytes allocated, and bytes live after each.
 fn phases(path: &str, src: Vec<u8>, lines: usize) {
-    use orus::diag::SourceMap;
     use orus::{codegen, modules, types};
     let options = orus::driver::CompileOptions::default();
     let mut mark = (Instant::now(), ALLOCATED.load(Relaxed));
@@ -124,20 +123,7 @@ fn phases(path: &str, src: Vec<u8>, lines: usize) {
         options.max_depth,
     );
     report("parse");
-    let inputs: Vec<types::ModuleInput<'_>> = graph
-        .modules
-        .iter()
-        .map(|m| {
-            let file = &graph.files[m.file as usize];
-            types::ModuleInput {
-                file: m.file,
-                ast: &m.ast,
-                imports: m.imports.clone(),
-                source: SourceMap::new(&file.display, &file.text),
-                via: m.via,
-            }
-        })
-        .collect();
+    let inputs = orus::driver::module_inputs(&graph);
     let (mut typed, type_diags) = types::check_modules_with_depth(&inputs, options.max_depth);
     report("check");
     if !diags.is_empty() || !type_diags.is_empty() {

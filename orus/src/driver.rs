@@ -100,20 +100,7 @@ pub fn compile_source(
     if !diags.is_empty() {
         return fail(diags, graph.files);
     }
-    let inputs: Vec<ModuleInput<'_>> = graph
-        .modules
-        .iter()
-        .map(|m| {
-            let file = &graph.files[m.file as usize];
-            ModuleInput {
-                file: m.file,
-                ast: &m.ast,
-                imports: m.imports.clone(),
-                source: SourceMap::new(&file.display, &file.text),
-                via: m.via,
-            }
-        })
-        .collect();
+    let inputs = module_inputs(&graph);
     let (mut typed, type_diags) = types::check_modules_with_depth(&inputs, options.max_depth);
     drop(inputs);
     diags = type_diags;
@@ -141,6 +128,24 @@ pub fn compile_source(
         files: graph.files,
         opt_stats,
     })
+}
+
+/// What the checker is given of each loaded module, dependencies first.
+pub fn module_inputs(graph: &modules::ModuleGraph) -> Vec<ModuleInput<'_>> {
+    graph
+        .modules
+        .iter()
+        .map(|m| {
+            let file = &graph.files[m.file as usize];
+            ModuleInput {
+                file: m.file,
+                ast: &m.ast,
+                imports: m.imports.clone(),
+                source: SourceMap::new(&file.display, &file.text),
+                via: m.via,
+            }
+        })
+        .collect()
 }
 
 /// Renders diagnostics, each against the file it belongs to.

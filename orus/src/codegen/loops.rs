@@ -3,7 +3,7 @@
 //! and the patching of a loop's `break`s and `continue`s (`while` is compiled in
 //! `mod.rs`, with the other statements).
 
-use super::{is_ref, FnGen, Jumps, LoopCx};
+use super::{is_ref, FnGen, Jumps, LoopCx, Reg};
 use crate::bytecode::Instr;
 use crate::diag::Span;
 use crate::types::typed::*;
@@ -69,17 +69,7 @@ impl FnGen<'_, '_> {
                 offset: 0,
             },
         });
-        let body_start = self.code.len();
-        self.bind_local(var, base, var_cell);
-        self.loops.push(LoopCx {
-            id,
-            try_depth: self.try_depth,
-            breaks: Jumps::NONE,
-            continues: Jumps::NONE,
-        });
-        self.scoped(body);
-        self.span = span;
-        let cont = self.code.len();
+        let (body_start, cont) = self.loop_body(span, id, (var, base, var_cell), body);
         let back = Self::offset(cont, body_start);
         // Most ranges have no step: their back-edge need not read or test it.
         let step_is_one = step.is_none();
@@ -142,17 +132,7 @@ impl FnGen<'_, '_> {
         let item_cell = self.cell_for(var);
         self.span = span;
         let prep = self.emit(Instr::ForEachPrep { base, offset: 0 });
-        let body_start = self.code.len();
-        self.bind_local(var, item, item_cell);
-        self.loops.push(LoopCx {
-            id,
-            try_depth: self.try_depth,
-            breaks: Jumps::NONE,
-            continues: Jumps::NONE,
-        });
-        self.scoped(body);
-        self.span = span;
-        let cont = self.code.len();
+        let (body_start, cont) = self.loop_body(span, id, (var, item, item_cell), body);
         self.emit(Instr::ForEachNext {
             base,
             offset: Self::offset(cont, body_start),
@@ -161,5 +141,28 @@ impl FnGen<'_, '_> {
         self.patch(prep, exit);
         self.close_loop(cont, exit);
         self.free_to(mark);
+    }
+
+    /// A `for` loop's body after its prep instruction: binds the loop variable to its
+    /// register (and cell), opens the loop for `break`/`continue`, and returns where the
+    /// body starts and where `continue` goes (the back-edge the caller emits next).
+    fn loop_body(
+        &mut self,
+        span: Span,
+        id: LoopId,
+        (var, reg, cell): (LocalId, Reg, Option<Reg>),
+        body: &[TStmt],
+    ) -> (usize, usize) {
+        let body_start = self.code.len();
+        self.bind_local(var, reg, cell);
+        self.loops.push(LoopCx {
+            id,
+            try_depth: self.try_depth,
+            breaks: Jumps::NONE,
+            continues: Jumps::NONE,
+        });
+        self.scoped(body);
+        self.span = span;
+        (body_start, self.code.len())
     }
 }

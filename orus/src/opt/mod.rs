@@ -171,14 +171,7 @@ impl Walk<'_> {
         // Leaves (half the nodes) have nothing to fold or log: no call for them. A closure
         // is the exception: the write log counts making one as a call. One test of the
         // kind: `!is_leaf() || is a closure` decoded it twice, 8 % of the optimiser.
-        if !matches!(
-            e.kind,
-            TExprKind::Int(_)
-                | TExprKind::Float(_)
-                | TExprKind::Str(_)
-                | TExprKind::Load(_)
-                | TExprKind::TimeStamp
-        ) {
+        if !e.is_value_leaf() {
             self.node(e);
         }
     }

@@ -240,6 +240,14 @@ impl TExpr {
     /// optimiser and code generator skip the call for them.
     #[inline(always)]
     pub fn is_leaf(&self) -> bool {
+        self.is_value_leaf() || matches!(self.kind, TExprKind::Closure { .. })
+    }
+
+    /// [`is_leaf`](Self::is_leaf) without closures: a leaf whose evaluation does nothing
+    /// but produce a value (making a closure allocates, which the optimiser's write log
+    /// counts as a call).
+    #[inline(always)]
+    pub fn is_value_leaf(&self) -> bool {
         matches!(
             self.kind,
             TExprKind::Int(_)
@@ -247,7 +255,6 @@ impl TExpr {
                 | TExprKind::Str(_)
                 | TExprKind::Load(_)
                 | TExprKind::TimeStamp
-                | TExprKind::Closure { .. }
         )
     }
 }
