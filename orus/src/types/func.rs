@@ -384,7 +384,10 @@ impl FnCx {
     /// its room for the next body (most bodies have fewer locals than `LOCALS`, and the
     /// typed function keeps its vector).
     pub(super) fn take_locals(&mut self) -> Vec<LocalVar> {
-        self.locals.drain(..).collect()
+        // (`append` moves them as one block; a drain collected them one by one.)
+        let mut locals = Vec::with_capacity(self.locals.len());
+        locals.append(&mut self.locals);
+        locals
     }
 
     /// Opens a block scope (reusing the storage of a closed one).
@@ -789,33 +792,42 @@ impl<'a, 's> Checker<'a, 's> {
     pub(super) fn check_param_names(&mut self, decl: &FnDecl) {
         // First occurrence of each name: a set, since generated code can have thousands
         // of parameters (comparing each with all earlier ones was quadratic). A short list
-        // is compared directly, which is cheaper than building the set.
+        // (nearly every function's) is compared directly, which is cheaper than building
+        // the set, and reports out of line.
         const DIRECT_UP_TO: usize = 8;
         let params = &decl.params;
+        if params.len() <= DIRECT_UP_TO {
+            for k in 1..params.len() {
+                let name = &*params[k].name.name;
+                if let Some(first) = params[..k].iter().position(|p| *p.name.name == *name) {
+                    self.param_twice(decl, first, k);
+                }
+            }
+            return;
+        }
         let mut first_of: HashMap<&str, usize> = HashMap::default();
         for (k, param) in params.iter().enumerate() {
-            let first = if params.len() <= DIRECT_UP_TO {
-                let name = &*param.name.name;
-                params[..k]
-                    .iter()
-                    .position(|p| *p.name.name == *name)
-                    .unwrap_or(k)
-            } else {
-                *first_of.entry(&param.name.name).or_insert(k)
-            };
+            let first = *first_of.entry(&param.name.name).or_insert(k);
             if first != k {
-                let first = &decl.params[first];
-                let line = self.line_of(first.name.span);
-                self.error(
-                    Code::Redeclared,
-                    param.name.span,
-                    format!(
-                        "Parameter '{}' is already defined on line {line}",
-                        param.name.name
-                    ),
-                );
+                self.param_twice(decl, first, k);
             }
         }
+    }
+
+    /// E1016 for parameter `k` of `decl`, named like the earlier parameter `first`.
+    #[cold]
+    #[inline(never)]
+    fn param_twice(&mut self, decl: &FnDecl, first: usize, k: usize) {
+        let param = &decl.params[k];
+        let line = self.line_of(decl.params[first].name.span);
+        self.error(
+            Code::Redeclared,
+            param.name.span,
+            format!(
+                "Parameter '{}' is already defined on line {line}",
+                param.name.name
+            ),
+        );
     }
 
     /// Records a function declaration and resolves its annotations. (Nested functions are
