@@ -1008,7 +1008,9 @@ impl<'a, 's> Checker<'a, 's> {
         id
     }
 
-    /// Declares a local in the innermost scope of the current function.
+    /// Declares a local in the innermost scope of the current function. (Inlined: the
+    /// call's frame cost as much as the three pushes; the hint alone was not taken.)
+    #[inline(always)]
     pub fn declare_local(
         &mut self,
         name: &Name,
