@@ -892,14 +892,23 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     /// The type written for a value (variable, parameter, field, payload, element, cast).
+    /// (Inlined: a primitive, the commonest annotation, costs no call; the rest is
+    /// `resolve_type_general`.)
+    #[inline]
     pub fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Type {
-        // A primitive (the commonest annotation) is what it says, whatever types the
-        // program declares (as the general case below decides, after its checks).
+        // A primitive is what it says, whatever types the program declares (as the
+        // general case decides, after its checks).
         if let ast::TypeExprKind::Named(name) = &ty.kind {
             if let Some(t) = Type::from_name(name).filter(|t| *t != Type::Void) {
                 return t;
             }
         }
+        self.resolve_type_general(ty)
+    }
+
+    /// `resolve_type` for anything but a primitive.
+    #[inline(never)]
+    fn resolve_type_general(&mut self, ty: &ast::TypeExpr) -> Type {
         match &ty.kind {
             // `void` says a function returns nothing (spec §4): no value has it.
             ast::TypeExprKind::Named(name)
