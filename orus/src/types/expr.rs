@@ -165,7 +165,19 @@ impl<'a> Checker<'a, '_> {
 
     /// Reports E2001 when the typed value `t` (of the expression at `span`) is not of the
     /// expected type, binding holes on either side.
+    /// (Inlined: a primitive value where that primitive is expected, the commonest case,
+    /// costs no call; anything else is `check_expected_general`.)
+    #[inline]
     pub(super) fn check_expected(&mut self, t: &TExpr, span: Span, expected: &Type) {
+        if std::mem::discriminant(&t.ty) == std::mem::discriminant(expected) && t.ty.is_primitive()
+        {
+            return;
+        }
+        self.check_expected_general(t, span, expected);
+    }
+
+    #[inline(never)]
+    fn check_expected_general(&mut self, t: &TExpr, span: Span, expected: &Type) {
         // Without holes there is nothing to bind or resolve: only the comparison is left.
         if !mentions_hole(expected) && !mentions_hole(&t.ty) {
             if !t.ty.compatible(expected) {

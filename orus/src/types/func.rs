@@ -384,7 +384,10 @@ impl FnCx {
     /// its room for the next body (most bodies have fewer locals than `LOCALS`, and the
     /// typed function keeps its vector).
     pub(super) fn take_locals(&mut self) -> Vec<LocalVar> {
-        self.locals.drain(..).collect()
+        // (`append` moves them as one block; a drain collected them one by one.)
+        let mut locals = Vec::with_capacity(self.locals.len());
+        locals.append(&mut self.locals);
+        locals
     }
 
     /// Opens a block scope (reusing the storage of a closed one).
@@ -789,33 +792,42 @@ impl<'a, 's> Checker<'a, 's> {
     pub(super) fn check_param_names(&mut self, decl: &FnDecl) {
         // First occurrence of each name: a set, since generated code can have thousands
         // of parameters (comparing each with all earlier ones was quadratic). A short list
-        // is compared directly, which is cheaper than building the set.
+        // (nearly every function's) is compared directly, which is cheaper than building
+        // the set, and reports out of line.
         const DIRECT_UP_TO: usize = 8;
         let params = &decl.params;
+        if params.len() <= DIRECT_UP_TO {
+            for k in 1..params.len() {
+                let name = &*params[k].name.name;
+                if let Some(first) = params[..k].iter().position(|p| *p.name.name == *name) {
+                    self.param_twice(decl, first, k);
+                }
+            }
+            return;
+        }
         let mut first_of: HashMap<&str, usize> = HashMap::default();
         for (k, param) in params.iter().enumerate() {
-            let first = if params.len() <= DIRECT_UP_TO {
-                let name = &*param.name.name;
-                params[..k]
-                    .iter()
-                    .position(|p| *p.name.name == *name)
-                    .unwrap_or(k)
-            } else {
-                *first_of.entry(&param.name.name).or_insert(k)
-            };
+            let first = *first_of.entry(&param.name.name).or_insert(k);
             if first != k {
-                let first = &decl.params[first];
-                let line = self.line_of(first.name.span);
-                self.error(
-                    Code::Redeclared,
-                    param.name.span,
-                    format!(
-                        "Parameter '{}' is already defined on line {line}",
-                        param.name.name
-                    ),
-                );
+                self.param_twice(decl, first, k);
             }
         }
+    }
+
+    /// E1016 for parameter `k` of `decl`, named like the earlier parameter `first`.
+    #[cold]
+    #[inline(never)]
+    fn param_twice(&mut self, decl: &FnDecl, first: usize, k: usize) {
+        let param = &decl.params[k];
+        let line = self.line_of(decl.params[first].name.span);
+        self.error(
+            Code::Redeclared,
+            param.name.span,
+            format!(
+                "Parameter '{}' is already defined on line {line}",
+                param.name.name
+            ),
+        );
     }
 
     /// Records a function declaration and resolves its annotations. (Nested functions are
@@ -880,14 +892,23 @@ impl<'a, 's> Checker<'a, 's> {
     }
 
     /// The type written for a value (variable, parameter, field, payload, element, cast).
+    /// (Inlined: a primitive, the commonest annotation, costs no call; the rest is
+    /// `resolve_type_general`.)
+    #[inline]
     pub fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Type {
-        // A primitive (the commonest annotation) is what it says, whatever types the
-        // program declares (as the general case below decides, after its checks).
+        // A primitive is what it says, whatever types the program declares (as the
+        // general case decides, after its checks).
         if let ast::TypeExprKind::Named(name) = &ty.kind {
             if let Some(t) = Type::from_name(name).filter(|t| *t != Type::Void) {
                 return t;
             }
         }
+        self.resolve_type_general(ty)
+    }
+
+    /// `resolve_type` for anything but a primitive.
+    #[inline(never)]
+    fn resolve_type_general(&mut self, ty: &ast::TypeExpr) -> Type {
         match &ty.kind {
             // `void` says a function returns nothing (spec §4): no value has it.
             ast::TypeExprKind::Named(name)
@@ -996,7 +1017,9 @@ impl<'a, 's> Checker<'a, 's> {
         id
     }
 
-    /// Declares a local in the innermost scope of the current function.
+    /// Declares a local in the innermost scope of the current function. (Inlined: the
+    /// call's frame cost as much as the three pushes; the hint alone was not taken.)
+    #[inline(always)]
     pub fn declare_local(
         &mut self,
         name: &Name,

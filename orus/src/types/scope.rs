@@ -91,7 +91,10 @@ impl Scope {
     /// Forgets every name, keeping the storage.
     pub fn clear(&mut self) {
         self.names.clear();
-        self.index = None;
+        // (Only a scope that grew large has an index: most never do.)
+        if self.index.is_some() {
+            self.index = None;
+        }
     }
 
     /// Declares `name` in this scope; it hides an earlier entry of the same name. (Inlined:
