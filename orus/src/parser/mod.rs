@@ -876,11 +876,20 @@ impl<'a> Parser<'a> {
 
     /// The `:` ending a header. A missing `:` at the end of the line is reported and the
     /// header is accepted, so its block is still parsed.
+    /// Forced inline like [`Parser::ident`]; a missing `:` is handled out of line.
+    #[inline(always)]
     fn header_colon(&mut self, what: &str) -> PResult<()> {
         self.colon_missing = false;
         if self.eat(TokenKind::Colon) {
             return Ok(());
         }
+        self.no_header_colon(what)
+    }
+
+    /// [`Parser::header_colon`] without its `:`.
+    #[cold]
+    #[inline(never)]
+    fn no_header_colon(&mut self, what: &str) -> PResult<()> {
         if let Some(diag) = self.not_orus() {
             self.report(diag);
             return Err(Fail);
