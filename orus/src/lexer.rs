@@ -674,9 +674,21 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// Whether each byte may continue an identifier: a table of its own, so the test in
+/// [`ident_end`]'s loop is one load and a compare rather than a class and a range.
+static IDENT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(CLASS[b], WORD | DIGIT);
+        b += 1;
+    }
+    table
+};
+
 #[inline]
 fn is_ident_byte(b: u8) -> bool {
-    matches!(CLASS[b as usize], WORD | DIGIT)
+    IDENT[b as usize]
 }
 
 /// The end of the identifier bytes of `src` from `from` on.

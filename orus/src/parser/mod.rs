@@ -416,13 +416,22 @@ impl<'a> Parser<'a> {
         matches!(self.kind(), TokenKind::Ident(name) if &**self.lexer.name(*name) == "_")
     }
 
-    /// Consumes an identifier, or reports `expected` and fails.
+    /// Consumes an identifier, or reports `expected` and fails. Forced inline (the hint
+    /// was not taken, and the call cost more than the test); the report is out of line.
+    #[inline(always)]
     fn ident(&mut self, expected: &str) -> PResult<Ident> {
         if let TokenKind::Ident(id) = *self.kind() {
             let name = self.lexer.name(id).clone();
             let span = self.bump();
             return Ok(Ident { name, span });
         }
+        self.not_ident(expected)
+    }
+
+    /// [`Parser::ident`]'s failure: reports `expected`.
+    #[cold]
+    #[inline(never)]
+    fn not_ident(&mut self, expected: &str) -> PResult<Ident> {
         self.unexpected(expected);
         Err(Fail)
     }
@@ -867,11 +876,20 @@ impl<'a> Parser<'a> {
 
     /// The `:` ending a header. A missing `:` at the end of the line is reported and the
     /// header is accepted, so its block is still parsed.
+    /// Forced inline like [`Parser::ident`]; a missing `:` is handled out of line.
+    #[inline(always)]
     fn header_colon(&mut self, what: &str) -> PResult<()> {
         self.colon_missing = false;
         if self.eat(TokenKind::Colon) {
             return Ok(());
         }
+        self.no_header_colon(what)
+    }
+
+    /// [`Parser::header_colon`] without its `:`.
+    #[cold]
+    #[inline(never)]
+    fn no_header_colon(&mut self, what: &str) -> PResult<()> {
         if let Some(diag) = self.not_orus() {
             self.report(diag);
             return Err(Fail);
@@ -1058,12 +1076,21 @@ impl<'a> Parser<'a> {
         )
     }
 
-    /// Consumes the closer of a bracket opened at `open`.
+    /// Consumes the closer of a bracket opened at `open`. Forced inline like
+    /// [`Parser::ident`]; a missing closer is reported out of line.
+    #[inline(always)]
     fn close(&mut self, open: Span, closer: Closer) -> PResult<()> {
         if self.eat(closer.token()) {
             self.brackets = self.brackets.saturating_sub(1);
             return Ok(());
         }
+        self.not_closed(open, closer)
+    }
+
+    /// [`Parser::close`]'s failure: what stands where the closer should be.
+    #[cold]
+    #[inline(never)]
+    fn not_closed(&mut self, open: Span, closer: Closer) -> PResult<()> {
         // `xs[1:]`: Python's slice.
         if matches!(closer, Closer::Index) && self.at(TokenKind::Colon) {
             let diag = Diagnostic::new(Code::ExpectedToken, self.span(), "Expected ']', found ':'")

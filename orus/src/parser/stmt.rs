@@ -44,8 +44,9 @@ impl Parser<'_> {
     /// Dispatch on the first token. Every arm is a single call, so this frame stays small
     /// on the recursion path of nested blocks (debug builds give each temporary a slot).
     fn stmt_kind(&mut self, start: u32) -> PResult<StmtKind> {
-        // `for = 2`, `in = 3`: a keyword assigned to as if it were a variable.
-        if matches!(self.nth(1), TokenKind::Assign) {
+        // `for = 2`, `in = 3`: a keyword assigned to as if it were a variable (a name,
+        // the common case, is told by one test).
+        if !matches!(self.kind(), TokenKind::Ident(_)) && matches!(self.nth(1), TokenKind::Assign) {
             if let Some(help) = self.keyword_as_name_help() {
                 let word = self.text(self.span());
                 let diag = Diagnostic::new(
