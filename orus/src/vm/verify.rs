@@ -574,18 +574,10 @@ fn in_table<F: Fault>(index: u32, len: usize, what: &str) -> Result<(), F> {
 mod tests {
     use super::*;
     use crate::bytecode::{Instr::*, PrintFormat};
-    use crate::diag::Span;
 
+    /// A function without reference registers (the VM tests' builder).
     fn func(name: &str, arity: u16, num_regs: u16, code: Vec<Instr>) -> Function {
-        Function {
-            name: name.into(),
-            file: 0,
-            arity,
-            num_regs,
-            spans: vec![Span::default(); code.len()].into(),
-            code: code.into(),
-            ref_regs: Box::default(),
-        }
+        crate::vm::tests::func(name, arity, num_regs, &[], code)
     }
 
     /// A program of `main` with 3 registers, the type `i32` and two print formats:

@@ -17,7 +17,13 @@ use super::*;
 use crate::bytecode::{Function, GlobalInfo, Instr, Instr::*, Prim, PrintFormat, ValType};
 use crate::diag::Span;
 
-fn func(name: &str, arity: u16, num_regs: u16, ref_regs: &[u16], code: Vec<Instr>) -> Function {
+pub(super) fn func(
+    name: &str,
+    arity: u16,
+    num_regs: u16,
+    ref_regs: &[u16],
+    code: Vec<Instr>,
+) -> Function {
     Function {
         name: name.into(),
         file: 0,
