@@ -237,42 +237,54 @@ impl Vm<'_, '_> {
                 break $fault
             };
         }
-        // Pushes a frame for `functions[func]` at R[args] and starts running it.
+        // Makes sure the frame stack has room for a call's frame; E0005 at the depth limit.
+        macro_rules! frame_room {
+            () => {
+                if !self.frames.has_room() {
+                    if let Err(fault) = self.frames.make_room() {
+                        fail!(fault);
+                    }
+                }
+            };
+        }
+        // Pushes a frame for `functions[func]` at R[args] and starts running it; after
+        // `frame_room!`.
         macro_rules! enter {
-            ($func:expr, $args:expr, $closure:expr) => {{
+            ($func:expr, $callee:expr, $args:expr, $closure:expr) => {{
                 let func: u32 = $func;
-                let callee = &program.functions[func as usize];
-                let callee_base = base + usize::from($args);
-                let needed = callee_base + usize::from(callee.num_regs);
-                if self.regs.len() < needed && !self.grow_registers(needed) {
-                    fail!(frames::registers_exhausted());
+                let args = usize::from($args);
+                let callee: frames::Callee = $callee;
+                let callee_base = base + args;
+                let needed = callee_base + callee.num_regs;
+                if self.regs.len() < needed {
+                    if !self.grow_registers(needed) {
+                        fail!(frames::registers_exhausted());
+                    }
+                    fp = self.regs.as_mut_ptr().wrapping_add(base);
                 }
                 self.frames.push(Frame {
                     func,
                     closure: $closure,
                     base: callee_base,
                     ret_ip: ip,
-                    ret_base: base,
                 });
-                ip = callee.code.as_ptr();
+                ip = callee.code;
                 base = callee_base;
-                fp = self.regs.as_mut_ptr().wrapping_add(base);
+                fp = fp.wrapping_add(args);
             }};
         }
         // Pops the running frame and resumes its caller; ends the run after the entry frame.
         macro_rules! leave {
             () => {{
-                let Some(frame) = self.frames.pop() else {
-                    return Ok(());
+                let (ret_ip, caller_base) = match self.frames.pop_to_caller() {
+                    Some(caller) => caller,
+                    None => match self.leave_guarded() {
+                        Some(caller) => caller,
+                        None => return Ok(()),
+                    },
                 };
-                if !self.handlers.is_empty() {
-                    self.drop_returned_handlers();
-                }
-                if frame.ret_ip.is_null() {
-                    return Ok(());
-                }
-                ip = frame.ret_ip;
-                base = frame.ret_base;
+                ip = ret_ip;
+                base = caller_base;
                 fp = self.regs.as_mut_ptr().wrapping_add(base);
             }};
         }
@@ -1128,16 +1140,16 @@ impl Vm<'_, '_> {
                     // ---- calls ----
                     Instr::Call { func, base: args } => {
                         charge!();
-                        if self.frames.len() >= self.max_frames {
-                            fail!(frames::stack_overflow(self.max_frames));
-                        }
-                        enter!(func, args, NO_CLOSURE);
+                        frame_room!();
+                        debug_assert!((func as usize) < self.callees.len());
+                        // SAFETY: `verify` checked that a `Call` names a function of the
+                        // program, and `callees` has one entry per function.
+                        let callee = unsafe { *self.callees.get_unchecked(func as usize) };
+                        enter!(func, callee, args, NO_CLOSURE);
                     }
                     Instr::CallValue { callee, base: args } => {
                         charge!();
-                        if self.frames.len() >= self.max_frames {
-                            fail!(frames::stack_overflow(self.max_frames));
-                        }
+                        frame_room!();
                         let handle = reg!(callee) as Handle;
                         let func = self.heap.closure_func(handle);
                         // `verify` checks a `Call`'s arguments against the callee's arity; here
@@ -1148,7 +1160,7 @@ impl Vm<'_, '_> {
                         if usize::from(args) + usize::from(arity) > usize::from(caller_regs) {
                             fail!(frames::bad_call_value(func, arity));
                         }
-                        enter!(func, args, handle);
+                        enter!(func, self.callees[func as usize], args, handle);
                     }
                     Instr::Return { src } => {
                         // The callee's R[0] is the caller's R[args]; it exists because

@@ -26,7 +26,7 @@ mod tests;
 use crate::bytecode::Program;
 use crate::diag::Code;
 use crate::runtime::{Fault, Heap};
-use frames::Frame;
+use frames::{Frame, Frames};
 use std::fmt;
 use std::io::Write;
 use unwind::Handler;
@@ -179,12 +179,13 @@ struct Vm<'p, 'o> {
     /// The registers of every live frame; frame `f` owns `regs[f.base..f.base + num_regs]`.
     regs: Vec<u64>,
     /// Live frames, the running one last.
-    frames: Vec<Frame>,
+    frames: Frames,
+    /// [`frames::callees`] of the program: what a call needs of each function.
+    callees: Box<[frames::Callee]>,
     /// Active `try` handlers, the innermost last; each belongs to a live frame.
     handlers: Vec<Handler>,
     globals: Vec<u64>,
     heap: Heap,
-    max_frames: usize,
     /// Remaining budget units (calls, back-edges, KiB printed); `u64::MAX` when unlimited.
     budget: u64,
     /// [`VmConfig::interruptible`].
@@ -226,17 +227,19 @@ impl<'p, 'o> Vm<'p, 'o> {
         Ok(Vm {
             program,
             regs: vec![0; entry_regs.max(1)],
-            frames: vec![Frame {
-                func: entry,
-                closure: frames::NO_CLOSURE,
-                base: 0,
-                ret_ip: std::ptr::null(),
-                ret_base: 0,
-            }],
+            frames: Frames::new(
+                Frame {
+                    func: entry,
+                    closure: frames::NO_CLOSURE,
+                    base: 0,
+                    ret_ip: std::ptr::null(),
+                },
+                config.max_frames,
+            ),
+            callees: frames::callees(program),
             handlers: Vec::new(),
             globals: vec![0; program.globals.len()],
             heap,
-            max_frames: config.max_frames,
             budget: config.instruction_budget.unwrap_or(u64::MAX),
             interruptible: config.interruptible,
             out,

@@ -14,7 +14,7 @@
 
 use super::frames::{self, NOT_A_HANDLE};
 use super::{RuntimeError, Vm};
-use crate::bytecode::Reg;
+use crate::bytecode::{Instr, Reg};
 use crate::diag::Code;
 use crate::runtime::Fault;
 
@@ -40,6 +40,14 @@ impl Vm<'_, '_> {
             dst,
             base,
         });
+        self.handlers_changed();
+    }
+
+    /// Tells the frame stack the depth of the innermost handler's frame, whose return must
+    /// drop its handlers (after every change to `handlers`).
+    fn handlers_changed(&mut self) {
+        self.frames
+            .set_innermost_handler(self.handlers.last().map(|h| h.depth));
     }
 
     /// Removes the innermost handler (`PopTry`); false if the running frame has none.
@@ -47,20 +55,31 @@ impl Vm<'_, '_> {
         match self.handlers.last() {
             Some(handler) if handler.depth == self.frames.len() => {
                 self.handlers.pop();
+                self.handlers_changed();
                 true
             }
             _ => false,
         }
     }
 
-    /// Discards the handlers of frames that returned (a `return` inside `try`).
+    /// Pops the running frame when [`Frames::pop_to_caller`] would not: the entry frame
+    /// (`None`: the run ends) or the frame of the innermost handler, whose handlers go
+    /// (a `return` inside `try`). Returns where the caller resumes and its register base.
+    ///
+    /// [`Frames::pop_to_caller`]: super::frames::Frames::pop_to_caller
     #[cold]
     #[inline(never)]
-    pub(super) fn drop_returned_handlers(&mut self) {
+    pub(super) fn leave_guarded(&mut self) -> Option<(*const Instr, usize)> {
+        let frame = self.frames.pop()?;
         let depth = self.frames.len();
         while self.handlers.last().is_some_and(|h| h.depth > depth) {
             self.handlers.pop();
         }
+        self.handlers_changed();
+        if frame.ret_ip.is_null() {
+            return None;
+        }
+        Some((frame.ret_ip, self.frames.last()?.base))
     }
 
     /// Raises `fault` at `pc` of the running frame. `Ok(pc)` when a handler caught it: the
@@ -77,6 +96,7 @@ impl Vm<'_, '_> {
             _ => return Err(self.error(pc, fault)),
         };
         self.handlers.pop();
+        self.handlers_changed();
         // A re-thrown Error keeps where it was first raised.
         let origin = fault.origin.unwrap_or_else(|| {
             let func = self.frames.last().map_or(0, |f| f.func);
