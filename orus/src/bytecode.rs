@@ -364,9 +364,10 @@ opcodes! {
     /// contents of the cell that is captured value `index` of the running closure := R[src]
     /// (writes a captured variable)
     SetCaptured { index: u16, src: Reg },
-    /// call the closure R[callee] with its frame at R[base] (arguments in R[base..]); the
-    /// result lands in R[base]. E0005 when the frame limit is reached
-    CallValue { callee: Reg, base: Reg },
+    /// call the closure R[callee] with its frame at R[base] (arguments in
+    /// R[base..base+arity]); the result lands in R[base]. E0005 when the frame limit is
+    /// reached; E9001 when the closure's function does not take `arity` arguments
+    CallValue { callee: Reg, base: Reg, arity: u16 },
 
     // ---- errors ----
     /// push a handler: until the matching PopTry (or until this frame returns), a runtime

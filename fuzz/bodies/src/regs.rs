@@ -314,7 +314,7 @@ fn effect(program: &Program, instr: &Instr, pc: usize) -> Effect {
         SetCell { cell, src } => rw(vec![one(cell), one(src)], vec![]),
         // The callee's arity is known only at run time (the VM checks it), so only the
         // callee register is certainly read; the result lands in R[base].
-        CallValue { callee, base } => rw(vec![one(callee)], vec![one(base)]),
+        CallValue { callee, base, .. } => rw(vec![one(callee)], vec![one(base)]),
         Call { func, base } => {
             let arity = program.functions.get(func as usize).map_or(0, |f| f.arity);
             rw(vec![run(base, arity)], vec![one(base)])

@@ -90,7 +90,11 @@ impl FnGen<'_, '_> {
                     self.mark_ref(base);
                 }
                 self.span = e.span;
-                self.emit(Instr::CallValue { callee: c, base });
+                self.emit(Instr::CallValue {
+                    callee: c,
+                    base,
+                    arity: args.len() as u16,
+                });
                 if base != dst {
                     self.emit(Instr::Move { dst, src: base });
                 }

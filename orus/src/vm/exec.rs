@@ -255,7 +255,7 @@ impl Vm<'_, '_> {
                 let args = usize::from($args);
                 let callee: frames::Callee = $callee;
                 let callee_base = base + args;
-                let needed = callee_base + callee.num_regs;
+                let needed = callee_base + callee.num_regs as usize;
                 if self.regs.len() < needed {
                     if !self.grow_registers(needed) {
                         fail!(frames::registers_exhausted());
@@ -1147,20 +1147,22 @@ impl Vm<'_, '_> {
                         let callee = unsafe { *self.callees.get_unchecked(func as usize) };
                         enter!(func, callee, args, NO_CLOSURE);
                     }
-                    Instr::CallValue { callee, base: args } => {
+                    Instr::CallValue {
+                        callee,
+                        base: args,
+                        arity,
+                    } => {
                         charge!();
                         frame_room!();
                         let handle = reg!(callee) as Handle;
                         let func = self.heap.closure_func(handle);
-                        // `verify` checks a `Call`'s arguments against the callee's arity; here
-                        // the callee is known only now.
-                        let arity = program.functions[func as usize].arity;
-                        let caller = self.frames.last().expect("a running frame").func;
-                        let caller_regs = program.functions[caller as usize].num_regs;
-                        if usize::from(args) + usize::from(arity) > usize::from(caller_regs) {
-                            fail!(frames::bad_call_value(func, arity));
+                        // `verify` checked the stated arity against the caller's frame; the
+                        // callee is known only now.
+                        let callee = self.callees[func as usize];
+                        if callee.arity != arity {
+                            fail!(frames::bad_call_value(func, callee.arity, arity));
                         }
-                        enter!(func, self.callees[func as usize], args, handle);
+                        enter!(func, callee, args, handle);
                     }
                     Instr::Return { src } => {
                         // The callee's R[0] is the caller's R[args]; it exists because

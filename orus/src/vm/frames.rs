@@ -144,7 +144,7 @@ impl std::ops::Deref for Frames {
 }
 
 /// What a call reads of its callee: 16 bytes in a table of their own (a [`Function`] is
-/// 80), indexed like `Program::functions`.
+/// 80), indexed like `Program::functions`. `CallValue` compares the arity.
 ///
 /// [`Function`]: crate::bytecode::Function
 #[derive(Clone, Copy, Debug)]
@@ -152,7 +152,9 @@ pub(super) struct Callee {
     /// `code.as_ptr()` of the function (the program outlives the run and is not changed).
     pub code: *const Instr,
     /// Its `num_regs`.
-    pub num_regs: usize,
+    pub num_regs: u32,
+    /// Its `arity`.
+    pub arity: u16,
 }
 
 /// The [`Callee`] of every function of `program`, in order.
@@ -162,7 +164,8 @@ pub(super) fn callees(program: &Program) -> Box<[Callee]> {
         .iter()
         .map(|f| Callee {
             code: f.code.as_ptr(),
-            num_regs: usize::from(f.num_regs),
+            num_regs: u32::from(f.num_regs),
+            arity: f.arity,
         })
         .collect()
 }
@@ -324,12 +327,10 @@ pub(super) fn zero_step() -> Fault {
 }
 
 #[cold]
-pub(super) fn bad_call_value(func: u32, arity: u16) -> Fault {
+pub(super) fn bad_call_value(func: u32, arity: u16, args: u16) -> Fault {
     Fault::new(
         Code::Internal,
-        format!(
-            "invalid bytecode: the arguments of function {func} (arity {arity}) leave the frame"
-        ),
+        format!("invalid bytecode: function {func} (arity {arity}) called with {args} arguments"),
     )
 }
 

@@ -15,7 +15,8 @@
 //! `MakeClosure` names a function, `GetCapture` is below the fewest captures of any
 //! `MakeClosure` of its function, `try` handlers land inside the function, and every
 //! struct or enum named by a type exists. A `CallValue`'s callee is known only at run
-//! time, so the VM checks its arguments against the callee's arity there (E9001).
+//! time: its arguments are checked against the arity it states, which the VM compares
+//! with the callee's (E9001).
 //! Register operands are checked, not types:
 //! that an array instruction's operand holds an array is the type checker's promise, and
 //! the heap panics (a compiler bug) if it is broken. A program from `codegen` always
@@ -380,7 +381,14 @@ impl Checker<'_> {
                     None => Ok(()),
                 }
             }
-            Instr::CallValue { callee, base } => self.regs([callee, base]),
+            Instr::CallValue {
+                callee,
+                base,
+                arity,
+            } => {
+                self.regs([callee, base])?;
+                self.span(base, arity)
+            }
             Instr::PushTry { dst, offset } => {
                 self.regs([dst])?;
                 self.target(pc, offset)
@@ -688,6 +696,18 @@ mod tests {
                 ],
                 0,
                 "Print: type 99 out of range (1 entries)",
+            ),
+            (
+                vec![
+                    CallValue {
+                        callee: 0,
+                        base: 1,
+                        arity: 3,
+                    },
+                    ReturnVoid {},
+                ],
+                0,
+                "CallValue: registers 1..4 out of range (3 registers)",
             ),
             (
                 vec![LoadInt { dst: 0, value: 1 }],

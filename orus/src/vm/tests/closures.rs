@@ -62,9 +62,21 @@ fn two_closures_share_a_cell() {
                     base: 1,
                     count: 1,
                 },
-                CallValue { callee: 2, base: 4 },
-                CallValue { callee: 2, base: 4 },
-                CallValue { callee: 3, base: 4 },
+                CallValue {
+                    callee: 2,
+                    base: 4,
+                    arity: 0,
+                },
+                CallValue {
+                    callee: 2,
+                    base: 4,
+                    arity: 0,
+                },
+                CallValue {
+                    callee: 3,
+                    base: 4,
+                    arity: 0,
+                },
                 GetCell { dst: 5, cell: 1 },
                 Print {
                     base: 4,
@@ -118,9 +130,21 @@ fn counter_program(n: i32) -> Program {
                     inclusive: false,
                     offset: -2,
                 },
-                CallValue { callee: 0, base: 5 },
-                CallValue { callee: 0, base: 6 },
-                CallValue { callee: 0, base: 7 },
+                CallValue {
+                    callee: 0,
+                    base: 5,
+                    arity: 0,
+                },
+                CallValue {
+                    callee: 0,
+                    base: 6,
+                    arity: 0,
+                },
+                CallValue {
+                    callee: 0,
+                    base: 7,
+                    arity: 0,
+                },
                 Print {
                     base: 5,
                     count: 3,
@@ -200,7 +224,11 @@ fn call_value_recurses() {
                 },
                 SetCell { cell: 0, src: 1 },
                 LoadInt { dst: 3, value: 10 },
-                CallValue { callee: 1, base: 3 },
+                CallValue {
+                    callee: 1,
+                    base: 3,
+                    arity: 1,
+                },
                 Print {
                     base: 3,
                     count: 1,
@@ -227,7 +255,11 @@ fn call_value_recurses() {
                     a: 0,
                     imm: -1,
                 },
-                CallValue { callee: 1, base: 2 },
+                CallValue {
+                    callee: 1,
+                    base: 2,
+                    arity: 1,
+                },
                 MulI32 { dst: 0, a: 0, b: 2 },
                 Return { src: 0 },
             ],
@@ -261,7 +293,7 @@ fn bad_closure_use_is_a_clean_error() {
     let err = error(&p, &VmConfig::default());
     assert_eq!(err.code, Code::Internal);
     assert_eq!(err.trace, vec![(1, 0), (0, 0)]);
-    // A closure whose arguments would not fit the caller's frame.
+    // A closure whose function takes another number of arguments than the call passes.
     let p = program(vec![
         func(
             "main",
@@ -275,7 +307,11 @@ fn bad_closure_use_is_a_clean_error() {
                     base: 0,
                     count: 0,
                 },
-                CallValue { callee: 0, base: 1 },
+                CallValue {
+                    callee: 0,
+                    base: 1,
+                    arity: 1,
+                },
                 ReturnVoid {},
             ],
         ),
@@ -324,7 +360,11 @@ fn closure_cycles(n: i32) -> Program {
                     offset: -7,
                 },
                 // The last pair still works: 6 -> cell 5 -> 7 -> cell 4 -> 6.
-                CallValue { callee: 6, base: 3 },
+                CallValue {
+                    callee: 6,
+                    base: 3,
+                    arity: 0,
+                },
                 Print {
                     base: 3,
                     count: 1,

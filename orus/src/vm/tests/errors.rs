@@ -274,7 +274,11 @@ fn a_handler_in_a_closure_frame_keeps_its_captures() {
                     base: 1,
                     count: 1,
                 },
-                CallValue { callee: 2, base: 3 },
+                CallValue {
+                    callee: 2,
+                    base: 3,
+                    arity: 0,
+                },
                 Print {
                     base: 3,
                     count: 1,

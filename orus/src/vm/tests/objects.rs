@@ -471,7 +471,11 @@ fn object_instructions_are_verified() {
         count: 0,
     });
     bad(PushTry { dst: 0, offset: 5 });
-    bad(CallValue { callee: 0, base: 4 });
+    bad(CallValue {
+        callee: 0,
+        base: 4,
+        arity: 0,
+    });
     bad(ThrowStr { src: 4 });
     // A type naming a layout that does not exist.
     let mut p = program(vec![func("main", 0, 1, &[], vec![ReturnVoid {}])]);
