@@ -662,12 +662,8 @@ impl Vm<'_, '_> {
                         }
                     }
                     Instr::Concat { dst, a, b } => {
-                        let (x, y) = (reg!(a), reg!(b));
-                        match self.alloc_with([x, y], |heap| heap.concat(x as Handle, y as Handle))
-                        {
-                            Ok(handle) => put!(dst, u64::from(handle)),
-                            Err(fault) => fail!(fault),
-                        }
+                        let result = self.concat_two(reg!(a), reg!(b));
+                        alloc!(dst, result);
                     }
 
                     Instr::ConcatN {
@@ -676,13 +672,8 @@ impl Vm<'_, '_> {
                         count,
                     } => {
                         let start = base + usize::from(first);
-                        let parts = start..start + usize::from(count);
-                        match self.alloc_from_regs(frames::NO_ROOTS, parts, |heap, parts| {
-                            heap.concat_many(parts)
-                        }) {
-                            Ok(handle) => put!(dst, u64::from(handle)),
-                            Err(fault) => fail!(fault),
-                        }
+                        let result = self.concat_strings(start..start + usize::from(count));
+                        alloc!(dst, result);
                     }
 
                     Instr::ConcatFmt {

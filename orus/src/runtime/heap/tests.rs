@@ -107,6 +107,40 @@ fn a_growing_string_moves_into_a_buffer_early() {
 }
 
 #[test]
+fn concat_bytes_appends_in_place_when_the_buffer_has_room() {
+    let mut heap = heap();
+    // Short: inline, and the first part is left as it was.
+    let small = heap.concat_bytes(0, b", 12").unwrap();
+    assert!(matches!(
+        heap.slots[small as usize],
+        Object::Small { len: 9, .. }
+    ));
+    assert_eq!(heap.get_str(small), b"hello, 12");
+    assert_eq!(heap.get_str(0), b"hello");
+    // A long string extended starts a buffer with room to spare...
+    let thirty = heap.alloc_str(&[b'x'; 30]).unwrap();
+    let grown = heap.concat_bytes(thirty, b"12").unwrap();
+    let Object::Slice { buf, len: 32 } = heap.slots[grown as usize] else {
+        panic!("expected a slice, found {:?}", heap.slots[grown as usize]);
+    };
+    assert!(matches!(&heap.slots[buf as usize], Object::Buffer(b) if b.capacity() >= 64));
+    // ...which the next appends fill in place; older slices keep their prefix.
+    let again = heap.concat_bytes(grown, b"345").unwrap();
+    assert!(matches!(heap.slots[again as usize], Object::Slice { buf: b, len: 35 } if b == buf));
+    assert_eq!(heap.get_str(grown), [&[b'x'; 30][..], b"12"].concat());
+    assert_eq!(heap.get_str(again), [&[b'x'; 30][..], b"12345"].concat());
+    // `grown` no longer ends the buffer: extending it again copies.
+    let branch = heap.concat_bytes(grown, b"9").unwrap();
+    assert!(!matches!(heap.slots[branch as usize], Object::Slice { buf: b, .. } if b == buf));
+    assert_eq!(heap.get_str(branch), [&[b'x'; 30][..], b"129"].concat());
+    assert_eq!(heap.get_str(again), [&[b'x'; 30][..], b"12345"].concat());
+    // Past the buffer's room the buffer grows, still in place.
+    let long = heap.concat_bytes(again, &[b'y'; 100]).unwrap();
+    assert!(matches!(heap.slots[long as usize], Object::Slice { buf: b, len: 135 } if b == buf));
+    assert_eq!(&heap.get_str(long)[35..], &[b'y'; 100][..]);
+}
+
+#[test]
 fn building_a_long_string_is_linear() {
     let mut heap = heap();
     let piece = heap.alloc_str(b"0123456789").unwrap();
