@@ -451,6 +451,20 @@ impl Heap {
         }
     }
 
+    /// Appends `value` to the array at `handle` if that needs no growth (and so no
+    /// allocation, which the owner may have to collect for first); `false` otherwise,
+    /// and then nothing changed.
+    #[inline(always)]
+    pub fn push_within_capacity(&mut self, handle: Handle, value: u64) -> bool {
+        match self.slots.get_mut(handle as usize) {
+            Some(Object::Array { elems, .. }) if elems.len() < elems.capacity() => {
+                elems.push(value);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Removes and returns the last element of the array at `handle`, `None` if it is
     /// empty. The capacity is kept for later pushes.
     pub fn array_pop(&mut self, handle: Handle) -> Option<u64> {

@@ -735,10 +735,11 @@ impl Vm<'_, '_> {
                     }
                     Instr::ArrayPush { arr, src } => {
                         let (a, value) = (reg!(arr), reg!(src));
-                        if let Err(fault) =
-                            self.alloc_with([a, value], |heap| heap.array_push(a as Handle, value))
-                        {
-                            fail!(fault);
+                        // Only a push that grows the array allocates (and may collect).
+                        if !self.heap.push_within_capacity(a as Handle, value) {
+                            if let Err(fault) = self.push_growing(a, value) {
+                                fail!(fault);
+                            }
                         }
                     }
                     Instr::ArrayPop { dst, arr } => {

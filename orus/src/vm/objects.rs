@@ -27,6 +27,15 @@ pub(super) enum Made {
 }
 
 impl Vm<'_, '_> {
+    /// `ArrayPush` of `value` onto the array `array` when it has no room left: the array
+    /// grows, which is an allocation.
+    #[inline(never)]
+    pub(super) fn push_growing(&mut self, array: u64, value: u64) -> Result<(), Fault> {
+        self.alloc_with([array, value], |heap| {
+            heap.array_push(array as Handle, value)
+        })
+    }
+
     /// `Concat` of the strings `a` and `b`.
     #[inline(never)]
     pub(super) fn concat_two(&mut self, a: u64, b: u64) -> Result<Handle, Fault> {

@@ -187,6 +187,24 @@ fn arrays_push_pop_slice_in_place() {
 }
 
 #[test]
+fn a_push_within_capacity_never_grows_the_array() {
+    let mut heap = heap();
+    let a = heap.alloc_array(&[1, 2, 3], false).unwrap();
+    let charged = heap.live_bytes();
+    // Exactly full: refused, and nothing changes.
+    assert!(!heap.push_within_capacity(a, 4));
+    assert_eq!(heap.array(a), &[1, 2, 3]);
+    heap.array_push(a, 4).unwrap();
+    let grown = heap.live_bytes();
+    assert!(grown > charged);
+    assert!(heap.push_within_capacity(a, 5));
+    assert_eq!(heap.array(a), &[1, 2, 3, 4, 5]);
+    assert_eq!(heap.live_bytes(), grown, "no growth, no charge");
+    // Not an array: refused (the growing path reports the compiler bug).
+    assert!(!heap.push_within_capacity(0, 1));
+}
+
+#[test]
 fn array_growth_is_geometric_and_charged() {
     let mut heap = Heap::new(&[], None);
     let a = heap.alloc_array(&[], false).unwrap();
