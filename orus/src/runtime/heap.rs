@@ -348,6 +348,18 @@ impl Heap {
         }
     }
 
+    /// The length in bytes of the string at `handle`: a slice knows its own, so its
+    /// buffer is not looked up.
+    #[inline(always)]
+    pub fn str_len(&self, handle: Handle) -> usize {
+        match self.slots.get(handle as usize) {
+            Some(Object::Small { len, .. }) => usize::from(*len),
+            Some(Object::Str(bytes)) => bytes.len(),
+            Some(Object::Slice { len, .. }) => *len as usize,
+            _ => self.get_long_str(handle).len(),
+        }
+    }
+
     /// Whether strings `a` and `b` have the same bytes. Two small strings compare as two
     /// fixed-size records (their bytes past `len` are always zero): no slicing, no
     /// `memcmp` call.

@@ -773,7 +773,7 @@ impl Vm<'_, '_> {
                     }
                     Instr::StrLen { dst, s } => {
                         // The heap keeps every string's length within i32.
-                        let len = string!(reg!(s)).len();
+                        let len = self.heap.str_len(reg!(s) as Handle);
                         set!(dst, len as i32);
                     }
                     Instr::StrIndex { dst, s, index } => {

@@ -141,6 +141,18 @@ fn concat_bytes_appends_in_place_when_the_buffer_has_room() {
 }
 
 #[test]
+fn str_len_agrees_with_the_bytes_of_every_kind_of_string() {
+    let mut heap = heap();
+    let long = heap.alloc_str(&[b'x'; 40]).unwrap();
+    let slice = heap.concat(long, 0).unwrap();
+    let older = heap.concat(slice, 0).unwrap();
+    assert!(matches!(heap.slots[slice as usize], Object::Slice { .. }));
+    for handle in [0, 1, long, slice, older] {
+        assert_eq!(heap.str_len(handle), heap.get_str(handle).len(), "{handle}");
+    }
+}
+
+#[test]
 fn building_a_long_string_is_linear() {
     let mut heap = heap();
     let piece = heap.alloc_str(b"0123456789").unwrap();
