@@ -94,32 +94,69 @@ pub fn int_digits(buf: &mut [u8; 20], v: i64) -> &[u8] {
     &buf[at..]
 }
 
-/// The decimal form of `v`, written into the end of `buf`.
+/// The decimal form of `v`, written into the end of `buf`. Not inlined: the dispatch
+/// loop calls it (`ToStr`), and inlining it there spilled the register file pointer.
+#[inline(never)]
+pub fn uint_digits(buf: &mut [u8; 20], v: u64) -> &[u8] {
+    let at = fill_digits(buf, v);
+    &buf[at..]
+}
+
+/// Writes the decimal form of the slot `bits` of integer type `ty` into the end of `out`
+/// and returns where it starts; `None` when `ty` is not an integer type or `out` is
+/// shorter than 20 bytes. For writing parts one before another into a buffer
+/// (`ConcatFmt`).
 #[inline]
-pub fn uint_digits(buf: &mut [u8; 20], mut v: u64) -> &[u8] {
+pub fn integer_before(out: &mut [u8], bits: u64, ty: &ValType) -> Option<usize> {
+    let (negative, magnitude) = match ty {
+        ValType::I32 => {
+            let v = bits as u32 as i32;
+            (v < 0, u64::from(v.unsigned_abs()))
+        }
+        ValType::I64 => ((bits as i64) < 0, (bits as i64).unsigned_abs()),
+        ValType::U32 => (false, u64::from(bits as u32)),
+        ValType::U64 => (false, bits),
+        _ => return None,
+    };
+    if out.len() < 20 {
+        return None;
+    }
+    let at = fill_digits(out, magnitude);
+    if !negative {
+        return Some(at);
+    }
+    // |i64::MIN| has 19 digits, so the sign fits.
+    out[at - 1] = b'-';
+    Some(at - 1)
+}
+
+/// Writes the decimal digits of `v` into the end of `out` and returns where they start
+/// (`out` must have room: 20 bytes hold any `u64`).
+#[inline]
+fn fill_digits(out: &mut [u8], mut v: u64) -> usize {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
         4041424344454647484950515253545556575859\
         6061626364656667686970717273747576777879\
         8081828384858687888990919293949596979899";
-    let mut at = buf.len();
+    let mut at = out.len();
     while v >= 100 {
         let pair = (v % 100) as usize * 2;
         v /= 100;
         at -= 2;
-        buf[at] = PAIRS[pair];
-        buf[at + 1] = PAIRS[pair + 1];
+        out[at] = PAIRS[pair];
+        out[at + 1] = PAIRS[pair + 1];
     }
     if v >= 10 {
         let pair = v as usize * 2;
         at -= 2;
-        buf[at] = PAIRS[pair];
-        buf[at + 1] = PAIRS[pair + 1];
+        out[at] = PAIRS[pair];
+        out[at + 1] = PAIRS[pair + 1];
     } else {
         at -= 1;
-        buf[at] = b'0' + v as u8;
+        out[at] = b'0' + v as u8;
     }
-    &buf[at..]
+    at
 }
 
 /// Appends the output of one `print` statement whose argument slots are `args`, with
@@ -423,6 +460,37 @@ fn write_fixed(out: &mut Vec<u8>, v: f64, decimals: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_written_backwards_match_their_print_form() {
+        let cases: [(u64, ValType); 10] = [
+            (0, ValType::I32),
+            (-1i32 as u32 as u64, ValType::I32),
+            (i32::MIN as i64 as u64, ValType::I32),
+            (i32::MAX as u64, ValType::I32),
+            (i64::MIN as u64, ValType::I64),
+            (1_000_000, ValType::I64),
+            (u64::from(u32::MAX), ValType::U32),
+            (u64::MAX, ValType::U64),
+            (9, ValType::U64),
+            (10, ValType::U32),
+        ];
+        for (bits, ty) in cases {
+            let mut out = [b'.'; 24];
+            let start = integer_before(&mut out, bits, &ty).unwrap();
+            let mut expected = [0; 20];
+            let expected = integer_digits(&mut expected, bits, &ty).unwrap();
+            assert_eq!(&out[start..], expected, "{bits} as {ty:?}");
+            assert!(
+                out[..start].iter().all(|&b| b == b'.'),
+                "wrote before {start}"
+            );
+        }
+        // Too little room, or not an integer: `None`, nothing written.
+        let mut short = [b'.'; 19];
+        assert_eq!(integer_before(&mut short, 5, &ValType::I32), None);
+        assert_eq!(integer_before(&mut [0; 24], 5, &ValType::Str), None);
+    }
 
     #[test]
     fn fast_g_agrees_with_the_exact_formatter() {

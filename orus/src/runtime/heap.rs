@@ -46,7 +46,8 @@
 //! `Slice` viewing a prefix of a growable `Buffer`; appending to the slice that ends its
 //! buffer extends the buffer in place (older slices keep seeing their shorter prefix), so
 //! building a string piece by piece costs amortised O(piece) per step. A chain
-//! `a + b + c` is one [`Heap::concat_many`]: one result, no intermediate strings.
+//! `a + b + c` is one [`Heap::concat_many`]: one result, no intermediate strings
+//! (`heap/concat.rs`).
 //!
 //! This module knows nothing of frames or instructions. Tests are in `heap/tests.rs`.
 
@@ -58,15 +59,13 @@ mod collect;
 use collect::next_threshold;
 #[cfg(test)]
 use collect::MIN_THRESHOLD;
+mod concat;
+pub use concat::Piece;
 mod objects;
 
 /// A heap object's address, as stored (zero-extended) in a register.
 pub type Handle = u32;
 
-/// Results of concatenation shorter than this are plain strings, not buffer slices, unless
-/// the first part is longer than an inline string: a string that keeps being extended
-/// (`s = s + ...`) then moves into a buffer early, and its later appends are in place.
-const SLICE_MIN_LEN: usize = 64;
 /// Book-keeping bytes charged per object on top of its payload: its 32-byte entry in the
 /// object table, its mark, and the table's spare capacity (a doubling vector is a third
 /// empty on average). Charging less let a heap of small objects use twice the heap limit
@@ -91,15 +90,6 @@ const SMALL_LEN: usize = 23;
 const FEW: usize = 3;
 
 const _: () = assert!(std::mem::size_of::<Object>() == 32);
-
-/// One part of a string concatenation ([`Heap::concat_pieces`]).
-#[derive(Clone, Copy, Debug)]
-pub enum Piece<'a> {
-    /// The string at this handle.
-    Str(Handle),
-    /// Bytes formatted outside the heap.
-    Bytes(&'a [u8]),
-}
 
 /// Where the three 8-byte words of a small string's bytes start (the last overlaps the
 /// second by one byte): comparing the words in order compares the bytes in order.
@@ -358,6 +348,18 @@ impl Heap {
         }
     }
 
+    /// The length in bytes of the string at `handle`: a slice knows its own, so its
+    /// buffer is not looked up.
+    #[inline(always)]
+    pub fn str_len(&self, handle: Handle) -> usize {
+        match self.slots.get(handle as usize) {
+            Some(Object::Small { len, .. }) => usize::from(*len),
+            Some(Object::Str(bytes)) => bytes.len(),
+            Some(Object::Slice { len, .. }) => *len as usize,
+            _ => self.get_long_str(handle).len(),
+        }
+    }
+
     /// Whether strings `a` and `b` have the same bytes. Two small strings compare as two
     /// fixed-size records (their bytes past `len` are always zero): no slicing, no
     /// `memcmp` call.
@@ -461,6 +463,20 @@ impl Heap {
         }
     }
 
+    /// Appends `value` to the array at `handle` if that needs no growth (and so no
+    /// allocation, which the owner may have to collect for first); `false` otherwise,
+    /// and then nothing changed.
+    #[inline(always)]
+    pub fn push_within_capacity(&mut self, handle: Handle, value: u64) -> bool {
+        match self.slots.get_mut(handle as usize) {
+            Some(Object::Array { elems, .. }) if elems.len() < elems.capacity() => {
+                elems.push(value);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Removes and returns the last element of the array at `handle`, `None` if it is
     /// empty. The capacity is kept for later pushes.
     pub fn array_pop(&mut self, handle: Handle) -> Option<u64> {
@@ -492,95 +508,6 @@ impl Heap {
             return Err(out_of_memory("string too large"));
         }
         self.insert(Object::string(bytes))
-    }
-
-    /// Stores the concatenation of the strings `a` and `b`. On failure (E0014) the heap
-    /// holds at most some extra garbage, so the call can be retried after a collection.
-    pub fn concat(&mut self, a: Handle, b: Handle) -> Result<Handle, Fault> {
-        self.concat_many(&[u64::from(a), u64::from(b)])
-    }
-
-    /// Stores the concatenation of the strings whose handles are the slots `parts`, in
-    /// order. Like [`Heap::concat`]: when the first part is a slice that ends its buffer,
-    /// the others are appended to that buffer in place.
-    pub fn concat_many(&mut self, parts: &[u64]) -> Result<Handle, Fault> {
-        self.concat_pieces(parts.iter().map(|&p| Piece::Str(p as Handle)))
-    }
-
-    /// Stores the concatenation of `pieces`: strings on the heap and bytes formatted by
-    /// the caller (the digits of an integer), so that `s + (n as string)` makes no
-    /// temporary string. Short results are plain strings (inline when small); when the
-    /// first piece is a slice that ends its buffer, the others are appended to that buffer
-    /// in place, so building a string by repeated `s = s + ...` is linear.
-    ///
-    /// Never inlined: allocation paths stay out of the VM's dispatch loop, whose speed
-    /// depends on how little code its hot arms share a function with.
-    #[inline(never)]
-    pub fn concat_pieces<'p>(
-        &mut self,
-        pieces: impl Iterator<Item = Piece<'p>> + Clone,
-    ) -> Result<Handle, Fault> {
-        let total: usize = pieces.clone().map(|p| self.piece(p).len()).sum();
-        if total > MAX_STR_LEN {
-            return Err(out_of_memory("string too large"));
-        }
-        let first_len = pieces.clone().next().map_or(0, |p| self.piece(p).len());
-        if total < SLICE_MIN_LEN && first_len <= SMALL_LEN {
-            // Short: a plain string, inline when it is small enough.
-            let object = if total <= SMALL_LEN {
-                let mut bytes = [0; SMALL_LEN];
-                let mut at = 0;
-                for p in pieces {
-                    let part = self.piece(p);
-                    bytes[at..at + part.len()].copy_from_slice(part);
-                    at += part.len();
-                }
-                Object::Small {
-                    len: total as u8,
-                    bytes,
-                }
-            } else {
-                let mut bytes = Vec::with_capacity(total);
-                for p in pieces {
-                    bytes.extend_from_slice(self.piece(p));
-                }
-                Object::Str(bytes.into_boxed_slice())
-            };
-            return self.insert(object);
-        }
-        let mut rest = pieces.clone();
-        if let Some(Piece::Str(first)) = rest.next() {
-            if let Some(Object::Slice { buf, len }) = self.object(first) {
-                let (buf, len) = (*buf, *len as usize);
-                if matches!(self.object(buf), Some(Object::Buffer(v)) if v.len() == len) {
-                    self.append_to_buffer(buf, rest, total - len)?;
-                    return self.insert(Object::Slice {
-                        buf,
-                        len: total as u32,
-                    });
-                }
-            }
-        }
-        // Exact capacity: a one-off concatenation wastes nothing, and a buffer that is
-        // appended to grows geometrically from then on.
-        let mut bytes = Vec::with_capacity(total);
-        for p in pieces {
-            bytes.extend_from_slice(self.piece(p));
-        }
-        let buf = self.insert(Object::Buffer(bytes))?;
-        self.insert(Object::Slice {
-            buf,
-            len: total as u32,
-        })
-    }
-
-    /// The bytes of one piece of a concatenation.
-    #[inline]
-    fn piece<'p>(&'p self, piece: Piece<'p>) -> &'p [u8] {
-        match piece {
-            Piece::Str(handle) => self.get_str(handle),
-            Piece::Bytes(bytes) => bytes,
-        }
     }
 
     /// Number of live objects, interned strings included.
@@ -634,6 +561,42 @@ impl Heap {
         }
     }
 
+    /// Puts `object`, already charged, into a free slot or a new one (for the paths of
+    /// `concat`: the same as the end of `insert`, without drop glue for the free slot).
+    #[inline]
+    fn place(&mut self, object: Object) -> Result<Handle, Fault> {
+        match self.free.pop() {
+            Some(handle) => {
+                let slot = &mut self.slots[handle as usize];
+                debug_assert!(
+                    matches!(slot, Object::Free),
+                    "free list slot {handle} in use"
+                );
+                // The collector frees a slot by storing `Free`, which owns nothing: no
+                // drop glue needs to run for what is overwritten.
+                std::mem::forget(std::mem::replace(slot, object));
+                Ok(handle)
+            }
+            None => self.push_slot(object),
+        }
+    }
+
+    /// [`Heap::place`] when no slot is free: the table grows by one.
+    #[inline(never)]
+    fn push_slot(&mut self, object: Object) -> Result<Handle, Fault> {
+        // `Handle::MAX` is never handed out, so it can mean "no object".
+        let handle = Handle::try_from(self.slots.len())
+            .ok()
+            .filter(|&h| h != Handle::MAX)
+            .ok_or_else(|| out_of_memory("too many heap objects"))?;
+        if self.slots.len() == self.slots.capacity() {
+            self.grow_table()?;
+        }
+        self.slots.push(object);
+        self.marks.push(false);
+        Ok(handle)
+    }
+
     /// Doubles the object table (and its marks) ahead of a push. The old and the new
     /// table exist together for a moment, the largest single allocation a big heap
     /// makes: when the system refuses it, the program stops with E0014, not an abort.
@@ -668,52 +631,6 @@ impl Heap {
             return Err(out_of_memory("the system refused more memory for an array"));
         }
         elems.push(value);
-        Ok(())
-    }
-
-    /// Appends `pieces` (`added` bytes in all) to the buffer `buf`, growing it
-    /// geometrically. A piece may be a slice of `buf` itself: a prefix of what it holds.
-    fn append_to_buffer<'p>(
-        &mut self,
-        buf: Handle,
-        pieces: impl Iterator<Item = Piece<'p>>,
-        added: usize,
-    ) -> Result<(), Fault> {
-        let Some(Object::Buffer(bytes)) = self.slots.get_mut(buf as usize) else {
-            unreachable!("checked by the caller");
-        };
-        let mut bytes = std::mem::take(bytes);
-        let needed = bytes.len() + added;
-        if needed > bytes.capacity() {
-            let new_capacity = needed.max(bytes.capacity() * 2);
-            if let Err(fault) = self.charge(new_capacity - bytes.capacity()) {
-                self.slots[buf as usize] = Object::Buffer(bytes);
-                return Err(fault);
-            }
-            if bytes.try_reserve_exact(new_capacity - bytes.len()).is_err() {
-                self.slots[buf as usize] = Object::Buffer(bytes);
-                return Err(out_of_memory("the system refused more memory for a string"));
-            }
-        }
-        let original = bytes.len();
-        for piece in pieces {
-            let part = match piece {
-                Piece::Str(part) => part,
-                Piece::Bytes(b) => {
-                    bytes.extend_from_slice(b);
-                    continue;
-                }
-            };
-            match self.object(part) {
-                // The buffer is taken out of its slot: copy the prefix from `bytes`.
-                Some(Object::Slice { buf: other, len }) if *other == buf => {
-                    bytes.extend_from_within(..*len as usize);
-                }
-                _ if part == buf => bytes.extend_from_within(..original),
-                _ => bytes.extend_from_slice(self.get_str(part)),
-            }
-        }
-        self.slots[buf as usize] = Object::Buffer(bytes);
         Ok(())
     }
 

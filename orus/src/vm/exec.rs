@@ -674,12 +674,8 @@ impl Vm<'_, '_> {
                         }
                     }
                     Instr::Concat { dst, a, b } => {
-                        let (x, y) = (reg!(a), reg!(b));
-                        match self.alloc_with([x, y], |heap| heap.concat(x as Handle, y as Handle))
-                        {
-                            Ok(handle) => put!(dst, u64::from(handle)),
-                            Err(fault) => fail!(fault),
-                        }
+                        let result = self.concat_two(reg!(a), reg!(b));
+                        alloc!(dst, result);
                     }
 
                     Instr::ConcatN {
@@ -688,13 +684,8 @@ impl Vm<'_, '_> {
                         count,
                     } => {
                         let start = base + usize::from(first);
-                        let parts = start..start + usize::from(count);
-                        match self.alloc_from_regs(frames::NO_ROOTS, parts, |heap, parts| {
-                            heap.concat_many(parts)
-                        }) {
-                            Ok(handle) => put!(dst, u64::from(handle)),
-                            Err(fault) => fail!(fault),
-                        }
+                        let result = self.concat_strings(start..start + usize::from(count));
+                        alloc!(dst, result);
                     }
 
                     Instr::ConcatFmt {
@@ -756,10 +747,11 @@ impl Vm<'_, '_> {
                     }
                     Instr::ArrayPush { arr, src } => {
                         let (a, value) = (reg!(arr), reg!(src));
-                        if let Err(fault) =
-                            self.alloc_with([a, value], |heap| heap.array_push(a as Handle, value))
-                        {
-                            fail!(fault);
+                        // Only a push that grows the array allocates (and may collect).
+                        if !self.heap.push_within_capacity(a as Handle, value) {
+                            if let Err(fault) = self.push_growing(a, value) {
+                                fail!(fault);
+                            }
                         }
                     }
                     Instr::ArrayPop { dst, arr } => {
@@ -793,7 +785,7 @@ impl Vm<'_, '_> {
                     }
                     Instr::StrLen { dst, s } => {
                         // The heap keeps every string's length within i32.
-                        let len = string!(reg!(s)).len();
+                        let len = self.heap.str_len(reg!(s) as Handle);
                         set!(dst, len as i32);
                     }
                     Instr::StrIndex { dst, s, index } => {

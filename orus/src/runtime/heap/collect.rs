@@ -77,6 +77,12 @@ impl Heap {
                     | Object::Closure {
                         captures: slots, ..
                     } => self.recycle(slots),
+                    // Nothing of their own to free: no call to the general drop.
+                    Object::Slice { .. }
+                    | Object::Small { .. }
+                    | Object::FewStruct { .. }
+                    | Object::FewEnum { .. }
+                    | Object::Cell(_) => {}
                     other => drop(other),
                 }
                 self.free.push(index as Handle);

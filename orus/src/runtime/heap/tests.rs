@@ -107,6 +107,52 @@ fn a_growing_string_moves_into_a_buffer_early() {
 }
 
 #[test]
+fn concat_bytes_appends_in_place_when_the_buffer_has_room() {
+    let mut heap = heap();
+    // Short: inline, and the first part is left as it was.
+    let small = heap.concat_bytes(0, b", 12").unwrap();
+    assert!(matches!(
+        heap.slots[small as usize],
+        Object::Small { len: 9, .. }
+    ));
+    assert_eq!(heap.get_str(small), b"hello, 12");
+    assert_eq!(heap.get_str(0), b"hello");
+    // A long string extended starts a buffer with room to spare...
+    let thirty = heap.alloc_str(&[b'x'; 30]).unwrap();
+    let grown = heap.concat_bytes(thirty, b"12").unwrap();
+    let Object::Slice { buf, len: 32 } = heap.slots[grown as usize] else {
+        panic!("expected a slice, found {:?}", heap.slots[grown as usize]);
+    };
+    assert!(matches!(&heap.slots[buf as usize], Object::Buffer(b) if b.capacity() >= 64));
+    // ...which the next appends fill in place; older slices keep their prefix.
+    let again = heap.concat_bytes(grown, b"345").unwrap();
+    assert!(matches!(heap.slots[again as usize], Object::Slice { buf: b, len: 35 } if b == buf));
+    assert_eq!(heap.get_str(grown), [&[b'x'; 30][..], b"12"].concat());
+    assert_eq!(heap.get_str(again), [&[b'x'; 30][..], b"12345"].concat());
+    // `grown` no longer ends the buffer: extending it again copies.
+    let branch = heap.concat_bytes(grown, b"9").unwrap();
+    assert!(!matches!(heap.slots[branch as usize], Object::Slice { buf: b, .. } if b == buf));
+    assert_eq!(heap.get_str(branch), [&[b'x'; 30][..], b"129"].concat());
+    assert_eq!(heap.get_str(again), [&[b'x'; 30][..], b"12345"].concat());
+    // Past the buffer's room the buffer grows, still in place.
+    let long = heap.concat_bytes(again, &[b'y'; 100]).unwrap();
+    assert!(matches!(heap.slots[long as usize], Object::Slice { buf: b, len: 135 } if b == buf));
+    assert_eq!(&heap.get_str(long)[35..], &[b'y'; 100][..]);
+}
+
+#[test]
+fn str_len_agrees_with_the_bytes_of_every_kind_of_string() {
+    let mut heap = heap();
+    let long = heap.alloc_str(&[b'x'; 40]).unwrap();
+    let slice = heap.concat(long, 0).unwrap();
+    let older = heap.concat(slice, 0).unwrap();
+    assert!(matches!(heap.slots[slice as usize], Object::Slice { .. }));
+    for handle in [0, 1, long, slice, older] {
+        assert_eq!(heap.str_len(handle), heap.get_str(handle).len(), "{handle}");
+    }
+}
+
+#[test]
 fn building_a_long_string_is_linear() {
     let mut heap = heap();
     let piece = heap.alloc_str(b"0123456789").unwrap();
@@ -150,6 +196,24 @@ fn arrays_push_pop_slice_in_place() {
     assert_eq!(heap.array(a), &[9, 2, 3], "a slice is a copy");
     let empty = heap.slice_array(a, 3..3).unwrap();
     assert_eq!(heap.array_pop(empty), None);
+}
+
+#[test]
+fn a_push_within_capacity_never_grows_the_array() {
+    let mut heap = heap();
+    let a = heap.alloc_array(&[1, 2, 3], false).unwrap();
+    let charged = heap.live_bytes();
+    // Exactly full: refused, and nothing changes.
+    assert!(!heap.push_within_capacity(a, 4));
+    assert_eq!(heap.array(a), &[1, 2, 3]);
+    heap.array_push(a, 4).unwrap();
+    let grown = heap.live_bytes();
+    assert!(grown > charged);
+    assert!(heap.push_within_capacity(a, 5));
+    assert_eq!(heap.array(a), &[1, 2, 3, 4, 5]);
+    assert_eq!(heap.live_bytes(), grown, "no growth, no charge");
+    // Not an array: refused (the growing path reports the compiler bug).
+    assert!(!heap.push_within_capacity(0, 1));
 }
 
 #[test]
