@@ -9,6 +9,24 @@ use super::Type;
 use crate::ast::{BinOp, Expr, ExprKind, UnaryOp};
 use crate::diag::{Code, Diagnostic, Span};
 
+/// Whether an expression of this kind is never typed `void`: a literal, an operator or a
+/// cast (whose target type is never `void`). Calls, names, indexing, fields and matches may
+/// be.
+#[inline]
+fn never_void(kind: &ExprKind) -> bool {
+    matches!(
+        kind,
+        ExprKind::Int { .. }
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::TimeStamp
+            | ExprKind::Unary { .. }
+            | ExprKind::Binary { .. }
+            | ExprKind::Cast { .. }
+    )
+}
+
 pub(super) fn is_arith(op: BinOp) -> bool {
     matches!(
         op,
@@ -73,8 +91,22 @@ impl<'a> Checker<'a, '_> {
     }
 
     /// Checks an expression whose value is used: a `void` call is an error here.
+    /// (Inlined: a literal or an operator, which is never `void`, goes straight to `expr`,
+    /// whose result is then built in the caller's place without a check or a copy; names
+    /// and calls go through `value_or_void`.)
     #[inline]
     pub(super) fn value(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
+        if never_void(&e.kind) {
+            let t = self.expr(e, expected);
+            debug_assert!(t.ty != Type::Void, "an operator or literal typed `void`");
+            return t;
+        }
+        self.value_or_void(e, expected)
+    }
+
+    /// [`Checker::value`] of an expression that may be `void` (a call) or is a name.
+    #[inline(never)]
+    fn value_or_void(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         if let ExprKind::Name(name) = &e.kind {
             if let Some(id) = self.plain_local(name) {
                 return TExpr {
@@ -557,7 +589,42 @@ impl<'a> Checker<'a, '_> {
 
     /// Types a binary operator over already-typed operands. `l_lit`/`r_lit` say whether an
     /// operand is a literal that `string +` may stringify.
+    /// (Inlined: arithmetic or a comparison of two numbers of one type, the commonest case,
+    /// is typed here as `combine_general` would type it; everything else goes there.)
+    #[inline]
     pub(super) fn combine(
+        &mut self,
+        op: BinOp,
+        l: Box<TExpr>,
+        r: Box<TExpr>,
+        l_lit: bool,
+        r_lit: bool,
+        span: Span,
+    ) -> TExpr {
+        let same_number =
+            std::mem::discriminant(&l.ty) == std::mem::discriminant(&r.ty) && l.ty.is_numeric();
+        if same_number {
+            let ty = if is_comparison(op) {
+                Some(Type::Bool)
+            } else if is_arith(op) && (!is_bitwise(op) || l.ty.is_integer()) {
+                Some(l.ty.clone())
+            } else {
+                None
+            };
+            if let Some(ty) = ty {
+                let op = if op == BinOp::Matches { BinOp::Eq } else { op };
+                return TExpr {
+                    kind: TExprKind::Binary { op, lhs: l, rhs: r },
+                    ty,
+                    span,
+                };
+            }
+        }
+        self.combine_general(op, l, r, l_lit, r_lit, span)
+    }
+
+    #[inline(never)]
+    fn combine_general(
         &mut self,
         op: BinOp,
         mut l: Box<TExpr>,
