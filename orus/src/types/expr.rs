@@ -276,6 +276,9 @@ impl<'a> Checker<'a, '_> {
         self.poisoned(span)
     }
 
+    /// Types an expression by its kind. (Each kind with more to do than a literal has a
+    /// function of its own, kept out of line: inlined here, they made every expression pay
+    /// for the largest one's frame.)
     fn expr_unbounded(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         let span = e.span;
         let (kind, ty) = match &e.kind {
@@ -290,28 +293,7 @@ impl<'a> Checker<'a, '_> {
             ExprKind::Float(v) => (TExprKind::Float(*v), Type::F64),
             ExprKind::Str(bytes) => (TExprKind::Str(bytes.to_vec()), Type::Str),
             ExprKind::Bool(b) => (TExprKind::Int(*b as u64), Type::Bool),
-            ExprKind::Name(name) => match self.lookup(name) {
-                Some(Sym::Local(id)) => (
-                    TExprKind::Load(Place::Local(id)),
-                    self.resolve(&self.cx.locals[id].ty),
-                ),
-                Some(Sym::Top(id)) => match self.top_vars[id].ty.clone() {
-                    Some(ty) => (TExprKind::Load(Place::Top(id)), self.resolve(&ty)),
-                    None => {
-                        self.undefined(name, span);
-                        return self.poisoned(span);
-                    }
-                },
-                Some(Sym::Func(entry)) => return self.function_value(entry, expected, span),
-                Some(Sym::Capture(idx)) => (
-                    TExprKind::Load(Place::Capture(idx)),
-                    self.resolve(&self.capture_info(idx).0),
-                ),
-                None => {
-                    self.undefined(name, span);
-                    return self.poisoned(span);
-                }
-            },
+            ExprKind::Name(name) => return self.name(name, expected, span),
             ExprKind::Unary { op, operand } => return self.unary(*op, operand, expected, span),
             ExprKind::Binary { op, operands } => {
                 let [lhs, rhs] = &**operands;
@@ -332,6 +314,34 @@ impl<'a> Checker<'a, '_> {
             ExprKind::StructLit(s) => return self.struct_literal(&s.name, &s.fields, span),
             ExprKind::Match(m) => return self.match_expr(m, expected, span),
             ExprKind::Fn(decl) => return self.closure(decl, span),
+        };
+        TExpr { kind, ty, span }
+    }
+
+    /// A name used as a value.
+    #[inline(never)]
+    fn name(&mut self, name: &str, expected: Option<&Type>, span: Span) -> TExpr {
+        let (kind, ty) = match self.lookup(name) {
+            Some(Sym::Local(id)) => (
+                TExprKind::Load(Place::Local(id)),
+                self.resolve(&self.cx.locals[id].ty),
+            ),
+            Some(Sym::Top(id)) => match self.top_vars[id].ty.clone() {
+                Some(ty) => (TExprKind::Load(Place::Top(id)), self.resolve(&ty)),
+                None => {
+                    self.undefined(name, span);
+                    return self.poisoned(span);
+                }
+            },
+            Some(Sym::Func(entry)) => return self.function_value(entry, expected, span),
+            Some(Sym::Capture(idx)) => (
+                TExprKind::Load(Place::Capture(idx)),
+                self.resolve(&self.capture_info(idx).0),
+            ),
+            None => {
+                self.undefined(name, span);
+                return self.poisoned(span);
+            }
         };
         TExpr { kind, ty, span }
     }
@@ -400,6 +410,7 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
+    #[inline(never)]
     fn unary(&mut self, op: UnaryOp, operand: &Expr, expected: Option<&Type>, span: Span) -> TExpr {
         if op == UnaryOp::Neg {
             match &operand.kind {
@@ -471,6 +482,7 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
+    #[inline(never)]
     fn binary(
         &mut self,
         op: BinOp,
@@ -782,6 +794,7 @@ impl<'a> Checker<'a, '_> {
         result(TExprKind::Binary { op, lhs: l, rhs: r }, result_ty)
     }
 
+    #[inline(never)]
     fn cast(&mut self, operand: &Expr, target: Type, span: Span) -> TExpr {
         let before = self.diags.len();
         // An integer literal too big for `i64` is read as the `u64` it is cast to
@@ -848,6 +861,7 @@ impl<'a> Checker<'a, '_> {
         d.help = Some(help);
     }
 
+    #[inline(never)]
     fn call(&mut self, callee: &Expr, args: &[Expr], expected: Option<&Type>, span: Span) -> TExpr {
         match &callee.kind {
             ExprKind::Name(name) => {

@@ -442,6 +442,7 @@ impl Checker<'_, '_> {
         }))
     }
 
+    #[inline(never)]
     pub(super) fn match_expr(
         &mut self,
         m: &MatchExpr,
