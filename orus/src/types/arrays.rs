@@ -59,6 +59,7 @@ fn wider_shape(a: Type, b: Type) -> Option<Type> {
 impl Checker<'_, '_> {
     /// `[a, b, c]`: the expected element type, or the first non-literal element's type,
     /// fixes the element type; literals adapt to it.
+    #[inline(never)]
     pub(super) fn array_literal(
         &mut self,
         elems: &[Expr],
@@ -165,6 +166,7 @@ impl Checker<'_, '_> {
         t
     }
 
+    #[inline(never)]
     pub(super) fn index(&mut self, base: &Expr, index: &Expr, span: Span) -> TExpr {
         let b = self.value(base, None);
         let i = self.index_value(index);
@@ -197,6 +199,7 @@ impl Checker<'_, '_> {
         }
     }
 
+    #[inline(never)]
     pub(super) fn slice(
         &mut self,
         base: &Expr,

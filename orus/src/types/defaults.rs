@@ -26,13 +26,14 @@ impl Checker<'_, '_> {
     /// declared above the struct, as a function declared there would. So a default means
     /// the same in every literal, whichever function or module the literal is in.
     pub(super) fn check_defaults(&mut self, id: u32) {
-        let sname = self.structs[id as usize].name.clone();
         for k in 0..self.structs[id as usize].fields.len() {
-            let field = &self.structs[id as usize].fields[k];
+            let info = &self.structs[id as usize];
+            let field = &info.fields[k];
             let (Some(default), Some(func)) = (field.default, field.default_fn) else {
                 continue;
             };
-            let (fname, ty) = (field.name.clone(), field.ty.clone());
+            let name = default_fn_name(&info.name, &field.name);
+            let ty = field.ty.clone();
             let saved = self.enter_cx(RetKind::Declared(ty.clone()), self.next_top, None);
             let saved_parents = std::mem::take(&mut self.parents);
             let saved_default = self.checking_default.replace((id, k));
@@ -44,7 +45,7 @@ impl Checker<'_, '_> {
             self.recycle_cx(cx);
             let span = default.span;
             self.functions[func] = Some(TFunction {
-                name: format!("<default {sname}.{fname}>"),
+                name,
                 file: self.file,
                 is_toplevel: false,
                 params: 0,
@@ -125,5 +126,23 @@ impl Checker<'_, '_> {
         );
         d.file = Some(edge.file);
         self.diags.push(d);
+    }
+}
+
+/// `<default S.f>`, the name of the function computing field `f`'s default in struct `S`
+/// (put together directly: `format!` cost more than checking a typical default).
+fn default_fn_name(struct_name: &str, field: &str) -> String {
+    let mut name = String::with_capacity("<default .>".len() + struct_name.len() + field.len());
+    for part in ["<default ", struct_name, ".", field, ">"] {
+        name.push_str(part);
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn default_fn_name_names_struct_and_field() {
+        assert_eq!(super::default_fn_name("P3", "y"), "<default P3.y>");
     }
 }

@@ -9,6 +9,24 @@ use super::Type;
 use crate::ast::{BinOp, Expr, ExprKind, UnaryOp};
 use crate::diag::{Code, Diagnostic, Span};
 
+/// Whether an expression of this kind is never typed `void`: a literal, an operator or a
+/// cast (whose target type is never `void`). Calls, names, indexing, fields and matches may
+/// be.
+#[inline]
+fn never_void(kind: &ExprKind) -> bool {
+    matches!(
+        kind,
+        ExprKind::Int { .. }
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::TimeStamp
+            | ExprKind::Unary { .. }
+            | ExprKind::Binary { .. }
+            | ExprKind::Cast { .. }
+    )
+}
+
 pub(super) fn is_arith(op: BinOp) -> bool {
     matches!(
         op,
@@ -73,8 +91,22 @@ impl<'a> Checker<'a, '_> {
     }
 
     /// Checks an expression whose value is used: a `void` call is an error here.
+    /// (Inlined: a literal or an operator, which is never `void`, goes straight to `expr`,
+    /// whose result is then built in the caller's place without a check or a copy; names
+    /// and calls go through `value_or_void`.)
     #[inline]
     pub(super) fn value(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
+        if never_void(&e.kind) {
+            let t = self.expr(e, expected);
+            debug_assert!(t.ty != Type::Void, "an operator or literal typed `void`");
+            return t;
+        }
+        self.value_or_void(e, expected)
+    }
+
+    /// [`Checker::value`] of an expression that may be `void` (a call) or is a name.
+    #[inline(never)]
+    fn value_or_void(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         if let ExprKind::Name(name) = &e.kind {
             if let Some(id) = self.plain_local(name) {
                 return TExpr {
@@ -244,6 +276,9 @@ impl<'a> Checker<'a, '_> {
         self.poisoned(span)
     }
 
+    /// Types an expression by its kind. (Each kind with more to do than a literal has a
+    /// function of its own, kept out of line: inlined here, they made every expression pay
+    /// for the largest one's frame.)
     fn expr_unbounded(&mut self, e: &Expr, expected: Option<&Type>) -> TExpr {
         let span = e.span;
         let (kind, ty) = match &e.kind {
@@ -258,28 +293,7 @@ impl<'a> Checker<'a, '_> {
             ExprKind::Float(v) => (TExprKind::Float(*v), Type::F64),
             ExprKind::Str(bytes) => (TExprKind::Str(bytes.to_vec()), Type::Str),
             ExprKind::Bool(b) => (TExprKind::Int(*b as u64), Type::Bool),
-            ExprKind::Name(name) => match self.lookup(name) {
-                Some(Sym::Local(id)) => (
-                    TExprKind::Load(Place::Local(id)),
-                    self.resolve(&self.cx.locals[id].ty),
-                ),
-                Some(Sym::Top(id)) => match self.top_vars[id].ty.clone() {
-                    Some(ty) => (TExprKind::Load(Place::Top(id)), self.resolve(&ty)),
-                    None => {
-                        self.undefined(name, span);
-                        return self.poisoned(span);
-                    }
-                },
-                Some(Sym::Func(entry)) => return self.function_value(entry, expected, span),
-                Some(Sym::Capture(idx)) => (
-                    TExprKind::Load(Place::Capture(idx)),
-                    self.resolve(&self.capture_info(idx).0),
-                ),
-                None => {
-                    self.undefined(name, span);
-                    return self.poisoned(span);
-                }
-            },
+            ExprKind::Name(name) => return self.name(name, expected, span),
             ExprKind::Unary { op, operand } => return self.unary(*op, operand, expected, span),
             ExprKind::Binary { op, operands } => {
                 let [lhs, rhs] = &**operands;
@@ -300,6 +314,34 @@ impl<'a> Checker<'a, '_> {
             ExprKind::StructLit(s) => return self.struct_literal(&s.name, &s.fields, span),
             ExprKind::Match(m) => return self.match_expr(m, expected, span),
             ExprKind::Fn(decl) => return self.closure(decl, span),
+        };
+        TExpr { kind, ty, span }
+    }
+
+    /// A name used as a value.
+    #[inline(never)]
+    fn name(&mut self, name: &str, expected: Option<&Type>, span: Span) -> TExpr {
+        let (kind, ty) = match self.lookup(name) {
+            Some(Sym::Local(id)) => (
+                TExprKind::Load(Place::Local(id)),
+                self.resolve(&self.cx.locals[id].ty),
+            ),
+            Some(Sym::Top(id)) => match self.top_vars[id].ty.clone() {
+                Some(ty) => (TExprKind::Load(Place::Top(id)), self.resolve(&ty)),
+                None => {
+                    self.undefined(name, span);
+                    return self.poisoned(span);
+                }
+            },
+            Some(Sym::Func(entry)) => return self.function_value(entry, expected, span),
+            Some(Sym::Capture(idx)) => (
+                TExprKind::Load(Place::Capture(idx)),
+                self.resolve(&self.capture_info(idx).0),
+            ),
+            None => {
+                self.undefined(name, span);
+                return self.poisoned(span);
+            }
         };
         TExpr { kind, ty, span }
     }
@@ -368,6 +410,7 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
+    #[inline(never)]
     fn unary(&mut self, op: UnaryOp, operand: &Expr, expected: Option<&Type>, span: Span) -> TExpr {
         if op == UnaryOp::Neg {
             match &operand.kind {
@@ -439,6 +482,7 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
+    #[inline(never)]
     fn binary(
         &mut self,
         op: BinOp,
@@ -557,7 +601,42 @@ impl<'a> Checker<'a, '_> {
 
     /// Types a binary operator over already-typed operands. `l_lit`/`r_lit` say whether an
     /// operand is a literal that `string +` may stringify.
+    /// (Inlined: arithmetic or a comparison of two numbers of one type, the commonest case,
+    /// is typed here as `combine_general` would type it; everything else goes there.)
+    #[inline]
     pub(super) fn combine(
+        &mut self,
+        op: BinOp,
+        l: Box<TExpr>,
+        r: Box<TExpr>,
+        l_lit: bool,
+        r_lit: bool,
+        span: Span,
+    ) -> TExpr {
+        let same_number =
+            std::mem::discriminant(&l.ty) == std::mem::discriminant(&r.ty) && l.ty.is_numeric();
+        if same_number {
+            let ty = if is_comparison(op) {
+                Some(Type::Bool)
+            } else if is_arith(op) && (!is_bitwise(op) || l.ty.is_integer()) {
+                Some(l.ty.clone())
+            } else {
+                None
+            };
+            if let Some(ty) = ty {
+                let op = if op == BinOp::Matches { BinOp::Eq } else { op };
+                return TExpr {
+                    kind: TExprKind::Binary { op, lhs: l, rhs: r },
+                    ty,
+                    span,
+                };
+            }
+        }
+        self.combine_general(op, l, r, l_lit, r_lit, span)
+    }
+
+    #[inline(never)]
+    fn combine_general(
         &mut self,
         op: BinOp,
         mut l: Box<TExpr>,
@@ -715,6 +794,7 @@ impl<'a> Checker<'a, '_> {
         result(TExprKind::Binary { op, lhs: l, rhs: r }, result_ty)
     }
 
+    #[inline(never)]
     fn cast(&mut self, operand: &Expr, target: Type, span: Span) -> TExpr {
         let before = self.diags.len();
         // An integer literal too big for `i64` is read as the `u64` it is cast to
@@ -781,6 +861,7 @@ impl<'a> Checker<'a, '_> {
         d.help = Some(help);
     }
 
+    #[inline(never)]
     fn call(&mut self, callee: &Expr, args: &[Expr], expected: Option<&Type>, span: Span) -> TExpr {
         match &callee.kind {
             ExprKind::Name(name) => {

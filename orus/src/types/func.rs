@@ -669,7 +669,12 @@ impl<'a, 's> Checker<'a, 's> {
                 StmtKind::Fn(decl) => {
                     let index = self.register_fn(decl, self.top_vars.len());
                     if let Some(name) = &decl.name {
-                        if let Some(&(_, site)) = self.imports.get(&*name.name) {
+                        // (Most modules import nothing: no name to hash.)
+                        let imported = match self.imports.is_empty() {
+                            true => None,
+                            false => self.imports.get(&*name.name),
+                        };
+                        if let Some(&(_, site)) = imported {
                             self.error(
                                 Code::ImportConflict,
                                 site,
@@ -678,7 +683,7 @@ impl<'a, 's> Checker<'a, 's> {
                         }
                         if self.named_like_type(name) {
                             // Reported: one clash, one report.
-                        } else if let Some(&previous) = self.top_fns.get(&*name.name) {
+                        } else if let Some(previous) = self.add_top_fn(&name.name, index) {
                             let line = self.fn_line(previous);
                             self.error(
                                 Code::Redeclared,
@@ -688,12 +693,24 @@ impl<'a, 's> Checker<'a, 's> {
                                     name.name
                                 ),
                             );
-                        } else {
-                            self.top_fns.insert(name.name.clone(), index);
                         }
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Makes `index` the current module's top-level function named `name`, unless one
+    /// already is: then that one's index. (One hashing of the name for the test and the
+    /// insertion.)
+    fn add_top_fn(&mut self, name: &Name, index: usize) -> Option<usize> {
+        use std::collections::hash_map::Entry;
+        match self.top_fns.entry(name.clone()) {
+            Entry::Occupied(previous) => Some(*previous.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                None
             }
         }
     }

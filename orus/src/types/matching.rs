@@ -11,10 +11,28 @@ use crate::diag::{Code, Diagnostic, Span};
 struct CheckedPattern {
     test: ArmTest,
     binds: Vec<(LocalId, u16)>,
-    /// For duplicate detection: a variant index or a literal's text.
-    key: Option<String>,
+    /// For duplicate detection: the variant or the literal value it tests.
+    key: Option<ArmKey>,
     is_wildcard: bool,
 }
+
+/// What an arm tests, for finding arms that repeat one: two arms with equal keys test the
+/// same thing. (A literal's value is kept as it is: making text of every `0 ->` cost more
+/// than the rest of checking its arm.)
+#[derive(PartialEq, Eq, Hash)]
+enum ArmKey {
+    /// `Enum.Variant`, as written with the enum's name.
+    Variant(String),
+    /// The bits of an integer or `bool` literal.
+    Int(u64),
+    /// The bits of a float literal.
+    Float(u64),
+    Str(Vec<u8>),
+}
+
+/// Matches up to this many arms look for repeated keys by comparing each with the earlier
+/// ones, which is cheaper than building a set.
+const DIRECT_KEYS_UP_TO: usize = 16;
 
 impl Checker<'_, '_> {
     /// Checks a match's pattern in the arm's (already pushed) scope.
@@ -80,7 +98,7 @@ impl Checker<'_, '_> {
                     return CheckedPattern {
                         test: ArmTest::Variant(v as u16),
                         binds: vec![],
-                        key: Some(format!("{enum_name}.{n}")),
+                        key: Some(ArmKey::Variant(format!("{enum_name}.{n}"))),
                         is_wildcard: false,
                     };
                 }
@@ -152,7 +170,10 @@ impl Checker<'_, '_> {
                     return CheckedPattern {
                         test: ArmTest::Variant(v as u16),
                         binds,
-                        key: Some(format!("{}.{}", self.enums[*id as usize].name, name.name)),
+                        key: Some(ArmKey::Variant(format!(
+                            "{}.{}",
+                            self.enums[*id as usize].name, name.name
+                        ))),
                         is_wildcard: false,
                     };
                 }
@@ -174,9 +195,9 @@ impl Checker<'_, '_> {
         // Any other pattern is a value compared with `==`.
         let value = self.expect_value(e, subject_ty);
         let key = match &value.kind {
-            TExprKind::Int(bits) => Some(format!("{bits}")),
-            TExprKind::Str(s) => Some(format!("{s:?}")),
-            TExprKind::Float(f) => Some(format!("f{}", f.to_bits())),
+            TExprKind::Int(bits) => Some(ArmKey::Int(*bits)),
+            TExprKind::Str(s) => Some(ArmKey::Str(s.clone())),
+            TExprKind::Float(f) => Some(ArmKey::Float(f.to_bits())),
             _ => None,
         };
         let subject = TExpr {
@@ -273,13 +294,15 @@ impl Checker<'_, '_> {
         &mut self,
         m: &MatchExpr,
         subject_ty: &Type,
-        keys: &[(Option<String>, bool)],
+        keys: &[(Option<ArmKey>, bool)],
         is_expr: bool,
     ) {
-        // A set: a match may have thousands of literal arms.
-        let mut seen: crate::hash::FastSet<&str> = Default::default();
+        // A set for a long match (it may have thousands of literal arms); a short one
+        // compares each key with the earlier ones.
+        let direct = keys.len() <= DIRECT_KEYS_UP_TO;
+        let mut seen: crate::hash::FastSet<&ArmKey> = Default::default();
         let mut wildcard_seen = false;
-        for ((key, wildcard), arm) in keys.iter().zip(&m.arms) {
+        for (i, ((key, wildcard), arm)) in keys.iter().zip(&m.arms).enumerate() {
             if *wildcard {
                 if wildcard_seen {
                     self.error(
@@ -291,19 +314,23 @@ impl Checker<'_, '_> {
                 wildcard_seen = true;
             }
             if let Some(k) = key {
-                if seen.contains(k.as_str()) {
-                    let what = if k.contains('.') && !k.starts_with('"') {
-                        k.clone()
-                    } else {
-                        "This pattern".to_string()
+                let repeated = if direct {
+                    keys[..i]
+                        .iter()
+                        .any(|(earlier, _)| earlier.as_ref() == Some(k))
+                } else {
+                    !seen.insert(k)
+                };
+                if repeated {
+                    let what = match k {
+                        ArmKey::Variant(name) => name.clone(),
+                        _ => "This pattern".to_string(),
                     };
                     self.error(
                         Code::DuplicateArm,
                         arm.span,
                         format!("{what} arm appears more than once"),
                     );
-                } else {
-                    seen.insert(k);
                 }
             }
         }
@@ -311,11 +338,9 @@ impl Checker<'_, '_> {
         if has_wildcard {
             return;
         }
-        // A variant pattern's key is `Enum.Variant`; literal keys are numbers or quoted.
-        let any_variant = keys.iter().any(|(k, _)| {
-            k.as_ref()
-                .is_some_and(|k| k.contains('.') && !k.starts_with('"'))
-        });
+        let any_variant = keys
+            .iter()
+            .any(|(k, _)| matches!(k, Some(ArmKey::Variant(_))));
         match subject_ty {
             // Only arms that name variants make an enum match exhaustive (spec §13.2); a
             // statement whose arms are all values compared with `==` may match nothing.
@@ -335,8 +360,13 @@ impl Checker<'_, '_> {
                     .variants
                     .iter()
                     .filter(|(n, _)| {
-                        let key = format!("{}.{n}", self.enums[*id as usize].name);
-                        !seen.contains(key.as_str())
+                        let key = ArmKey::Variant(format!("{}.{n}", self.enums[*id as usize].name));
+                        let seen_here = if direct {
+                            keys.iter().any(|(k, _)| k.as_ref() == Some(&key))
+                        } else {
+                            seen.contains(&key)
+                        };
+                        !seen_here
                     })
                     .map(|(n, _)| n.clone())
                     .collect();
@@ -412,6 +442,7 @@ impl Checker<'_, '_> {
         }))
     }
 
+    #[inline(never)]
     pub(super) fn match_expr(
         &mut self,
         m: &MatchExpr,

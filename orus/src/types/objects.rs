@@ -593,6 +593,7 @@ impl<'a> Checker<'a, '_> {
 
     /// `Name{ field: value, … }`; an omitted field with a default calls its default's
     /// function (`defaults.rs`).
+    #[inline(never)]
     pub(super) fn struct_literal(
         &mut self,
         name: &ast::Ident,
@@ -721,6 +722,7 @@ impl<'a> Checker<'a, '_> {
     }
 
     /// `base.name` in value position: a field, or a payload-less enum variant.
+    #[inline(never)]
     pub(super) fn field(&mut self, base: &Expr, name: &ast::Ident, span: Span) -> TExpr {
         if let Some(ty) = self.type_named(base) {
             if let Type::Enum(BUILTIN_RESULT, _) = ty {
