@@ -46,6 +46,28 @@ const MAX_REGISTERS: usize = 60_000;
 /// The end of a chain of string constants with one hash (`Gen::string_chain`).
 const NO_STRING: u32 = u32::MAX;
 
+/// A scalar type not yet in the type table (`Gen::scalar_types`).
+const NO_TYPE: u32 = u32::MAX;
+
+/// How many scalar types [`scalar_slot`] numbers.
+const SCALAR_SLOTS: usize = 9;
+
+/// A slot per runtime type without payload (`None` for arrays, structs and enums).
+fn scalar_slot(ty: &Type) -> Option<usize> {
+    Some(match ty {
+        Type::I32 | Type::Error | Type::Void | Type::Hole(_) => 0,
+        Type::I64 => 1,
+        Type::U32 => 2,
+        Type::U64 => 3,
+        Type::F64 => 4,
+        Type::Bool => 5,
+        Type::Str => 6,
+        Type::Func(_) => 7,
+        Type::ErrorValue => 8,
+        Type::Array(_) | Type::Struct(..) | Type::Enum(..) => return None,
+    })
+}
+
 /// Compiles a checked program. Fails only on implementation limits (E9001).
 pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
     generate_functions(
@@ -105,6 +127,7 @@ fn generate_functions<'p>(
         strings: HashMap::default(),
         string_chain: vec![],
         types: HashMap::default(),
+        scalar_types: [NO_TYPE; SCALAR_SLOTS],
         globals: vec![None; top_vars.len()],
     };
     for (id, var) in top_vars.iter().enumerate() {
@@ -193,6 +216,10 @@ struct Gen<'p> {
     /// Per string constant: the next one with the same hash ([`NO_STRING`] ends the chain).
     string_chain: Vec<u32>,
     types: HashMap<ValType, u32>,
+    /// The `out.types` index of each scalar type already there, by [`scalar_slot`]
+    /// ([`NO_TYPE`]: not yet): most type operands are scalars, and this spares them
+    /// building, hashing and dropping a `ValType`.
+    scalar_types: [u32; SCALAR_SLOTS],
     /// Global slot of each top-level variable that functions use.
     globals: Vec<Option<u32>>,
 }
@@ -224,10 +251,11 @@ struct FnGen<'g, 'p> {
     try_depth: usize,
     next_reg: usize,
     max_reg: usize,
-    /// Per register: it may hold a heap reference (the collector scans it).
+    /// Per register: it may hold a heap reference (the collector scans it). Only the
+    /// registers of `ref_list` are set: the next function clears just those.
     ref_regs: Vec<bool>,
-    /// How many of `ref_regs` are set.
-    ref_count: usize,
+    /// The registers set in `ref_regs`, in the order they were marked.
+    ref_list: Vec<Reg>,
     loops: Vec<LoopCx>,
     span: Span,
     /// Set when the register limit is exceeded; reported at the end.
@@ -254,7 +282,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             next_reg: 0,
             max_reg: 0,
             ref_regs: vec![],
-            ref_count: 0,
+            ref_list: vec![],
             loops: vec![],
             span: Span::default(),
             overflow: None,
@@ -281,8 +309,10 @@ impl<'g, 'p> FnGen<'g, 'p> {
         self.try_depth = 0;
         self.next_reg = 0;
         self.max_reg = 0;
-        self.ref_regs.clear();
-        self.ref_count = 0;
+        for &reg in &self.ref_list {
+            self.ref_regs[usize::from(reg)] = false;
+        }
+        self.ref_list.clear();
         self.loops.clear();
         self.span = func.span;
         self.overflow = None;
@@ -321,14 +351,9 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 ),
             ));
         }
-        // The registers that may hold references, in one allocation of the exact size.
-        let mut ref_regs = Vec::with_capacity(self.ref_count);
-        let marks = &self.ref_regs;
-        ref_regs.extend(
-            (0..marks.len())
-                .filter(|&reg| marks[reg])
-                .map(|reg| reg as Reg),
-        );
+        // The registers that may hold references, in increasing order.
+        self.ref_list.sort_unstable();
+        let ref_regs: Box<[Reg]> = self.ref_list.as_slice().into();
         self.gen.out.functions.push(Function {
             name: func.name.clone(),
             file: func.file,
@@ -336,7 +361,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             num_regs: self.max_reg.max(1) as u16,
             code: self.code.as_slice().into(),
             spans: self.spans.as_slice().into(),
-            ref_regs: ref_regs.into_boxed_slice(),
+            ref_regs,
         });
         Ok(())
     }
@@ -381,6 +406,21 @@ impl Gen<'_> {
     }
 
     fn type_index(&mut self, ty: &Type) -> u32 {
+        let slot = scalar_slot(ty);
+        if let Some(slot) = slot {
+            let index = self.scalar_types[slot];
+            if index != NO_TYPE {
+                return index;
+            }
+        }
+        let index = self.type_index_slow(ty);
+        if let Some(slot) = slot {
+            self.scalar_types[slot] = index;
+        }
+        index
+    }
+
+    fn type_index_slow(&mut self, ty: &Type) -> u32 {
         let vt = val_type(ty);
         let types = &mut self.out.types;
         *self.types.entry(vt.clone()).or_insert_with(|| {
@@ -397,10 +437,13 @@ impl FnGen<'_, '_> {
         if index >= self.ref_regs.len() {
             self.ref_regs.resize(index + 1, false);
         }
-        self.ref_count += usize::from(!self.ref_regs[index]);
-        self.ref_regs[index] = true;
+        if !self.ref_regs[index] {
+            self.ref_regs[index] = true;
+            self.ref_list.push(reg);
+        }
     }
 
+    #[inline]
     fn emit(&mut self, instr: Instr) -> usize {
         self.code.push(instr);
         self.spans.push(self.span);

@@ -49,6 +49,7 @@ impl WriteLog {
         self.clock
     }
 
+    #[inline]
     pub(super) fn write(&mut self, place: Place) {
         match place {
             Place::Local(id) => self.write_local(id),
@@ -63,6 +64,7 @@ impl WriteLog {
         }
     }
 
+    #[inline]
     pub(super) fn write_local(&mut self, id: LocalId) {
         let at = self.tick();
         stamp(&mut self.locals, id, at);
@@ -73,10 +75,20 @@ impl WriteLog {
     }
 }
 
+#[inline(always)]
 fn stamp(table: &mut Vec<u32>, index: usize, at: u32) {
-    if index >= table.len() {
-        table.resize(index + 1, 0);
+    match table.get_mut(index) {
+        Some(slot) => *slot = at,
+        None => stamp_grown(table, index, at),
     }
+}
+
+/// [`stamp`] past the end of `table` (rare: the tables grow to the largest function),
+/// kept out of line so that logging a write inlines to a few instructions.
+#[cold]
+#[inline(never)]
+fn stamp_grown(table: &mut Vec<u32>, index: usize, at: u32) {
+    table.resize(index + 1, 0);
     table[index] = at;
 }
 
