@@ -143,8 +143,10 @@ pub(crate) struct Lexer<'a> {
     line_first: Option<LineStart>,
     /// Whether the last token emitted was `:` or `->`, which open a block.
     last_opens: bool,
-    /// End of the last token emitted.
-    last_end: usize,
+    /// Where lexing started: the end of the last token emitted until there is one (the
+    /// buffer then always holds the last token, since a consumer drains only tokens
+    /// before one it has not consumed).
+    first_pos: usize,
     finished: bool,
     /// The `\n` that ended the last physical line read in layout mode.
     newline_at: Option<usize>,
@@ -186,7 +188,7 @@ impl<'a> Lexer<'a> {
             }],
             line_first: None,
             last_opens: false,
-            last_end: 0,
+            first_pos: 0,
             finished: false,
             newline_at: None,
             at_line_start: true,
@@ -211,7 +213,7 @@ impl<'a> Lexer<'a> {
     pub(crate) fn starting_at(src: &'a [u8], offset: usize) -> Lexer<'a> {
         let mut lexer = Lexer::new(src);
         lexer.pos = offset.min(src.len());
-        lexer.last_end = lexer.pos;
+        lexer.first_pos = lexer.pos;
         lexer
     }
 
@@ -562,8 +564,12 @@ impl<'a> Lexer<'a> {
     #[inline(never)]
     fn finish(&mut self) {
         let end = self.src.len();
+        let last_end = self
+            .tokens
+            .last()
+            .map_or(self.first_pos, |t| t.span.end as usize);
         let nl = match self.newline_at {
-            Some(at) if at >= self.last_end => at,
+            Some(at) if at >= last_end => at,
             _ => end,
         };
         loop {
@@ -636,7 +642,6 @@ impl<'a> Lexer<'a> {
     }
 
     fn push_raw(&mut self, kind: LexKind, start: usize, end: usize) {
-        self.last_end = end;
         self.tokens.push(Token {
             kind,
             span: Span::new(start, end),
