@@ -17,7 +17,9 @@
 //! on another thread than the one that made it simply moves to that thread's lists. While
 //! no [`Compiling`] guard is alive, `dealloc` of a region block is a no-op (values made by
 //! the compiler may be dropped or grown anywhere; `realloc` of one copies into `malloc`
-//! memory). A run that exhausts the region continues on `malloc`. The REPL does not use
+//! memory). Bytes past a lane's bump pointer have never been written, so they hold the
+//! fresh mapping's zeros and `alloc_zeroed` clears only reused blocks. A run that
+//! exhausts the region continues on `malloc`. The REPL does not use
 //! the region (it compiles once per entry, so nothing would ever be reused).
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -159,15 +161,22 @@ fn class_of(layout: Layout) -> Option<(usize, usize)> {
 /// region is exhausted.
 #[inline]
 fn take(layout: Layout) -> *mut u8 {
+    take_telling_reuse(layout).0
+}
+
+/// [`take`], and whether the block was used before: a bumped block has never been
+/// written, so it still holds the zeros of the fresh mapping.
+#[inline(always)]
+fn take_telling_reuse(layout: Layout) -> (*mut u8, bool) {
     let Some((class, block)) = class_of(layout) else {
-        return std::ptr::null_mut();
+        return (std::ptr::null_mut(), false);
     };
     let head = FREE.with(|f| f[class].get());
     if head != 0 {
         // SAFETY: a free block of the region holds the next block's address.
         let next = unsafe { *(head as *const usize) };
         FREE.with(|f| f[class].set(next));
-        return head as *mut u8;
+        return (head as *mut u8, true);
     }
     // Blocks are multiples of 16 bytes and lanes start page-aligned, so every bumped
     // block is 16-byte aligned.
@@ -175,9 +184,9 @@ fn take(layout: Layout) -> *mut u8 {
     let end = start + block;
     if end <= LANE_END.get() {
         NEXT.set(end);
-        start as *mut u8
+        (start as *mut u8, false)
     } else {
-        take_from_new_lane(block)
+        (take_from_new_lane(block), false)
     }
 }
 
@@ -253,6 +262,27 @@ unsafe impl GlobalAlloc for Allocator {
             }
         }
         let p = System.alloc(layout);
+        if p.is_null() && bumping() {
+            compiler_out_of_memory();
+        }
+        p
+    }
+
+    /// Zeroed memory (`vec![0; n]`, the word table's slots): a bumped block is zero
+    /// already, so only a reused one is cleared.
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if bumping() {
+            let (p, reused) = take_telling_reuse(layout);
+            if !p.is_null() {
+                if reused {
+                    // SAFETY: the block is at least `layout.size()` bytes and ours.
+                    std::ptr::write_bytes(p, 0, layout.size());
+                }
+                return p;
+            }
+        }
+        let p = System.alloc_zeroed(layout);
         if p.is_null() && bumping() {
             compiler_out_of_memory();
         }
@@ -344,6 +374,23 @@ mod tests {
         grown.extend(0..10);
         assert_eq!(grown.len(), 110_010);
         assert_eq!(grown[10_005], 5);
+    }
+
+    #[test]
+    fn zeroed_blocks_are_zero_whether_bumped_or_reused() {
+        let made = std::thread::spawn(|| {
+            let _bump = Compiling::start();
+            let dirty = vec![0xABu8; 200];
+            drop(dirty);
+            // The first takes the block just freed (reused, so cleared), the second a
+            // bumped one.
+            let reused = vec![0u8; 200];
+            let fresh = vec![0u8; 200];
+            (reused, fresh)
+        })
+        .join()
+        .unwrap();
+        assert!(made.0.iter().chain(&made.1).all(|&b| b == 0));
     }
 
     #[test]

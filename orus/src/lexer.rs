@@ -25,9 +25,10 @@
 //!   the rest of the file is still checked.
 //!
 //! `tokenize` returns every token at once; the parser instead drives the same `Lexer` a
-//! line at a time (`Lexer::advance`). Token kinds are in `lexer/token.rs`, operators and
-//! brackets in `lexer/punct.rs`, literals in `lexer/literal.rs`, the word table in
-//! `lexer/names.rs`, tests in `lexer/tests.rs`.
+//! line at a time (`Lexer::advance`). Token kinds are in `lexer/token.rs`, brackets, `:`,
+//! assignments and stray bytes in `lexer/punct.rs` (the plain operators are read by the
+//! line loop here), literals in `lexer/literal.rs`, the word table in `lexer/names.rs`,
+//! tests in `lexer/tests.rs`.
 
 mod literal;
 mod names;
@@ -142,8 +143,10 @@ pub(crate) struct Lexer<'a> {
     line_first: Option<LineStart>,
     /// Whether the last token emitted was `:` or `->`, which open a block.
     last_opens: bool,
-    /// End of the last token emitted.
-    last_end: usize,
+    /// Where lexing started: the end of the last token emitted until there is one (the
+    /// buffer then always holds the last token, since a consumer drains only tokens
+    /// before one it has not consumed).
+    first_pos: usize,
     finished: bool,
     /// The `\n` that ended the last physical line read in layout mode.
     newline_at: Option<usize>,
@@ -185,7 +188,7 @@ impl<'a> Lexer<'a> {
             }],
             line_first: None,
             last_opens: false,
-            last_end: 0,
+            first_pos: 0,
             finished: false,
             newline_at: None,
             at_line_start: true,
@@ -210,7 +213,7 @@ impl<'a> Lexer<'a> {
     pub(crate) fn starting_at(src: &'a [u8], offset: usize) -> Lexer<'a> {
         let mut lexer = Lexer::new(src);
         lexer.pos = offset.min(src.len());
-        lexer.last_end = lexer.pos;
+        lexer.first_pos = lexer.pos;
         lexer
     }
 
@@ -244,21 +247,44 @@ impl<'a> Lexer<'a> {
         true
     }
 
-    /// Reads the tokens of the current physical line, through its `\n`. The common
-    /// tokens (words, plain numbers, blanks) are read here with the position in a local;
-    /// everything else goes through [`Lexer::token`].
+    /// Reads the tokens of the current physical line, through its `\n`, with the position
+    /// in a local. One `match` on the byte (a single jump) picks what starts there: words,
+    /// blanks and the operators are read here; brackets, `:`, assignments (which may
+    /// re-read the line), literals and comments by the methods in `lexer/punct.rs` and
+    /// `lexer/literal.rs`, which move `self.pos`.
     fn line_tokens(&mut self) -> LineEnd {
+        use TokenKind::*;
         let src = self.src;
         let mut pos = self.pos;
+        macro_rules! at_self_pos {
+            ($call:expr) => {{
+                self.pos = pos;
+                $call;
+                pos = self.pos;
+                continue;
+            }};
+        }
         loop {
             let Some(&b) = src.get(pos) else {
                 self.pos = pos;
                 return LineEnd::Input;
             };
-            match CLASS[b as usize] {
-                WORD => pos = self.word(pos),
-                BLANK => pos += 1,
-                NEWLINE => {
+            // The byte after `b`, read only by the arms that look at it.
+            macro_rules! next {
+                () => {
+                    src.get(pos + 1).copied().unwrap_or(0)
+                };
+            }
+            let (kind, len) = match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                    pos = self.word(src, pos);
+                    continue;
+                }
+                b' ' | b'\t' | b'\r' => {
+                    pos += 1;
+                    continue;
+                }
+                b'\n' => {
                     if matches!(self.ctx.last(), Some(Ctx::Layout { .. })) {
                         self.newline_at = Some(pos);
                     }
@@ -266,21 +292,64 @@ impl<'a> Lexer<'a> {
                     self.at_line_start = true;
                     return LineEnd::Newline;
                 }
-                _ => {
+                b'0'..=b'9' => at_self_pos!(self.number()),
+                b',' => (Comma, 1),
+                b':' => at_self_pos!(self.colon()),
+                b'(' | b'[' | b'{' => at_self_pos!(self.opener(b)),
+                b')' | b']' | b'}' => at_self_pos!(self.closer(b)),
+                b'.' => match next!() {
+                    b'0'..=b'9' => at_self_pos!(self.leading_dot_number()),
+                    b'.' if src.get(pos + 2) == Some(&b'=') => (DotDotEq, 3),
+                    b'.' => (DotDot, 2),
+                    _ => (Dot, 1),
+                },
+                b'=' if next!() == b'=' => (EqEq, 2),
+                b'+' if next!() != b'=' => (Plus, 1),
+                b'-' if next!() == b'>' => (Arrow, 2),
+                b'-' if next!() != b'=' => (Minus, 1),
+                b'*' if next!() != b'=' => (Star, 1),
+                b'/' if next!() == b'/' || next!() == b'*' => at_self_pos!(self.skip_trivia()),
+                b'/' if next!() != b'=' => (Slash, 1),
+                b'%' if next!() != b'=' => (Percent, 1),
+                b'=' | b'+' | b'-' | b'*' | b'/' | b'%' => {
+                    let (kind, len) = match b {
+                        b'=' => (Assign, 1),
+                        b'+' => (PlusEq, 2),
+                        b'-' => (MinusEq, 2),
+                        b'*' => (StarEq, 2),
+                        b'/' => (SlashEq, 2),
+                        _ => (PercentEq, 2),
+                    };
                     self.pos = pos;
-                    if b == b'/' && matches!(src.get(pos + 1), Some(b'/' | b'*')) {
-                        self.skip_trivia();
-                    } else if b.is_ascii_digit() {
-                        self.number();
-                    } else {
-                        self.token(b);
-                        if self.at_line_start {
-                            return LineEnd::Reread;
-                        }
+                    self.assignment(kind, len);
+                    if self.at_line_start {
+                        return LineEnd::Reread;
                     }
                     pos = self.pos;
+                    continue;
                 }
-            }
+                b'!' if next!() == b'=' => (NotEq, 2),
+                b'!' => (Bang, 1),
+                b'<' if next!() == b'=' => (Le, 2),
+                b'<' if next!() == b'<' => (Shl, 2),
+                b'<' => (Lt, 1),
+                b'>' if next!() == b'=' => (Ge, 2),
+                b'>' if next!() == b'>' => (Shr, 2),
+                b'>' => (Gt, 1),
+                b'&' if next!() == b'&' => (AmpAmp, 2),
+                b'&' => (Amp, 1),
+                b'|' if next!() == b'|' => (PipePipe, 2),
+                b'|' => (Pipe, 1),
+                b'^' => (Caret, 1),
+                b'~' => (Tilde, 1),
+                b'?' => (Question, 1),
+                b';' => (Semicolon, 1),
+                b'"' => at_self_pos!(self.string()),
+                b'\'' => at_self_pos!(self.quote()),
+                _ => at_self_pos!(self.unexpected_run()),
+            };
+            self.push_at(kind, pos, pos + len);
+            pos += len;
         }
     }
 
@@ -418,6 +487,7 @@ impl<'a> Lexer<'a> {
 
     /// Closes the innermost (nested) layout: ends its last line and its blocks. The
     /// layout tokens are placed at `at`, which is at or before the next token.
+    #[inline(never)]
     fn close_layout(&mut self, at: usize) {
         let Some(Ctx::Layout {
             levels, outer_line, ..
@@ -444,6 +514,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Re-reads the current continuation line as a new logical line (unclosed bracket).
+    #[inline(never)]
     fn resync(&mut self, mark: LineMark) {
         self.tokens.truncate(mark.tokens);
         self.diags.truncate(mark.diags);
@@ -454,6 +525,7 @@ impl<'a> Lexer<'a> {
         self.at_line_start = true;
     }
 
+    #[inline(never)]
     fn starts_with_statement_keyword(&mut self) -> bool {
         let src = self.src;
         let word = &src[self.pos..ident_end(src, self.pos)];
@@ -489,10 +561,15 @@ impl<'a> Lexer<'a> {
         )
     }
 
+    #[inline(never)]
     fn finish(&mut self) {
         let end = self.src.len();
+        let last_end = self
+            .tokens
+            .last()
+            .map_or(self.first_pos, |t| t.span.end as usize);
         let nl = match self.newline_at {
-            Some(at) if at >= self.last_end => at,
+            Some(at) if at >= last_end => at,
             _ => end,
         };
         loop {
@@ -523,6 +600,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Skips spaces, tabs, `\r` and comments, stopping at a newline or a token.
+    #[inline(never)]
     fn skip_trivia(&mut self) {
         while let Some(&b) = self.src.get(self.pos) {
             match b {
@@ -564,7 +642,6 @@ impl<'a> Lexer<'a> {
     }
 
     fn push_raw(&mut self, kind: LexKind, start: usize, end: usize) {
-        self.last_end = end;
         self.tokens.push(Token {
             kind,
             span: Span::new(start, end),
@@ -586,16 +663,19 @@ impl<'a> Lexer<'a> {
         self.push_raw(kind, start, end);
     }
 
+    #[cold]
+    #[inline(never)]
     fn error(&mut self, code: Code, start: usize, end: usize, message: impl Into<String>) {
         self.diags
             .push(Diagnostic::new(code, Span::new(start, end), message));
     }
 
-    /// The identifier or keyword starting at `start`; returns its end.
+    /// The identifier or keyword starting at `start` of `src` (`self.src`, which the
+    /// caller holds in a register); returns its end.
     #[inline(always)]
-    fn word(&mut self, start: usize) -> usize {
-        let end = ident_end(self.src, start + 1);
-        let id = self.names.find_at(self.src, start, end);
+    fn word(&mut self, src: &'a [u8], start: usize) -> usize {
+        let end = ident_end(src, start + 1);
+        let id = self.names.find_at(src, start, end);
         // Two pushes, so that a name's token (most words) is written as a tag and an
         // index rather than copied as a whole kind from wherever it came from.
         match Names::keyword(id) {
@@ -645,42 +725,14 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// Byte classes that decide how the main loop reads what starts at a byte.
-const OTHER: u8 = 0;
-const WORD: u8 = 1;
-const DIGIT: u8 = 2;
-const BLANK: u8 = 3;
-const NEWLINE: u8 = 4;
-
-/// The class of every byte: one load instead of a chain of range tests per token.
-static CLASS: [u8; 256] = {
-    let mut table = [OTHER; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = if c.is_ascii_alphabetic() || c == b'_' {
-            WORD
-        } else if c.is_ascii_digit() {
-            DIGIT
-        } else if c == b' ' || c == b'\t' || c == b'\r' {
-            BLANK
-        } else if c == b'\n' {
-            NEWLINE
-        } else {
-            OTHER
-        };
-        b += 1;
-    }
-    table
-};
-
-/// Whether each byte may continue an identifier: a table of its own, so the test in
-/// [`ident_end`]'s loop is one load and a compare rather than a class and a range.
+/// Whether each byte may continue an identifier: one load and a compare per byte in
+/// [`ident_end`]'s loop rather than range tests.
 static IDENT: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
-        table[b] = matches!(CLASS[b], WORD | DIGIT);
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
         b += 1;
     }
     table

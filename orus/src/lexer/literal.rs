@@ -7,6 +7,7 @@ use crate::lexer::TokenKind;
 
 impl Lexer<'_> {
     /// A string literal; the opening quote is at `self.pos`.
+    #[inline(never)]
     pub(super) fn string(&mut self) {
         let start = self.pos;
         self.pos += 1;
@@ -98,6 +99,7 @@ impl Lexer<'_> {
     }
 
     /// Any number literal, with its errors; [`plain_number`] reads the common ones faster.
+    #[inline(never)]
     pub(super) fn general_number(&mut self) {
         let start = self.pos;
         let src = self.src;
@@ -183,6 +185,7 @@ impl Lexer<'_> {
     }
 
     /// `.5`: a float needs digits before its point (E1004); it becomes `0.0`.
+    #[inline(never)]
     pub(super) fn leading_dot_number(&mut self) {
         let start = self.pos;
         self.pos += 1;

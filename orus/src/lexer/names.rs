@@ -62,19 +62,16 @@ impl Key {
     /// The key of any text.
     pub(super) fn of(text: &[u8]) -> Key {
         let len = text.len();
-        let mut first = [0; 8];
-        let head = len.min(8);
-        first[..head].copy_from_slice(&text[..head]);
+        let mut first = 0;
+        for (i, &b) in text.iter().take(8).enumerate() {
+            first |= u64::from(b) << (8 * i);
+        }
         let last = if len > 8 {
             u64::from_le_bytes(text[len - 8..].try_into().expect("8 bytes"))
         } else {
             0
         };
-        Key {
-            first: u64::from_le_bytes(first),
-            last,
-            len,
-        }
+        Key { first, last, len }
     }
 
     /// The hash of the word: its key, and every middle 8 bytes of a longer word. A word of
@@ -93,13 +90,26 @@ impl Key {
         h ^ (h >> 29)
     }
 
-    /// What a slot keeps of the key besides `first`: 24 bits of the hash and the length
-    /// (up to 255), so a word of up to 8 bytes is recognised by its slot alone.
+    /// What a slot keeps of the key besides `first`: the top 24 bits of the hash, which
+    /// also pick the word's first slot (see [`home`]), and the length (up to 255), so a
+    /// word of up to 8 bytes is recognised by its slot alone.
     #[inline(always)]
     fn tag(&self, hash: u64) -> u32 {
-        (hash as u32) << 8 | self.len.min(255) as u32
+        ((hash >> 40) as u32) << 8 | self.len.min(255) as u32
     }
 }
+
+/// The first slot to probe for a word of hash `hash` in a table of `mask + 1` slots: the
+/// hash's top 24 bits (the tag's), then its lower bits for tables of more than 2^24
+/// slots. A table up to that size grows by moving slots to the home their tag gives,
+/// without reading the words again.
+#[inline(always)]
+fn home(hash: u64, mask: usize) -> usize {
+    hash.rotate_right(40) as usize & mask
+}
+
+/// Tables up to this mask find a slot's new home from its tag alone.
+const TAG_HOMES: usize = (1 << 24) - 1;
 
 /// One distinct word. Its [`Key`] is not kept: only a longer word's lookup or a growing
 /// table needs it, and it is cheap to read again from the text.
@@ -120,15 +130,28 @@ impl Entry<'_> {
     }
 }
 
-/// A slot of the table.
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    /// The word's first 8 bytes, as in its [`Key`].
-    first: u64,
-    /// [`Key::tag`].
-    tag: u32,
-    /// The entry's index + 1; 0 for an empty slot.
-    index: u32,
+/// A slot of the table: the word's first 8 bytes (as in its [`Key`]), then [`Key::tag`]
+/// in the low half of the second word and the entry's index + 1 in its high half (0 for
+/// an empty slot). Plain words, so that a new table is `vec![[0; 2]; n]`, which the
+/// allocator may hand out already zeroed instead of writing each slot.
+type Slot = [u64; 2];
+
+/// The second word of a slot holding `tag` and the entry `index`.
+#[inline(always)]
+fn slot_word(tag: u32, index: u32) -> u64 {
+    u64::from(tag) | u64::from(index + 1) << 32
+}
+
+/// A slot's [`Key::tag`].
+#[inline(always)]
+fn slot_tag(slot: Slot) -> u32 {
+    slot[1] as u32
+}
+
+/// A slot's entry index + 1; 0 for an empty slot.
+#[inline(always)]
+fn slot_index(slot: Slot) -> u32 {
+    (slot[1] >> 32) as u32
 }
 
 /// The token of each keyword, by its index in the table (the keywords are its first
@@ -152,7 +175,7 @@ pub(super) struct Names<'a> {
 impl<'a> Names<'a> {
     pub(super) fn new() -> Names<'a> {
         let mut names = Names {
-            slots: vec![Slot::default(); 256],
+            slots: vec![[0; 2]; 256],
             entries: Vec::with_capacity(128),
         };
         for (word, _) in KEYWORDS {
@@ -202,10 +225,10 @@ impl<'a> Names<'a> {
                     len,
                 };
                 let hash = key.hash(&[]);
-                let slot = self.slots[(hash >> 32) as usize & (self.slots.len() - 1)];
+                let slot = self.slots[home(hash, self.slots.len() - 1)];
                 // (An empty slot's tag is 0, and a key's tag holds its nonzero length.)
-                if slot.tag == key.tag(hash) && slot.first == first {
-                    return NameId(slot.index - 1);
+                if slot_tag(slot) == key.tag(hash) && slot[0] == first {
+                    return NameId(slot_index(slot) - 1);
                 }
             }
         }
@@ -223,14 +246,14 @@ impl<'a> Names<'a> {
         let hash = key.hash(text);
         let tag = key.tag(hash);
         let mask = self.slots.len() - 1;
-        let mut i = (hash >> 32) as usize & mask;
+        let mut i = home(hash, mask);
         loop {
             let slot = self.slots[i];
-            if slot.index == 0 {
+            if slot_index(slot) == 0 {
                 return self.insert(key, text, tag, i);
             }
-            if slot.tag == tag && slot.first == key.first {
-                let index = slot.index - 1;
+            if slot_tag(slot) == tag && slot[0] == key.first {
+                let index = slot_index(slot) - 1;
                 if key.len <= 8 {
                     return NameId(index);
                 }
@@ -249,11 +272,7 @@ impl<'a> Names<'a> {
             text,
             name: std::cell::OnceCell::new(),
         });
-        self.slots[slot] = Slot {
-            first: key.first,
-            tag,
-            index: index + 1,
-        };
+        self.slots[slot] = [key.first, slot_word(tag, index)];
         // At most half full, so probes stay short.
         if self.entries.len() * 2 > self.slots.len() {
             self.grow();
@@ -264,19 +283,22 @@ impl<'a> Names<'a> {
     fn grow(&mut self) {
         let size = self.slots.len() * 2;
         let mask = size - 1;
-        let mut slots = vec![Slot::default(); size];
-        for (n, entry) in self.entries.iter().enumerate() {
-            let key = Key::of(entry.text);
-            let hash = key.hash(entry.text);
-            let mut i = (hash >> 32) as usize & mask;
-            while slots[i].index != 0 {
+        let mut slots: Vec<Slot> = vec![[0; 2]; size];
+        for &slot in &self.slots {
+            let index = slot_index(slot);
+            if index == 0 {
+                continue;
+            }
+            let mut i = if mask <= TAG_HOMES {
+                (slot_tag(slot) >> 8) as usize & mask
+            } else {
+                let text = self.entries[index as usize - 1].text;
+                home(Key::of(text).hash(text), mask)
+            };
+            while slot_index(slots[i]) != 0 {
                 i = (i + 1) & mask;
             }
-            slots[i] = Slot {
-                first: key.first,
-                tag: key.tag(hash),
-                index: n as u32 + 1,
-            };
+            slots[i] = slot;
         }
         self.slots = slots;
     }

@@ -1,80 +1,32 @@
-//! Operators, punctuation and brackets, and the bytes that start no token: the part of
-//! the lexer that turns a non-word byte into a token. Brackets and `:` also drive the
-//! layout contexts (`Ctx`), and `=` inside brackets triggers the unclosed-bracket
-//! recovery; both are described in `lexer.rs`.
+//! The punctuation that does more than make a token, and the bytes that start no token.
+//! Brackets and `:` also drive the layout contexts (`Ctx`), and `=` inside brackets
+//! triggers the unclosed-bracket recovery; both are described in `lexer.rs`, whose line
+//! loop reads the plain operators itself and calls these for the rest.
 
 use super::{describe_char, ident_end, is_stray_byte, lossy, Ctx, Level, Lexer, UTF8_BOM};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::lexer::{LexKind, TokenKind};
 
 impl Lexer<'_> {
-    /// Lexes one token starting with byte `b` at `self.pos`.
-    pub(super) fn token(&mut self, b: u8) {
-        use TokenKind::*;
+    /// A `'` at `self.pos`: a string written with single quotes, or a loop label.
+    #[inline(never)]
+    pub(super) fn quote(&mut self) {
         let start = self.pos;
         let next = self.src.get(start + 1).copied().unwrap_or(0);
-        let (kind, len) = match b {
-            b',' => (Comma, 1),
-            b':' => return self.colon(),
-            b'(' | b'[' | b'{' => return self.opener(b),
-            b')' | b']' | b'}' => return self.closer(b),
-            b'.' => match next {
-                b'0'..=b'9' => return self.leading_dot_number(),
-                b'.' if self.src.get(start + 2) == Some(&b'=') => (DotDotEq, 3),
-                b'.' => (DotDot, 2),
-                _ => (Dot, 1),
-            },
-            b'=' if next == b'=' => (EqEq, 2),
-            b'=' => return self.assignment(Assign, 1),
-            b'+' if next == b'=' => return self.assignment(PlusEq, 2),
-            b'+' => (Plus, 1),
-            b'-' if next == b'=' => return self.assignment(MinusEq, 2),
-            b'-' if next == b'>' => (Arrow, 2),
-            b'-' => (Minus, 1),
-            b'*' if next == b'=' => return self.assignment(StarEq, 2),
-            b'*' => (Star, 1),
-            b'/' if next == b'=' => return self.assignment(SlashEq, 2),
-            b'/' => (Slash, 1),
-            b'%' if next == b'=' => return self.assignment(PercentEq, 2),
-            b'%' => (Percent, 1),
-            b'!' if next == b'=' => (NotEq, 2),
-            b'!' => (Bang, 1),
-            b'<' if next == b'=' => (Le, 2),
-            b'<' if next == b'<' => (Shl, 2),
-            b'<' => (Lt, 1),
-            b'>' if next == b'=' => (Ge, 2),
-            b'>' if next == b'>' => (Shr, 2),
-            b'>' => (Gt, 1),
-            b'&' if next == b'&' => (AmpAmp, 2),
-            b'&' => (Amp, 1),
-            b'|' if next == b'|' => (PipePipe, 2),
-            b'|' => (Pipe, 1),
-            b'^' => (Caret, 1),
-            b'~' => (Tilde, 1),
-            b'?' => (Question, 1),
-            b';' => (Semicolon, 1),
-            b'"' => return self.string(),
-            b'\'' if self.single_quoted_end(start).is_some() => return self.single_quoted(),
-            b'\'' if next.is_ascii_alphabetic() || next == b'_' => {
-                let end = ident_end(self.src, start + 1);
-                let name = self.name_id(&self.src[start + 1..end]);
-                self.pos = end;
-                self.push(Label(name), start);
-                return;
-            }
-            b'0'..=b'9' => return self.number(),
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                self.pos = self.word(start);
-                return;
-            }
-            _ => return self.unexpected_run(),
-        };
-        self.pos = start + len;
-        self.push(kind, start);
+        if self.single_quoted_end(start).is_some() {
+            self.single_quoted();
+        } else if next.is_ascii_alphabetic() || next == b'_' {
+            let end = ident_end(self.src, start + 1);
+            let name = self.name_id(&self.src[start + 1..end]);
+            self.pos = end;
+            self.push(TokenKind::Label(name), start);
+        } else {
+            self.unexpected_run();
+        }
     }
 
     /// `(`, `[` or `{`.
-    fn opener(&mut self, b: u8) {
+    pub(super) fn opener(&mut self, b: u8) {
         let start = self.pos;
         self.pos += 1;
         let kind = match b {
@@ -87,7 +39,7 @@ impl Lexer<'_> {
     }
 
     /// `=` or a compound assignment, `len` bytes long.
-    fn assignment(&mut self, kind: LexKind, len: usize) {
+    pub(super) fn assignment(&mut self, kind: LexKind, len: usize) {
         if matches!(self.ctx.last(), Some(Ctx::Bracket { .. })) {
             if let Some(mark) = self.bracket_line {
                 // `=` never appears inside brackets: the bracket was left open.
@@ -101,7 +53,7 @@ impl Lexer<'_> {
     }
 
     /// `:`. At the end of a line inside brackets it opens a nested layout.
-    fn colon(&mut self) {
+    pub(super) fn colon(&mut self) {
         let start = self.pos;
         self.pos += 1;
         self.push(TokenKind::Colon, start);
@@ -196,7 +148,8 @@ impl Lexer<'_> {
     }
 
     /// A run of bytes that start no token: one E1001 for the whole run.
-    fn unexpected_run(&mut self) {
+    #[inline(never)]
+    pub(super) fn unexpected_run(&mut self) {
         let start = self.pos;
         while let Some(&b) = self.src.get(self.pos) {
             if self.pos > start && !is_stray_byte(b) {

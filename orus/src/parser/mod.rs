@@ -267,8 +267,12 @@ impl<'a> Parser<'a> {
         Parser::reading(src, Lexer::starting_at(src, start), max_depth)
     }
 
-    fn reading(src: &'a [u8], lexer: Lexer<'a>, max_depth: u32) -> Parser<'a> {
+    fn reading(src: &'a [u8], mut lexer: Lexer<'a>, max_depth: u32) -> Parser<'a> {
         let prev_end = lexer.position() as u32;
+        // Room for the buffer's usual most (it is drained past `DRAIN_AT` consumed tokens),
+        // or for a small file's tokens, so it does not grow by copying a line at a time.
+        let rest = src.len() - lexer.position().min(src.len());
+        lexer.tokens.reserve((rest / 4).min(2 * DRAIN_AT) + 16);
         let mut parser = Parser {
             src,
             lexer,

@@ -57,10 +57,12 @@ impl Pending {
         T::stack(self).push(item);
     }
 
-    /// The items of the list that started at `start`, in a vector of their exact size.
+    /// The items of the list that started at `start`, in a vector of their exact size,
+    /// moved with one copy (`collect` from a `drain` moved them one at a time; the stack
+    /// keeps its buffer either way).
     #[inline]
     pub(super) fn take<T: Listed>(&mut self, start: usize) -> Vec<T> {
-        T::stack(self).drain(start..).collect()
+        T::stack(self).split_off(start)
     }
 
     /// Drops the items of a list that failed (and of any list inside it that failed
@@ -68,5 +70,34 @@ impl Pending {
     #[inline]
     pub(super) fn drop_from<T: Listed>(&mut self, start: usize) {
         T::stack(self).truncate(start);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::TypeExprKind;
+    use crate::diag::Span;
+
+    fn ty(name: &str) -> TypeExpr {
+        TypeExpr {
+            kind: TypeExprKind::Named(name.into()),
+            span: Span::new(0, 1),
+        }
+    }
+
+    #[test]
+    fn a_taken_list_has_exactly_its_items_and_the_stack_keeps_the_rest() {
+        let mut pending = Pending::default();
+        let outer = pending.start::<TypeExpr>();
+        pending.push(ty("a"));
+        let inner = pending.start::<TypeExpr>();
+        pending.push(ty("b"));
+        pending.push(ty("c"));
+        let taken = pending.take::<TypeExpr>(inner);
+        assert_eq!(taken, vec![ty("b"), ty("c")]);
+        assert_eq!(taken.capacity(), 2);
+        let rest = pending.take::<TypeExpr>(outer);
+        assert_eq!((rest, pending.start::<TypeExpr>()), (vec![ty("a")], 0));
     }
 }
