@@ -242,7 +242,7 @@ pub(super) struct FnEntry<'a> {
     /// reads it.
     pub params: std::rc::Rc<[Option<Type>]>,
     pub ret: Option<Type>,
-    pub instances: Vec<Instance>,
+    pub instances: super::instances::Versions,
     /// The error for endlessly growing instance types was reported (once per function).
     pub endless_reported: bool,
     /// Per parameter: annotated with a bare `Result`. Such a parameter is generic (its
@@ -429,6 +429,11 @@ pub(super) struct Checker<'a, 's> {
     /// The current module's top-level functions by name (keyed by the shared names of
     /// the syntax tree: no copy of each name).
     pub top_fns: HashMap<Name, usize>,
+    /// The current module's top-level functions in `top_fns`, in declaration order, and
+    /// how many of them the main walk has passed: the walk meets their declarations in
+    /// this order, so it finds each one's entry without looking its name up again.
+    pub(super) walk_fns: Vec<usize>,
+    pub(super) walk_fns_passed: usize,
     pub top_vars: Vec<TopSlot>,
     /// The ids of `top_vars`, ascending, by name: name lookups in functions must not scan
     /// every top-level variable of the program.
@@ -527,6 +532,8 @@ impl<'a, 's> Checker<'a, 's> {
             diags: vec![],
             fns: vec![],
             top_fns: HashMap::default(),
+            walk_fns: vec![],
+            walk_fns_passed: 0,
             top_vars: vec![],
             top_index: HashMap::default(),
             next_top: 0,
@@ -637,6 +644,9 @@ impl<'a, 's> Checker<'a, 's> {
             .filter(|s| matches!(s.kind, StmtKind::Fn(_)))
             .count();
         self.top_fns.reserve(fns_here);
+        self.walk_fns.clear();
+        self.walk_fns.reserve(fns_here);
+        self.walk_fns_passed = 0;
         for stmt in stmts {
             match &stmt.kind {
                 StmtKind::Bind(bindings) => {
@@ -693,6 +703,8 @@ impl<'a, 's> Checker<'a, 's> {
                                     name.name
                                 ),
                             );
+                        } else {
+                            self.walk_fns.push(index);
                         }
                     }
                 }
@@ -883,7 +895,7 @@ impl<'a, 's> Checker<'a, 's> {
             top_visible,
             params,
             ret,
-            instances: vec![],
+            instances: Default::default(),
             endless_reported: false,
             result_params,
             result_ret,

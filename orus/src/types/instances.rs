@@ -86,39 +86,8 @@ impl Checker<'_, '_> {
                 );
             }
             None => {
-                let id = self.functions.len();
-                self.functions.push(None);
-                // Without an annotation and without any `return value`, the function is
-                // void, known before its body is checked (so it may recurse freely).
-                let ret = if self.fns[entry].result_ret {
-                    Some(self.new_result_hole())
-                } else {
-                    self.fns[entry].ret.clone().or_else(|| {
-                        (!returns_value(&self.fns[entry].decl.body.stmts)).then_some(Type::Void)
-                    })
-                };
-                let generic = self.fns[entry].params.iter().any(Option::is_none);
-                let origin = generic.then(|| {
-                    let file = self.maps.get(self.module).map_or("", |m| m.1.name);
-                    format!("{file}:{}", self.line_of(call_span))
-                });
-                // Most functions get one version: room for exactly that.
-                let instances = &mut self.fns[entry].instances;
-                if instances.capacity() == 0 {
-                    instances.reserve_exact(1);
-                }
-                instances.push(Instance {
-                    args: shared.map_or_else(|| Rc::from(args), Rc::clone),
-                    id,
-                    ret,
-                    checked: false,
-                    weak_ret: false,
-                    weak_ret_read: false,
-                    widen_done: false,
-                    origin,
-                });
-                let inst = self.fns[entry].instances.len() - 1;
-                self.instances_made += 1;
+                let args = shared.map_or_else(|| Rc::from(args), Rc::clone);
+                let inst = self.new_version(entry, args, call_span);
                 self.pending.push((entry, inst));
                 inst
             }
@@ -189,6 +158,39 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// Adds a version of `entry` for argument types `args` (not checked yet); its index.
+    fn new_version(&mut self, entry: usize, args: Rc<[Type]>, call_span: Span) -> usize {
+        let id = self.functions.len();
+        self.functions.push(None);
+        // Without an annotation and without any `return value`, the function is
+        // void, known before its body is checked (so it may recurse freely).
+        let ret = if self.fns[entry].result_ret {
+            Some(self.new_result_hole())
+        } else {
+            self.fns[entry].ret.clone().or_else(|| {
+                (!returns_value(&self.fns[entry].decl.body.stmts)).then_some(Type::Void)
+            })
+        };
+        let generic = self.fns[entry].params.iter().any(Option::is_none);
+        let origin = generic.then(|| {
+            let file = self.maps.get(self.module).map_or("", |m| m.1.name);
+            format!("{file}:{}", self.line_of(call_span))
+        });
+        self.instances_made += 1;
+        let instances = &mut self.fns[entry].instances;
+        instances.push(Instance {
+            args,
+            id,
+            ret,
+            checked: false,
+            weak_ret: false,
+            weak_ret_read: false,
+            widen_done: false,
+            origin,
+        });
+        instances.len() - 1
+    }
+
     /// E2011 (once per function) for a version that would break a bound; the call gets
     /// an existing version and the error type.
     fn refuse_version(&mut self, entry: usize, call_span: Span, message: String) -> (FuncId, Type) {
@@ -220,18 +222,34 @@ impl Checker<'_, '_> {
 
     /// Makes sure a non-generic function has its (single) instance and that it is checked.
     pub fn check_declared(&mut self, entry: usize) {
-        if self.fns[entry].params.iter().all(Option::is_some) {
-            let args: Rc<[Type]> = self.fns[entry]
-                .params
+        if !self.fns[entry].params.iter().all(Option::is_some) {
+            return;
+        }
+        let args: Rc<[Type]> = self.fns[entry]
+            .params
+            .iter()
+            .map(|p| p.clone().unwrap_or(Type::Error))
+            .collect();
+        let span = self.fns[entry].decl.span;
+        // Nearly always nothing has called it yet: its one version is made and checked
+        // here, as `instance_of` would (which checks a version whose return type is still
+        // open at once, and leaves the others to this function), without a pending entry
+        // to skip later or a search for the version made.
+        let first = self.fns[entry].instances.is_empty()
+            && self.depth < MAX_INSTANTIATION_DEPTH
+            && !args
                 .iter()
-                .map(|p| p.clone().unwrap_or(Type::Error))
-                .collect();
-            let span = self.fns[entry].decl.span;
-            let (id, _) = self.instance_of(entry, &args, Some(&args), span);
-            if let Some(inst) = self.fns[entry].instances.iter().position(|i| i.id == id) {
-                if !self.fns[entry].instances[inst].checked {
-                    self.check_instance(entry, inst);
-                }
+                .any(|t| t.exceeds(MAX_INSTANCE_TYPE_DEPTH, MAX_INSTANCE_TYPE_PARTS));
+        if first {
+            let inst = self.new_version(entry, args, span);
+            self.check_instance(entry, inst);
+            return;
+        }
+        let (id, _) = self.instance_of(entry, &args, Some(&args), span);
+        let found = self.fns[entry].instances.iter().position(|i| i.id == id);
+        if let Some(inst) = found {
+            if !self.fns[entry].instances[inst].checked {
+                self.check_instance(entry, inst);
             }
         }
     }
@@ -430,6 +448,58 @@ impl Checker<'_, '_> {
             span: decl.span,
             capture_by_value: vec![],
         });
+    }
+}
+
+/// The versions of one function, by index. Nearly every function has exactly one: it is
+/// kept inline (no list to allocate, fill and free per function); more go to `more`.
+#[derive(Default)]
+pub(super) struct Versions {
+    first: Option<Instance>,
+    more: Vec<Instance>,
+}
+
+impl Versions {
+    pub(super) fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    pub(super) fn first(&self) -> Option<&Instance> {
+        self.first.as_ref()
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Instance> {
+        self.first.iter().chain(&self.more)
+    }
+
+    pub(super) fn push(&mut self, inst: Instance) {
+        match self.first {
+            None => self.first = Some(inst),
+            Some(_) => self.more.push(inst),
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Versions {
+    type Output = Instance;
+    fn index(&self, i: usize) -> &Instance {
+        match (i, &self.first) {
+            (0, Some(first)) => first,
+            _ => &self.more[i.wrapping_sub(1)],
+        }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Versions {
+    fn index_mut(&mut self, i: usize) -> &mut Instance {
+        match (i, &mut self.first) {
+            (0, Some(first)) => first,
+            _ => &mut self.more[i.wrapping_sub(1)],
+        }
     }
 }
 

@@ -117,8 +117,21 @@ impl Checker<'_, '_> {
                     }
                     return;
                 }
-                match decl.name.as_ref().and_then(|n| self.top_fns.get(&*n.name)) {
-                    Some(&e)
+                // The next function of the pre-pass's order (always, but for duplicates).
+                let next = self.walk_fns.get(self.walk_fns_passed).copied();
+                let entry = match next {
+                    Some(e) if std::ptr::eq(self.fns[e].decl, &**decl) => {
+                        self.walk_fns_passed += 1;
+                        Some(e)
+                    }
+                    _ => decl
+                        .name
+                        .as_ref()
+                        .and_then(|n| self.top_fns.get(&*n.name))
+                        .copied(),
+                };
+                match entry {
+                    Some(e)
                         if std::ptr::eq(self.fns[e].decl, &**decl)
                             && !self.check_last.contains(&e) =>
                     {
