@@ -24,6 +24,7 @@
 mod cond;
 mod consts;
 mod expr;
+mod field_reuse;
 mod jumps;
 mod loops;
 mod objects;
@@ -54,6 +55,7 @@ pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
         &program.structs,
         &program.enums,
         program.functions.iter().map(|f| (f, true)),
+        false,
     )
 }
 
@@ -80,20 +82,24 @@ pub fn generate_optimized(program: &mut TProgram) -> (Result<Program, Diagnostic
             let holds_loop = optimizer.function(f);
             (&*f, holds_loop)
         }),
+        true,
     );
     (result, optimizer.stats)
 }
 
 /// Compiles `functions`, each paired with whether its body may hold a loop (`false` only
-/// when the optimiser's walk met none).
+/// when the optimiser's walk met none); `optimize` also reuses field values
+/// (`field_reuse`).
 fn generate_functions<'p>(
     entry: FuncId,
     top_vars: &[TopVar],
     structs: &[StructDef],
     enums: &[EnumDef],
     functions: impl Iterator<Item = (&'p TFunction, bool)>,
+    optimize: bool,
 ) -> Result<Program, Diagnostic> {
     let mut gen = Gen {
+        optimize,
         top_count: top_vars.len(),
         _functions: std::marker::PhantomData,
         out: Program {
@@ -184,6 +190,8 @@ pub(crate) fn is_ref(ty: &Type) -> bool {
 struct Gen<'p> {
     /// Number of top-level variables.
     top_count: usize,
+    /// Not `-O0`: finished functions go through `field_reuse`.
+    optimize: bool,
     _functions: std::marker::PhantomData<&'p TFunction>,
     out: Program,
     consts: HashMap<u64, u32>,
@@ -237,6 +245,7 @@ struct FnGen<'g, 'p> {
     pinned: Vec<(u64, Reg)>,
     /// The constants to pin (`consts::loop_constants`).
     constants: Vec<u64>,
+    field_scratch: field_reuse::Scratch,
 }
 
 impl<'g, 'p> FnGen<'g, 'p> {
@@ -260,6 +269,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             overflow: None,
             pinned: vec![],
             constants: vec![],
+            field_scratch: field_reuse::Scratch::default(),
         }
     }
 
@@ -329,6 +339,9 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 .filter(|&reg| marks[reg])
                 .map(|reg| reg as Reg),
         );
+        if self.gen.optimize {
+            field_reuse::reuse_fields(&mut self.code, &mut self.spans, &mut self.field_scratch);
+        }
         self.gen.out.functions.push(Function {
             name: func.name.clone(),
             file: func.file,
