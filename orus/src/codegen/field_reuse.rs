@@ -110,16 +110,9 @@ pub(super) fn reuse_fields(
     spans: &mut Vec<Span>,
     scratch: &mut Scratch,
 ) -> usize {
-    // Most functions read no field, or one: nothing to reuse.
-    let (mut reads, mut writes) = (0usize, false);
-    for instr in code.iter() {
-        match instr {
-            Instr::GetField { .. } => reads += 1,
-            Instr::SetField { .. } => writes = true,
-            _ => {}
-        }
-    }
-    if reads == 0 || (reads == 1 && !writes) {
+    // The caller skips functions with fewer than two field accesses; this finds those
+    // with no read at all.
+    if !code.iter().any(|i| matches!(i, Instr::GetField { .. })) {
         return 0;
     }
     mark_jump_targets(code, &mut scratch.targets);

@@ -245,6 +245,9 @@ struct FnGen<'g, 'p> {
     pinned: Vec<(u64, Reg)>,
     /// The constants to pin (`consts::loop_constants`).
     constants: Vec<u64>,
+    /// `GetField`s and `SetField`s emitted in this function: below two, no read can
+    /// reuse a value (`field_reuse`).
+    field_accesses: usize,
     field_scratch: field_reuse::Scratch,
 }
 
@@ -269,6 +272,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             overflow: None,
             pinned: vec![],
             constants: vec![],
+            field_accesses: 0,
             field_scratch: field_reuse::Scratch::default(),
         }
     }
@@ -293,6 +297,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
         self.max_reg = 0;
         self.ref_regs.clear();
         self.ref_count = 0;
+        self.field_accesses = 0;
         self.loops.clear();
         self.span = func.span;
         self.overflow = None;
@@ -339,7 +344,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
                 .filter(|&reg| marks[reg])
                 .map(|reg| reg as Reg),
         );
-        if self.gen.optimize {
+        if self.gen.optimize && self.field_accesses >= 2 {
             field_reuse::reuse_fields(&mut self.code, &mut self.spans, &mut self.field_scratch);
         }
         self.gen.out.functions.push(Function {
