@@ -104,7 +104,9 @@ impl Facts {
 
 /// Drops or simplifies the `GetField`s of `code` whose value a register already holds;
 /// `spans` is parallel to `code` and follows it. Returns how many were dropped or
-/// turned into moves.
+/// turned into moves. Kept out of line: inlined, it grew `FnGen::function` and changed
+/// how the rest of code generation was compiled.
+#[inline(never)]
 pub(super) fn reuse_fields(
     code: &mut Vec<Instr>,
     spans: &mut Vec<Span>,
@@ -129,11 +131,11 @@ pub(super) fn reuse_fields(
         len: 0,
     };
     let mut changed = 0;
-    for pc in 0..code.len() {
-        if targets[pc] {
+    for (pc, (instr, &target)) in code.iter_mut().zip(targets.iter()).enumerate() {
+        if target {
             facts.len = 0;
         }
-        match code[pc] {
+        match *instr {
             Instr::GetField { dst, obj, field } => {
                 match facts.find(obj, field) {
                     Some(val) if val == dst => {
@@ -142,7 +144,7 @@ pub(super) fn reuse_fields(
                         continue;
                     }
                     Some(val) => {
-                        code[pc] = Instr::Move { dst, src: val };
+                        *instr = Instr::Move { dst, src: val };
                         changed += 1;
                     }
                     None => {}
@@ -204,24 +206,22 @@ fn mark_jump_targets(code: &[Instr], targets: &mut Vec<bool>) {
 fn remove(code: &mut Vec<Instr>, spans: &mut Vec<Span>, dropped: &[usize]) {
     // The new position of old `pc`: fewer by the dropped instructions before it.
     let new_pc = |pc: i64| pc - dropped.partition_point(|&d| (d as i64) < pc) as i64;
-    let mut next_drop = 0;
-    let mut kept = 0;
-    for pc in 0..code.len() {
-        if dropped.get(next_drop) == Some(&pc) {
-            next_drop += 1;
-            continue;
-        }
-        let mut instr = code[pc];
+    for (pc, instr) in code.iter_mut().enumerate() {
         if let Some(offset) = instr.jump_offset_mut() {
             let target = pc as i64 + 1 + i64::from(*offset);
-            *offset = (new_pc(target) - kept as i64 - 1) as i32;
+            *offset = (new_pc(target) - new_pc(pc as i64) - 1) as i32;
         }
-        code[kept] = instr;
-        spans[kept] = spans[pc];
-        kept += 1;
     }
-    code.truncate(kept);
-    spans.truncate(kept);
+    let keep = |next: &mut usize, pc: &mut usize| {
+        let dropped_here = dropped.get(*next) == Some(pc);
+        *next += usize::from(dropped_here);
+        *pc += 1;
+        !dropped_here
+    };
+    let (mut next, mut pc) = (0, 0);
+    code.retain(|_| keep(&mut next, &mut pc));
+    let (mut next, mut pc) = (0, 0);
+    spans.retain(|_| keep(&mut next, &mut pc));
 }
 
 /// What `instr` (neither `GetField` nor `SetField`) does to the facts. Only instructions
