@@ -24,6 +24,7 @@
 mod cond;
 mod consts;
 mod expr;
+mod field_reuse;
 mod jumps;
 mod loops;
 mod objects;
@@ -76,6 +77,7 @@ pub fn generate(program: &TProgram) -> Result<Program, Diagnostic> {
         &program.structs,
         &program.enums,
         program.functions.iter().map(|f| (f, true)),
+        false,
     )
 }
 
@@ -102,20 +104,24 @@ pub fn generate_optimized(program: &mut TProgram) -> (Result<Program, Diagnostic
             let holds_loop = optimizer.function(f);
             (&*f, holds_loop)
         }),
+        true,
     );
     (result, optimizer.stats)
 }
 
 /// Compiles `functions`, each paired with whether its body may hold a loop (`false` only
-/// when the optimiser's walk met none).
+/// when the optimiser's walk met none); `optimize` also reuses field values
+/// (`field_reuse`).
 fn generate_functions<'p>(
     entry: FuncId,
     top_vars: &[TopVar],
     structs: &[StructDef],
     enums: &[EnumDef],
     functions: impl Iterator<Item = (&'p TFunction, bool)>,
+    optimize: bool,
 ) -> Result<Program, Diagnostic> {
     let mut gen = Gen {
+        optimize,
         top_count: top_vars.len(),
         _functions: std::marker::PhantomData,
         out: Program {
@@ -207,6 +213,8 @@ pub(crate) fn is_ref(ty: &Type) -> bool {
 struct Gen<'p> {
     /// Number of top-level variables.
     top_count: usize,
+    /// Not `-O0`: finished functions go through `field_reuse`.
+    optimize: bool,
     _functions: std::marker::PhantomData<&'p TFunction>,
     out: Program,
     consts: HashMap<u64, u32>,
@@ -265,6 +273,10 @@ struct FnGen<'g, 'p> {
     pinned: Vec<(u64, Reg)>,
     /// The constants to pin (`consts::loop_constants`).
     constants: Vec<u64>,
+    /// `GetField`s and `SetField`s emitted in this function: below two, no read can
+    /// reuse a value (`field_reuse`).
+    field_accesses: usize,
+    field_scratch: field_reuse::Scratch,
 }
 
 impl<'g, 'p> FnGen<'g, 'p> {
@@ -288,6 +300,8 @@ impl<'g, 'p> FnGen<'g, 'p> {
             overflow: None,
             pinned: vec![],
             constants: vec![],
+            field_accesses: 0,
+            field_scratch: field_reuse::Scratch::default(),
         }
     }
 
@@ -313,6 +327,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             self.ref_regs[usize::from(reg)] = false;
         }
         self.ref_list.clear();
+        self.field_accesses = 0;
         self.loops.clear();
         self.span = func.span;
         self.overflow = None;
@@ -354,6 +369,9 @@ impl<'g, 'p> FnGen<'g, 'p> {
         // The registers that may hold references, in increasing order.
         self.ref_list.sort_unstable();
         let ref_regs: Box<[Reg]> = self.ref_list.as_slice().into();
+        if self.gen.optimize && self.field_accesses >= 2 {
+            field_reuse::reuse_fields(&mut self.code, &mut self.spans, &mut self.field_scratch);
+        }
         self.gen.out.functions.push(Function {
             name: func.name.clone(),
             file: func.file,

@@ -32,6 +32,7 @@ impl FnGen<'_, '_> {
             TExprKind::GetField { obj, field } => {
                 let o = self.expr_any(obj);
                 self.span = e.span;
+                self.field_accesses += 1;
                 self.emit(Instr::GetField {
                     dst,
                     obj: o,
@@ -356,6 +357,7 @@ impl FnGen<'_, '_> {
                     Some((op, at)) => {
                         let current = self.alloc();
                         self.span = stmt.span;
+                        self.field_accesses += 1;
                         self.emit(Instr::GetField {
                             dst: current,
                             obj: o,
@@ -373,6 +375,7 @@ impl FnGen<'_, '_> {
                     }
                 };
                 self.span = stmt.span;
+                self.field_accesses += 1;
                 self.emit(Instr::SetField {
                     obj: o,
                     field: *field,
