@@ -545,19 +545,7 @@ impl Heap {
                 self.slots[handle as usize] = object;
                 Ok(handle)
             }
-            None => {
-                // `Handle::MAX` is never handed out, so it can mean "no object".
-                let handle = Handle::try_from(self.slots.len())
-                    .ok()
-                    .filter(|&h| h != Handle::MAX)
-                    .ok_or_else(|| out_of_memory("too many heap objects"))?;
-                if self.slots.len() == self.slots.capacity() {
-                    self.grow_table()?;
-                }
-                self.slots.push(object);
-                self.marks.push(false);
-                Ok(handle)
-            }
+            None => self.push_slot(object),
         }
     }
 
