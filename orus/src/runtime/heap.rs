@@ -218,6 +218,13 @@ impl Object {
     #[inline]
     fn string_of(parts: &[&[u8]]) -> Object {
         let total: usize = parts.iter().map(|p| p.len()).sum();
+        Object::string_from(total, parts.iter().copied())
+    }
+
+    /// An immutable string holding the concatenation of `parts`, which are `total` bytes
+    /// long together: inline when that is small enough.
+    #[inline]
+    pub(super) fn string_from<'b>(total: usize, parts: impl Iterator<Item = &'b [u8]>) -> Object {
         if total <= SMALL_LEN {
             let mut bytes = [0; SMALL_LEN];
             let mut at = 0;
@@ -230,7 +237,11 @@ impl Object {
                 bytes,
             }
         } else {
-            Object::Str(parts.concat().into_boxed_slice())
+            let mut bytes = Vec::with_capacity(total);
+            for part in parts {
+                bytes.extend_from_slice(part);
+            }
+            Object::Str(bytes.into_boxed_slice())
         }
     }
 

@@ -182,25 +182,7 @@ impl Heap {
         let first_len = pieces.first().map_or(0, |&p| self.piece(p).len());
         if total < SLICE_MIN_LEN && first_len <= SMALL_LEN {
             // Short: a plain string, inline when it is small enough.
-            let object = if total <= SMALL_LEN {
-                let mut bytes = [0; SMALL_LEN];
-                let mut at = 0;
-                for &p in pieces {
-                    let part = self.piece(p);
-                    bytes[at..at + part.len()].copy_from_slice(part);
-                    at += part.len();
-                }
-                Object::Small {
-                    len: total as u8,
-                    bytes,
-                }
-            } else {
-                let mut bytes = Vec::with_capacity(total);
-                for &p in pieces {
-                    bytes.extend_from_slice(self.piece(p));
-                }
-                Object::Str(bytes.into_boxed_slice())
-            };
+            let object = Object::string_from(total, pieces.iter().map(|&p| self.piece(p)));
             return self.insert(object);
         }
         if let [Piece::Str(first), rest @ ..] = pieces {
