@@ -18,8 +18,10 @@
 //! no [`Compiling`] guard is alive, `dealloc` of a region block is a no-op (values made by
 //! the compiler may be dropped or grown anywhere; `realloc` of one copies into `malloc`
 //! memory). Bytes past a lane's bump pointer have never been written, so they hold the
-//! fresh mapping's zeros and `alloc_zeroed` clears only reused blocks. A run that
-//! exhausts the region continues on `malloc`. The REPL does not use
+//! fresh mapping's zeros and `alloc_zeroed` clears only reused blocks. Blocks too big for
+//! a class are bumped too (through the lane, or in a span of whole lanes of their own) and
+//! never reused; they grow in place where they can. A run that exhausts the region
+//! continues on `malloc`. The REPL does not use
 //! the region (it compiles once per entry, so nothing would ever be reused).
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -69,7 +71,24 @@ impl Compiling {
         ACTIVE.fetch_add(1, Relaxed);
         Compiling(())
     }
+
+    /// [`Compiling::start`] for a source of at least [`LARGE_SOURCE`] bytes: its
+    /// compilation will fill many huge pages, so the small-page start of the region is
+    /// skipped if no thread has taken it yet.
+    pub fn start_large() -> Compiling {
+        reserve();
+        let start = START.load(Relaxed);
+        if start != 0 {
+            let _ = UNTAKEN.compare_exchange(start, start + SMALL_PAGES, Relaxed, Relaxed);
+        }
+        Compiling::start()
+    }
 }
+
+/// Source size from which compiling on 4 KiB pages costs more than it saves: a
+/// 64 KiB program's compilation touches about 1.5 MiB, some 400 page faults of several
+/// microseconds each on a virtual machine, against one huge page's zeroing.
+pub const LARGE_SOURCE: usize = 64 << 10;
 
 impl Drop for Compiling {
     fn drop(&mut self) {
@@ -113,7 +132,8 @@ fn reserve() {
             // Where transparent huge pages are only given on request (`madvise`, the
             // usual default), ask for them past the small-page start: `orus check` of a
             // 100 000-line program took 31 600 page faults on 4 KiB pages and 7 300 with
-            // this (the rest are blocks too big for the region), about 20 % less time.
+            // this (the rest were blocks too big for the region, which now come here too),
+            // about 20 % less time.
             // SAFETY: as above.
             unsafe { madvise(p.add(SMALL_PAGES), REGION - SMALL_PAGES, MADV_HUGEPAGE) };
             START.store(p as usize, Relaxed);
@@ -169,7 +189,7 @@ fn take(layout: Layout) -> *mut u8 {
 #[inline(always)]
 fn take_telling_reuse(layout: Layout) -> (*mut u8, bool) {
     let Some((class, block)) = class_of(layout) else {
-        return (std::ptr::null_mut(), false);
+        return (take_big(layout), false);
     };
     let head = FREE.with(|f| f[class].get());
     if head != 0 {
@@ -210,6 +230,77 @@ fn take_from_new_lane(block: usize) -> *mut u8 {
             // Later takers see the region as exhausted too; undoing the add would race.
             std::ptr::null_mut()
         }
+    }
+}
+
+/// The bytes a block too big for a class takes in the region: `None` for the few that
+/// stay with `malloc` (alignment above 16 bytes).
+#[inline]
+fn big_block(layout: Layout) -> Option<usize> {
+    (layout.align() <= SMALL_STEP).then(|| layout.size().next_multiple_of(SMALL_STEP))
+}
+
+/// Big blocks up to this size are bumped through the thread's lane; bigger ones get a
+/// span of whole lanes of their own, where they can grow in place.
+const BIG_IN_LANE: usize = LANE / 4;
+
+/// A block too big for a class, from the region (null when it cannot be had there).
+///
+/// Why big blocks come here rather than from `malloc`: `malloc` maps them on 4 KiB pages,
+/// and on the virtual machines this runs on a first touch of one costs microseconds; a
+/// 100 000-line program's big vectors (statements, function tables, the word table) took
+/// about 2 500 such faults. Here they sit on the region's huge pages. They are never
+/// reused, but a vector that grows at the end of its lane or inside its span grows in
+/// place ([`grow_big_in_place`]), so doubling does not copy.
+#[cold]
+#[inline(never)]
+fn take_big(layout: Layout) -> *mut u8 {
+    let Some(block) = big_block(layout) else {
+        return std::ptr::null_mut();
+    };
+    if block <= BIG_IN_LANE {
+        let start = NEXT.get();
+        let end = start + block;
+        if end <= LANE_END.get() {
+            NEXT.set(end);
+            return start as *mut u8;
+        }
+        return take_from_new_lane(block);
+    }
+    let span = block.next_multiple_of(LANE);
+    let region_end = END.load(Relaxed);
+    if region_end == 0 {
+        return std::ptr::null_mut();
+    }
+    let start = UNTAKEN.fetch_add(span, Relaxed);
+    match start.checked_add(span) {
+        Some(end) if end <= region_end => start as *mut u8,
+        _ => std::ptr::null_mut(),
+    }
+}
+
+/// Grows the big block at `ptr` (made for `old`) to `new_size` bytes where it is, if it
+/// can: a block at the end of this thread's lane takes more of the lane, and a block with
+/// a span of its own may fill the span. True when it did.
+fn grow_big_in_place(ptr: *mut u8, old: Layout, new_size: usize) -> bool {
+    if class_of(old).is_some() {
+        return false;
+    }
+    let Some(old_block) = big_block(old) else {
+        return false;
+    };
+    let new_block = new_size.next_multiple_of(SMALL_STEP);
+    let p = ptr as usize;
+    if old_block <= BIG_IN_LANE {
+        // Only a block that ends at this thread's bump pointer can extend its lane; the
+        // block keeps the in-lane treatment as long as it stays in the lane.
+        if p + old_block == NEXT.get() && p + new_block <= LANE_END.get() {
+            NEXT.set(p + new_block);
+            return true;
+        }
+        false
+    } else {
+        new_block <= old_block.next_multiple_of(LANE)
     }
 }
 
@@ -302,22 +393,23 @@ unsafe impl GlobalAlloc for Allocator {
         // SAFETY: the caller guarantees `new_size` with `layout`'s alignment is a valid
         // layout.
         let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-        // A `malloc` block that stays too big for a class grows where `malloc` likes: for
-        // big blocks that is `mremap`, which moves pages instead of copying them into
-        // fresh ones (a 100 000-line program's statement vectors were most of its page
-        // faults when copied).
-        if !in_region(ptr) && (!bumping() || class_of(new_layout).is_none()) {
-            let p = System.realloc(ptr, layout, new_size);
-            if p.is_null() && bumping() {
-                compiler_out_of_memory();
-            }
-            return p;
+        // Outside compilation `malloc` blocks stay with `malloc`; while compiling, every
+        // block moves into the region (big ones too: see `take_big`).
+        if !in_region(ptr) && !bumping() {
+            return System.realloc(ptr, layout, new_size);
         }
         if in_region(ptr) && bumping() {
             if let (Some((a, _)), Some((b, _))) = (class_of(layout), class_of(new_layout)) {
                 if a == b {
                     return ptr;
                 }
+            }
+            // A big block shrinks where it is (the tail is simply not used again) and grows
+            // there when it can.
+            if class_of(layout).is_none()
+                && (new_size <= layout.size() || grow_big_in_place(ptr, layout, new_size))
+            {
+                return ptr;
             }
         }
         let new = self.alloc(new_layout);
@@ -391,6 +483,62 @@ mod tests {
         .join()
         .unwrap();
         assert!(made.0.iter().chain(&made.1).all(|&b| b == 0));
+    }
+
+    #[test]
+    fn big_blocks_come_from_the_region_and_grow_in_place() {
+        let made = std::thread::spawn(|| {
+            let _bump = Compiling::start();
+            // In a lane: nothing is allocated between the pushes, so the vector stays at
+            // the lane's end and each doubling extends it there.
+            let mut in_lane: Vec<u64> = Vec::with_capacity(10_000);
+            let first = in_lane.as_ptr() as usize;
+            in_lane.extend(0..40_000);
+            let in_lane_moved = in_lane.as_ptr() as usize != first;
+            // A span of its own: 2 MiB grows to 3 MiB within its 4 MiB span.
+            let mut spanned: Vec<u8> = Vec::with_capacity(2 << 20);
+            let span_start = spanned.as_ptr() as usize;
+            spanned.resize(3 << 20, 7);
+            let spanned_moved = spanned.as_ptr() as usize != span_start;
+            let zeroed = vec![0u8; 3 << 20];
+            (
+                first,
+                in_lane_moved,
+                in_lane,
+                spanned_moved,
+                spanned,
+                zeroed,
+            )
+        })
+        .join()
+        .unwrap();
+        let (first, in_lane_moved, in_lane, spanned_moved, spanned, zeroed) = made;
+        if in_region(first as *mut u8) {
+            assert!(
+                !in_lane_moved,
+                "a vector at its lane's end grows where it is"
+            );
+            assert!(!spanned_moved, "a big vector grows within its span");
+        }
+        assert!(in_lane.iter().copied().eq(0..40_000));
+        assert!(spanned.len() == 3 << 20 && spanned.iter().all(|&b| b == 7));
+        assert!(zeroed.iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn big_blocks_made_while_compiling_grow_and_shrink_afterwards() {
+        let (mut grown, mut shrunk) = std::thread::spawn(|| {
+            let _bump = Compiling::start();
+            (vec![3u32; 50_000], vec![4u32; 60_000])
+        })
+        .join()
+        .unwrap();
+        grown.extend(std::iter::repeat_n(5, 100_000));
+        shrunk.truncate(10);
+        shrunk.shrink_to_fit();
+        assert_eq!(grown.len(), 150_000);
+        assert_eq!((grown[49_999], grown[50_000]), (3, 5));
+        assert_eq!(shrunk, vec![4; 10]);
     }
 
     #[test]
