@@ -7,7 +7,8 @@
 //! left-associative, so `a == b as i32` is `(a == b) as i32`); `|`; `^`; `&`; `<< >>`;
 //! `+ -`; `* / %`; then prefix `-`, `not`, `~`; then postfix.
 
-use super::{ends_with_word, Closer, Fail, OneLine, PResult, Parser};
+use super::report::ends_with_word;
+use super::{Closer, Fail, OneLine, PResult, Parser};
 use crate::ast::{
     ArmBody, BinOp, Call, Expr, ExprKind, Field, MatchArm, MatchExpr, Pattern, Slice, StructLit,
     UnaryOp,
