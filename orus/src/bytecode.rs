@@ -470,6 +470,14 @@ opcodes! {
     Print { base: Reg, count: u16, format: u32 },
     /// R[dst] := monotonic time in seconds (f64)
     TimeStamp { dst: Reg },
+
+    // ---- f64 product then sum (last: see ARCHITECTURE.md on the dispatch loop) ----
+    /// R[dst] := R[a] * R[b] + R[c] (f64; rounded after each step, not a fused multiply-add)
+    MulAddF64 { dst: Reg, a: Reg, b: Reg, c: Reg },
+    /// R[dst] := R[a] * R[b] - R[c] (f64; rounded after each step)
+    MulSubF64 { dst: Reg, a: Reg, b: Reg, c: Reg },
+    /// R[dst] := R[c] - R[a] * R[b] (f64; rounded after each step)
+    SubMulF64 { dst: Reg, a: Reg, b: Reg, c: Reg },
 }
 
 impl Instr {

@@ -189,6 +189,71 @@ pub(super) fn binary_immediate<'e>(
     }
 }
 
+/// Which of the three multiply-then-add instructions an f64 sum or difference is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum MulAdd {
+    /// `x * y + c` or `c + x * y`
+    Add,
+    /// `x * y - c`
+    Sub,
+    /// `c - x * y`
+    SubFrom,
+}
+
+impl MulAdd {
+    pub(super) fn instr(self, dst: Reg, a: Reg, b: Reg, c: Reg) -> Instr {
+        match self {
+            MulAdd::Add => Instr::MulAddF64 { dst, a, b, c },
+            MulAdd::Sub => Instr::MulSubF64 { dst, a, b, c },
+            MulAdd::SubFrom => Instr::SubMulF64 { dst, a, b, c },
+        }
+    }
+}
+
+/// An f64 `+` or `-` with a product as an operand, as one instruction: the form, the
+/// product's two factors, the other operand, and whether the product comes first in the
+/// source (operands are still evaluated in source order). The product is a temporary that
+/// nothing else reads, and f64 arithmetic never fails, so computing it inside the addition
+/// changes nothing observable; the result is rounded after each step, as when separate.
+pub(super) fn mul_add<'e>(
+    op: BinOp,
+    lhs: &'e TExpr,
+    rhs: &'e TExpr,
+) -> Option<(MulAdd, &'e TExpr, &'e TExpr, &'e TExpr, bool)> {
+    fn product(e: &TExpr) -> Option<(&TExpr, &TExpr)> {
+        match &e.kind {
+            TExprKind::Binary {
+                op: BinOp::Mul,
+                lhs,
+                rhs,
+            } if matches!(e.ty, Type::F64) => Some((lhs, rhs)),
+            _ => None,
+        }
+    }
+    if !matches!(lhs.ty, Type::F64) {
+        return None;
+    }
+    match op {
+        BinOp::Add | BinOp::Sub => {}
+        _ => return None,
+    }
+    if let Some((x, y)) = product(lhs) {
+        let form = if op == BinOp::Add {
+            MulAdd::Add
+        } else {
+            MulAdd::Sub
+        };
+        return Some((form, x, y, rhs, true));
+    }
+    let (x, y) = product(rhs)?;
+    let form = if op == BinOp::Add {
+        MulAdd::Add
+    } else {
+        MulAdd::SubFrom
+    };
+    Some((form, x, y, lhs, false))
+}
+
 /// A comparison of two one-byte strings, at least one of them `s[i]` and the other `t[j]`
 /// or a one-byte literal (`s[i] == "a"`, `a[i - 1] != b[j - 1]`): the same comparison of
 /// their bytes as `i32`s, so no string is looked up and the literal becomes an immediate.
@@ -401,6 +466,18 @@ impl FnGen<'_, '_> {
                     let a = self.expr_any(operand);
                     self.span = e.span;
                     self.emit(imm_op.instr(dst, a, imm));
+                } else if let Some((form, x, y, other, product_first)) = mul_add(*op, lhs, rhs) {
+                    let (a, b, c) = if product_first {
+                        let a = self.expr_any(x);
+                        let b = self.expr_any(y);
+                        (a, b, self.expr_any(other))
+                    } else {
+                        let c = self.expr_any(other);
+                        let a = self.expr_any(x);
+                        (a, self.expr_any(y), c)
+                    };
+                    self.span = e.span;
+                    self.emit(form.instr(dst, a, b, c));
                 } else if let Some((obj, variant)) = unit_variant_test(*op, lhs, rhs) {
                     // `x == Color.Green`: the tag decides, and no value is built.
                     let obj = self.expr_any(obj);

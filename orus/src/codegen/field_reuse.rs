@@ -266,6 +266,9 @@ fn effect(instr: &Instr) -> Effect {
         | DivF64 { dst, .. }
         | RemF64 { dst, .. }
         | NegF64 { dst, .. }
+        | MulAddF64 { dst, .. }
+        | MulSubF64 { dst, .. }
+        | SubMulF64 { dst, .. }
         | EqInt { dst, .. }
         | NeInt { dst, .. }
         | LtI32 { dst, .. }

@@ -1211,6 +1211,17 @@ impl Vm<'_, '_> {
                         }
                     }
                     Instr::TimeStamp { dst } => set!(dst, self.time_stamp()),
+
+                    // ---- f64 product then sum ----
+                    Instr::MulAddF64 { dst, a, b, c } => {
+                        set!(dst, get!(f64, a) * get!(f64, b) + get!(f64, c))
+                    }
+                    Instr::MulSubF64 { dst, a, b, c } => {
+                        set!(dst, get!(f64, a) * get!(f64, b) - get!(f64, c))
+                    }
+                    Instr::SubMulF64 { dst, a, b, c } => {
+                        set!(dst, get!(f64, c) - get!(f64, a) * get!(f64, b))
+                    }
                 }
             };
             // Either the program ends with the fault, or a handler caught it and execution

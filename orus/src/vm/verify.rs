@@ -282,6 +282,9 @@ impl Checker<'_> {
             | Instr::ShlU64 { dst, a, b }
             | Instr::ShrU64 { dst, a, b }
             | Instr::Concat { dst, a, b } => self.regs([dst, a, b]),
+            Instr::MulAddF64 { dst, a, b, c }
+            | Instr::MulSubF64 { dst, a, b, c }
+            | Instr::SubMulF64 { dst, a, b, c } => self.regs([dst, a, b, c]),
             Instr::NegI32 { dst, src }
             | Instr::NegI64 { dst, src }
             | Instr::NegF64 { dst, src }
@@ -625,6 +628,19 @@ mod tests {
                 ],
                 1,
                 "AddI32: register 4 out of range (3 registers)",
+            ),
+            (
+                vec![
+                    SubMulF64 {
+                        dst: 0,
+                        a: 1,
+                        b: 2,
+                        c: 3,
+                    },
+                    ReturnVoid {},
+                ],
+                0,
+                "SubMulF64: register 3 out of range (3 registers)",
             ),
             (
                 vec![
