@@ -231,13 +231,15 @@ pub(super) struct TopSlot {
     pub captured: bool,
 }
 
-/// A declared function (top-level or nested) and its checked instances.
+/// A declared function (top-level or nested) and its checked instances. (One per
+/// declaration, all alive until checking ends: kept small, since a 100 000-line program
+/// has ten thousand of them and every fresh page of the list costs a page fault.)
 pub(super) struct FnEntry<'a> {
     pub decl: &'a FnDecl,
     /// The module it is declared in.
-    pub module: usize,
+    pub module: u32,
     /// Top-level variables visible to the body: `top_vars[..top_visible]`.
-    pub top_visible: usize,
+    pub top_visible: u32,
     /// Per parameter: its annotated type, `None` when generic. Shared, since every call
     /// reads it.
     pub params: std::rc::Rc<[Option<Type>]>,
@@ -245,23 +247,29 @@ pub(super) struct FnEntry<'a> {
     pub instances: super::instances::Versions,
     /// The error for endlessly growing instance types was reported (once per function).
     pub endless_reported: bool,
+    /// The return annotation is a bare `Result`: each instance gets its own result hole.
+    pub result_ret: bool,
     /// Per parameter: annotated with a bare `Result`. Such a parameter is generic (its
     /// `params` entry is `None`) but its argument must be a `Result`. `None` when no
     /// parameter is (nearly every function): no list to make, share and drop.
     pub result_params: Option<Rc<[bool]>>,
-    /// The return annotation is a bare `Result`: each instance gets its own result hole.
-    pub result_ret: bool,
     /// For a method, the struct its `impl` is for: the compiled function is named
-    /// `Struct.method`, as stack traces and bytecode listings show it.
-    pub owner: Option<Name>,
+    /// `Struct.method`, as stack traces and bytecode listings show it. (A `TypeName` is
+    /// one pointer wide.)
+    pub owner: Option<super::TypeName>,
 }
 
 pub(super) struct Instance {
     /// Shared: checking the body reads them while the checker changes.
     pub args: Rc<[Type]>,
-    pub id: FuncId,
     /// The return type; `None` while an unannotated function is being inferred.
     pub ret: Option<Type>,
+    pub id: u32,
+    /// The call it was made for (its module and byte offset), named as `file:line` in the
+    /// notes of errors found in the body of a version of a function with generic
+    /// parameters. The line is found only when there is such an error.
+    pub call_module: u32,
+    pub call_at: u32,
     pub checked: bool,
     /// While the body is being checked: `ret` came from a returned integer literal and may
     /// still widen (`return 0` then `return x` with `x: f64`; see `check_instance`).
@@ -271,9 +279,6 @@ pub(super) struct Instance {
     pub weak_ret_read: bool,
     /// A widening was tried (or refused): returns check against `ret` as it is.
     pub widen_done: bool,
-    /// For a version of a function with generic parameters: the call it was made for
-    /// (`file:line`), named in the notes of errors found in its body.
-    pub origin: Option<String>,
 }
 
 /// An operator applied while its operand type was open, for `Checker::check_open_ops`.
@@ -891,8 +896,8 @@ impl<'a, 's> Checker<'a, 's> {
         let ret = decl.ret.as_ref().map(|t| self.resolve_return_type(t));
         self.fns.push(FnEntry {
             decl,
-            module: self.module,
-            top_visible,
+            module: self.module as u32,
+            top_visible: top_visible as u32,
             params,
             ret,
             instances: Default::default(),
