@@ -111,7 +111,7 @@ impl Checker<'_, '_> {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                p.clone().or_else(|| {
+                p.cloned().or_else(|| {
                     let t = self.resolve(&wanted.as_ref()?.params[i]);
                     (!super::holes::mentions_hole(&t) && t != Type::Error).then_some(t)
                 })
@@ -133,7 +133,7 @@ impl Checker<'_, '_> {
         let declared = self.fns[entry].params.clone();
         let params: Vec<Type> = declared
             .iter()
-            .map(|p| p.clone().unwrap_or_else(|| self.new_hole()))
+            .map(|p| p.cloned().unwrap_or_else(|| self.new_hole()))
             .collect();
         let ret = self.new_hole();
         let func = self.functions.len();

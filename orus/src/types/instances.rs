@@ -222,14 +222,10 @@ impl Checker<'_, '_> {
 
     /// Makes sure a non-generic function has its (single) instance and that it is checked.
     pub fn check_declared(&mut self, entry: usize) {
-        if !self.fns[entry].params.iter().all(Option::is_some) {
+        // (Its version's argument types are its parameters' types: the same shared list.)
+        let Some(args) = self.fns[entry].params.all_annotated().cloned() else {
             return;
-        }
-        let args: Rc<[Type]> = self.fns[entry]
-            .params
-            .iter()
-            .map(|p| p.clone().unwrap_or(Type::Error))
-            .collect();
+        };
         let span = self.fns[entry].decl.span;
         // Nearly always nothing has called it yet: its one version is made and checked
         // here, as `instance_of` would (which checks a version whose return type is still
@@ -266,7 +262,7 @@ impl Checker<'_, '_> {
         let params: Vec<Type> = self.fns[entry]
             .params
             .iter()
-            .map(|p| p.clone().unwrap_or(Type::Error))
+            .map(|p| p.cloned().unwrap_or(Type::Error))
             .collect();
         // A declared return type is checked as usual; an inferred one accepts anything.
         let ret = self.fns[entry].ret.clone().unwrap_or(Type::Error);
@@ -286,7 +282,7 @@ impl Checker<'_, '_> {
         let (body, cx, saved_diags, file) = self.body_in_context(entry, ret_kind, &args);
         // An error that depends on the argument types says which call they came from (for
         // a version of a function with generic parameters).
-        let generic = self.fns[entry].params.iter().any(Option::is_none);
+        let generic = self.fns[entry].params.all_annotated().is_none();
         if generic && self.diags.len() > saved_diags {
             let i = &self.fns[entry].instances[inst];
             let module = i.call_module as usize;
