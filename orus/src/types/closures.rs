@@ -257,7 +257,7 @@ impl Checker<'_, '_> {
             name: decl
                 .name
                 .as_ref()
-                .map_or_else(|| "<anonymous>".to_string(), |n| String::from(&*n.name)),
+                .map_or_else(|| "<anonymous>".into(), |n| n.name.as_ref().into()),
             params: decl.params.len(),
             locals: cx.locals,
             ret: ret.clone(),
@@ -483,7 +483,7 @@ fn forwarder(
         TStmtKind::Return(Some(call))
     };
     TFunction {
-        name: format!("<{name} as a value>"),
+        name: format!("<{name} as a value>").into(),
         file: value.file,
         is_toplevel: false,
         params: params.len(),
@@ -499,6 +499,6 @@ fn forwarder(
         ret,
         body: vec![TStmt { kind, span }],
         span,
-        capture_by_value: vec![],
+        capture_by_value: Box::default(),
     }
 }

@@ -175,7 +175,7 @@ impl Checker<'_, '_> {
             .enumerate()
             .map(|(id, f)| {
                 f.unwrap_or_else(|| TFunction {
-                    name: format!("<unchecked #{id}>"),
+                    name: format!("<unchecked #{id}>").into(),
                     file: 0,
                     is_toplevel: false,
                     params: 0,
@@ -183,7 +183,7 @@ impl Checker<'_, '_> {
                     ret: Type::Void,
                     body: vec![],
                     span: Span::default(),
-                    capture_by_value: vec![],
+                    capture_by_value: Box::default(),
                 })
             })
             .collect();
@@ -1114,7 +1114,7 @@ impl<'a, 's> Checker<'a, 's> {
         let locals = cx.take_locals();
         self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
-            name,
+            name: name.into(),
             file,
             is_toplevel: true,
             params: 0,
@@ -1122,7 +1122,7 @@ impl<'a, 's> Checker<'a, 's> {
             ret: Type::Void,
             body,
             span: Span::default(),
-            capture_by_value: vec![],
+            capture_by_value: Box::default(),
         });
         self.entry = Some(id);
         id

@@ -443,7 +443,7 @@ impl Checker<'_, '_> {
         let locals = cx.take_locals();
         self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
-            name: self.compiled_name(entry),
+            name: self.compiled_name(entry).into(),
             file: self
                 .maps
                 .get(self.fns[entry].module as usize)
@@ -454,7 +454,7 @@ impl Checker<'_, '_> {
             ret,
             body,
             span: decl.span,
-            capture_by_value: vec![],
+            capture_by_value: Box::default(),
         });
     }
 }
