@@ -88,7 +88,10 @@ impl Facts {
     }
 
     fn forget_register(&mut self, reg: Reg) {
-        self.retain(|f| f.obj != reg && f.val != reg);
+        // (Often nothing is known: after a call or a jump target.)
+        if self.len != 0 {
+            self.retain(|f| f.obj != reg && f.val != reg);
+        }
     }
 
     /// Adds `fact`; when full, the oldest fact is forgotten.
@@ -212,16 +215,24 @@ fn remove(code: &mut Vec<Instr>, spans: &mut Vec<Span>, dropped: &[usize]) {
             *offset = (new_pc(target) - new_pc(pc as i64) - 1) as i32;
         }
     }
-    let keep = |next: &mut usize, pc: &mut usize| {
-        let dropped_here = dropped.get(*next) == Some(pc);
-        *next += usize::from(dropped_here);
-        *pc += 1;
-        !dropped_here
+    close_gaps(code, dropped);
+    close_gaps(spans, dropped);
+}
+
+/// Removes the items at the positions `dropped` (ascending, each at most once) by moving
+/// each run of kept items after the first down as one block: a function drops a few
+/// reads, and a `retain` judged every item one by one.
+fn close_gaps<T: Copy>(items: &mut Vec<T>, dropped: &[usize]) {
+    let Some(&first) = dropped.first() else {
+        return;
     };
-    let (mut next, mut pc) = (0, 0);
-    code.retain(|_| keep(&mut next, &mut pc));
-    let (mut next, mut pc) = (0, 0);
-    spans.retain(|_| keep(&mut next, &mut pc));
+    let mut to = first;
+    for (k, &gap) in dropped.iter().enumerate() {
+        let end = dropped.get(k + 1).copied().unwrap_or(items.len());
+        items.copy_within(gap + 1..end, to);
+        to += end - gap - 1;
+    }
+    items.truncate(to);
 }
 
 /// What `instr` (neither `GetField` nor `SetField`) does to the facts. Only instructions
@@ -339,7 +350,7 @@ fn effect(instr: &Instr) -> Effect {
 
 #[cfg(test)]
 mod tests {
-    use super::{reuse_fields, Scratch};
+    use super::{close_gaps, reuse_fields, Scratch};
     use crate::bytecode::Instr::{self, *};
     use crate::diag::Span;
 
@@ -611,5 +622,17 @@ mod tests {
         let code = &f.expect("the function exists").code;
         let reads = code.iter().filter(|i| matches!(i, GetField { .. })).count();
         assert!(reads < 6, "{code:?}");
+    }
+
+    #[test]
+    fn closing_gaps_keeps_the_other_items_in_order() {
+        let mut items: Vec<u32> = (0..10).collect();
+        close_gaps(&mut items, &[0, 3, 4, 9]);
+        assert_eq!(items, [1, 2, 5, 6, 7, 8]);
+        let mut items: Vec<u32> = (0..3).collect();
+        close_gaps(&mut items, &[]);
+        assert_eq!(items, [0, 1, 2]);
+        close_gaps(&mut items, &[0, 1, 2]);
+        assert!(items.is_empty());
     }
 }

@@ -315,7 +315,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
         self.local_regs.clear();
         self.local_regs.resize(func.locals.len(), None);
         self.locals = &func.locals;
-        self.capture_by_value = &func.capture_by_value;
+        self.capture_by_value = &func.capture_by_value[..];
         self.top_regs.clear();
         if is_entry {
             self.top_regs.resize(self.gen.top_count, None);
@@ -373,7 +373,7 @@ impl<'g, 'p> FnGen<'g, 'p> {
             field_reuse::reuse_fields(&mut self.code, &mut self.spans, &mut self.field_scratch);
         }
         self.gen.out.functions.push(Function {
-            name: func.name.clone(),
+            name: String::from(&*func.name),
             file: func.file,
             arity: func.params as u16,
             num_regs: self.max_reg.max(1) as u16,

@@ -111,7 +111,7 @@ impl Checker<'_, '_> {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                p.clone().or_else(|| {
+                p.cloned().or_else(|| {
                     let t = self.resolve(&wanted.as_ref()?.params[i]);
                     (!super::holes::mentions_hole(&t) && t != Type::Error).then_some(t)
                 })
@@ -133,7 +133,7 @@ impl Checker<'_, '_> {
         let declared = self.fns[entry].params.clone();
         let params: Vec<Type> = declared
             .iter()
-            .map(|p| p.clone().unwrap_or_else(|| self.new_hole()))
+            .map(|p| p.cloned().unwrap_or_else(|| self.new_hole()))
             .collect();
         let ret = self.new_hole();
         let func = self.functions.len();
@@ -257,7 +257,7 @@ impl Checker<'_, '_> {
             name: decl
                 .name
                 .as_ref()
-                .map_or_else(|| "<anonymous>".to_string(), |n| String::from(&*n.name)),
+                .map_or_else(|| "<anonymous>".into(), |n| n.name.as_ref().into()),
             params: decl.params.len(),
             locals: cx.locals,
             ret: ret.clone(),
@@ -483,7 +483,7 @@ fn forwarder(
         TStmtKind::Return(Some(call))
     };
     TFunction {
-        name: format!("<{name} as a value>"),
+        name: format!("<{name} as a value>").into(),
         file: value.file,
         is_toplevel: false,
         params: params.len(),
@@ -499,6 +499,6 @@ fn forwarder(
         ret,
         body: vec![TStmt { kind, span }],
         span,
-        capture_by_value: vec![],
+        capture_by_value: Box::default(),
     }
 }

@@ -45,7 +45,7 @@ impl Checker<'_, '_> {
             self.recycle_cx(cx);
             let span = default.span;
             self.functions[func] = Some(TFunction {
-                name,
+                name: name.into(),
                 file: self.file,
                 is_toplevel: false,
                 params: 0,
@@ -56,7 +56,7 @@ impl Checker<'_, '_> {
                     span,
                 }],
                 span,
-                capture_by_value: vec![],
+                capture_by_value: Box::default(),
             });
         }
     }

@@ -918,16 +918,19 @@ impl<'a> Checker<'a, '_> {
     ) -> TExpr {
         let all_params = self.fns[entry].params.clone();
         let skip = usize::from(self_arg.is_some());
-        let params = &all_params[skip.min(all_params.len())..];
-        if params.len() != args.len() {
+        // The parameters the arguments are for (after `self`'s, for a method call).
+        let first = skip.min(all_params.len());
+        let n_params = all_params.len() - first;
+        let param = |k: usize| all_params.get(first + k);
+        if n_params != args.len() {
             let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
             self.error(
                 Code::ArityMismatch,
                 span,
                 format!(
                     "Function '{name}' expects {} {} but received {} {}",
-                    params.len(),
-                    plural(params.len()),
+                    n_params,
+                    plural(n_params),
                     args.len(),
                     plural(args.len())
                 ),
@@ -940,18 +943,18 @@ impl<'a> Checker<'a, '_> {
         let mut typed: Vec<TExpr> = Vec::with_capacity(skip + args.len());
         typed.extend(self_arg);
         let mut poisoned = false;
-        let result_params = self.fns[entry].result_params.clone();
         // A small integer literal passed to an unannotated parameter takes the integer type
         // of the first other unannotated argument (`maxv(big, 3)` with `big: i64` is
         // `maxv(i64, i64)`), as the literal would under inference (ARCHITECTURE choice 29).
-        let adaptable = |arg: &Expr, param: &Option<Type>| {
+        let adaptable = |arg: &Expr, param: Option<&Type>| {
             param.is_none() && leaf_literal_type(arg) == Some(Type::I32)
         };
         // The arguments are typed into `typed` in order; an adaptable literal gets a
         // placeholder there, replaced once the anchor is known (most calls have none, and
         // then nothing is retyped).
         let mut deferred = false;
-        for (arg, param) in args.iter().zip(params) {
+        for (k, arg) in args.iter().enumerate() {
+            let param = param(k);
             typed.push(match param {
                 _ if adaptable(arg, param) => {
                     deferred = true;
@@ -964,8 +967,9 @@ impl<'a> Checker<'a, '_> {
         let anchor = if deferred {
             typed[skip..]
                 .iter()
-                .zip(args.iter().zip(params))
-                .find(|(t, (arg, p))| {
+                .zip(args.iter().enumerate())
+                .find(|(t, (k, arg))| {
+                    let p = param(*k);
                     !adaptable(arg, p) && p.is_none() && t.ty.is_integer() && t.ty != Type::I32
                 })
                 .map(|(t, _)| t.ty.clone())
@@ -974,8 +978,8 @@ impl<'a> Checker<'a, '_> {
         };
         for (k, arg) in args.iter().enumerate() {
             let slot = skip + k;
-            let must_be_result = result_params.as_ref().is_some_and(|r| r[slot]);
-            if deferred && adaptable(arg, &params[k]) {
+            let must_be_result = all_params.bare_result(slot);
+            if deferred && adaptable(arg, param(k)) {
                 typed[slot] = match &anchor {
                     Some(ty)
                         if !(matches!(ty, Type::U32 | Type::U64)
@@ -1006,7 +1010,7 @@ impl<'a> Checker<'a, '_> {
             typed
                 .iter()
                 .zip(all_params.iter())
-                .map(|(t, p)| p.clone().unwrap_or_else(|| t.ty.clone())),
+                .map(|(t, p)| p.cloned().unwrap_or_else(|| t.ty.clone())),
         );
         let (func, ret) = self.instance(entry, &arg_types, span);
         arg_types.clear();

@@ -175,7 +175,7 @@ impl Checker<'_, '_> {
             .enumerate()
             .map(|(id, f)| {
                 f.unwrap_or_else(|| TFunction {
-                    name: format!("<unchecked #{id}>"),
+                    name: format!("<unchecked #{id}>").into(),
                     file: 0,
                     is_toplevel: false,
                     params: 0,
@@ -183,7 +183,7 @@ impl Checker<'_, '_> {
                     ret: Type::Void,
                     body: vec![],
                     span: Span::default(),
-                    capture_by_value: vec![],
+                    capture_by_value: Box::default(),
                 })
             })
             .collect();
@@ -231,37 +231,136 @@ pub(super) struct TopSlot {
     pub captured: bool,
 }
 
-/// A declared function (top-level or nested) and its checked instances.
+/// A declared function (top-level or nested) and its checked instances. (One per
+/// declaration, all alive until checking ends: kept small, since a 100 000-line program
+/// has ten thousand of them and every fresh page of the list costs a page fault.)
 pub(super) struct FnEntry<'a> {
     pub decl: &'a FnDecl,
     /// The module it is declared in.
-    pub module: usize,
+    pub module: u32,
     /// Top-level variables visible to the body: `top_vars[..top_visible]`.
-    pub top_visible: usize,
-    /// Per parameter: its annotated type, `None` when generic. Shared, since every call
-    /// reads it.
-    pub params: std::rc::Rc<[Option<Type>]>,
+    pub top_visible: u32,
+    /// Its parameters' types, `None` for a generic one (see [`Params`]).
+    pub params: Params,
     pub ret: Option<Type>,
     pub instances: super::instances::Versions,
     /// The error for endlessly growing instance types was reported (once per function).
     pub endless_reported: bool,
-    /// Per parameter: annotated with a bare `Result`. Such a parameter is generic (its
-    /// `params` entry is `None`) but its argument must be a `Result`. `None` when no
-    /// parameter is (nearly every function): no list to make, share and drop.
-    pub result_params: Option<Rc<[bool]>>,
     /// The return annotation is a bare `Result`: each instance gets its own result hole.
     pub result_ret: bool,
     /// For a method, the struct its `impl` is for: the compiled function is named
-    /// `Struct.method`, as stack traces and bytecode listings show it.
-    pub owner: Option<Name>,
+    /// `Struct.method`, as stack traces and bytecode listings show it. (A `TypeName` is
+    /// one pointer wide.)
+    pub owner: Option<super::TypeName>,
+}
+
+/// A declared function's parameters as its calls and versions see them: per parameter, its
+/// annotated type or none (generic: each call's argument decides it).
+#[derive(Clone)]
+pub(super) struct Params {
+    /// Per parameter: its annotated type (`Type::Error` where generic, never read as such).
+    /// Shared, since every call reads it; when every parameter is annotated (nearly every
+    /// function) it is also the argument list of the function's one version, which shares
+    /// it instead of a copy.
+    types: Rc<[Type]>,
+    /// Per parameter, when some parameter is generic: how each is typed. `None` when all
+    /// are annotated: no list to make, share and drop.
+    kinds: Option<Rc<[ParamKind]>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ParamKind {
+    Annotated,
+    Generic,
+    /// Annotated with a bare `Result`: generic, but its argument must be a `Result`.
+    BareResult,
+}
+
+impl Params {
+    /// `n` parameters, the `k`th with annotated type `param(k).0` (`None`: generic), a
+    /// bare `Result` if `param(k).1`. (A range's iterator, whose length the standard
+    /// library trusts, is collected straight into the shared slice: one allocation.)
+    pub fn new(n: usize, mut param: impl FnMut(usize) -> (Option<Type>, bool)) -> Params {
+        let mut kinds = Vec::new();
+        let types: Rc<[Type]> = (0..n)
+            .map(|k| {
+                let (ty, bare_result) = param(k);
+                let kind = match (&ty, bare_result) {
+                    (_, true) => ParamKind::BareResult,
+                    (Some(_), false) => ParamKind::Annotated,
+                    (None, false) => ParamKind::Generic,
+                };
+                if kind != ParamKind::Annotated && kinds.is_empty() {
+                    kinds.resize(n, ParamKind::Annotated);
+                }
+                if let Some(slot) = kinds.get_mut(k) {
+                    *slot = kind;
+                }
+                match ty {
+                    Some(t) if !bare_result => t,
+                    _ => Type::Error,
+                }
+            })
+            .collect();
+        Params {
+            types,
+            kinds: (!kinds.is_empty()).then(|| kinds.into()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.types.len()
+    }
+
+    /// Parameter `k`'s annotated type; `None` when it is generic.
+    pub fn get(&self, k: usize) -> Option<&Type> {
+        match &self.kinds {
+            Some(kinds) if kinds[k] != ParamKind::Annotated => None,
+            _ => Some(&self.types[k]),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Option<&Type>> + '_ {
+        (0..self.len()).map(|k| self.get(k))
+    }
+
+    /// Whether parameter `k` is annotated with a bare `Result`.
+    pub fn bare_result(&self, k: usize) -> bool {
+        self.kinds
+            .as_ref()
+            .is_some_and(|kinds| kinds[k] == ParamKind::BareResult)
+    }
+
+    /// The types of all parameters when every one is annotated (then they are the
+    /// argument types of the function's only version).
+    pub fn all_annotated(&self) -> Option<&Rc<[Type]>> {
+        self.kinds.is_none().then_some(&self.types)
+    }
+
+    /// The same parameters with the first one annotated `ty` (a method's `self`).
+    pub fn with_first(&self, ty: Type) -> Params {
+        Params::new(self.len(), |k| {
+            let own = if k == 0 {
+                Some(ty.clone())
+            } else {
+                self.get(k).cloned()
+            };
+            (own, k != 0 && self.bare_result(k))
+        })
+    }
 }
 
 pub(super) struct Instance {
     /// Shared: checking the body reads them while the checker changes.
     pub args: Rc<[Type]>,
-    pub id: FuncId,
     /// The return type; `None` while an unannotated function is being inferred.
     pub ret: Option<Type>,
+    pub id: u32,
+    /// The call it was made for (its module and byte offset), named as `file:line` in the
+    /// notes of errors found in the body of a version of a function with generic
+    /// parameters. The line is found only when there is such an error.
+    pub call_module: u32,
+    pub call_at: u32,
     pub checked: bool,
     /// While the body is being checked: `ret` came from a returned integer literal and may
     /// still widen (`return 0` then `return x` with `x: f64`; see `check_instance`).
@@ -271,9 +370,6 @@ pub(super) struct Instance {
     pub weak_ret_read: bool,
     /// A widening was tried (or refused): returns check against `ret` as it is.
     pub widen_done: bool,
-    /// For a version of a function with generic parameters: the call it was made for
-    /// (`file:line`), named in the notes of errors found in its body.
-    pub origin: Option<String>,
 }
 
 /// An operator applied while its operand type was open, for `Checker::check_open_ops`.
@@ -868,36 +964,22 @@ impl<'a, 's> Checker<'a, 's> {
         self.check_param_names(decl);
         // A bare `Result` is one type per payload: a parameter so annotated takes whichever
         // `Result` each call passes (a version of the function per payload type, like an
-        // unannotated parameter), and such a return type is found per version. (The lists
-        // are collected straight into their shared slices: one allocation each.)
-        let bare = |p: &ast::Param| p.ty.as_ref().is_some_and(|t| self.is_bare_result(t));
-        let result_params: Option<Rc<[bool]>> = decl
-            .params
-            .iter()
-            .any(bare)
-            .then(|| decl.params.iter().map(bare).collect());
-        let params: Rc<[Option<Type>]> = decl
-            .params
-            .iter()
-            .enumerate()
-            .map(|(k, p)| match &p.ty {
-                Some(t) if !result_params.as_ref().is_some_and(|r| r[k]) => {
-                    Some(self.resolve_type(t))
-                }
-                _ => None,
-            })
-            .collect();
+        // unannotated parameter), and such a return type is found per version.
+        let params = Params::new(decl.params.len(), |k| match &decl.params[k].ty {
+            Some(t) if self.is_bare_result(t) => (None, true),
+            Some(t) => (Some(self.resolve_type(t)), false),
+            None => (None, false),
+        });
         let result_ret = decl.ret.as_ref().is_some_and(|t| self.is_bare_result(t));
         let ret = decl.ret.as_ref().map(|t| self.resolve_return_type(t));
         self.fns.push(FnEntry {
             decl,
-            module: self.module,
-            top_visible,
+            module: self.module as u32,
+            top_visible: top_visible as u32,
             params,
             ret,
             instances: Default::default(),
             endless_reported: false,
-            result_params,
             result_ret,
             owner: None,
         });
@@ -1032,7 +1114,7 @@ impl<'a, 's> Checker<'a, 's> {
         let locals = cx.take_locals();
         self.recycle_cx(cx);
         self.functions[id] = Some(TFunction {
-            name,
+            name: name.into(),
             file,
             is_toplevel: true,
             params: 0,
@@ -1040,7 +1122,7 @@ impl<'a, 's> Checker<'a, 's> {
             ret: Type::Void,
             body,
             span: Span::default(),
-            capture_by_value: vec![],
+            capture_by_value: Box::default(),
         });
         self.entry = Some(id);
         id
@@ -1279,5 +1361,50 @@ impl<'a, 's> Checker<'a, 's> {
             diag = diag.with_help(help);
         }
         self.diags.push(diag);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Params, Type};
+    use std::rc::Rc;
+
+    #[test]
+    fn annotated_parameters_are_one_shared_list_of_types() {
+        let params = Params::new(2, |k| (Some([Type::I32, Type::F64][k].clone()), false));
+        assert_eq!(params.len(), 2);
+        assert_eq!(params.get(1), Some(&Type::F64));
+        assert!(!params.bare_result(0));
+        let shared = params.all_annotated().expect("all annotated");
+        assert_eq!(**shared, [Type::I32, Type::F64]);
+        assert!(Rc::ptr_eq(shared, params.clone().all_annotated().unwrap()));
+    }
+
+    #[test]
+    fn generic_and_bare_result_parameters_have_no_type() {
+        let kinds = [(Some(Type::Str), false), (None, false), (None, true)];
+        let params = Params::new(3, |k| kinds[k].clone());
+        assert!(params.all_annotated().is_none());
+        let got: Vec<Option<&Type>> = params.iter().collect();
+        assert_eq!(got, [Some(&Type::Str), None, None]);
+        assert_eq!(
+            (0..3).map(|k| params.bare_result(k)).collect::<Vec<_>>(),
+            [false, false, true]
+        );
+    }
+
+    #[test]
+    fn annotating_the_first_parameter_keeps_the_others() {
+        let generic_self = Params::new(2, |k| [(None, false), (Some(Type::I64), false)][k].clone());
+        let method = generic_self.with_first(Type::Bool);
+        assert_eq!(
+            method.all_annotated().map(|t| t.to_vec()),
+            Some(vec![Type::Bool, Type::I64])
+        );
+        let with_result = Params::new(2, |k| [(None, false), (None, true)][k].clone());
+        let method = with_result.with_first(Type::Bool);
+        assert_eq!(method.get(0), Some(&Type::Bool));
+        assert_eq!(method.get(1), None);
+        assert!(method.bare_result(1));
     }
 }

@@ -352,11 +352,9 @@ impl<'a> Checker<'a, '_> {
                     .first()
                     .is_some_and(|p| &*p.name.name == "self");
                 let entry = self.register_fn(method, self.top_vars.len());
-                self.fns[entry].owner = Some(imp.type_name.name.clone());
+                self.fns[entry].owner = Some(TypeName::new(&imp.type_name.name));
                 if is_instance && method.params[0].ty.is_none() {
-                    let mut params = self.fns[entry].params.to_vec();
-                    params[0] = Some(self_ty.clone());
-                    self.fns[entry].params = params.into();
+                    self.fns[entry].params = self.fns[entry].params.with_first(self_ty.clone());
                 }
                 self.structs[id].add_method(String::from(&*name.name), entry, is_instance);
             }

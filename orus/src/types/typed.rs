@@ -56,7 +56,9 @@ pub struct TopVar {
 
 #[derive(Clone, Debug)]
 pub struct TFunction {
-    pub name: String,
+    /// (Boxed slices rather than `Vec`s for what never grows: a program has a function per
+    /// few lines, and the checker writes each into one large list of fresh pages.)
+    pub name: Box<str>,
     /// The source file (module) the function comes from.
     pub file: u32,
     /// Holds a module's top-level statements (the program entry or a module's
@@ -71,7 +73,7 @@ pub struct TFunction {
     /// Per capture slot of a closure: true when the slot holds the captured value itself
     /// (the variable can't change once the closure exists), false when it holds the
     /// variable's cell. Empty for functions that capture nothing.
-    pub capture_by_value: Vec<bool>,
+    pub capture_by_value: Box<[bool]>,
 }
 
 #[derive(Clone, Debug)]
@@ -501,5 +503,7 @@ mod tests {
         assert_eq!(size_of::<TStmtKind>(), 72);
         assert_eq!(size_of::<TStmt>(), 80);
         assert_eq!(size_of::<ArmTest>(), 16);
+        // One per compiled function, all in one list of fresh pages.
+        assert_eq!(size_of::<TFunction>(), 120);
     }
 }
