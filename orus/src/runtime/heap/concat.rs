@@ -97,6 +97,55 @@ impl Heap {
         self.concat_general(&[Piece::Str(first), Piece::Bytes(tail)])
     }
 
+    /// Extends the string `first` by `tail` in place, when that needs no new object and
+    /// no allocation: `first` is a slice ending a buffer with room for `tail`, or an inline
+    /// string that stays inline. The caller (`ConcatFmt` of an `append` format) knows nothing else holds
+    /// `first`, so no one sees it change; returns false, changing nothing, otherwise. The
+    /// interned constants are never changed: the same handle serves every load of one.
+    pub fn extend_in_place(&mut self, first: Handle, tail: &[u8]) -> bool {
+        let index = first as usize;
+        if index < self.permanent {
+            return false;
+        }
+        match self.slots.get(index) {
+            Some(&Object::Slice { buf, len }) => {
+                let total = len as usize + tail.len();
+                let Some(Object::Buffer(bytes)) = self.slots.get_mut(buf as usize) else {
+                    return false;
+                };
+                // Its capacity was charged when it was made or grown.
+                if bytes.len() != len as usize
+                    || bytes.capacity() - bytes.len() < tail.len()
+                    || total > MAX_STR_LEN
+                {
+                    return false;
+                }
+                bytes.extend_from_slice(tail);
+                self.slots[index] = Object::Slice {
+                    buf,
+                    len: total as u32,
+                };
+                true
+            }
+            Some(&Object::Small { len, mut bytes })
+                if usize::from(len) + tail.len() <= SMALL_LEN =>
+            {
+                let len = usize::from(len);
+                let total = len + tail.len();
+                if self.charge(tail.len()).is_err() {
+                    return false;
+                }
+                bytes[len..total].copy_from_slice(tail);
+                self.slots[index] = Object::Small {
+                    len: total as u8,
+                    bytes,
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Stores the concatenation of `pieces`: strings on the heap and bytes formatted by
     /// the caller (the digits of an integer), so that `s + (n as string)` makes no
     /// temporary string. See the module documentation for the forms results take.

@@ -539,3 +539,27 @@ fn collections_after_a_peak_wait_for_the_tables_share() {
     assert_eq!(next_threshold(0, 0), MIN_THRESHOLD);
     assert_eq!(next_threshold(10 << 20, 0), 20 << 20);
 }
+
+#[test]
+fn extend_in_place_keeps_the_handle_and_never_changes_constants() {
+    let mut heap = heap();
+    // An interned constant is shared by every load of it.
+    assert!(!heap.extend_in_place(1, b"x"));
+    assert_eq!(heap.get_str(1), b"");
+    // An inline string that stays inline.
+    let s = heap.alloc_str(b"ab").unwrap();
+    assert!(heap.extend_in_place(s, b"cd"));
+    assert_eq!(heap.get_str(s), b"abcd");
+    assert!(!heap.extend_in_place(s, &[b'y'; SMALL_LEN]));
+    // The slice that ends its buffer, while the buffer has room; an older slice of the
+    // same buffer keeps its prefix.
+    let long = heap.concat_bytes(s, &[b'z'; 60]).unwrap();
+    let older = heap.concat_bytes(long, b"1").unwrap();
+    let objects = heap.object_count();
+    assert!(heap.extend_in_place(older, b"23"));
+    assert_eq!(heap.object_count(), objects, "no new object");
+    assert_eq!(&heap.get_str(older)[64..], b"123");
+    assert_eq!(heap.get_str(long).len(), 64);
+    // `long` no longer ends its buffer.
+    assert!(!heap.extend_in_place(long, b"4"));
+}
