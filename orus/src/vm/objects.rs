@@ -54,7 +54,7 @@ impl Vm<'_, '_> {
     /// `format`: integer parts are written into digit buffers here, so the result is built
     /// in one allocation (or appended in place) with no temporary string per `as string`.
     /// `verify` bounds the number of parts and their types. A format marked `append`
-    /// extends its first part in place when it can (`Heap::extend_in_place`).
+    /// extends its first part in place when it can (`Heap::append_owned`).
     #[inline(never)]
     pub(super) fn concat_formatted(
         &mut self,
@@ -78,8 +78,8 @@ impl Vm<'_, '_> {
     /// The string `first` followed by the parts in the absolute register range `rest`
     /// (types `types`). The usual shape, short parts (`s + (n as string) + ","`), is
     /// formatted one part after another on the stack, and the heap appends those bytes to
-    /// the string in one step: in place when `owned` (nothing else holds `first`) and
-    /// that needs no new object, else into a new one.
+    /// the string in one step: in place when `owned` (nothing else holds `first`), else
+    /// into a new object.
     #[inline(always)]
     fn concat_after(
         &mut self,
@@ -91,11 +91,12 @@ impl Vm<'_, '_> {
         let mut tail = [0u8; TAIL_BYTES];
         if let Some(start) = self.format_tail(rest.clone(), types, &mut tail) {
             let tail = &tail[start..];
-            if owned && self.heap.extend_in_place(first as Handle, tail) {
-                return Ok(first as Handle);
-            }
             return self.alloc_with([first, frames::NOT_A_HANDLE], |heap| {
-                heap.concat_bytes(first as Handle, tail)
+                if owned {
+                    heap.append_owned(first as Handle, tail)
+                } else {
+                    heap.concat_bytes(first as Handle, tail)
+                }
             });
         }
         self.concat_parts(Some(first), rest, types)

@@ -97,53 +97,79 @@ impl Heap {
         self.concat_general(&[Piece::Str(first), Piece::Bytes(tail)])
     }
 
-    /// Extends the string `first` by `tail` in place, when that needs no new object and
-    /// no allocation: `first` is a slice ending a buffer with room for `tail`, or an inline
-    /// string that stays inline. The caller (`ConcatFmt` of an `append` format) knows nothing else holds
-    /// `first`, so no one sees it change; returns false, changing nothing, otherwise. The
-    /// interned constants are never changed: the same handle serves every load of one.
-    pub fn extend_in_place(&mut self, first: Handle, tail: &[u8]) -> bool {
+    /// The string `first` followed by `tail`, where the caller (`ConcatFmt` of an `append`
+    /// format) knows that nothing else holds `first`: the string changes in place and
+    /// keeps its handle, so nobody sees it change. A slice ending its buffer is extended
+    /// (the buffer grows geometrically when full), an inline string that stays inline is
+    /// extended in its slot, and a plain string that outgrows its form moves into a new
+    /// buffer with room for as much again (it is being built), its slot becoming the
+    /// slice. Interned constants (one handle serves every load of one) and anything else
+    /// go the way of [`Heap::concat_bytes`]. On failure (E0014) nothing has changed.
+    pub fn append_owned(&mut self, first: Handle, tail: &[u8]) -> Result<Handle, Fault> {
         let index = first as usize;
-        if index < self.permanent {
-            return false;
-        }
-        match self.slots.get(index) {
-            Some(&Object::Slice { buf, len }) => {
-                let total = len as usize + tail.len();
-                let Some(Object::Buffer(bytes)) = self.slots.get_mut(buf as usize) else {
-                    return false;
-                };
-                // Its capacity was charged when it was made or grown.
-                if bytes.len() != len as usize
-                    || bytes.capacity() - bytes.len() < tail.len()
-                    || total > MAX_STR_LEN
-                {
-                    return false;
+        if index >= self.permanent {
+            match self.slots.get(index) {
+                Some(&Object::Slice { buf, len }) => {
+                    let total = len as usize + tail.len();
+                    if let Some(Object::Buffer(bytes)) = self.slots.get_mut(buf as usize) {
+                        if bytes.len() == len as usize && total <= MAX_STR_LEN {
+                            // Its capacity was charged when it was made or grown.
+                            if bytes.capacity() - bytes.len() >= tail.len() {
+                                bytes.extend_from_slice(tail);
+                            } else {
+                                self.append_to_buffer(buf, &[Piece::Bytes(tail)], tail.len())?;
+                            }
+                            if let Some(Object::Slice { len, .. }) = self.slots.get_mut(index) {
+                                *len = total as u32;
+                            }
+                            return Ok(first);
+                        }
+                    }
                 }
-                bytes.extend_from_slice(tail);
-                self.slots[index] = Object::Slice {
-                    buf,
-                    len: total as u32,
-                };
-                true
-            }
-            Some(&Object::Small { len, mut bytes })
-                if usize::from(len) + tail.len() <= SMALL_LEN =>
-            {
-                let len = usize::from(len);
-                let total = len + tail.len();
-                if self.charge(tail.len()).is_err() {
-                    return false;
+                Some(&Object::Small { len, mut bytes }) => {
+                    let len = usize::from(len);
+                    let total = len + tail.len();
+                    if total > SMALL_LEN {
+                        return self.move_to_buffer(index, tail);
+                    }
+                    self.charge(tail.len())?;
+                    bytes[len..total].copy_from_slice(tail);
+                    self.slots[index] = Object::Small {
+                        len: total as u8,
+                        bytes,
+                    };
+                    return Ok(first);
                 }
-                bytes[len..total].copy_from_slice(tail);
-                self.slots[index] = Object::Small {
-                    len: total as u8,
-                    bytes,
-                };
-                true
+                Some(Object::Str(_)) => return self.move_to_buffer(index, tail),
+                _ => {}
             }
-            _ => false,
         }
+        self.concat_bytes(first, tail)
+    }
+
+    /// [`Heap::append_owned`] of a plain string in slot `index`: a new buffer holds it and
+    /// `tail` with room for as much again, and the slot becomes the slice of it (freeing
+    /// the plain string's bytes now rather than at the next collection).
+    fn move_to_buffer(&mut self, index: usize, tail: &[u8]) -> Result<Handle, Fault> {
+        let old = self.get_str(index as Handle);
+        let total = old.len() + tail.len();
+        if total > MAX_STR_LEN {
+            return Err(out_of_memory("string too large"));
+        }
+        let capacity = if total <= SLACK_MAX_LEN {
+            2 * total
+        } else {
+            total
+        };
+        let mut bytes = Vec::with_capacity(capacity);
+        bytes.extend_from_slice(old);
+        bytes.extend_from_slice(tail);
+        let buf = self.insert(Object::Buffer(bytes))?;
+        self.slots[index] = Object::Slice {
+            buf,
+            len: total as u32,
+        };
+        Ok(index as Handle)
     }
 
     /// Stores the concatenation of `pieces`: strings on the heap and bytes formatted by
