@@ -1,6 +1,6 @@
 //! Expression code generation: picks the typed instruction for each operator.
 
-use super::{is_ref, FnGen};
+use super::{is_ref, owned, FnGen};
 use crate::ast::{BinOp, UnaryOp};
 use crate::bytecode::{Instr, Prim, Reg, MAX_CONCAT_FMT_PARTS};
 use crate::types::typed::*;
@@ -744,6 +744,81 @@ impl FnGen<'_, '_> {
         }
         self.span = span;
         self.join(dst, base, &types);
+    }
+
+    /// `v = v + parts...` for the string local `id` in `reg`, when `v` owns its string
+    /// (`owned`): a `ConcatFmt` whose format says `append`, which extends the string in
+    /// place when it can. False, with nothing emitted, for any other store.
+    pub(super) fn append_to(&mut self, id: LocalId, reg: Reg, value: &TExpr) -> bool {
+        if !matches!(value.ty, Type::Str) {
+            return false;
+        }
+        // The first part of the chain, the end of its left spine, must be `v`.
+        let mut first = value;
+        while let TExprKind::Binary {
+            op: BinOp::Add,
+            lhs,
+            ..
+        } = &first.kind
+        {
+            if !matches!(first.ty, Type::Str) {
+                break;
+            }
+            first = lhs;
+        }
+        if std::ptr::eq(first, value)
+            || !matches!(first.kind, TExprKind::Load(Place::Local(l)) if l == id)
+            || !self.owns(id)
+        {
+            return false;
+        }
+        let mut parts = vec![];
+        concat_parts(value, &mut parts);
+        if parts.len() > MAX_CONCAT_FMT_PARTS {
+            return false;
+        }
+        // `v` too is copied into the first temporary: the instruction then has the shape
+        // of `ConcatFmt`, and so does its arm of the dispatch loop.
+        let base = self.next_reg as Reg;
+        let mut types: Vec<&Type> = Vec::with_capacity(parts.len());
+        for part in &parts {
+            let r = self.alloc();
+            match &part.kind {
+                TExprKind::ToStr(inner)
+                    if matches!(inner.ty, Type::I32 | Type::I64 | Type::U32 | Type::U64) =>
+                {
+                    self.expr_to_top(inner, r);
+                    types.push(&inner.ty);
+                }
+                _ => {
+                    self.expr_to_top(part, r);
+                    types.push(STR);
+                }
+            }
+        }
+        let arg_types = types.iter().map(|t| self.gen.type_index(t)).collect();
+        let format = self.gen.print_format(arg_types, false);
+        self.gen.out.print_formats[format as usize].append = true;
+        self.span = value.span;
+        self.emit(Instr::ConcatFmt {
+            dst: reg,
+            base,
+            count: parts.len() as u16,
+            format,
+        });
+        true
+    }
+
+    /// Whether the local `id` owns its string (`owned`), worked out for the whole
+    /// function the first time a store asks.
+    fn owns(&mut self, id: LocalId) -> bool {
+        if !self.owned_known {
+            if let Some(func) = self.func {
+                owned::owned_strings(func, &mut self.owned);
+            }
+            self.owned_known = true;
+        }
+        self.owned.get(id).copied().unwrap_or(false)
     }
 
     /// `R[dst] :=` the concatenation of `R[base..]`, whose types are `types` (strings and

@@ -28,6 +28,7 @@ mod field_reuse;
 mod jumps;
 mod loops;
 mod objects;
+mod owned;
 mod places;
 
 use crate::bytecode::{
@@ -277,6 +278,11 @@ struct FnGen<'g, 'p> {
     /// reuse a value (`field_reuse`).
     field_accesses: usize,
     field_scratch: field_reuse::Scratch,
+    /// The function being compiled.
+    func: Option<&'p TFunction>,
+    /// Per local: it owns its string (`owned`), found at the first `v = v + ...` only.
+    owned: Vec<bool>,
+    owned_known: bool,
 }
 
 impl<'g, 'p> FnGen<'g, 'p> {
@@ -302,6 +308,9 @@ impl<'g, 'p> FnGen<'g, 'p> {
             constants: vec![],
             field_accesses: 0,
             field_scratch: field_reuse::Scratch::default(),
+            func: None,
+            owned: vec![],
+            owned_known: false,
         }
     }
 
@@ -316,6 +325,8 @@ impl<'g, 'p> FnGen<'g, 'p> {
         self.local_regs.resize(func.locals.len(), None);
         self.locals = &func.locals;
         self.capture_by_value = &func.capture_by_value[..];
+        self.func = Some(func);
+        self.owned_known = false;
         self.top_regs.clear();
         if is_entry {
             self.top_regs.resize(self.gen.top_count, None);
@@ -417,9 +428,11 @@ impl Gen<'_> {
     /// `ConcatFmt`); its index.
     fn print_format(&mut self, arg_types: Vec<u32>, newline: bool) -> u32 {
         let format = self.out.print_formats.len() as u32;
-        self.out
-            .print_formats
-            .push(PrintFormat { arg_types, newline });
+        self.out.print_formats.push(PrintFormat {
+            arg_types,
+            newline,
+            append: false,
+        });
         format
     }
 

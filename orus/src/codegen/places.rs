@@ -105,7 +105,9 @@ impl FnGen<'_, '_> {
                         return self.expr_to_top(value, r);
                     }
                 };
-                self.expr_to(value, reg);
+                if !self.append_to(id, reg, value) {
+                    self.expr_to(value, reg);
+                }
             }
             Place::Top(id) => {
                 if let Some(index) = self.gen.globals[id] {

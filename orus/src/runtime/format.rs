@@ -664,6 +664,7 @@ mod tests {
         let format = PrintFormat {
             arg_types,
             newline: true,
+            append: false,
         };
         let program = Program {
             types: types(),
@@ -820,6 +821,7 @@ mod tests {
         let format = PrintFormat {
             arg_types: vec![0, 1, 2, 3, 1],
             newline: true,
+            append: false,
         };
         let args = [template, one_two, m, strs, empty].map(u64::from);
         let mut out = Vec::new();

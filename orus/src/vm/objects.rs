@@ -53,7 +53,8 @@ impl Vm<'_, '_> {
     /// `ConcatFmt` over the absolute register range `parts`, typed by print format
     /// `format`: integer parts are written into digit buffers here, so the result is built
     /// in one allocation (or appended in place) with no temporary string per `as string`.
-    /// `verify` bounds the number of parts and their types.
+    /// `verify` bounds the number of parts and their types. A format marked `append`
+    /// extends its first part in place when it can (`Heap::append_owned`).
     #[inline(never)]
     pub(super) fn concat_formatted(
         &mut self,
@@ -61,38 +62,85 @@ impl Vm<'_, '_> {
         format: u32,
     ) -> Result<Handle, Fault> {
         let program = self.program;
-        let types = &program.print_formats[format as usize].arg_types;
-        // The usual shape, a string and then short parts (`s + (n as string) + ","`):
-        // the short parts are formatted one after another on the stack, and the heap
-        // appends them to the string in one step.
+        let format = &program.print_formats[format as usize];
+        let types = &format.arg_types;
+        if let (Some((&first_ty, rest_types)), Some(&first)) =
+            (types.split_first(), self.regs.get(parts.start))
+        {
+            if program.types[first_ty as usize] == ValType::Str {
+                let rest = parts.start + 1..parts.end;
+                return self.concat_after(first, rest, rest_types, format.append);
+            }
+        }
+        self.concat_parts(None, parts, types)
+    }
+
+    /// The string `first` followed by the parts in the absolute register range `rest`
+    /// (types `types`). The usual shape, short parts (`s + (n as string) + ","`), is
+    /// formatted one part after another on the stack, and the heap appends those bytes to
+    /// the string in one step: in place when `owned` (nothing else holds `first`), else
+    /// into a new object.
+    #[inline(always)]
+    fn concat_after(
+        &mut self,
+        first: u64,
+        rest: Range<usize>,
+        types: &[u32],
+        owned: bool,
+    ) -> Result<Handle, Fault> {
         let mut tail = [0u8; TAIL_BYTES];
-        if let Some(start) = self.format_tail(parts.clone(), types, &mut tail) {
-            let first = self.regs[parts.start];
-            return self.alloc_from_regs(frames::NO_ROOTS, parts, |heap, _| {
-                heap.concat_bytes(first as Handle, &tail[start..])
+        if let Some(start) = self.format_tail(rest.clone(), types, &mut tail) {
+            let tail = &tail[start..];
+            return self.alloc_with([first, frames::NOT_A_HANDLE], |heap| {
+                if owned {
+                    heap.append_owned(first as Handle, tail)
+                } else {
+                    heap.concat_bytes(first as Handle, tail)
+                }
             });
         }
+        self.concat_parts(Some(first), rest, types)
+    }
+
+    /// The concatenation of the string `first`, if any, and the parts in the absolute
+    /// register range `parts` (types `types`), in one allocation: the general way, for
+    /// parts too long for the stack or a first part that is no string.
+    #[inline(never)]
+    fn concat_parts(
+        &mut self,
+        first: Option<u64>,
+        parts: Range<usize>,
+        types: &[u32],
+    ) -> Result<Handle, Fault> {
+        let program = self.program;
         let mut digits = [[0u8; 20]; MAX_CONCAT_FMT_PARTS];
         let mut pieces = [Piece::Str(0); MAX_CONCAT_FMT_PARTS];
-        let count = parts.len().min(MAX_CONCAT_FMT_PARTS);
-        let slots = self.regs[parts.clone()].iter().zip(types);
-        for (((&bits, &ty), piece), buf) in slots.zip(pieces.iter_mut()).zip(digits.iter_mut()) {
+        let (slots, bufs) = match first {
+            Some(first) => {
+                pieces[0] = Piece::Str(first as Handle);
+                (&mut pieces[1..], &mut digits[1..])
+            }
+            None => (&mut pieces[..], &mut digits[..]),
+        };
+        let values = self.regs[parts.clone()].iter().zip(types);
+        let mut count = usize::from(first.is_some());
+        for (((&bits, &ty), piece), buf) in values.zip(slots.iter_mut()).zip(bufs.iter_mut()) {
             // `verify` allows only strings besides integers.
             *piece = match format::integer_digits(buf, bits, &program.types[ty as usize]) {
                 Some(digits) => Piece::Bytes(digits),
                 None => Piece::Str(bits as Handle),
             };
+            count += 1;
         }
         let pieces = &pieces[..count];
-        self.alloc_from_regs(frames::NO_ROOTS, parts, |heap, _| {
-            heap.concat_pieces(pieces)
-        })
+        let extra = [first.unwrap_or(frames::NOT_A_HANDLE), frames::NOT_A_HANDLE];
+        self.alloc_from_regs(extra, parts, |heap, _| heap.concat_pieces(pieces))
     }
 
-    /// Writes the parts of a `ConcatFmt` after the first, a string, into the end of
-    /// `tail`, last part first, and returns where they start; `None` when the first part
-    /// is not a string or the others do not fit. (Integers are written from their last
-    /// digit: backwards, no part needs its length before it is written.)
+    /// Writes the parts in the absolute register range `parts` (types `types`: strings
+    /// and integers) into the end of `tail`, last part first, and returns where they
+    /// start; `None` when they do not fit. (Integers are written from their last digit:
+    /// backwards, no part needs its length before it is written.)
     #[inline(always)]
     fn format_tail(
         &self,
@@ -101,13 +149,8 @@ impl Vm<'_, '_> {
         tail: &mut [u8; TAIL_BYTES],
     ) -> Option<usize> {
         let program = self.program;
-        let (_, rest) = self.regs[parts].split_first()?;
-        let (&first, rest_types) = types.split_first()?;
-        if program.types[first as usize] != ValType::Str {
-            return None;
-        }
         let mut start = TAIL_BYTES;
-        for (&bits, &ty) in rest.iter().zip(rest_types).rev() {
+        for (&bits, &ty) in self.regs[parts].iter().zip(types).rev() {
             let room = &mut tail[..start];
             start = match &program.types[ty as usize] {
                 ValType::Str => {

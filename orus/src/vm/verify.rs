@@ -597,6 +597,7 @@ mod tests {
         let format = |arg_types: Vec<u32>| PrintFormat {
             arg_types,
             newline: true,
+            append: false,
         };
         Program {
             functions: vec![func("main", 0, 3, code)],

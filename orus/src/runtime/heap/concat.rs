@@ -97,6 +97,81 @@ impl Heap {
         self.concat_general(&[Piece::Str(first), Piece::Bytes(tail)])
     }
 
+    /// The string `first` followed by `tail`, where the caller (`ConcatFmt` of an `append`
+    /// format) knows that nothing else holds `first`: the string changes in place and
+    /// keeps its handle, so nobody sees it change. A slice ending its buffer is extended
+    /// (the buffer grows geometrically when full), an inline string that stays inline is
+    /// extended in its slot, and a plain string that outgrows its form moves into a new
+    /// buffer with room for as much again (it is being built), its slot becoming the
+    /// slice. Interned constants (one handle serves every load of one) and anything else
+    /// go the way of [`Heap::concat_bytes`]. On failure (E0014) nothing has changed.
+    pub fn append_owned(&mut self, first: Handle, tail: &[u8]) -> Result<Handle, Fault> {
+        let index = first as usize;
+        if index >= self.permanent {
+            match self.slots.get(index) {
+                Some(&Object::Slice { buf, len }) => {
+                    let total = len as usize + tail.len();
+                    if let Some(Object::Buffer(bytes)) = self.slots.get_mut(buf as usize) {
+                        if bytes.len() == len as usize && total <= MAX_STR_LEN {
+                            // Its capacity was charged when it was made or grown.
+                            if bytes.capacity() - bytes.len() >= tail.len() {
+                                bytes.extend_from_slice(tail);
+                            } else {
+                                self.append_to_buffer(buf, &[Piece::Bytes(tail)], tail.len())?;
+                            }
+                            if let Some(Object::Slice { len, .. }) = self.slots.get_mut(index) {
+                                *len = total as u32;
+                            }
+                            return Ok(first);
+                        }
+                    }
+                }
+                Some(&Object::Small { len, mut bytes }) => {
+                    let len = usize::from(len);
+                    let total = len + tail.len();
+                    if total > SMALL_LEN {
+                        return self.move_to_buffer(index, tail);
+                    }
+                    self.charge(tail.len())?;
+                    bytes[len..total].copy_from_slice(tail);
+                    self.slots[index] = Object::Small {
+                        len: total as u8,
+                        bytes,
+                    };
+                    return Ok(first);
+                }
+                Some(Object::Str(_)) => return self.move_to_buffer(index, tail),
+                _ => {}
+            }
+        }
+        self.concat_bytes(first, tail)
+    }
+
+    /// [`Heap::append_owned`] of a plain string in slot `index`: a new buffer holds it and
+    /// `tail` with room for as much again, and the slot becomes the slice of it (freeing
+    /// the plain string's bytes now rather than at the next collection).
+    fn move_to_buffer(&mut self, index: usize, tail: &[u8]) -> Result<Handle, Fault> {
+        let old = self.get_str(index as Handle);
+        let total = old.len() + tail.len();
+        if total > MAX_STR_LEN {
+            return Err(out_of_memory("string too large"));
+        }
+        let capacity = if total <= SLACK_MAX_LEN {
+            2 * total
+        } else {
+            total
+        };
+        let mut bytes = Vec::with_capacity(capacity);
+        bytes.extend_from_slice(old);
+        bytes.extend_from_slice(tail);
+        let buf = self.insert(Object::Buffer(bytes))?;
+        self.slots[index] = Object::Slice {
+            buf,
+            len: total as u32,
+        };
+        Ok(index as Handle)
+    }
+
     /// Stores the concatenation of `pieces`: strings on the heap and bytes formatted by
     /// the caller (the digits of an integer), so that `s + (n as string)` makes no
     /// temporary string. See the module documentation for the forms results take.

@@ -539,3 +539,35 @@ fn collections_after_a_peak_wait_for_the_tables_share() {
     assert_eq!(next_threshold(0, 0), MIN_THRESHOLD);
     assert_eq!(next_threshold(10 << 20, 0), 20 << 20);
 }
+
+#[test]
+fn append_owned_keeps_the_handle_and_never_changes_constants() {
+    let mut heap = heap();
+    // An interned constant is shared by every load of it: a new string.
+    let fresh = heap.append_owned(1, b"x").unwrap();
+    assert_ne!(fresh, 1);
+    assert_eq!(heap.get_str(1), b"");
+    assert_eq!(heap.get_str(fresh), b"x");
+    // An inline string that stays inline, then moves into a buffer.
+    let s = heap.alloc_str(b"ab").unwrap();
+    assert_eq!(heap.append_owned(s, b"cd").unwrap(), s);
+    assert_eq!(heap.get_str(s), b"abcd");
+    assert_eq!(heap.append_owned(s, &[b'y'; SMALL_LEN]).unwrap(), s);
+    assert_eq!(heap.get_str(s).len(), 4 + SMALL_LEN);
+    // The slice that ends its buffer, in place while the buffer has room and when it
+    // grows; an older slice of the same buffer keeps its prefix.
+    let older = heap.concat_bytes(s, b"1").unwrap();
+    let objects = heap.object_count();
+    for _ in 0..40 {
+        assert_eq!(heap.append_owned(older, b"23").unwrap(), older);
+    }
+    assert_eq!(heap.object_count(), objects, "no new object");
+    assert_eq!(heap.get_str(older).len(), 4 + SMALL_LEN + 81);
+    assert_eq!(&heap.get_str(older)[4 + SMALL_LEN..][..3], b"123");
+    assert_eq!(heap.get_str(s).len(), 4 + SMALL_LEN);
+    // `s` no longer ends its buffer: a new string.
+    let other = heap.append_owned(s, b"4").unwrap();
+    assert_ne!(other, s);
+    assert_eq!(heap.get_str(other).len(), 5 + SMALL_LEN);
+    assert_eq!(heap.get_str(s).len(), 4 + SMALL_LEN);
+}

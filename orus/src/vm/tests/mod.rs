@@ -71,6 +71,7 @@ fn print_format(p: &mut Program, arg_types: &[u32]) -> u32 {
     p.print_formats.push(PrintFormat {
         arg_types: arg_types.to_vec(),
         newline: true,
+        append: false,
     });
     p.print_formats.len() as u32 - 1
 }

@@ -92,6 +92,7 @@ fn templates_and_empty_print() {
     p.print_formats.push(PrintFormat {
         arg_types: vec![I32],
         newline: false,
+        append: false,
     });
     assert_eq!(
         output(&p),
