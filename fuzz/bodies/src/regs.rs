@@ -409,6 +409,9 @@ fn effect(program: &Program, instr: &Instr, pc: usize) -> Effect {
             ..Effect::default()
         },
         Print { base, count, .. } => rw(vec![run(base, count)], vec![]),
+        MulAddF64 { dst, a, b, c } | MulSubF64 { dst, a, b, c } | SubMulF64 { dst, a, b, c } => {
+            rw(vec![one(a), one(b), one(c)], vec![one(dst)])
+        }
         #[allow(unreachable_patterns)]
         _ => Effect {
             writes_all: true,
