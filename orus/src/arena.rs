@@ -198,15 +198,21 @@ fn take_telling_reuse(layout: Layout) -> (*mut u8, bool) {
         FREE.with(|f| f[class].set(next));
         return (head as *mut u8, true);
     }
-    // Blocks are multiples of 16 bytes and lanes start page-aligned, so every bumped
-    // block is 16-byte aligned.
+    (bump(block), false)
+}
+
+/// `block` bytes bumped from this thread's lane, or from a fresh lane when they do not
+/// fit; null when the region is exhausted. Blocks are multiples of 16 bytes and lanes
+/// start page-aligned, so every bumped block is 16-byte aligned.
+#[inline(always)]
+fn bump(block: usize) -> *mut u8 {
     let start = NEXT.get();
     let end = start + block;
     if end <= LANE_END.get() {
         NEXT.set(end);
-        (start as *mut u8, false)
+        start as *mut u8
     } else {
-        (take_from_new_lane(block), false)
+        take_from_new_lane(block)
     }
 }
 
@@ -215,22 +221,26 @@ fn take_telling_reuse(layout: Layout) -> (*mut u8, bool) {
 #[cold]
 #[inline(never)]
 fn take_from_new_lane(block: usize) -> *mut u8 {
+    let Some(lane) = take_lanes(LANE) else {
+        return std::ptr::null_mut();
+    };
+    NEXT.set(lane + block);
+    LANE_END.set(lane + LANE);
+    lane as *mut u8
+}
+
+/// The start of `len` bytes (whole lanes) of the region no thread has taken, or `None`
+/// when the region is exhausted or was never reserved.
+fn take_lanes(len: usize) -> Option<usize> {
     let region_end = END.load(Relaxed);
     if region_end == 0 {
-        return std::ptr::null_mut();
+        return None;
     }
-    let lane = UNTAKEN.fetch_add(LANE, Relaxed);
-    match lane.checked_add(LANE) {
-        Some(lane_end) if lane_end <= region_end => {
-            NEXT.set(lane + block);
-            LANE_END.set(lane_end);
-            lane as *mut u8
-        }
-        _ => {
-            // Later takers see the region as exhausted too; undoing the add would race.
-            std::ptr::null_mut()
-        }
-    }
+    let start = UNTAKEN.fetch_add(len, Relaxed);
+    // Past the end, later takers see the region as exhausted too; undoing the add would
+    // race.
+    start.checked_add(len).filter(|&end| end <= region_end)?;
+    Some(start)
 }
 
 /// The bytes a block too big for a class takes in the region: `None` for the few that
@@ -259,33 +269,15 @@ fn take_big(layout: Layout) -> *mut u8 {
         return std::ptr::null_mut();
     };
     if block <= BIG_IN_LANE {
-        let start = NEXT.get();
-        let end = start + block;
-        if end <= LANE_END.get() {
-            NEXT.set(end);
-            return start as *mut u8;
-        }
-        return take_from_new_lane(block);
+        return bump(block);
     }
-    let span = block.next_multiple_of(LANE);
-    let region_end = END.load(Relaxed);
-    if region_end == 0 {
-        return std::ptr::null_mut();
-    }
-    let start = UNTAKEN.fetch_add(span, Relaxed);
-    match start.checked_add(span) {
-        Some(end) if end <= region_end => start as *mut u8,
-        _ => std::ptr::null_mut(),
-    }
+    take_lanes(block.next_multiple_of(LANE)).map_or(std::ptr::null_mut(), |start| start as *mut u8)
 }
 
 /// Grows the big block at `ptr` (made for `old`) to `new_size` bytes where it is, if it
 /// can: a block at the end of this thread's lane takes more of the lane, and a block with
-/// a span of its own may fill the span. True when it did.
+/// a span of its own may fill the span. True when it did. `old` has no class.
 fn grow_big_in_place(ptr: *mut u8, old: Layout, new_size: usize) -> bool {
-    if class_of(old).is_some() {
-        return false;
-    }
     let Some(old_block) = big_block(old) else {
         return false;
     };
